@@ -1,0 +1,80 @@
+# Every target installs what it needs first (idempotent, quick when nothing changed).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+ROOT := $(CURDIR)
+VENV := $(ROOT)/.venv
+PY := $(VENV)/bin/python
+STAMPS := $(ROOT)/.stamps
+
+# Keep every tool's state inside the project: the compiler folder ape-solidity
+# reads, ape's data folder, and Anvil from node_modules on PATH.
+export SOLCX_BINARY_PATH := $(ROOT)/.solcx
+export APE_DATA_FOLDER := $(ROOT)/.ape
+export PATH := $(VENV)/bin:$(ROOT)/node_modules/.bin:$(PATH)
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: help setup compile test test-fast lint format typecheck demo deploy train eval bench bench-gas bench-inference bench-e2e fuzz audit clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+setup: $(STAMPS)/python $(STAMPS)/npm $(STAMPS)/solc ## venv, Python packages, npm packages, solc wrapper
+
+$(STAMPS)/python: pyproject.toml
+	@command -v python3 >/dev/null || { echo "error: python3 (3.11+) is not installed" >&2; exit 1; }
+	@mkdir -p $(STAMPS)
+	@test -x $(PY) || python3 -m venv $(VENV)
+	@# A CPU machine takes the local CPU wheel of torch; a bare `torch` would pull a
+	@# several-GB CUDA build. Where a CUDA torch is already present it is kept.
+	@if ! $(PY) -c 'import torch' 2>/dev/null; then \
+	  if command -v nvidia-smi >/dev/null 2>&1; then $(PY) -m pip install -q 'torch>=2.4'; \
+	  else $(PY) -m pip install -q torch==2.13.0; fi; fi
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $@
+
+$(STAMPS)/npm: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "error: npm is not installed (apt-get install nodejs npm)" >&2; exit 1; }
+	@mkdir -p $(STAMPS)
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(STAMPS)/solc: tools/solc.cjs $(STAMPS)/npm
+	@mkdir -p $(SOLCX_BINARY_PATH) $(STAMPS)
+	@# ape-solidity finds compilers only as solc-v<version> in SOLCX_BINARY_PATH;
+	@# a symlink (not a copy) lets the wrapper find node_modules.
+	ln -sf $(ROOT)/tools/solc.cjs $(SOLCX_BINARY_PATH)/solc-v0.8.37
+	@touch $@
+
+compile: setup ## compile the contracts (ape + solcjs)
+	ape compile
+
+test: setup compile ## everything CI runs: contracts, oracle, e2e
+	ape test tests/contracts -q
+	$(PY) -m pytest tests/oracle tests/e2e -q
+
+lint: setup ## ruff + mypy
+	ruff check oracle tests scripts bench
+	ruff format --check oracle tests scripts bench
+	mypy
+
+format: setup
+	ruff format oracle tests scripts bench
+	ruff check --fix oracle tests scripts bench
+
+deploy: setup compile ## deploy to a local Anvil that ape starts
+	ape run deploy --network ethereum:local:foundry
+
+demo: setup compile ## the whole system end to end on a local Anvil
+	$(PY) -m oracle.demo
+
+train: setup ## fine-tune the default model into models/default
+	oracle train
+
+bench: setup compile ## all benchmarks; results in bench/results/
+	$(PY) bench/gas.py
+
+clean: ## remove build outputs (keeps the venv, node_modules and models)
+	rm -rf .build contracts/.cache deployments
