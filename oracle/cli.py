@@ -1,0 +1,35 @@
+"""The `oracle` command: each area registers its own sub-commands.
+
+This module only wires; the commands live next to the code they drive
+(`oracle/model/cli.py`, `oracle/validator/cli.py`).
+"""
+
+from __future__ import annotations
+
+import typer
+
+from oracle.model.cli import register as register_model_commands
+from oracle.validator.cli import register as register_validator_commands
+
+app = typer.Typer(
+    name="oracle",
+    help="Verdict oracle: train and evaluate the classifier, run validators, submit proposals.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.command()
+def version() -> None:
+    """Print the package version."""
+    from oracle import __version__
+
+    typer.echo(__version__)
+
+
+register_model_commands(app)
+register_validator_commands(app)
+
+
+if __name__ == "__main__":
+    app()
