@@ -19,6 +19,11 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def main() -> None:
+    """Verdict oracle: train and evaluate the classifier, run validators, submit proposals."""
+
+
 @app.command()
 def version() -> None:
     """Print the package version."""
