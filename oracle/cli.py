@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typer
 
+from oracle.explorer.cli import register as register_explorer_commands
 from oracle.model.cli import register as register_model_commands
 from oracle.validator.cli import register as register_validator_commands
 
@@ -34,6 +35,7 @@ def version() -> None:
 
 register_model_commands(app)
 register_validator_commands(app)
+register_explorer_commands(app)
 
 
 if __name__ == "__main__":

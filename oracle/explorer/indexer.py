@@ -1,0 +1,307 @@
+"""Follow the oracle contract's events into in-memory records, incrementally.
+
+`sync()` reads logs from a block cursor to the head (in chunks), applies each
+event once and moves the cursor; requests never touch the chain's history.
+A few views are read per round (its proposal list and timing, both fixed) and
+per new head (validators' current stake), never per request.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from eth_utils import event_abi_to_log_topic, to_checksum_address
+from web3 import Web3
+from web3._utils.events import get_event_data
+
+from oracle.chain.deployment import Deployment
+from oracle.explorer.labels import slash_reason
+from oracle.explorer.records import HistoryEntry, Proposal, Reveal, Round, Validator
+
+# Governance parameters shown on the page; each is read only if the ABI has it.
+PARAMETER_VIEWS = (
+    "proposalFee",
+    "quorumBps",
+    "supermajorityBps",
+    "maxRounds",
+    "minStake",
+    "roundDuration",
+    "revealDuration",
+    "unbondingPeriod",
+    "nonRevealSlashBps",
+    "incoherentSlashBps",
+    "equivocationSlashBps",
+)
+
+
+class Indexer:
+    """In-memory index of one oracle deployment. Thread-safe: `lock` guards all state."""
+
+    def __init__(self, w3: Web3, deployment: Deployment, chunk_size: int = 2_000) -> None:
+        self.w3 = w3
+        self.deployment = deployment
+        self.chunk_size = chunk_size
+        self.abi = deployment.abi("VerdictOracle")
+        self.contract = w3.eth.contract(
+            address=to_checksum_address(deployment.oracle_address), abi=self.abi
+        )
+        self._events: dict[bytes, dict[str, Any]] = {
+            bytes(event_abi_to_log_topic(entry)): entry  # type: ignore[arg-type]
+            for entry in self.abi
+            if entry.get("type") == "event"
+        }
+        self._handlers: dict[str, Callable[[dict[str, Any], int, str], None]] = {
+            "ProposalSubmitted": self._on_submitted,
+            "ProposalRolled": self._on_rolled,
+            "ProposalFinalized": self._on_finalized,
+            "CallbackFailed": self._on_callback_failed,
+            "VotesCommitted": self._on_committed,
+            "VotesRevealed": self._on_revealed,
+            "BallotSettled": self._on_settled,
+            "Slashed": self._on_slashed,
+            "Staked": self._on_staked,
+            "SignerSet": self._on_signer_set,
+            "UnstakeRequested": self._on_unstake_requested,
+            "Withdrawn": self._on_withdrawn,
+            "Claimed": self._on_claimed,
+            "EquivocationReported": self._on_equivocation,
+            "ParameterChanged": self._on_parameters_changed,
+            "ModelHashChanged": self._on_parameters_changed,
+        }
+        self.lock = threading.RLock()
+        self._reset()
+
+    def _reset(self) -> None:
+        self.cursor = self.deployment.deployed_block
+        self.proposals: dict[int, Proposal] = {}
+        self.rounds: dict[int, Round] = {}
+        self.validators: dict[str, Validator] = {}
+        self.parameters: dict[str, Any] = {}
+        self.head_block = -1
+        self.head_timestamp = 0
+        self.head_seen_at = time.time()
+        self.version = 0
+        self.events_indexed = 0
+        self._parameters_stale = True
+
+    # ---- syncing ----------------------------------------------------------------
+
+    def sync(self) -> bool:
+        """Index every block up to the head. Returns True when anything changed."""
+        head = self.w3.eth.block_number
+        with self.lock:
+            if head < self.cursor - 1:
+                # The chain went backwards (a restarted dev chain): start over.
+                self._reset()
+            if head == self.head_block:
+                return False
+            while self.cursor <= head:
+                to_block = min(head, self.cursor + self.chunk_size - 1)
+                logs = self.w3.eth.get_logs(
+                    {
+                        "address": self.contract.address,
+                        "fromBlock": self.cursor,
+                        "toBlock": to_block,
+                    }
+                )
+                for log in logs:
+                    self._apply(log)
+                self.cursor = to_block + 1
+            block = self.w3.eth.get_block(head)
+            self.head_block = head
+            self.head_timestamp = int(block["timestamp"])
+            self.head_seen_at = time.time()
+            self._refresh_views(head)
+            self.version += 1
+            return True
+
+    def chain_now(self) -> int:
+        """Best estimate of the chain's time: head timestamp plus wall time since we saw it.
+
+        Dev chains mine only on transactions; the next block takes the wall clock.
+        """
+        return self.head_timestamp + int(time.time() - self.head_seen_at)
+
+    def _apply(self, log: Any) -> None:
+        topics = log["topics"]
+        if not topics:
+            return
+        abi = self._events.get(bytes(topics[0]))
+        if abi is None:
+            return
+        event = get_event_data(self.w3.codec, abi, log)
+        handler = self._handlers.get(event["event"])
+        if handler is not None:
+            handler(
+                dict(event["args"]), int(log["blockNumber"]), log["transactionHash"].to_0x_hex()
+            )
+        self.events_indexed += 1
+
+    def _refresh_views(self, head: int) -> None:
+        if self._parameters_stale:
+            self.parameters = self._read_parameters(head)
+            self._parameters_stale = False
+        for validator in self.validators.values():
+            active, unbonding, withdrawable_at, signer = self.contract.functions.validatorInfo(
+                validator.address
+            ).call(block_identifier=head)
+            validator.active, validator.unbonding = int(active), int(unbonding)
+            validator.withdrawable_at = int(withdrawable_at)
+            validator.signer = to_checksum_address(signer)
+        for proposal in self.proposals.values():
+            self._round_timing(proposal.current_round)
+
+    def _read_parameters(self, head: int) -> dict[str, Any]:
+        names = {e.get("name") for e in self.abi if e.get("type") == "function"}
+        values: dict[str, Any] = {}
+        for name in PARAMETER_VIEWS:
+            if name in names:
+                values[name] = int(
+                    getattr(self.contract.functions, name)().call(block_identifier=head)
+                )
+        if "modelHash" in names:
+            values["modelHash"] = (
+                "0x" + bytes(self.contract.functions.modelHash().call(block_identifier=head)).hex()
+            )
+        return values
+
+    # ---- per-round views (fixed once read) --------------------------------------
+
+    def _round(self, number: int) -> Round:
+        record = self.rounds.get(number)
+        if record is None:
+            record = self.rounds[number] = Round(number=number)
+        return record
+
+    def _round_timing(self, number: int) -> tuple[int, int, int]:
+        record = self._round(number)
+        if record.timing is None:
+            commit_start, reveal_start, reveal_end = self.contract.functions.roundTiming(
+                number
+            ).call()
+            record.timing = (int(commit_start), int(reveal_start), int(reveal_end))
+        return record.timing
+
+    def _round_proposals(self, number: int, block: int) -> list[int]:
+        record = self._round(number)
+        if record.proposal_ids is None:
+            ids = self.contract.functions.roundProposals(number).call(block_identifier=block)
+            record.proposal_ids = [int(i) for i in ids]
+        return record.proposal_ids
+
+    # ---- event handlers ---------------------------------------------------------
+
+    def _validator(self, address: str) -> Validator:
+        address = to_checksum_address(address)
+        record = self.validators.get(address)
+        if record is None:
+            record = self.validators[address] = Validator(address=address)
+        return record
+
+    def _on_submitted(self, args: dict[str, Any], block: int, tx: str) -> None:
+        proposal = Proposal(
+            id=int(args["id"]),
+            requester=to_checksum_address(args["requester"]),
+            payload_hash="0x" + bytes(args["payloadHash"]).hex(),
+            model_hash="0x" + bytes(args["modelHash"]).hex(),
+            fee=int(args["fee"]),
+            payload=bytes(args["payload"]),
+            submitted_block=block,
+            submitted_tx=tx,
+            rounds=[int(args["round"])],
+        )
+        self.proposals[proposal.id] = proposal
+        self._round(proposal.current_round)
+
+    def _on_rolled(self, args: dict[str, Any], block: int, tx: str) -> None:
+        proposal = self.proposals.get(int(args["id"]))
+        if proposal is not None:
+            proposal.rounds.append(int(args["toRound"]))
+
+    def _on_finalized(self, args: dict[str, Any], block: int, tx: str) -> None:
+        proposal = self.proposals.get(int(args["id"]))
+        if proposal is not None:
+            proposal.status = int(args["status"])
+            proposal.verdict = int(args["verdict"])
+            proposal.final_round = int(args["round"])
+            proposal.finalized_block, proposal.finalized_tx = block, tx
+
+    def _on_callback_failed(self, args: dict[str, Any], block: int, tx: str) -> None:
+        proposal = self.proposals.get(int(args["id"]))
+        if proposal is not None:
+            proposal.callback_failed = True
+
+    def _on_committed(self, args: dict[str, Any], block: int, tx: str) -> None:
+        validator = to_checksum_address(args["validator"])
+        self._round(int(args["round"])).commitments[validator] = (
+            "0x" + bytes(args["commitment"]).hex()
+        )
+
+    def _on_revealed(self, args: dict[str, Any], block: int, tx: str) -> None:
+        number = int(args["round"])
+        validator = to_checksum_address(args["validator"])
+        self._round_proposals(number, block)
+        self._round(number).reveals[validator] = Reveal(
+            validator=validator,
+            verdicts=bytes(args["verdicts"]),
+            stake=int(args["stake"]),
+            block=block,
+            tx=tx,
+        )
+
+    def _on_settled(self, args: dict[str, Any], block: int, tx: str) -> None:
+        validator = self._validator(args["validator"])
+        reward, slashed = int(args["reward"]), int(args["slashed"])
+        validator.rewards += reward
+        detail = f"reward {reward} wei, slashed {slashed} wei"
+        validator.history.append(
+            HistoryEntry(block, tx, "settled", reward, round=int(args["round"]), detail=detail)
+        )
+
+    def _on_slashed(self, args: dict[str, Any], block: int, tx: str) -> None:
+        validator = self._validator(args["validator"])
+        amount = int(args["amount"])
+        validator.slashed += amount
+        validator.history.append(
+            HistoryEntry(block, tx, "slashed", amount, detail=slash_reason(int(args["reason"])))
+        )
+
+    def _on_staked(self, args: dict[str, Any], block: int, tx: str) -> None:
+        validator = self._validator(args["validator"])
+        validator.active = int(args["active"])
+        validator.history.append(HistoryEntry(block, tx, "staked", int(args["amount"])))
+
+    def _on_signer_set(self, args: dict[str, Any], block: int, tx: str) -> None:
+        validator = self._validator(args["validator"])
+        validator.signer = to_checksum_address(args["signer"])
+        validator.history.append(HistoryEntry(block, tx, "signer", detail=validator.signer))
+
+    def _on_unstake_requested(self, args: dict[str, Any], block: int, tx: str) -> None:
+        validator = self._validator(args["validator"])
+        validator.history.append(HistoryEntry(block, tx, "unstake", int(args["amount"])))
+
+    def _on_withdrawn(self, args: dict[str, Any], block: int, tx: str) -> None:
+        validator = self._validator(args["validator"])
+        validator.history.append(HistoryEntry(block, tx, "withdrawn", int(args["amount"])))
+
+    def _on_claimed(self, args: dict[str, Any], block: int, tx: str) -> None:
+        # Requesters claim refunds too; only validators get a history line.
+        account = to_checksum_address(args["account"])
+        if account in self.validators:
+            self.validators[account].history.append(
+                HistoryEntry(block, tx, "claimed", int(args["amount"]))
+            )
+
+    def _on_equivocation(self, args: dict[str, Any], block: int, tx: str) -> None:
+        validator = self._validator(args["validator"])
+        reporter = to_checksum_address(args["reporter"])
+        detail = f"proposal {int(args['proposalId'])} reported by {reporter}"
+        validator.history.append(
+            HistoryEntry(block, tx, "equivocation", round=int(args["round"]), detail=detail)
+        )
+
+    def _on_parameters_changed(self, args: dict[str, Any], block: int, tx: str) -> None:
+        self._parameters_stale = True

@@ -1,0 +1,82 @@
+"""What the indexer remembers about proposals, rounds and validators.
+
+Plain dataclasses filled from events; the JSON views are built from them.
+Addresses are kept checksummed, hashes as 0x-prefixed hex.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+NUM_CLASSES = 5
+
+
+@dataclass
+class Reveal:
+    """One validator's revealed ballot for a round (`VotesRevealed`)."""
+
+    validator: str
+    verdicts: bytes
+    stake: int
+    block: int
+    tx: str
+
+
+@dataclass
+class Round:
+    number: int
+    # Filled from the `roundProposals` view the first time a ballot is revealed:
+    # the list is fixed before the commit phase opens, so one call per round.
+    proposal_ids: list[int] | None = None
+    # (commitStart, revealStart, revealEnd) from `roundTiming`; constant per round.
+    timing: tuple[int, int, int] | None = None
+    commitments: dict[str, str] = field(default_factory=dict)
+    reveals: dict[str, Reveal] = field(default_factory=dict)
+
+
+@dataclass
+class Proposal:
+    id: int
+    requester: str
+    payload_hash: str
+    model_hash: str
+    fee: int
+    payload: bytes
+    submitted_block: int
+    submitted_tx: str
+    # Every round the proposal joined, in order (first at submit, then each roll).
+    rounds: list[int] = field(default_factory=list)
+    status: int = 1  # Pending
+    verdict: int | None = None
+    final_round: int | None = None
+    finalized_block: int | None = None
+    finalized_tx: str | None = None
+    callback_failed: bool = False
+
+    @property
+    def current_round(self) -> int:
+        return self.rounds[-1]
+
+
+@dataclass
+class HistoryEntry:
+    """A line in a validator's history: stake changes, rewards, slashes."""
+
+    block: int
+    tx: str
+    kind: str  # staked | signer | unstake | withdrawn | settled | slashed | claimed
+    amount: int = 0
+    round: int | None = None
+    detail: str = ""
+
+
+@dataclass
+class Validator:
+    address: str
+    signer: str | None = None
+    active: int = 0
+    unbonding: int = 0
+    withdrawable_at: int = 0
+    rewards: int = 0
+    slashed: int = 0
+    history: list[HistoryEntry] = field(default_factory=list)
