@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
+import {IOracleVoting} from "../interfaces/IOracleVoting.sol";
+import {IVerdictCallback} from "../interfaces/IVerdictCallback.sol";
+import {IVerdictOracle} from "../interfaces/IVerdictOracle.sol";
+
+/// @title GuardedTreasury: an ETH treasury that pays out only what the oracle judged legal
+/// @notice The pattern a dApp follows: build the `TxRequest` payload on-chain (so nobody can
+/// get a different transaction approved), submit it, and act only on a `legal` verdict.
+/// The oracle's callback only records the outcome (it runs under a gas cap); the owner then
+/// calls {execute}, which also reads the oracle directly if the callback never arrived.
+contract GuardedTreasury is Ownable2Step, IVerdictCallback {
+    /// @notice LABELS.md payload: `abi.encode(TxRequest)`.
+    struct TxRequest {
+        uint256 chainId;
+        address from;
+        address to;
+        uint256 value;
+        bytes data;
+        string memo;
+    }
+
+    enum RequestState {
+        None,
+        Pending,
+        Approved,
+        Rejected,
+        Executed
+    }
+
+    /// @dev slot 0: | to 160 | state 8 | free 88 |   slot 1: | amount 256 |
+    struct TransferRequest {
+        address to;
+        RequestState state;
+        uint256 amount;
+    }
+
+    /// @notice A transfer of `amount` wei to `to` awaits the oracle's verdict on proposal `requestId`.
+    event TransferRequested(uint256 indexed requestId, address indexed to, uint256 amount, string memo);
+    /// @notice The oracle judged request `requestId` legal; the owner may now execute it.
+    event TransferApproved(uint256 indexed requestId);
+    /// @notice The oracle did not approve request `requestId`; its reserved funds are free again.
+    event TransferRejected(uint256 indexed requestId, uint8 status, uint8 verdict);
+    /// @notice Request `requestId` was paid out.
+    event TransferExecuted(uint256 indexed requestId, address indexed to, uint256 amount);
+    /// @notice ETH arrived.
+    event Deposited(address indexed from, uint256 amount);
+
+    /// @notice Only the oracle may deliver verdicts; `caller` is not it.
+    error TreasuryNotOracle(address caller);
+    /// @notice There is no request `requestId` (request ids are the oracle's proposal ids).
+    error TreasuryUnknownRequest(uint256 requestId);
+    /// @notice Only `available` wei is not yet reserved by pending or approved requests.
+    error TreasuryInsufficientFunds(uint256 amount, uint256 available);
+    /// @notice Request `requestId` was not judged legal (oracle status `status`, verdict `verdict`);
+    /// it can never be executed. Status 1 means the oracle has not decided yet: wait and retry.
+    error TreasuryTransferNotApproved(uint256 requestId, uint8 status, uint8 verdict);
+    /// @notice Request `requestId` was already executed.
+    error TreasuryAlreadyExecuted(uint256 requestId);
+    /// @notice Sending `amount` wei to `to` failed.
+    error TreasuryTransferFailed(address to, uint256 amount);
+    /// @notice The zero address cannot receive a transfer.
+    error TreasuryZeroRecipient();
+
+    /// @notice The oracle this treasury trusts.
+    IVerdictOracle public immutable oracle;
+    /// @notice Wei set aside for pending and approved requests.
+    uint256 public reserved;
+    mapping(uint256 requestId => TransferRequest) internal _requests;
+
+    constructor(IVerdictOracle oracle_, address initialOwner) Ownable(initialOwner) {
+        oracle = oracle_;
+    }
+
+    /// @notice Accept deposits (and the oracle's refunds through {claimOracleRefund}).
+    receive() external payable {
+        emit Deposited(msg.sender, msg.value);
+    }
+
+    /// @notice Ask the oracle to judge a transfer of `amount` wei to `to`; `msg.value` is the fee.
+    /// @dev Reserves `amount` now so two pending requests cannot both count on the same ETH.
+    /// @return requestId The oracle's proposal id, used for everything afterwards.
+    function requestTransfer(address to, uint256 amount, string calldata memo)
+        external
+        payable
+        onlyOwner
+        returns (uint256 requestId)
+    {
+        if (to == address(0)) revert TreasuryZeroRecipient();
+        // msg.value is already in the balance but belongs to the oracle's fee.
+        uint256 available = address(this).balance - msg.value - reserved;
+        if (amount > available) revert TreasuryInsufficientFunds(amount, available);
+        reserved += amount;
+        bytes memory payload = abi.encode(
+            TxRequest({chainId: block.chainid, from: address(this), to: to, value: amount, data: "", memo: memo})
+        );
+        requestId = oracle.submit{value: msg.value}(payload);
+        _requests[requestId] = TransferRequest({to: to, state: RequestState.Pending, amount: amount});
+        emit TransferRequested(requestId, to, amount, memo);
+    }
+
+    /// @inheritdoc IVerdictCallback
+    /// @dev Records the outcome only; paying out here would run under the oracle's gas cap.
+    function onVerdict(uint256 id, uint8 status, uint8 verdict) external {
+        if (msg.sender != address(oracle)) revert TreasuryNotOracle(msg.sender);
+        TransferRequest storage request = _requests[id];
+        if (request.state != RequestState.Pending) return; // unknown or already decided
+        _record(id, request, status, verdict);
+    }
+
+    /// @notice Pay out request `requestId` if the oracle judged it legal; never twice.
+    function execute(uint256 requestId) external onlyOwner {
+        TransferRequest storage request = _requests[requestId];
+        RequestState state = request.state;
+        if (state == RequestState.None) revert TreasuryUnknownRequest(requestId);
+        if (state == RequestState.Executed) revert TreasuryAlreadyExecuted(requestId);
+        if (state == RequestState.Pending) {
+            // The callback may have failed or not run yet: ask the oracle directly.
+            (IVerdictOracle.Status status, uint8 verdict) = oracle.verdictOf(requestId);
+            if (status == IVerdictOracle.Status.Pending) {
+                revert TreasuryTransferNotApproved(requestId, uint8(status), verdict);
+            }
+            state = _record(requestId, request, uint8(status), verdict);
+        }
+        if (state != RequestState.Approved) {
+            (IVerdictOracle.Status status, uint8 verdict) = oracle.verdictOf(requestId);
+            revert TreasuryTransferNotApproved(requestId, uint8(status), verdict);
+        }
+        request.state = RequestState.Executed;
+        uint256 amount = request.amount;
+        reserved -= amount;
+        emit TransferExecuted(requestId, request.to, amount);
+        (bool ok,) = request.to.call{value: amount}("");
+        if (!ok) revert TreasuryTransferFailed(request.to, amount);
+    }
+
+    /// @notice Pull the fees the oracle refunded for requests that found no consensus.
+    function claimOracleRefund() external onlyOwner {
+        IOracleVoting(address(oracle)).claim();
+    }
+
+    /// @notice State, recipient and amount of request `requestId`.
+    function requestOf(uint256 requestId) external view returns (RequestState state, address to, uint256 amount) {
+        TransferRequest storage request = _requests[requestId];
+        return (request.state, request.to, request.amount);
+    }
+
+    /// @inheritdoc IERC165
+    function supportsInterface(bytes4 interfaceId) external pure returns (bool) {
+        return interfaceId == type(IVerdictCallback).interfaceId || interfaceId == type(IERC165).interfaceId;
+    }
+
+    function _record(uint256 requestId, TransferRequest storage request, uint8 status, uint8 verdict)
+        private
+        returns (RequestState)
+    {
+        if (status == uint8(IVerdictOracle.Status.Finalized) && verdict == 0) {
+            request.state = RequestState.Approved;
+            emit TransferApproved(requestId);
+            return RequestState.Approved;
+        }
+        request.state = RequestState.Rejected;
+        reserved -= request.amount;
+        emit TransferRejected(requestId, status, verdict);
+        return RequestState.Rejected;
+    }
+}

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @title IOracleVoting: rounds, commit-reveal, finalization, settlement and equivocation
+/// @notice Proposals are grouped into voting rounds (docs/protocol.md). A validator commits once
+/// per round to all its verdicts for the round (one byte per proposal, in list order), reveals
+/// them once, and is settled once: rewards for coherent votes, slashing for non-reveals and
+/// incoherent votes. Relayers may aggregate many validators' signed commits and their reveals
+/// into single transactions.
+interface IOracleVoting {
+    /// @notice A validator's commitment for a round, signed (EIP-712 `Commit`) by its signer key.
+    struct RelayedCommit {
+        address validator;
+        bytes32 commitment;
+        bytes signature;
+    }
+
+    /// @notice The preimage of a commitment; anyone holding it may reveal.
+    struct Reveal {
+        address validator;
+        bytes verdicts;
+        bytes32 salt;
+    }
+
+    /// @notice An off-chain verdict, signed (EIP-712 `Verdict`) by a validator's signer key.
+    struct Verdict {
+        uint256 proposalId;
+        uint64 round;
+        uint8 verdict;
+    }
+
+    /// @notice Proposal `id` found no consensus in `fromRound` and joined `toRound`.
+    event ProposalRolled(uint256 indexed id, uint64 indexed fromRound, uint64 indexed toRound);
+    /// @notice `validator` committed to its verdicts for `round`.
+    event VotesCommitted(uint64 indexed round, address indexed validator, bytes32 commitment);
+    /// @notice `validator` revealed `verdicts` for `round`, each weighted by `stake`.
+    event VotesRevealed(uint64 indexed round, address indexed validator, bytes verdicts, uint256 stake);
+    /// @notice `validator`'s ballot for `round` was settled.
+    event BallotSettled(uint64 indexed round, address indexed validator, uint256 reward, uint256 slashed);
+    /// @notice The requester's `onVerdict` callback reverted or ran out of gas; finalization stands.
+    event CallbackFailed(uint256 indexed id, address indexed requester);
+    /// @notice `account` was paid `amount` wei of rewards, refunds or bounties.
+    event Claimed(address indexed account, uint256 amount);
+    /// @notice `reporter` proved that `validator` signed two verdicts for one proposal and round.
+    event EquivocationReported(
+        address indexed validator, address indexed reporter, uint256 indexed proposalId, uint64 round
+    );
+
+    /// @notice `round` has no proposals, so there is nothing to vote on.
+    error OracleRoundEmpty(uint64 round);
+    /// @notice Commits for `round` are accepted only in `[commitStart, commitEnd)`.
+    error OracleNotCommitPhase(uint64 round, uint256 commitStart, uint256 commitEnd);
+    /// @notice Reveals for `round` are accepted only in `[revealStart, revealEnd)`.
+    error OracleNotRevealPhase(uint64 round, uint256 revealStart, uint256 revealEnd);
+    /// @notice `caller` is neither a validator's operator nor its current signer; stake first
+    /// or commit from the signer named with `setSigner`.
+    error OracleNotOperatorOrSigner(address caller);
+    /// @notice `validator` already committed for `round`; a commitment cannot be replaced.
+    error OracleAlreadyCommitted(uint64 round, address validator);
+    /// @notice The relayed commit for `validator` was signed by `recovered`, not by its signer.
+    error OracleInvalidSignature(address validator, address recovered, address expectedSigner);
+    /// @notice The commitment is zero; commit `keccak256(...)` of the preimage (see `commitmentFor`).
+    error OracleZeroCommitment(address validator);
+    /// @notice `validator` has no commitment for `round`.
+    error OracleNoCommitment(uint64 round, address validator);
+    /// @notice `validator` already revealed for `round`.
+    error OracleAlreadyRevealed(uint64 round, address validator);
+    /// @notice The revealed verdicts and salt do not hash to `validator`'s commitment for `round`.
+    error OracleCommitmentMismatch(uint64 round, address validator);
+    /// @notice One verdict byte per proposal of the round is required: `expected`, got `given`.
+    error OracleVerdictsLengthMismatch(uint256 given, uint256 expected);
+    /// @notice Byte `index` of the verdicts is `verdict`; classes are 0..4.
+    error OracleInvalidVerdict(uint256 index, uint8 verdict);
+    /// @notice `validator` had no stake at the round's snapshot `snapshot`, so its vote has no weight.
+    error OracleNoStakeAtSnapshot(address validator, uint48 snapshot);
+    /// @notice Proposal `id` is not pending (its status is `status`).
+    error OracleProposalNotPending(uint256 id, uint8 status);
+    /// @notice Proposal `id` can be finalized at `revealEnd`, or earlier only once its outcome
+    /// can no longer change.
+    error OracleTooEarlyToFinalize(uint256 id, uint256 revealEnd);
+    /// @notice The requester's callback needs `needed` gas but only `available` is left:
+    /// send the finalize transaction with a higher gas limit.
+    error OracleInsufficientCallbackGas(uint256 needed, uint256 available);
+    /// @notice `round` settles once its reveal phase is over (`revealEnd`) and no proposal
+    /// of it is pending (`pending` still are).
+    error OracleRoundNotSettleable(uint64 round, uint256 pending, uint256 revealEnd);
+    /// @notice `validator`'s ballot for `round` was already settled.
+    error OracleAlreadySettled(uint64 round, address validator);
+    /// @notice The verdicts passed to settle do not match what `validator` revealed for `round`
+    /// (pass the revealed bytes, or empty bytes for a ballot that was never revealed).
+    error OracleVerdictsMismatch(uint64 round, address validator);
+    /// @notice Parallel arrays differ in length.
+    error OracleArrayLengthMismatch(uint256 first, uint256 second);
+    /// @notice `account` has nothing to claim.
+    error OracleNothingToClaim(address account);
+    /// @notice Sending `amount` wei to `to` failed.
+    error OracleTransferFailed(address to, uint256 amount);
+    /// @notice The two verdicts are not for the same proposal and round, or do not differ.
+    error OracleEquivocationNotConflicting();
+    /// @notice The two verdicts were signed by different keys (`signerA`, `signerB`).
+    error OracleEquivocationSignersDiffer(address signerA, address signerB);
+    /// @notice `signer` is not the signer key of any validator.
+    error OracleUnknownSigner(address signer);
+    /// @notice This equivocation of `validator` on (`proposalId`, `round`) was already punished.
+    error OracleEquivocationAlreadyReported(address validator, uint256 proposalId, uint64 round);
+
+    /// @notice Commit the caller's validator's verdicts for `round`. The caller is an operator
+    /// or the current signer of one; the ballot belongs to the operator.
+    /// @param commitment `commitmentFor(round, operator, verdicts, salt)`.
+    function commit(uint64 round, bytes32 commitment) external;
+
+    /// @notice Submit many validators' EIP-712-signed commitments for `round` in one transaction.
+    function commitRelayed(uint64 round, RelayedCommit[] calldata commits) external;
+
+    /// @notice Reveal `validator`'s verdicts for `round` (anyone holding the preimage may call).
+    /// @param verdicts One byte per proposal of the round, in `roundProposals(round)` order.
+    function reveal(uint64 round, address validator, bytes calldata verdicts, bytes32 salt) external;
+
+    /// @notice Reveal many validators' verdicts for `round`, tallying every proposal once.
+    function revealMany(uint64 round, Reveal[] calldata reveals) external;
+
+    /// @notice Decide proposal `id`: finalize, roll it to a new round, or end it with no consensus.
+    function finalize(uint256 id) external;
+
+    /// @notice {finalize} for each id.
+    function finalizeMany(uint256[] calldata ids) external;
+
+    /// @notice Settle `validator`'s ballot for `round`: credit rewards, apply slashing.
+    /// @param verdicts The revealed bytes, or empty for a ballot that was never revealed.
+    function settle(uint64 round, address validator, bytes calldata verdicts) external;
+
+    /// @notice {settle} for many validators of one round.
+    function settleMany(uint64 round, address[] calldata validators, bytes[] calldata verdicts) external;
+
+    /// @notice Pay the caller's claimable balance (rewards, refunds, bounties).
+    function claim() external;
+
+    /// @notice Prove that one signer signed two different verdicts for one proposal and round;
+    /// slashes its validator and credits half of the slash to the caller.
+    function reportEquivocation(Verdict calldata a, bytes calldata sigA, Verdict calldata b, bytes calldata sigB)
+        external;
+
+    /// @notice `(block.timestamp - genesis) / roundDuration`.
+    function currentRound() external view returns (uint64);
+
+    /// @notice Phase boundaries of `round`: commit in `[commitStart, revealStart)`,
+    /// reveal in `[revealStart, revealEnd)`.
+    function roundTiming(uint64 round) external view returns (uint64 commitStart, uint64 revealStart, uint64 revealEnd);
+
+    /// @notice Size, proposals still pending, stake snapshot timestamp and list hash of `round`.
+    function roundInfo(uint64 round)
+        external
+        view
+        returns (uint32 size, uint32 pending, uint48 snapshot, bytes32 listHash);
+
+    /// @notice The ordered proposal ids of `round` (bounded by `maxProposalsPerRound`).
+    function roundProposals(uint64 round) external view returns (uint256[] memory);
+
+    /// @notice `validator`'s ballot for `round`.
+    function ballotOf(uint64 round, address validator)
+        external
+        view
+        returns (bytes32 commitment, bytes32 verdictsHash, uint128 stake, bool revealed, bool settled);
+
+    /// @notice Revealed stake per class for proposal `id` in `round`.
+    function tallyOf(uint256 id, uint64 round) external view returns (uint128[5] memory);
+
+    /// @notice The commitment `reveal` will check, for building commits off-chain or in tests.
+    function commitmentFor(uint64 round, address validator, bytes calldata verdicts, bytes32 salt)
+        external
+        view
+        returns (bytes32);
+
+    /// @notice Wei `account` can `claim()`.
+    function claimable(address account) external view returns (uint256);
+
+    /// @notice The EIP-712 domain separator (name "VerdictOracle", version "1").
+    // solhint-disable-next-line func-name-mixedcase
+    function DOMAIN_SEPARATOR() external view returns (bytes32);
+}

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @title IValidatorStaking: ETH stake, signer keys and slashing of oracle validators
+/// @notice An operator (cold key) stakes ETH and may name a separate signer (hot key) that
+/// signs relayed commits and off-chain verdicts. Stake is checkpointed by timestamp so each
+/// voting round uses the stake at its snapshot (no flash staking). Leaving is two-step:
+/// {requestUnstake} then {withdraw} after `unbondingPeriod`.
+interface IValidatorStaking {
+    /// @notice `amount` wei was added; `active` is the validator's new active stake.
+    event Staked(address indexed validator, uint256 amount, uint256 active);
+    /// @notice The validator's signer key is now `signer`.
+    event SignerSet(address indexed validator, address indexed signer);
+    /// @notice `amount` moved from active stake to unbonding, withdrawable at `withdrawableAt`.
+    event UnstakeRequested(address indexed validator, uint256 amount, uint256 withdrawableAt);
+    /// @notice `amount` unbonded wei was paid out.
+    event Withdrawn(address indexed validator, uint256 amount);
+    /// @notice `amount` wei of stake was moved to the slashed reserve.
+    /// @param reason 0 non-reveal, 1 incoherent vote, 2 equivocation.
+    event Slashed(address indexed validator, uint256 amount, uint8 reason);
+
+    /// @notice Nothing was sent: call with a non-zero `msg.value`.
+    error StakingZeroAmount();
+    /// @notice A validator's first stake (or remaining stake) must reach `minStake`.
+    error StakingBelowMinimum(uint256 amount, uint256 minStake);
+    /// @notice The amount does not fit the 96-bit stake accounting.
+    error StakingAmountTooLarge(uint256 amount);
+    /// @notice `account` has never staked; call `stake()` first.
+    error StakingNotValidator(address account);
+    /// @notice `signer` already belongs to `operator`; a signer serves one operator, ever.
+    error StakingSignerTaken(address signer, address operator);
+    /// @notice The zero address cannot sign.
+    error StakingZeroSigner();
+    /// @notice Only `active` wei is staked; request at most that.
+    error StakingInsufficientActive(uint256 requested, uint256 active);
+    /// @notice Nothing is unbonding for `validator`; call `requestUnstake` first.
+    error StakingNothingToWithdraw(address validator);
+    /// @notice Unbonding ends at `withdrawableAt`; try again after it.
+    error StakingStillUnbonding(uint256 withdrawableAt, uint256 nowTimestamp);
+    /// @notice `validator` has `openBallots` committed ballots not yet settled; settle them first.
+    error StakingOpenBallots(address validator, uint256 openBallots);
+    /// @notice Sending `amount` wei to `to` failed.
+    error StakingTransferFailed(address to, uint256 amount);
+
+    /// @notice Add `msg.value` to the caller's active stake; the first call registers the
+    /// caller as a validator whose signer is itself.
+    function stake() external payable;
+
+    /// @notice Name the hot key that signs for the caller; a signer can serve one operator only.
+    function setSigner(address signer) external;
+
+    /// @notice Move `amount` of active stake to unbonding; voting power drops at once and the
+    /// unbonding clock (re)starts for the whole unbonding balance.
+    function requestUnstake(uint256 amount) external;
+
+    /// @notice Pay out the unbonding balance once `withdrawableAt` has passed and every
+    /// committed ballot of the caller has been settled.
+    function withdraw() external;
+
+    /// @notice Active stake of `validator` at timestamp `timepoint` (checkpointed).
+    function stakeAt(address validator, uint48 timepoint) external view returns (uint256);
+
+    /// @notice Total active stake of all validators at timestamp `timepoint`.
+    function totalStakeAt(uint48 timepoint) external view returns (uint256);
+
+    /// @notice Current stake state of `validator`.
+    function validatorInfo(address validator)
+        external
+        view
+        returns (uint256 active, uint256 unbonding, uint64 withdrawableAt, address signer);
+
+    /// @notice The operator a signer key belongs to (zero if none).
+    function operatorOf(address signer) external view returns (address);
+
+    /// @notice Number of committed, unsettled ballots of `validator` (withdraw needs 0).
+    function openBallotsOf(address validator) external view returns (uint256);
+
+    /// @notice Sum of all active stake now.
+    function totalActive() external view returns (uint256);
+    /// @notice Sum of all unbonding balances now.
+    function totalUnbonding() external view returns (uint256);
+    /// @notice ETH taken by slashing and not yet swept by the owner.
+    function slashedReserve() external view returns (uint256);
+    /// @notice Smallest stake a validator may hold (except zero).
+    function minStake() external view returns (uint256);
+    /// @notice Seconds between the last `requestUnstake` and `withdraw`.
+    function unbondingPeriod() external view returns (uint256);
+}
