@@ -1,0 +1,229 @@
+"""Typed access to the VerdictOracle contract (views and calls of docs/protocol.md).
+
+Views go through `with_retry`; state-changing calls go through a `TxSender`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any
+
+from web3 import Web3
+
+from oracle.chain.deployment import Deployment
+from oracle.chain.eip712 import Domain
+from oracle.chain.errors import ErrorDecoder
+from oracle.chain.retry import with_retry
+from oracle.chain.sender import SentTx, TxSender
+
+
+class Status(IntEnum):
+    NONE = 0
+    PENDING = 1
+    FINALIZED = 2
+    NO_CONSENSUS = 3
+
+
+@dataclass(frozen=True)
+class RoundTiming:
+    commit_start: int
+    reveal_start: int
+    reveal_end: int
+
+
+@dataclass(frozen=True)
+class RoundInfo:
+    size: int
+    pending: int
+    snapshot: int
+    list_hash: bytes
+
+
+@dataclass(frozen=True)
+class Ballot:
+    commitment: bytes
+    verdicts_hash: bytes
+    stake: int
+    revealed: bool
+    settled: bool
+
+    @property
+    def committed(self) -> bool:
+        return self.commitment != b"\x00" * 32
+
+
+@dataclass(frozen=True)
+class ProposalView:
+    requester: str
+    payload_hash: bytes
+    model_hash: bytes
+    round: int
+    attempts: int
+    fee: int
+    status: Status
+    verdict: int
+
+
+@dataclass(frozen=True)
+class ValidatorInfo:
+    active: int
+    unbonding: int
+    withdrawable_at: int
+    signer: str
+
+
+class OracleClient:
+    def __init__(
+        self,
+        w3: Web3,
+        deployment: Deployment,
+        *,
+        on_rpc_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        self.w3 = w3
+        self.deployment = deployment
+        self.address = Web3.to_checksum_address(deployment.oracle_address)
+        self.abi = deployment.abi("VerdictOracle")
+        self.contract = w3.eth.contract(address=self.address, abi=self.abi)
+        self.decoder = ErrorDecoder(self.abi)
+        self.chain_id = deployment.chain_id
+        self.domain = Domain(self.chain_id, self.address)
+        self.on_rpc_error = on_rpc_error
+
+    # ------------------------------------------------------------------ views
+
+    def _view(self, name: str, *args: Any) -> Any:
+        fn = getattr(self.contract.functions, name)(*args)
+        return with_retry(fn.call, on_error=self.on_rpc_error)
+
+    def proposal_count(self) -> int:
+        return int(self._view("proposalCount"))
+
+    def current_round(self) -> int:
+        return int(self._view("currentRound"))
+
+    def round_timing(self, round_: int) -> RoundTiming:
+        a, b, c = self._view("roundTiming", round_)
+        return RoundTiming(int(a), int(b), int(c))
+
+    def round_info(self, round_: int) -> RoundInfo:
+        size, pending, snapshot, list_hash = self._view("roundInfo", round_)
+        return RoundInfo(int(size), int(pending), int(snapshot), bytes(list_hash))
+
+    def round_proposals(self, round_: int) -> list[int]:
+        return [int(x) for x in self._view("roundProposals", round_)]
+
+    def ballot_of(self, round_: int, validator: str) -> Ballot:
+        c, vh, stake, revealed, settled = self._view("ballotOf", round_, validator)
+        return Ballot(bytes(c), bytes(vh), int(stake), bool(revealed), bool(settled))
+
+    def tally_of(self, proposal_id: int, round_: int) -> list[int]:
+        return [int(x) for x in self._view("tallyOf", proposal_id, round_)]
+
+    def commitment_for(self, round_: int, validator: str, verdicts: bytes, salt: bytes) -> bytes:
+        return bytes(self._view("commitmentFor", round_, validator, verdicts, salt))
+
+    def proposal(self, proposal_id: int) -> ProposalView:
+        raw = self._view("proposal", proposal_id)
+        # A struct return may come back as a one-element tuple around the struct.
+        if len(raw) == 1 and isinstance(raw[0], tuple | list):
+            raw = raw[0]
+        # The first eight fields are normative (docs/protocol.md); later ones are additions.
+        requester, payload_hash, model_hash, rnd, attempts, fee, status, verdict = raw[:8]
+        return ProposalView(
+            str(requester),
+            bytes(payload_hash),
+            bytes(model_hash),
+            int(rnd),
+            int(attempts),
+            int(fee),
+            Status(int(status)),
+            int(verdict),
+        )
+
+    def verdict_of(self, proposal_id: int) -> tuple[Status, int]:
+        status, verdict = self._view("verdictOf", proposal_id)
+        return Status(int(status)), int(verdict)
+
+    def validator_info(self, validator: str) -> ValidatorInfo:
+        active, unbonding, withdrawable_at, signer = self._view("validatorInfo", validator)
+        return ValidatorInfo(int(active), int(unbonding), int(withdrawable_at), str(signer))
+
+    def operator_of(self, signer: str) -> str:
+        return str(self._view("operatorOf", signer))
+
+    def stake_at(self, validator: str, timepoint: int) -> int:
+        return int(self._view("stakeAt", validator, timepoint))
+
+    def total_stake_at(self, timepoint: int) -> int:
+        return int(self._view("totalStakeAt", timepoint))
+
+    def claimable(self, account: str) -> int:
+        return int(self._view("claimable", account))
+
+    def domain_separator(self) -> bytes:
+        return bytes(self._view("DOMAIN_SEPARATOR"))
+
+    def param(self, name: str) -> Any:
+        """A public governance parameter getter, e.g. `proposalFee`, `minStake`."""
+        return self._view(name)
+
+    # ------------------------------------------------------------------ calls
+
+    def fn(self, name: str, *args: Any) -> Any:
+        return getattr(self.contract.functions, name)(*args)
+
+    def commit(self, sender: TxSender, round_: int, validator: str, commitment: bytes) -> SentTx:
+        return sender.send_call(self.fn("commit", round_, validator, commitment))
+
+    def commit_relayed(
+        self, sender: TxSender, round_: int, commits: Sequence[tuple[str, bytes, bytes]]
+    ) -> SentTx:
+        """commits: (validator, commitment, signature) each."""
+        return sender.send_call(self.fn("commitRelayed", round_, [tuple(c) for c in commits]))
+
+    def reveal(
+        self, sender: TxSender, round_: int, validator: str, verdicts: bytes, salt: bytes
+    ) -> SentTx:
+        return sender.send_call(self.fn("reveal", round_, validator, verdicts, salt))
+
+    def reveal_many(
+        self, sender: TxSender, round_: int, reveals: Sequence[tuple[str, bytes, bytes]]
+    ) -> SentTx:
+        """reveals: (validator, verdicts, salt) each."""
+        return sender.send_call(self.fn("revealMany", round_, [tuple(r) for r in reveals]))
+
+    def finalize_many(self, sender: TxSender, ids: Sequence[int]) -> SentTx:
+        return sender.send_call(self.fn("finalizeMany", list(ids)))
+
+    def settle(self, sender: TxSender, round_: int, validator: str, verdicts: bytes) -> SentTx:
+        return sender.send_call(self.fn("settle", round_, validator, verdicts))
+
+    def settle_many(
+        self, sender: TxSender, round_: int, validators: Sequence[str], verdicts: Sequence[bytes]
+    ) -> SentTx:
+        return sender.send_call(self.fn("settleMany", round_, list(validators), list(verdicts)))
+
+    def stake(self, sender: TxSender, amount: int) -> SentTx:
+        return sender.send_call(self.fn("stake"), value=amount)
+
+    def set_signer(self, sender: TxSender, signer: str) -> SentTx:
+        return sender.send_call(self.fn("setSigner", signer))
+
+    def claim(self, sender: TxSender) -> SentTx:
+        return sender.send_call(self.fn("claim"))
+
+    def submit(self, sender: TxSender, payload: bytes, fee: int) -> SentTx:
+        return sender.send_call(self.fn("submit", payload), value=fee)
+
+    def make_sender(self, account: Any, **kw: Any) -> TxSender:
+        return TxSender(
+            self.w3,
+            account,
+            chain_id=self.chain_id,
+            decoder=self.decoder,
+            on_rpc_error=self.on_rpc_error,
+            **kw,
+        )

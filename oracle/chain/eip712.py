@@ -1,0 +1,115 @@
+"""EIP-712 typed data the oracle contract verifies: relayed commits and signed verdicts.
+
+Domain: name "VerdictOracle", version "1", chainId, verifyingContract (docs/protocol.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from eth_abi import encode
+from eth_account import Account
+from eth_account.messages import encode_typed_data
+from eth_account.signers.local import LocalAccount
+from eth_utils import keccak, to_checksum_address
+
+DOMAIN_NAME = "VerdictOracle"
+DOMAIN_VERSION = "1"
+
+_DOMAIN_TYPE = [
+    {"name": "name", "type": "string"},
+    {"name": "version", "type": "string"},
+    {"name": "chainId", "type": "uint256"},
+    {"name": "verifyingContract", "type": "address"},
+]
+COMMIT_TYPE = [
+    {"name": "round", "type": "uint64"},
+    {"name": "commitment", "type": "bytes32"},
+    {"name": "validator", "type": "address"},
+]
+VERDICT_TYPE = [
+    {"name": "proposalId", "type": "uint256"},
+    {"name": "round", "type": "uint64"},
+    {"name": "verdict", "type": "uint8"},
+]
+
+
+@dataclass(frozen=True)
+class Domain:
+    chain_id: int
+    verifying_contract: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": DOMAIN_NAME,
+            "version": DOMAIN_VERSION,
+            "chainId": self.chain_id,
+            "verifyingContract": to_checksum_address(self.verifying_contract),
+        }
+
+    def separator(self) -> bytes:
+        """The contract's DOMAIN_SEPARATOR(), computed locally."""
+        type_hash = keccak(
+            text="EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+        )
+        return keccak(
+            encode(
+                ["bytes32", "bytes32", "bytes32", "uint256", "address"],
+                [
+                    type_hash,
+                    keccak(text=DOMAIN_NAME),
+                    keccak(text=DOMAIN_VERSION),
+                    self.chain_id,
+                    to_checksum_address(self.verifying_contract),
+                ],
+            )
+        )
+
+
+def _typed(domain: Domain, primary: str, fields: list[dict[str, str]], message: dict) -> Any:
+    return encode_typed_data(
+        full_message={
+            "types": {"EIP712Domain": _DOMAIN_TYPE, primary: fields},
+            "primaryType": primary,
+            "domain": domain.as_dict(),
+            "message": message,
+        }
+    )
+
+
+def commit_message(domain: Domain, *, round_: int, commitment: bytes, validator: str) -> Any:
+    return _typed(
+        domain,
+        "Commit",
+        COMMIT_TYPE,
+        {"round": round_, "commitment": commitment, "validator": to_checksum_address(validator)},
+    )
+
+
+def sign_commit(
+    signer: LocalAccount, domain: Domain, *, round_: int, commitment: bytes, validator: str
+) -> bytes:
+    """The signer key's signature over Commit(round, commitment, validator) for commitRelayed."""
+    msg = commit_message(domain, round_=round_, commitment=commitment, validator=validator)
+    return bytes(signer.sign_message(msg).signature)
+
+
+def recover_commit_signer(
+    domain: Domain, *, round_: int, commitment: bytes, validator: str, signature: bytes
+) -> str:
+    msg = commit_message(domain, round_=round_, commitment=commitment, validator=validator)
+    return str(Account.recover_message(msg, signature=signature))
+
+
+def sign_verdict(
+    signer: LocalAccount, domain: Domain, *, proposal_id: int, round_: int, verdict: int
+) -> bytes:
+    """Signature over Verdict(proposalId, round, verdict), as published off-chain."""
+    msg = _typed(
+        domain,
+        "Verdict",
+        VERDICT_TYPE,
+        {"proposalId": proposal_id, "round": round_, "verdict": verdict},
+    )
+    return bytes(signer.sign_message(msg).signature)

@@ -1,0 +1,86 @@
+"""Decode contract reverts into the custom error names of the ABI (e.g. `OracleAlreadyFinalized`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eth_abi import decode
+from eth_utils import function_signature_to_4byte_selector
+
+
+class ChainError(RuntimeError):
+    """A call or transaction the chain refused."""
+
+
+class TxReverted(ChainError):
+    """A transaction (or its gas estimate) reverted; `error` names the custom error when known."""
+
+    def __init__(
+        self, message: str, *, error: str | None = None, tx_hash: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.error = error
+        self.tx_hash = tx_hash
+
+
+class ErrorDecoder:
+    """Maps 4-byte selectors of the ABI's custom errors to readable `Name(args)` strings."""
+
+    def __init__(self, abi: list[dict[str, Any]]) -> None:
+        self._errors: dict[bytes, tuple[str, list[str]]] = {}
+        for item in abi:
+            if item.get("type") != "error":
+                continue
+            types = [_abi_type(i) for i in item.get("inputs", [])]
+            sig = f"{item['name']}({','.join(types)})"
+            self._errors[function_signature_to_4byte_selector(sig)] = (item["name"], types)
+
+    def name(self, data: bytes) -> str | None:
+        entry = self._errors.get(bytes(data[:4]))
+        return entry[0] if entry else None
+
+    def describe(self, data: bytes) -> str:
+        entry = self._errors.get(bytes(data[:4]))
+        if entry is None:
+            return f"revert 0x{bytes(data).hex()}" if data else "revert (no data)"
+        name, types = entry
+        try:
+            args = decode(types, bytes(data[4:]))
+        except Exception:
+            return name
+        return f"{name}({', '.join(_fmt(a) for a in args)})"
+
+
+def _abi_type(inp: dict[str, Any]) -> str:
+    t = str(inp["type"])
+    if t.startswith("tuple"):
+        inner = ",".join(_abi_type(c) for c in inp.get("components", []))
+        return f"({inner}){t[5:]}"
+    return t
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, bytes):
+        return "0x" + v.hex()
+    return str(v)
+
+
+def revert_data(exc: BaseException) -> bytes:
+    """The raw revert bytes carried by a web3 exception, or b'' when there are none."""
+    data: Any = getattr(exc, "data", None)
+    if isinstance(data, dict):
+        data = data.get("data")
+    if data is None and exc.args:
+        for a in exc.args:
+            if isinstance(a, str) and a.startswith("0x"):
+                data = a
+            elif isinstance(a, dict) and isinstance(a.get("data"), str):
+                data = a["data"]
+    if isinstance(data, str) and data.startswith("0x"):
+        try:
+            return bytes.fromhex(data[2:])
+        except ValueError:
+            return b""
+    if isinstance(data, bytes | bytearray):
+        return bytes(data)
+    return b""

@@ -1,0 +1,105 @@
+"""Event reader with a persisted cursor and a confirmations setting.
+
+Reads the oracle's logs from `cursor + 1` up to `head - confirmations` in chunks,
+decodes the events named in the ABI, and only then advances the cursor (the
+caller persists it after it has stored what it read), so a crash re-reads
+rather than skips.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from eth_utils import event_abi_to_log_topic
+from hexbytes import HexBytes
+from web3 import Web3
+from web3._utils.events import get_event_data
+
+log = logging.getLogger(__name__)
+
+
+class CursorStore(Protocol):
+    def get_cursor(self, name: str) -> int | None: ...
+    def set_cursor(self, name: str, block: int) -> None: ...
+
+
+@dataclass(frozen=True)
+class ChainEvent:
+    name: str
+    args: dict[str, Any]
+    block_number: int
+    tx_hash: str
+    log_index: int
+
+
+class EventReader:
+    def __init__(
+        self,
+        w3: Web3,
+        *,
+        address: str,
+        abi: list[dict[str, Any]],
+        event_names: Iterable[str],
+        start_block: int,
+        confirmations: int = 0,
+        chunk_size: int = 2000,
+        cursor_name: str = "events",
+    ) -> None:
+        self.w3 = w3
+        self.address = Web3.to_checksum_address(address)
+        self.confirmations = confirmations
+        self.chunk_size = chunk_size
+        self.start_block = start_block
+        self.cursor_name = cursor_name
+        self._by_topic: dict[bytes, dict[str, Any]] = {}
+        wanted = set(event_names)
+        for item in abi:
+            if item.get("type") == "event" and item["name"] in wanted:
+                self._by_topic[bytes(event_abi_to_log_topic(item))] = item
+        missing = wanted - {e["name"] for e in self._by_topic.values()}
+        if missing:
+            raise ValueError(
+                f"events {sorted(missing)} are not in the contract ABI; is the ABI current?"
+            )
+
+    def safe_head(self) -> int:
+        return max(-1, int(self.w3.eth.block_number) - self.confirmations)
+
+    def read(self, cursor: int | None, *, max_chunks: int = 50) -> tuple[list[ChainEvent], int]:
+        """Events after `cursor` (None: from the start block) and the new cursor to persist."""
+        frm = self.start_block if cursor is None else cursor + 1
+        head = self.safe_head()
+        out: list[ChainEvent] = []
+        new_cursor = frm - 1
+        chunks = 0
+        while frm <= head and chunks < max_chunks:
+            to = min(head, frm + self.chunk_size - 1)
+            logs = self.w3.eth.get_logs(
+                {
+                    "address": self.address,
+                    "fromBlock": frm,
+                    "toBlock": to,
+                    "topics": [[HexBytes(t) for t in self._by_topic]],
+                }
+            )
+            for entry in logs:
+                out.append(self._decode(entry))
+            new_cursor = to
+            frm = to + 1
+            chunks += 1
+        out.sort(key=lambda e: (e.block_number, e.log_index))
+        return out, max(new_cursor, (cursor if cursor is not None else self.start_block - 1))
+
+    def _decode(self, entry: Any) -> ChainEvent:
+        abi = self._by_topic[bytes(entry["topics"][0])]
+        data = get_event_data(self.w3.codec, abi, entry)
+        return ChainEvent(
+            name=str(data["event"]),
+            args=dict(data["args"]),
+            block_number=int(data["blockNumber"]),
+            tx_hash="0x" + HexBytes(data["transactionHash"]).hex().removeprefix("0x"),
+            log_index=int(data["logIndex"]),
+        )

@@ -1,0 +1,264 @@
+"""Transaction sender: local nonces, retries with backoff, gas bumping, idempotent re-submission.
+
+One sender per key, used from one thread at a time (a lock serialises callers).
+A transaction is signed once per (nonce, fee level); re-sending the same signed
+bytes after an RPC error is idempotent (same hash), and a stuck transaction is
+replaced by the same call at the same nonce with fees raised by `bump_factor`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from eth_account.signers.local import LocalAccount
+from hexbytes import HexBytes
+from web3 import Web3
+from web3.exceptions import ContractCustomError, ContractLogicError, TransactionNotFound
+
+from oracle.chain.errors import ErrorDecoder, TxReverted, revert_data
+from oracle.chain.retry import Backoff, is_transient
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SentTx:
+    tx_hash: str
+    block_number: int
+    gas_used: int
+    status: int
+    receipt: Any
+
+
+@dataclass
+class SenderConfig:
+    # Seconds without a receipt before the transaction is considered stuck and re-priced.
+    stuck_after_s: float = 15.0
+    # Fee multiplier per bump; nodes require >= 1.1 for a replacement.
+    bump_factor: float = 1.25
+    max_bumps: int = 5
+    # Total seconds to keep trying (RPC down included) before giving up on one send.
+    give_up_after_s: float = 120.0
+    receipt_poll_s: float = 0.05
+    # Gas estimate multiplier: estimates are exact on an unchanged state; margin for drift.
+    gas_margin: float = 1.2
+
+
+class TxSender:
+    def __init__(
+        self,
+        w3: Web3,
+        account: LocalAccount,
+        *,
+        chain_id: int,
+        decoder: ErrorDecoder | None = None,
+        config: SenderConfig | None = None,
+        on_rpc_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        self.w3 = w3
+        self.account = account
+        self.chain_id = chain_id
+        self.decoder = decoder or ErrorDecoder([])
+        self.config = config or SenderConfig()
+        self.on_rpc_error = on_rpc_error
+        self._nonce: int | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def address(self) -> str:
+        return str(self.account.address)
+
+    # ---------------------------------------------------------------- public
+
+    def send_call(self, fn: Any, *, value: int = 0, gas: int | None = None) -> SentTx:
+        """Send a web3 ContractFunction call (e.g. `oracle.functions.commit(r, c)`)."""
+        to = fn.address
+        data = fn._encode_transaction_data()
+        return self.send(to=to, data=data, value=value, gas=gas)
+
+    def send(self, *, to: str, data: str | bytes, value: int = 0, gas: int | None = None) -> SentTx:
+        """Estimate, sign, send and wait for the receipt; raise TxReverted if it reverts."""
+        with self._lock:
+            return self._send(to=to, data=HexBytes(data), value=value, gas=gas)
+
+    def simulate_call(self, fn: Any, *, value: int = 0) -> None:
+        """eth_call the function from this key; raise TxReverted with the decoded error if it would revert."""
+        tx = {
+            "from": self.address,
+            "to": fn.address,
+            "data": fn._encode_transaction_data(),
+            "value": value,
+        }
+        self._retrying(lambda: self._call_or_raise(tx))
+
+    def resync_nonce(self) -> None:
+        with self._lock:
+            self._nonce = None
+
+    # --------------------------------------------------------------- private
+
+    def _call_or_raise(self, tx: dict[str, Any]) -> None:
+        try:
+            self.w3.eth.call(tx)  # type: ignore[arg-type]
+        except (ContractCustomError, ContractLogicError) as exc:
+            raise self._reverted(exc) from None
+
+    def _reverted(self, exc: BaseException, tx_hash: str | None = None) -> TxReverted:
+        data = revert_data(exc)
+        name = self.decoder.name(data)
+        text = self.decoder.describe(data) if data else str(exc)
+        return TxReverted(f"reverted: {text}", error=name, tx_hash=tx_hash)
+
+    def _retrying(self, fn: Callable[[], Any]) -> Any:
+        backoff = Backoff(0.2, 3.0)
+        deadline = time.monotonic() + self.config.give_up_after_s
+        while True:
+            try:
+                return fn()
+            except Exception as exc:
+                if not is_transient(exc) or time.monotonic() > deadline:
+                    raise
+                if self.on_rpc_error:
+                    self.on_rpc_error(exc)
+                time.sleep(backoff.next_delay())
+
+    def _next_nonce(self) -> int:
+        if self._nonce is None:
+            self._nonce = int(
+                self._retrying(
+                    lambda: self.w3.eth.get_transaction_count(self.account.address, "pending")
+                )
+            )
+        return self._nonce
+
+    def _fees(self) -> dict[str, int]:
+        block = self._retrying(lambda: self.w3.eth.get_block("latest"))
+        base = block.get("baseFeePerGas")
+        if base is None:
+            return {"gasPrice": int(self._retrying(lambda: self.w3.eth.gas_price))}
+        tip = 10**9
+        try:
+            tip = int(self._retrying(lambda: self.w3.eth.max_priority_fee))
+        except Exception:
+            pass
+        tip = max(tip, 1)
+        return {"maxFeePerGas": 2 * int(base) + tip, "maxPriorityFeePerGas": tip}
+
+    def _estimate(self, tx: dict[str, Any]) -> int:
+        try:
+            est = self._retrying(lambda: self.w3.eth.estimate_gas(tx))  # type: ignore[arg-type]
+        except (ContractCustomError, ContractLogicError) as exc:
+            raise self._reverted(exc) from None
+        return int(est * self.config.gas_margin) + 10_000
+
+    def _send(self, *, to: str, data: HexBytes, value: int, gas: int | None) -> SentTx:
+        base_tx: dict[str, Any] = {
+            "from": self.account.address,
+            "to": Web3.to_checksum_address(to),
+            "data": data,
+            "value": value,
+            "chainId": self.chain_id,
+        }
+        deadline = time.monotonic() + self.config.give_up_after_s
+        gas_limit = gas or self._estimate(base_tx)
+        fees = self._fees()
+        nonce = self._next_nonce()
+        hashes: list[HexBytes] = []
+        bumps = 0
+        while True:
+            tx = {**base_tx, **fees, "gas": gas_limit, "nonce": nonce}
+            signed = self.account.sign_transaction(tx)
+            raw = signed.raw_transaction
+            tx_hash = HexBytes(signed.hash)
+            if tx_hash not in hashes:
+                hashes.append(tx_hash)
+            outcome = self._submit_raw(raw, tx_hash)
+            if outcome == "nonce-too-low":
+                mined = self._find_mined(hashes)
+                if mined is not None:
+                    return self._finish(mined, nonce)
+                # Someone else used this nonce (shared key, or our count was stale): resync, re-estimate.
+                self._nonce = None
+                nonce = self._next_nonce()
+                gas_limit = gas or self._estimate(base_tx)
+                continue
+            if outcome == "underpriced":
+                fees = self._bumped(fees)
+                continue
+            started = time.monotonic()
+            while time.monotonic() - started < self.config.stuck_after_s:
+                mined = self._find_mined(hashes)
+                if mined is not None:
+                    return self._finish(mined, nonce)
+                if time.monotonic() > deadline:
+                    raise TimeoutError(
+                        f"transaction {tx_hash.hex()} not mined after {self.config.give_up_after_s:.0f}s"
+                    )
+                time.sleep(self.config.receipt_poll_s)
+            if bumps >= self.config.max_bumps:
+                raise TimeoutError(
+                    f"transaction {tx_hash.hex()} still pending after {bumps} fee bumps"
+                )
+            bumps += 1
+            fees = self._bumped(fees)
+            log.warning(
+                "tx %s stuck; re-sending nonce %d with fees x%.2f",
+                tx_hash.hex(),
+                nonce,
+                self.config.bump_factor,
+            )
+
+    def _submit_raw(self, raw: bytes, tx_hash: HexBytes) -> str:
+        """Send signed bytes; returns 'sent', 'nonce-too-low' or 'underpriced'. Retries transient errors."""
+
+        def once() -> str:
+            try:
+                self.w3.eth.send_raw_transaction(raw)
+                return "sent"
+            except ValueError as exc:  # JSON-RPC error object
+                msg = str(exc).lower()
+                if (
+                    "already known" in msg
+                    or "already imported" in msg
+                    or "known transaction" in msg
+                ):
+                    return "sent"
+                if "nonce too low" in msg or "nonce is too low" in msg:
+                    return "nonce-too-low"
+                if "underpriced" in msg or "fee too low" in msg:
+                    return "underpriced"
+                raise
+
+        return str(self._retrying(once))
+
+    def _find_mined(self, hashes: list[HexBytes]) -> Any:
+        for h in hashes:
+            try:
+                receipt = self._retrying(lambda h=h: self.w3.eth.get_transaction_receipt(h))
+            except TransactionNotFound:
+                continue
+            if receipt is not None and receipt.get("blockNumber") is not None:
+                return receipt
+        return None
+
+    def _finish(self, receipt: Any, nonce: int) -> SentTx:
+        self._nonce = nonce + 1
+        sent = SentTx(
+            tx_hash="0x" + HexBytes(receipt["transactionHash"]).hex().removeprefix("0x"),
+            block_number=int(receipt["blockNumber"]),
+            gas_used=int(receipt["gasUsed"]),
+            status=int(receipt["status"]),
+            receipt=receipt,
+        )
+        if sent.status != 1:
+            raise TxReverted(f"transaction {sent.tx_hash} reverted on chain", tx_hash=sent.tx_hash)
+        return sent
+
+    def _bumped(self, fees: dict[str, int]) -> dict[str, int]:
+        f = self.config.bump_factor
+        return {k: int(v * f) + 1 for k, v in fees.items()}

@@ -1,0 +1,187 @@
+"""The validator's HTTP service: health, readiness, status, proposals, metrics, admin, relay.
+
+State-changing endpoints need the admin token (`Authorization: Bearer <token>`),
+except the relay endpoints, whose bodies authorise themselves: a commit carries
+its validator's EIP-712 signature, a reveal is the commitment's preimage.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Header, HTTPException, Request
+from fastapi.responses import Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel
+
+from oracle.chain.client import Status
+from oracle.model.labels import Verdict
+from oracle.validator.service import Validator
+
+
+class RelayCommitIn(BaseModel):
+    round: int
+    validator: str
+    commitment: str
+    signature: str
+
+
+class RelayRevealIn(BaseModel):
+    round: int
+    validator: str
+    verdicts: str
+    salt: str
+
+
+def create_app(validator: Validator, *, start_engine: bool = True) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if start_engine:
+            validator.start()
+        yield
+        validator.stop()
+
+    app = FastAPI(title="verdict-oracle validator", lifespan=lifespan)
+    engine = validator.engine
+    token = validator.settings.admin_token
+
+    def require_admin(authorization: Annotated[str | None, Header()] = None) -> None:
+        if token is None:
+            raise HTTPException(
+                403, "admin endpoints are disabled: set admin_token (ORACLE_ADMIN_TOKEN)"
+            )
+        expected = f"Bearer {token.get_secret_value()}"
+        if authorization is None or not hmac.compare_digest(authorization, expected):
+            raise HTTPException(
+                401, "missing or wrong admin token: send 'Authorization: Bearer <token>'"
+            )
+
+    Admin = Annotated[None, Depends(require_admin)]
+
+    @app.get("/health")
+    def health() -> dict[str, Any]:
+        alive = validator.thread is not None and validator.thread.is_alive()
+        return {"ok": True, "engine_running": alive}
+
+    @app.get("/ready")
+    def ready() -> Response:
+        checks: dict[str, Any] = {"model_loaded": validator.model_loaded}
+        try:
+            info = validator.client.validator_info(engine.operator)
+            checks["chain_reachable"] = True
+            checks["stake_active"] = info.active > 0
+        except Exception as exc:
+            checks["chain_reachable"] = False
+            checks["stake_active"] = False
+            checks["error"] = type(exc).__name__
+        checks["engine_ticking"] = engine.last_tick_ok
+        ok = all(checks[k] for k in ("model_loaded", "chain_reachable", "stake_active"))
+        import json
+
+        return Response(
+            json.dumps({"ready": ok, **checks}),
+            status_code=200 if ok else 503,
+            media_type="application/json",
+        )
+
+    @app.get("/status")
+    def status() -> dict[str, Any]:
+        out = engine.status()
+        try:
+            out["stake"] = str(validator.client.validator_info(engine.operator).active)
+        except Exception:
+            out["stake"] = None
+        return out
+
+    @app.get("/proposals/{pid}")
+    def proposal(pid: int) -> dict[str, Any]:
+        p = engine.store.proposal(pid)
+        if p is None:
+            raise HTTPException(404, f"proposal {pid} not seen by this validator (yet)")
+        ballots = engine.store.ballots_with(pid)
+        votes = []
+        for b in ballots:
+            pos = b.proposal_ids.index(pid)
+            votes.append(
+                {
+                    "round": b.round,
+                    "voted": Verdict(b.verdicts[pos]).label,
+                    "state": b.state,
+                    "commit_tx": b.commit_tx,
+                    "reveal_tx": b.reveal_tx,
+                    "settle_tx": b.settle_tx,
+                }
+            )
+        return {
+            "id": p.id,
+            "payload_hash": "0x" + p.payload_hash.hex(),
+            "requester": p.requester,
+            "verdict": None if p.verdict is None else Verdict(p.verdict).label,
+            "confidence": p.confidence,
+            "reason": p.reason,
+            "votes": votes,
+            "status": Status(p.status).name.lower(),
+            "final_verdict": None
+            if p.final_verdict is None or p.status != Status.FINALIZED
+            else Verdict(p.final_verdict).label,
+            "final_round": p.final_round,
+        }
+
+    @app.get("/metrics")
+    def metrics() -> Response:
+        return Response(generate_latest(validator.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    @app.post("/admin/claim")
+    def admin_claim(_: Admin) -> dict[str, Any]:
+        return {"claimed_wei": str(engine.claim())}
+
+    @app.post("/admin/pause")
+    def admin_pause(_: Admin) -> dict[str, Any]:
+        validator.stop()
+        return {"engine_running": False}
+
+    @app.post("/admin/resume")
+    def admin_resume(_: Admin) -> dict[str, Any]:
+        if validator.thread is None or not validator.thread.is_alive():
+            validator.start()
+        return {"engine_running": True}
+
+    @app.post("/relay/commit")
+    def relay_commit(body: RelayCommitIn) -> dict[str, Any]:
+        if validator.relayer is None:
+            raise HTTPException(404, "this validator is not a relayer (set relayer = true)")
+        try:
+            validator.relayer.add_commit(
+                body.round, body.validator, _hex(body.commitment, 32), _hex(body.signature, 65)
+            )
+        except ValueError as exc:
+            raise HTTPException(422, str(exc)) from None
+        return {"queued": True}
+
+    @app.post("/relay/reveal")
+    def relay_reveal(body: RelayRevealIn) -> dict[str, Any]:
+        if validator.relayer is None:
+            raise HTTPException(404, "this validator is not a relayer (set relayer = true)")
+        try:
+            validator.relayer.add_reveal(
+                body.round, body.validator, _hex(body.verdicts), _hex(body.salt, 32)
+            )
+        except ValueError as exc:
+            raise HTTPException(422, str(exc)) from None
+        return {"queued": True}
+
+    _ = Request
+    return app
+
+
+def _hex(value: str, size: int | None = None) -> bytes:
+    try:
+        raw = bytes.fromhex(value.removeprefix("0x"))
+    except ValueError:
+        raise ValueError(f"{value[:20]!r} is not hex") from None
+    if size is not None and len(raw) != size:
+        raise ValueError(f"expected {size} bytes of hex, got {len(raw)}")
+    return raw

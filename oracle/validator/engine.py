@@ -1,0 +1,447 @@
+"""The validator's work loop: events → verdicts → commit → reveal → finalize → settle → claim.
+
+Every step is driven by chain state plus the local store, so the loop can be
+stopped at any point (crash, kill -9) and restarted: each tick re-derives what
+is due from (round timing, store, on-chain ballot) and does it once.
+
+Per round r (docs/protocol.md): commit in [genesis + rD, genesis + (r+1)D),
+reveal in [genesis + (r+1)D, genesis + (r+1)D + R); finalize after the reveal
+(or early once decided); settle once nothing of the round is pending.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from eth_account.signers.local import LocalAccount
+
+from oracle.chain.client import OracleClient, RoundTiming, Status
+from oracle.chain.commitment import commitment, derive_salt, round_list_hash
+from oracle.chain.errors import TxReverted
+from oracle.chain.events import ChainEvent, EventReader
+from oracle.chain.retry import is_transient
+from oracle.chain.sender import TxSender
+from oracle.model.labels import Verdict
+from oracle.validator.judge import HASH_MISMATCH_REASON, Judge
+from oracle.validator.metrics import Metrics
+from oracle.validator.relay import RelayClient
+from oracle.validator.store import Store, StoredBallot
+
+log = logging.getLogger(__name__)
+
+EVENTS = ("ProposalSubmitted", "ProposalFinalized", "ProposalRolled")
+
+
+@dataclass
+class EngineConfig:
+    poll_interval_s: float = 0.25
+    confirmations: int = 0
+    judge_batch: int = 512
+    auto_claim: bool = True
+    claim_min_wei: int = 0
+    claim_every_s: float = 30.0
+    # TEST ONLY: vote (verdict + shift) % 5 instead of the pipeline's verdict, to play a
+    # Byzantine validator in the e2e tests. Never set it on a real validator: it is slashed.
+    byzantine_shift: int = 0
+
+
+class Engine:
+    def __init__(
+        self,
+        *,
+        client: OracleClient,
+        store: Store,
+        judge: Judge,
+        signer: LocalAccount,
+        operator: str,
+        sender: TxSender,
+        operator_sender: TxSender | None = None,
+        metrics: Metrics | None = None,
+        config: EngineConfig | None = None,
+        relay: RelayClient | None = None,
+        relayer: Any = None,
+    ) -> None:
+        self.client = client
+        self.store = store
+        self.judge = judge
+        self.signer = signer
+        self.operator = client.w3.to_checksum_address(operator)
+        self.sender = sender
+        self.operator_sender = operator_sender
+        self.metrics = metrics or Metrics()
+        self.config = config or EngineConfig()
+        self.relay = relay
+        self.relayer = relayer
+        self.reader = EventReader(
+            client.w3,
+            address=client.address,
+            abi=client.abi,
+            event_names=EVENTS,
+            start_block=client.deployment.deployed_block,
+            confirmations=self.config.confirmations,
+        )
+        t0 = client.round_timing(0)
+        self.genesis = t0.commit_start
+        self.round_duration = t0.reveal_start - t0.commit_start
+        self.reveal_duration = t0.reveal_end - t0.reveal_start
+        self.last_block = 0
+        self.last_block_time = 0
+        self.last_tick_ok = False
+        self._empty_rounds: set[int] = set()  # rounds whose commit phase opened with no proposals
+        self._recovery_done: set[int] = set()  # rounds checked for a lost ballot
+        self._last_claim = 0.0
+        self._stop = threading.Event()
+
+    # --------------------------------------------------------------- timing
+
+    def timing(self, r: int) -> RoundTiming:
+        start = self.genesis + r * self.round_duration
+        return RoundTiming(
+            start, start + self.round_duration, start + self.round_duration + self.reveal_duration
+        )
+
+    def now(self) -> int:
+        """Chain time as the next block will see it: a local chain mines at wall-clock time."""
+        return max(self.last_block_time, int(time.time()))
+
+    def current_round(self, now: int) -> int:
+        return max(0, (now - self.genesis) // self.round_duration)
+
+    # ----------------------------------------------------------------- loop
+
+    def run(self, stop: threading.Event | None = None) -> None:
+        stop = stop or self._stop
+        while not stop.is_set():
+            self.tick_safely()
+            stop.wait(self.config.poll_interval_s)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def tick_safely(self) -> None:
+        try:
+            self.tick()
+            self.last_tick_ok = True
+        except Exception as exc:
+            self.last_tick_ok = False
+            if is_transient(exc):
+                self.metrics.rpc_errors.inc()
+                log.warning("chain unreachable (%s); will retry", type(exc).__name__)
+            else:
+                log.exception("tick failed")
+
+    def tick(self) -> None:
+        block = self.client.w3.eth.get_block("latest")
+        self.last_block = int(block["number"])
+        self.last_block_time = int(block["timestamp"])
+        self.metrics.last_block.set(self.last_block)
+        self.ingest()
+        self.judge_unjudged()
+        now = self.now()
+        cr = self.current_round(now)
+        self.recover_lost_ballots(cr, now)
+        self.commit_due(cr, now)
+        self.reveal_due(now)
+        if self.relayer is not None:
+            self.relayer.flush(now)
+        self.finalize_due(cr, now)
+        self.settle_due(now)
+        self.claim_due()
+
+    # --------------------------------------------------------------- events
+
+    def ingest(self) -> None:
+        cursor = self.store.get_cursor("events")
+        while True:
+            events, new_cursor = self.reader.read(cursor)
+            for ev in events:
+                self._apply(ev)
+            if new_cursor == cursor or new_cursor is None:
+                break
+            self.store.set_cursor("events", new_cursor)
+            if new_cursor >= self.reader.safe_head():
+                break
+            cursor = new_cursor
+
+    def _apply(self, ev: ChainEvent) -> None:
+        a = ev.args
+        if ev.name == "ProposalSubmitted":
+            added = self.store.add_proposal(
+                id=int(a["id"]),
+                payload=bytes(a["payload"]),
+                payload_hash=bytes(a["payloadHash"]),
+                requester=str(a["requester"]),
+                round_=int(a["round"]),
+                block=ev.block_number,
+            )
+            if added:
+                self.metrics.proposals_seen.inc()
+        elif ev.name == "ProposalRolled":
+            self.store.set_rolled(int(a["id"]), int(a["toRound"]))
+        elif ev.name == "ProposalFinalized":
+            self.store.set_final(int(a["id"]), int(a["status"]), int(a["verdict"]), int(a["round"]))
+
+    def judge_unjudged(self) -> None:
+        pending = self.store.unjudged(self.config.judge_batch)
+        if not pending:
+            return
+        started = time.perf_counter()
+        judgements = self.judge.judge([(p.id, p.payload, p.payload_hash) for p in pending])
+        self.metrics.inference_latency.observe(time.perf_counter() - started)
+        for j in judgements:
+            self.metrics.verdicts.labels(verdict=Verdict(j.verdict).name.lower()).inc()
+            if j.reason == HASH_MISMATCH_REASON:
+                self.metrics.hash_mismatches.inc()
+        self.store.set_verdicts(
+            [(j.proposal_id, j.verdict, j.confidence, j.reason) for j in judgements]
+        )
+
+    # ------------------------------------------------------------ ballots
+
+    def _vote(self, verdict: int) -> int:
+        return (verdict + self.config.byzantine_shift) % len(Verdict)
+
+    def _build_ballot(self, r: int, ids: list[int]) -> tuple[bytes, bytes, bytes] | None:
+        """(verdicts, salt, commitment) for round r, or None while a payload is not judged yet."""
+        stored = self.store.proposals(ids)
+        if any(pid not in stored or stored[pid].verdict is None for pid in ids):
+            return None
+        verdicts = bytes(self._vote(int(stored[pid].verdict or 0)) for pid in ids)
+        salt = derive_salt(
+            self.signer, chain_id=self.client.chain_id, oracle=self.client.address, round_=r
+        )
+        c = commitment(
+            chain_id=self.client.chain_id,
+            oracle=self.client.address,
+            round_=r,
+            validator=self.operator,
+            list_hash=round_list_hash(ids),
+            verdicts=verdicts,
+            salt=salt,
+        )
+        return verdicts, salt, c
+
+    def commit_due(self, cr: int, now: int) -> None:
+        t = self.timing(cr)
+        if not t.commit_start <= now < t.reveal_start:
+            return
+        ballot = self.store.ballot(cr)
+        if ballot is None:
+            if cr in self._empty_rounds:
+                return
+            info = self.client.round_info(cr)
+            if info.size == 0:
+                # The list of round cr is fixed once its commit phase opens: nothing to vote on.
+                self._empty_rounds.add(cr)
+                return
+            ids = self.client.round_proposals(cr)
+            built = self._build_ballot(cr, ids)
+            if built is None:
+                return  # payload events not read or not judged yet; next tick
+            verdicts, salt, c = built
+            if round_list_hash(ids) != info.list_hash:
+                log.error("round %d: local list hash differs from the contract's; not voting", cr)
+                self._empty_rounds.add(cr)
+                return
+            # Durable before the commit transaction goes out (see store.py).
+            self.store.save_ballot(cr, ids, verdicts, salt, c)
+            ballot = self.store.ballot(cr)
+        if ballot is not None and ballot.state == "prepared":
+            self._send_commit(ballot)
+
+    def _send_commit(self, b: StoredBallot) -> None:
+        onchain = self.client.ballot_of(b.round, self.operator)
+        if onchain.committed:
+            # Sent before a crash, or by the relayer: idempotent, just record it.
+            state = "committed" if onchain.commitment == b.commitment else "missed"
+            if state == "missed":
+                log.error("round %d: on-chain commitment differs from the stored one", b.round)
+            self.store.set_ballot_state(b.round, state)
+            return
+        if self.relay is not None and self.relay.offer_commit(self, b):
+            return  # the relayer submits it; the next ticks see it on chain (or fall back)
+        try:
+            tx = self.client.commit(self.sender, b.round, self.operator, b.commitment)
+        except TxReverted as exc:
+            self.metrics.tx_reverts.labels(kind="commit").inc()
+            if exc.error == "OracleAlreadyCommitted":
+                self.store.set_ballot_state(b.round, "committed")
+            elif exc.error == "OracleNotCommitPhase":
+                log.warning("round %d: commit phase over before the commit was mined", b.round)
+                self.store.set_ballot_state(b.round, "missed")
+            else:
+                raise
+            return
+        self.metrics.votes_sent.labels(kind="commit").inc()
+        self.store.set_ballot_state(b.round, "committed", commit_tx=tx.tx_hash)
+        log.info("round %d: committed %d verdicts (tx %s)", b.round, len(b.verdicts), tx.tx_hash)
+
+    def recover_lost_ballots(self, cr: int, now: int) -> None:
+        """A ballot committed on chain but missing locally (lost database): rebuild it.
+
+        The verdicts are recomputed (deterministic argmax) and the salt re-derived from
+        the signer key; if they reproduce the on-chain commitment, the ballot reveals.
+        """
+        for r in (cr - 1, cr):
+            if r < 0 or r in self._recovery_done:
+                continue
+            t = self.timing(r)
+            if now >= t.reveal_end or self.store.ballot(r) is not None:
+                continue
+            onchain = self.client.ballot_of(r, self.operator)
+            if not onchain.committed:
+                if r == cr - 1:
+                    self._recovery_done.add(r)
+                continue
+            ids = self.client.round_proposals(r)
+            built = self._build_ballot(r, ids)
+            if built is None:
+                return  # wait until every payload is read and judged again
+            verdicts, salt, c = built
+            if c != onchain.commitment:
+                log.error("round %d: cannot reproduce the on-chain commitment; reveal lost", r)
+                self._recovery_done.add(r)
+                continue
+            self.store.save_ballot(r, ids, verdicts, salt, c)
+            self.store.set_ballot_state(r, "revealed" if onchain.revealed else "committed")
+            log.warning("round %d: ballot rebuilt from the signer key after a lost database", r)
+
+    def reveal_due(self, now: int) -> None:
+        for b in self.store.ballots_in(("prepared", "committed")):
+            t = self.timing(b.round)
+            if now < t.reveal_start:
+                continue
+            if b.state == "prepared":
+                onchain = self.client.ballot_of(b.round, self.operator)
+                if onchain.commitment != b.commitment:
+                    self.store.set_ballot_state(
+                        b.round, "missed"
+                    )  # never committed: nothing to reveal
+                    continue
+            if now >= t.reveal_end:
+                onchain = self.client.ballot_of(b.round, self.operator)
+                if onchain.revealed:
+                    self.store.set_ballot_state(b.round, "revealed")
+                else:
+                    self.metrics.reveal_misses.inc()
+                    self.store.set_ballot_state(b.round, "missed")
+                    log.error("round %d: reveal phase ended before the reveal", b.round)
+                continue
+            self._send_reveal(b, t)
+
+    def _send_reveal(self, b: StoredBallot, t: RoundTiming) -> None:
+        onchain = self.client.ballot_of(b.round, self.operator)
+        if onchain.revealed:
+            self.store.set_ballot_state(b.round, "revealed")
+            return
+        if self.relay is not None and self.relay.offer_reveal(self, b, t):
+            return
+        try:
+            tx = self.client.reveal(self.sender, b.round, self.operator, b.verdicts, b.salt)
+        except TxReverted as exc:
+            self.metrics.tx_reverts.labels(kind="reveal").inc()
+            if exc.error == "OracleAlreadyRevealed":
+                self.store.set_ballot_state(b.round, "revealed")
+                return
+            raise
+        self.metrics.votes_sent.labels(kind="reveal").inc()
+        self.store.set_ballot_state(b.round, "revealed", reveal_tx=tx.tx_hash)
+        log.info("round %d: revealed (tx %s)", b.round, tx.tx_hash)
+
+    # -------------------------------------------------- finalize and settle
+
+    def finalize_due(self, cr: int, now: int) -> None:
+        """Anyone may finalize; every validator tries, checking state first (idempotent)."""
+        for r in range(max(0, cr - 3), cr):
+            t = self.timing(r)
+            if now < t.reveal_start:
+                continue
+            ids = self.store.pending_in_round(r)
+            if not ids:
+                continue
+            if now < t.reveal_end and not self._revealed_here(r):
+                continue  # early finalization only once our own reveal is in
+            try:
+                fn = self.client.fn("finalizeMany", ids)
+                self.sender.simulate_call(fn)
+                self.sender.send_call(fn)
+                self.metrics.votes_sent.labels(kind="finalize").inc()
+            except TxReverted as exc:
+                if exc.error == "OracleProposalNotPending":
+                    self._refresh_statuses(ids)
+                elif exc.error != "OracleTooEarlyToFinalize":
+                    self.metrics.tx_reverts.labels(kind="finalize").inc()
+                    log.warning("round %d: finalize refused: %s", r, exc)
+
+    def _revealed_here(self, r: int) -> bool:
+        b = self.store.ballot(r)
+        return b is None or b.state in ("revealed", "settled", "missed")
+
+    def _refresh_statuses(self, ids: list[int]) -> None:
+        """Our event view lagged: read the statuses directly."""
+        for pid in ids:
+            p = self.client.proposal(pid)
+            if p.status != Status.PENDING:
+                self.store.set_final(pid, int(p.status), p.verdict, p.round)
+            else:
+                self.store.set_rolled(pid, p.round)
+
+    def settle_due(self, now: int) -> None:
+        for b in self.store.ballots_in(("revealed",)):
+            t = self.timing(b.round)
+            if now < t.reveal_end:
+                continue
+            if self.client.round_info(b.round).pending:
+                continue
+            try:
+                tx = self.client.settle(self.sender, b.round, self.operator, b.verdicts)
+            except TxReverted as exc:
+                if exc.error == "OracleAlreadySettled":
+                    self.store.set_ballot_state(b.round, "settled")
+                    continue
+                if exc.error == "OracleRoundNotSettleable":
+                    continue
+                self.metrics.tx_reverts.labels(kind="settle").inc()
+                raise
+            self.metrics.votes_sent.labels(kind="settle").inc()
+            self.store.set_ballot_state(b.round, "settled", settle_tx=tx.tx_hash)
+
+    def claim_due(self) -> None:
+        if not self.config.auto_claim or self.operator_sender is None:
+            return
+        if time.monotonic() - self._last_claim < self.config.claim_every_s:
+            return
+        self._last_claim = time.monotonic()
+        self.claim()
+
+    def claim(self) -> int:
+        """Claim the operator's rewards; returns the wei claimed (0 when nothing or no operator key)."""
+        if self.operator_sender is None:
+            return 0
+        amount = self.client.claimable(self.operator)
+        if amount <= max(0, self.config.claim_min_wei):
+            return 0
+        self.client.claim(self.operator_sender)
+        log.info("claimed %d wei", amount)
+        return amount
+
+    # ----------------------------------------------------------- reporting
+
+    def status(self) -> dict[str, Any]:
+        return {
+            "validator": self.operator,
+            "signer": self.signer.address,
+            "last_block": self.last_block,
+            "chain_ok": self.last_tick_ok,
+            "model_hash": getattr(self.judge.pipeline, "model_hash", None),
+            "byzantine_shift": self.config.byzantine_shift,
+            **self.store.counts(),
+        }
+
+
+StopFn = Callable[[], bool]

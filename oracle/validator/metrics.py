@@ -1,0 +1,45 @@
+"""Prometheus metrics of one validator (own registry, so several can live in one process)."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+from oracle.model.labels import Verdict
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        r = self.registry
+        self.proposals_seen = Counter(
+            "oracle_proposals_seen", "Proposals read from chain", registry=r
+        )
+        self.verdicts = Counter(
+            "oracle_verdicts", "Verdicts this validator reached, by class", ["verdict"], registry=r
+        )
+        self.votes_sent = Counter(
+            "oracle_votes_sent", "Vote transactions sent, by kind", ["kind"], registry=r
+        )
+        self.reveal_misses = Counter(
+            "oracle_reveal_misses",
+            "Committed ballots whose reveal phase ended unrevealed",
+            registry=r,
+        )
+        self.hash_mismatches = Counter(
+            "oracle_payload_hash_mismatches",
+            "Payloads whose bytes did not match their hash",
+            registry=r,
+        )
+        self.rpc_errors = Counter("oracle_rpc_errors", "Transient JSON-RPC errors", registry=r)
+        self.tx_reverts = Counter(
+            "oracle_tx_reverts", "Transactions refused by the contract", ["kind"], registry=r
+        )
+        self.inference_latency = Histogram(
+            "oracle_inference_latency_seconds",
+            "Seconds per pipeline batch",
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+            registry=r,
+        )
+        self.last_block = Gauge("oracle_last_block", "Latest block seen", registry=r)
+        for v in Verdict:
+            self.verdicts.labels(verdict=v.name.lower())

@@ -1,0 +1,143 @@
+"""Wires one validator from its settings: keys, chain client, model, store, engine, relay."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+from eth_account.signers.local import LocalAccount
+
+from oracle.chain.client import OracleClient
+from oracle.chain.deployment import Deployment
+from oracle.chain.rpc import connect
+from oracle.chain.sender import TxSender
+from oracle.validator.engine import Engine, EngineConfig
+from oracle.validator.judge import Judge
+from oracle.validator.keys import open_keystore
+from oracle.validator.metrics import Metrics
+from oracle.validator.relay import RelayClient, Relayer
+from oracle.validator.settings import ValidatorSettings, read_password
+from oracle.validator.store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Validator:
+    settings: ValidatorSettings
+    client: OracleClient
+    engine: Engine
+    metrics: Metrics
+    relayer: Relayer | None
+    thread: threading.Thread | None = None
+    stop_event: threading.Event | None = None
+    model_loaded: bool = True
+
+    def start(self) -> None:
+        self.stop_event = threading.Event()
+        self.thread = threading.Thread(
+            target=self.engine.run, args=(self.stop_event,), name="validator-engine", daemon=True
+        )
+        self.thread.start()
+
+    def stop(self) -> None:
+        if self.stop_event is not None:
+            self.stop_event.set()
+        if self.thread is not None:
+            self.thread.join(timeout=10)
+
+
+def build_validator(settings: ValidatorSettings) -> Validator:
+    from oracle.model.pipeline import VerdictPipeline
+
+    signer = open_keystore(
+        settings.signer_keystore,
+        read_password(settings.signer_password_env, settings.signer_password_file, what="signer"),
+    )
+    operator_account: LocalAccount | None = None
+    if settings.operator_keystore is not None:
+        operator_account = open_keystore(
+            settings.operator_keystore,
+            read_password(
+                settings.operator_password_env, settings.operator_password_file, what="operator"
+            ),
+        )
+    operator = (
+        operator_account.address
+        if operator_account
+        else (settings.operator_address or signer.address)
+    )
+    if operator_account is None and operator == signer.address:
+        operator_account = signer  # one key plays both roles
+
+    deployment = Deployment.load(settings.deployment)
+    metrics = Metrics()
+    w3 = connect(settings.rpc_url)
+    client = OracleClient(w3, deployment, on_rpc_error=lambda _e: metrics.rpc_errors.inc())
+    if int(w3.eth.chain_id) != deployment.chain_id:
+        raise ValueError(
+            f"{settings.rpc_url} serves chain {w3.eth.chain_id}, but {deployment.path} is for chain "
+            f"{deployment.chain_id}; point rpc_url at the deployment's chain"
+        )
+    sender = client.make_sender(signer)
+    operator_sender = (
+        sender
+        if operator_account is signer
+        else (client.make_sender(operator_account) if operator_account else None)
+    )
+
+    pipeline = VerdictPipeline.load(
+        settings.model_dir,
+        sanctions_file=settings.sanctions_file,
+        chain_id=deployment.chain_id,
+        device=settings.device,
+    )
+    store = Store(settings.db_path)
+    relayer = Relayer(client, sender) if settings.relayer else None
+    relay = RelayClient(settings.relay_url) if settings.relay_url else None
+    engine = Engine(
+        client=client,
+        store=store,
+        judge=Judge(pipeline, batch_size=settings.judge_batch),
+        signer=signer,
+        operator=operator,
+        sender=sender,
+        operator_sender=operator_sender,
+        metrics=metrics,
+        config=EngineConfig(
+            poll_interval_s=settings.poll_interval_s,
+            confirmations=settings.confirmations,
+            judge_batch=settings.judge_batch,
+            auto_claim=settings.auto_claim,
+            byzantine_shift=settings.byzantine_shift,
+        ),
+        relay=relay,
+        relayer=relayer,
+    )
+    if settings.byzantine_shift:
+        log.warning(
+            "TEST ONLY: byzantine_shift=%d, this validator votes wrong classes",
+            settings.byzantine_shift,
+        )
+    ensure_stake(client, operator_sender, signer.address, settings.auto_stake_wei)
+    return Validator(
+        settings=settings, client=client, engine=engine, metrics=metrics, relayer=relayer
+    )
+
+
+def ensure_stake(
+    client: OracleClient, operator_sender: TxSender | None, signer: str, target: int
+) -> None:
+    """Top the operator's active stake up to `target` and register the signer (needs the operator key)."""
+    if target <= 0 or operator_sender is None:
+        return
+    info = client.validator_info(operator_sender.address)
+    if info.active < target:
+        client.stake(operator_sender, target - info.active)
+        log.info("staked %d wei (active now %d)", target - info.active, target)
+    if signer.lower() != operator_sender.address.lower():
+        info = client.validator_info(operator_sender.address)
+        if info.signer.lower() != signer.lower():
+            client.set_signer(operator_sender, signer)
+            log.info("signer set to %s", signer)

@@ -1,0 +1,115 @@
+"""Typed validator settings: a TOML file, overridden by environment variables `ORACLE_*`.
+
+Secrets (keystore passwords, the admin token) come from the environment or from
+files, never from the TOML file's plain text unless you put them there yourself,
+and are never logged (`SecretStr`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+class ValidatorSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ORACLE_", extra="forbid")
+
+    # Chain
+    rpc_url: str = "http://127.0.0.1:8545"
+    deployment: Path = Path("deployments/31337.json")
+    confirmations: int = Field(0, ge=0, description="blocks to wait before reading an event")
+    poll_interval_s: float = Field(0.25, gt=0)
+
+    # Keys: the signer (hot) signs votes and sends vote transactions; the operator
+    # (cold, holds the stake) is only needed for staking and claiming.
+    signer_keystore: Path
+    signer_password_env: str = "ORACLE_SIGNER_PASSWORD"
+    signer_password_file: Path | None = None
+    operator_keystore: Path | None = None
+    operator_password_env: str = "ORACLE_OPERATOR_PASSWORD"
+    operator_password_file: Path | None = None
+    operator_address: str | None = Field(
+        None, description="the operator when its key is not on this machine (default: the signer)"
+    )
+
+    # Model
+    model_dir: Path = Path("models/default")
+    sanctions_file: Path | None = None
+    device: str | None = None
+    judge_batch: int = Field(512, gt=0)
+
+    # Store and service
+    db_path: Path = Path("runs/validator/validator.db")
+    host: str = "127.0.0.1"
+    port: int = Field(8700, ge=0, le=65535)
+    admin_token: SecretStr | None = None
+
+    # Staking and rewards
+    auto_stake_wei: int = Field(
+        0, ge=0, description="top the operator's stake up to this at start-up"
+    )
+    auto_claim: bool = True
+
+    # Relaying
+    relayer: bool = False
+    relay_url: str | None = None
+
+    # TEST ONLY: vote (verdict + shift) % 5, to play a Byzantine validator in e2e tests.
+    byzantine_shift: int = Field(0, ge=0, le=4)
+
+    log_level: str = "INFO"
+
+    @field_validator("host")
+    @classmethod
+    def _loopback_unless_asked(cls, v: str) -> str:
+        return v.strip()
+
+    @classmethod
+    def from_file(cls, path: str | Path | None, **overrides: Any) -> ValidatorSettings:
+        """Load `path` (TOML) with env vars on top; a missing file is a clear error."""
+        if path is not None and not Path(path).is_file():
+            raise FileNotFoundError(
+                f"config file {path} does not exist; see docs or `oracle fleet up` output"
+            )
+        cls._toml_path = Path(path) if path else None  # type: ignore[attr-defined]
+        return cls(**overrides)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_path = getattr(cls, "_toml_path", None)
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if toml_path is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_path))
+        return tuple(sources)
+
+
+def read_password(env_name: str, file: Path | None, *, what: str) -> str:
+    """A keystore password from a file (first line) or an environment variable."""
+    import os
+
+    if file is not None:
+        if not file.is_file():
+            raise FileNotFoundError(f"{what} password file {file} does not exist")
+        return file.read_text().splitlines()[0] if file.read_text() else ""
+    value = os.environ.get(env_name)
+    if value is None:
+        raise ValueError(
+            f"no password for the {what} keystore: set the environment variable {env_name} "
+            f"or the setting {what}_password_file"
+        )
+    return value

@@ -1,0 +1,64 @@
+"""Follows proposals from submission to final verdict, for `oracle watch`."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from rich.table import Table
+
+from oracle.chain.client import OracleClient, Status
+from oracle.chain.events import EventReader
+from oracle.model.labels import Verdict
+
+
+@dataclass
+class Row:
+    id: int
+    round: int
+    seen_at: float
+    status: str = "pending"
+    verdict: str = ""
+    final_at: float | None = None
+
+
+class ProposalWatcher:
+    def __init__(self, client: OracleClient) -> None:
+        self.reader = EventReader(
+            client.w3,
+            address=client.address,
+            abi=client.abi,
+            event_names=("ProposalSubmitted", "ProposalFinalized", "ProposalRolled"),
+            start_block=client.deployment.deployed_block,
+        )
+        self.cursor: int | None = None
+        self.rows: dict[int, Row] = {}
+
+    def poll(self) -> None:
+        events, self.cursor = self.reader.read(self.cursor)
+        now = time.time()
+        for ev in events:
+            pid = int(ev.args["id"])
+            if ev.name == "ProposalSubmitted":
+                self.rows.setdefault(pid, Row(pid, int(ev.args["round"]), now))
+            elif pid in self.rows and ev.name == "ProposalRolled":
+                self.rows[pid].round = int(ev.args["toRound"])
+            elif pid in self.rows and ev.name == "ProposalFinalized":
+                row = self.rows[pid]
+                row.status = Status(int(ev.args["status"])).name.lower()
+                row.verdict = (
+                    Verdict(int(ev.args["verdict"])).label if row.status == "finalized" else ""
+                )
+                row.final_at = now
+
+    def table(self, last: int = 30) -> Table:
+        t = Table(
+            title=f"proposals ({sum(r.final_at is not None for r in self.rows.values())}"
+            f"/{len(self.rows)} final)"
+        )
+        for col in ("id", "round", "status", "verdict", "seen→final s"):
+            t.add_column(col)
+        for row in sorted(self.rows.values(), key=lambda r: r.id)[-last:]:
+            took = "" if row.final_at is None else f"{row.final_at - row.seen_at:.1f}"
+            t.add_row(str(row.id), str(row.round), row.status, row.verdict, took)
+        return t
