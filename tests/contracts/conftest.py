@@ -1,0 +1,261 @@
+"""Shared fixtures for the contract tests (ape test, in-process EVM).
+
+Roles: `owner` deploys and governs, `requester` submits proposals, `validators`
+stake and vote, `reporter`/`relayer`/`stranger` are bystanders. `oracle` is a
+VerdictOracle with short phases (ORACLE_CONFIG); `treasury` a GuardedTreasury
+on it. Time travel helpers move the chain to a round's phases. Contract tests
+import this module's constants, so keep the names stable.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pytest
+from eth_abi import encode
+from eth_utils import keccak
+
+# Verdict classes (LABELS.md) and proposal statuses (IVerdictOracle.Status).
+LEGAL, FRAUD, ILLICIT, SANCTIONED, MALFORMED = range(5)
+NONE, PENDING, FINALIZED, NO_CONSENSUS = range(4)
+# Slashed.reason
+NON_REVEAL, INCOHERENT, EQUIVOCATION = range(3)
+
+ROUND_DURATION = 300
+REVEAL_DURATION = 150
+UNBONDING_PERIOD = 1_000
+PROPOSAL_FEE = 10**15
+MIN_STAKE = 10**18
+STAKE = 10 * 10**18
+MODEL_HASH = keccak(b"test-model")
+
+ORACLE_CONFIG: dict[str, Any] = {
+    "roundDuration": ROUND_DURATION,
+    "revealDuration": REVEAL_DURATION,
+    "unbondingPeriod": UNBONDING_PERIOD,
+    "proposalFee": PROPOSAL_FEE,
+    "maxPayloadSize": 4_096,
+    "maxProposalsPerRound": 64,
+    "quorumBps": 5_000,
+    "supermajorityBps": 6_667,
+    "maxRounds": 2,
+    "minStake": MIN_STAKE,
+    "nonRevealSlashBps": 100,
+    "incoherentSlashBps": 500,
+    "equivocationSlashBps": 5_000,
+    "callbackGasLimit": 100_000,
+    "modelHash": MODEL_HASH,
+}
+
+TX_REQUEST_TYPE = "(uint256,address,address,uint256,bytes,string)"
+
+
+# ------------------------------------------------------------------ accounts
+
+
+@pytest.fixture(scope="session")
+def owner(accounts):
+    return accounts[0]
+
+
+@pytest.fixture(scope="session")
+def requester(accounts):
+    return accounts[1]
+
+
+@pytest.fixture(scope="session")
+def validators(accounts):
+    """Five funded validator operators (each is also its own signer until setSigner)."""
+    return [accounts[i] for i in range(2, 7)]
+
+
+@pytest.fixture(scope="session")
+def reporter(accounts):
+    return accounts[7]
+
+
+@pytest.fixture(scope="session")
+def relayer(accounts):
+    return accounts[8]
+
+
+@pytest.fixture(scope="session")
+def stranger(accounts):
+    return accounts[9]
+
+
+@pytest.fixture(scope="session")
+def stake_amount():
+    return STAKE
+
+
+# ------------------------------------------------------------------ contracts
+
+
+@pytest.fixture(scope="session")
+def deploy_oracle(project, owner):
+    """Factory: a VerdictOracle with ORACLE_CONFIG overridden by keyword arguments."""
+
+    def deploy(**overrides: Any) -> Any:
+        config = {**ORACLE_CONFIG, **overrides}
+        return owner.deploy(project.VerdictOracle, config, owner.address)
+
+    return deploy
+
+
+@pytest.fixture(scope="session")
+def oracle(deploy_oracle):
+    return deploy_oracle()
+
+
+@pytest.fixture(scope="session")
+def treasury(project, owner, oracle):
+    """A GuardedTreasury owned by `owner`, funded with 100 ETH."""
+    contract = owner.deploy(project.GuardedTreasury, oracle.address, owner.address)
+    owner.transfer(contract.address, 100 * 10**18)
+    return contract
+
+
+# ------------------------------------------------------------------ payloads
+
+
+@pytest.fixture(scope="session")
+def make_payload(chain):
+    """Factory: `abi.encode(TxRequest)` bytes as LABELS.md defines them."""
+
+    def make(
+        to: str = "0x000000000000000000000000000000000000dEaD",
+        value: int = 10**18,
+        data: bytes = b"",
+        memo: str = "invoice 2291 for design work",
+        sender: str = "0x1111111111111111111111111111111111111111",
+        chain_id: int | None = None,
+    ) -> bytes:
+        chain_id = chain.chain_id if chain_id is None else chain_id
+        return encode([TX_REQUEST_TYPE], [(chain_id, sender, to, value, data, memo)])
+
+    return make
+
+
+@pytest.fixture
+def submit(oracle, requester, make_payload):
+    """Factory: submit a proposal (default payload and fee); returns its id."""
+
+    def do_submit(payload: bytes | None = None, sender: Any = None, fee: int | None = None) -> int:
+        payload = make_payload(memo=f"memo {secrets.token_hex(4)}") if payload is None else payload
+        fee = oracle.proposalFee() if fee is None else fee
+        tx = oracle.submit(payload, sender=sender or requester, value=fee)
+        # From the event: ape's `return_value` re-runs the call on the post-state (next id).
+        return int(tx.decode_logs(oracle.ProposalSubmitted)[0].id)
+
+    return do_submit
+
+
+# ------------------------------------------------------------------ staking and time
+
+
+@pytest.fixture
+def stake_all(oracle, validators):
+    """Factory: stake `amount` (default STAKE) for each validator; returns them."""
+
+    def do_stake(amount: int | Sequence[int] = STAKE, who: Sequence[Any] | None = None) -> list[Any]:
+        who = list(validators if who is None else who)
+        amounts = [amount] * len(who) if isinstance(amount, int) else list(amount)
+        for account, value in zip(who, amounts, strict=True):
+            oracle.stake(sender=account, value=value)
+        return who
+
+    return do_stake
+
+
+@pytest.fixture(scope="session")
+def advance_to(chain) -> Callable[[int], None]:
+    """Make the next transaction carry timestamp `timestamp` (or later, never earlier)."""
+
+    def advance(timestamp: int) -> None:
+        if chain.pending_timestamp < timestamp:
+            chain.mine(timestamp=timestamp - 1)
+
+    return advance
+
+
+class Rounds:
+    """Phases of an oracle's voting rounds, and travel to them."""
+
+    def __init__(self, oracle: Any, advance: Callable[[int], None]) -> None:
+        self.oracle = oracle
+        self.advance = advance
+
+    def timing(self, round_: int) -> tuple[int, int, int]:
+        commit_start, reveal_start, reveal_end = self.oracle.roundTiming(round_)
+        return int(commit_start), int(reveal_start), int(reveal_end)
+
+    def round_of(self, proposal_id: int) -> int:
+        return int(self.oracle.proposal(proposal_id).round)
+
+    def ids(self, round_: int) -> list[int]:
+        return [int(i) for i in self.oracle.roundProposals(round_)]
+
+    def to_round_start(self, round_: int) -> None:
+        """Start of `round_`'s commit phase (proposals submitted now join `round_ + 1`)."""
+        self.advance(self.timing(round_)[0])
+
+    def to_commit(self, round_: int) -> None:
+        self.advance(self.timing(round_)[0])
+
+    def to_reveal(self, round_: int) -> None:
+        self.advance(self.timing(round_)[1])
+
+    def past_reveal(self, round_: int) -> None:
+        self.advance(self.timing(round_)[2])
+
+    def fresh(self) -> int:
+        """Jump to the start of the next round; returns the round new proposals will join."""
+        current = int(self.oracle.currentRound())
+        self.to_round_start(current + 1)
+        return current + 2
+
+
+@pytest.fixture
+def rounds(oracle, advance_to):
+    return Rounds(oracle, advance_to)
+
+
+class Voter:
+    """Commit-reveal for one round, computing commitments with the contract's own view."""
+
+    def __init__(self, oracle: Any, rounds: Rounds) -> None:
+        self.oracle = oracle
+        self.rounds = rounds
+        self.salts: dict[tuple[int, str], bytes] = {}
+
+    def commit(self, round_: int, validator: Any, verdicts: bytes, sender: Any = None) -> Any:
+        salt = secrets.token_bytes(32)
+        self.salts[(round_, validator.address)] = salt
+        commitment = self.oracle.commitmentFor(round_, validator.address, verdicts, salt)
+        return self.oracle.commit(round_, commitment, sender=sender or validator)
+
+    def reveal(self, round_: int, validator: Any, verdicts: bytes, sender: Any = None) -> Any:
+        salt = self.salts[(round_, validator.address)]
+        return self.oracle.reveal(round_, validator.address, verdicts, salt, sender=sender or validator)
+
+    def vote(self, round_: int, votes: dict[Any, bytes], reveal: Sequence[Any] | None = None) -> None:
+        """Everyone in `votes` commits; those in `reveal` (default all) reveal. Ends in reveal phase."""
+        self.rounds.to_commit(round_)
+        for validator, verdicts in votes.items():
+            self.commit(round_, validator, verdicts)
+        self.rounds.to_reveal(round_)
+        for validator in votes if reveal is None else reveal:
+            self.reveal(round_, validator, votes[validator])
+
+
+@pytest.fixture
+def voter(oracle, rounds):
+    return Voter(oracle, rounds)
+
+
+def verdicts_of(*classes: int) -> bytes:
+    """One verdict byte per proposal, in round order."""
+    return bytes(classes)
