@@ -1,0 +1,61 @@
+"""Well-known contracts (name, kind, token decimals) from the shipped data file."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class KnownContract:
+    address: str  # lower-case 0x hex
+    name: str
+    kind: str  # token | router | nft | protocol | bridge
+    symbol: str | None = None
+    decimals: int | None = None
+
+
+class AddressBook:
+    """Lookup by address, case-insensitive."""
+
+    def __init__(self, entries: list[KnownContract]) -> None:
+        self._by_address = {e.address: e for e in entries}
+
+    def __len__(self) -> int:
+        return len(self._by_address)
+
+    def get(self, address: str) -> KnownContract | None:
+        return self._by_address.get(address.lower())
+
+    def entries(self) -> list[KnownContract]:
+        return list(self._by_address.values())
+
+    @classmethod
+    def from_file(cls, path: Path) -> AddressBook:
+        raw = json.loads(Path(path).read_text())
+        entries = []
+        for i, item in enumerate(raw["contracts"]):
+            address = str(item["address"]).lower()
+            if len(address) != 42 or not address.startswith("0x"):
+                raise ValueError(f"{path}: contract #{i} has a bad address {item['address']!r}")
+            entries.append(
+                KnownContract(
+                    address=address,
+                    name=str(item["name"]),
+                    kind=str(item["kind"]),
+                    symbol=item.get("symbol"),
+                    decimals=item.get("decimals"),
+                )
+            )
+        return cls(entries)
+
+
+@lru_cache(maxsize=1)
+def default_address_book() -> AddressBook:
+    """The address book shipped in `oracle/data/address_book.json`."""
+    path = resources.files("oracle") / "data" / "address_book.json"
+    with resources.as_file(path) as p:
+        return AddressBook.from_file(p)

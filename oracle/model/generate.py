@@ -1,0 +1,415 @@
+"""Seeded generator of a labelled corpus that follows LABELS.md.
+
+Every record is a real TxRequest with realistic calldata (ABI-encoded for the
+decoded selectors), values and counterparties; its memo comes from the phrase
+families in `phrases.py`, varied by prefixes, suffixes, casing, typos and
+character-level obfuscation. It covers the LABELS.md hard negatives, the drainer
+and address-poisoning patterns, and every rule case (sanctioned, malformed).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from eth_abi import encode as abi_encode
+from eth_utils import to_checksum_address
+
+from oracle.chain.payload import TxRequest
+from oracle.model.address_book import default_address_book
+from oracle.model.calldata import selector_of
+from oracle.model.labels import Verdict
+from oracle.model.phrases import FRAUD, ILLICIT, LEGAL, POOLS, PREFIXES, SUFFIXES
+from oracle.model.rules import SanctionsList, sample_sanctions_path
+
+UINT_MAX = 2**256 - 1
+CHAIN_ID = 1
+# Share of each class; the rule classes are small but always present.
+CLASS_WEIGHTS = {
+    Verdict.LEGAL: 0.44,
+    Verdict.FRAUD: 0.26,
+    Verdict.ILLICIT: 0.22,
+    Verdict.SANCTIONED: 0.04,
+    Verdict.MALFORMED: 0.04,
+}
+_SLOT = re.compile(r"\{(\w+)\}")
+
+
+@dataclass(frozen=True)
+class Record:
+    tx: TxRequest
+    label: Verdict
+
+    def to_json(self) -> dict[str, object]:
+        return {"payload": self.tx.to_json(), "label": self.label.label}
+
+
+class CorpusGenerator:
+    def __init__(self, seed: int = 0, *, obfuscation_rate: float = 0.15) -> None:
+        self.rng = random.Random(seed)
+        self.obfuscation_rate = obfuscation_rate
+        book = default_address_book()
+        self.tokens = [e for e in book.entries() if e.kind == "token"]
+        self.routers = [e.address for e in book.entries() if e.kind == "router"]
+        self.nft_places = [e.address for e in book.entries() if e.kind == "nft"]
+        self.protocols = [e.address for e in book.entries() if e.kind in ("protocol", "bridge")]
+        sanctioned = SanctionsList.from_file(sample_sanctions_path())
+        self.sanctioned = sorted(sanctioned._addresses)
+
+    # ---- records -------------------------------------------------------------------
+    def records(self, n: int) -> list[Record]:
+        classes = list(CLASS_WEIGHTS)
+        weights = [CLASS_WEIGHTS[c] for c in classes]
+        return [self.record(self.rng.choices(classes, weights)[0]) for _ in range(n)]
+
+    def record(self, label: Verdict) -> Record:
+        make: dict[Verdict, Callable[[], TxRequest]] = {
+            Verdict.LEGAL: self.legal,
+            Verdict.FRAUD: self.fraud,
+            Verdict.ILLICIT: self.illicit,
+            Verdict.SANCTIONED: self.sanctioned_tx,
+            Verdict.MALFORMED: self.malformed,
+        }
+        return Record(make[label](), label)
+
+    def legal(self) -> TxRequest:
+        r = self.rng.random()
+        if r < 0.40:  # payments of every kind, in ETH or a token
+            family = self.rng.choice(
+                ["invoice", "payroll", "rent", "goods", "refund", "donation", "grant"]
+            )
+            return self._payment(self.memo(LEGAL, family))
+        if r < 0.55:  # the hard negatives
+            return self._payment(self.memo(LEGAL, "hard"))
+        if r < 0.63:  # plain transfer without a memo
+            return self._payment("")
+        if r < 0.85:  # defi on known contracts, bounded approvals
+            return self._defi(self.memo(LEGAL, "defi") if self.rng.random() < 0.6 else "")
+        # unlimited approval / operator grant to an unknown spender WITHOUT
+        # social-engineering context: risky but legal (LABELS.md)
+        memo = self.rng.choice(
+            [
+                "",
+                "",
+                "approve spending",
+                "allowance for the app",
+                "approve for trading bot",
+                "set approval for game contract",
+                "approve dex aggregator",
+                "allowance",
+                self.memo(LEGAL, "defi", decorate=False),
+            ]
+        )
+        return self._approval(memo, spender=self.unknown_address(), unlimited=True)
+
+    def fraud(self) -> TxRequest:
+        r = self.rng.random()
+        if r < 0.45:  # social engineering with a transfer
+            family = self.rng.choice(list(FRAUD))
+            return self._payment(self.memo(FRAUD, family), to_unknown=True)
+        if r < 0.80:  # drainer: unlimited grant to an unknown spender + lure language
+            family = self.rng.choice(
+                ["claim", "verify", "security_update", "impersonation", "support"]
+            )
+            return self._approval(
+                self.memo(FRAUD, family), spender=self.unknown_address(), unlimited=True
+            )
+        # address poisoning: zero-value token transfer, memo usually empty or bland
+        memo = self.rng.choice(
+            ["", "", "", self.memo(LEGAL, "invoice"), self.memo(LEGAL, "defi"), "hi"]
+        )
+        return self._zero_transfer(memo)
+
+    def illicit(self) -> TxRequest:
+        family = self.rng.choice(list(ILLICIT))
+        return self._payment(self.memo(ILLICIT, family))
+
+    def sanctioned_tx(self) -> TxRequest:
+        bad = to_checksum_address(self.rng.choice(self.sanctioned))
+        memo = self.memo(LEGAL, self.rng.choice(["invoice", "goods", "defi", "empty"]))
+        r = self.rng.random()
+        if r < 0.5:
+            return self._tx(bad, self.eth_value(), b"", memo)
+        token = self.rng.choice(self.tokens)
+        if r < 0.8:
+            data = self._call(
+                "transfer(address,uint256)",
+                ["address", "uint256"],
+                [bad, self.token_units(token.decimals)],
+            )
+        else:
+            data = self._call("approve(address,uint256)", ["address", "uint256"], [bad, UINT_MAX])
+        return self._tx(token.address, 0, data, memo)
+
+    def malformed(self) -> TxRequest:
+        memo = self.memo(LEGAL, self.rng.choice(["invoice", "goods", "defi"]))
+        r = self.rng.random()
+        if r < 0.35:  # wrong chain
+            tx = self._payment(memo)
+            return TxRequest(
+                self.rng.choice([5, 10, 56, 137, 8453, 42161, 11155111]),
+                tx.sender,
+                tx.to,
+                tx.value,
+                tx.data,
+                tx.memo,
+            )
+        token = self.rng.choice(self.tokens)
+        good = self._call(
+            "transfer(address,uint256)",
+            ["address", "uint256"],
+            [self.unknown_address(), self.token_units(token.decimals)],
+        )
+        if r < 0.6:  # truncated calldata of a known selector
+            data = good[: self.rng.randrange(5, len(good) - 1)]
+        elif r < 0.8:  # dirty high bytes in an address argument
+            data = good[:4] + bytes([0xFF]) + good[5:]
+        elif r < 0.9:  # extra trailing bytes
+            data = good + bytes(32)
+        else:  # selector stub
+            data = good[: self.rng.randrange(1, 4)]
+        return self._tx(token.address, 0, data, memo)
+
+    # ---- transaction shapes ----------------------------------------------------------
+    def _payment(self, memo: str, *, to_unknown: bool = False) -> TxRequest:
+        to = self.unknown_address()
+        if self.rng.random() < 0.55:
+            return self._tx(to, self.eth_value(), b"", memo)
+        token = self.rng.choice(self.tokens)
+        data = self._call(
+            "transfer(address,uint256)",
+            ["address", "uint256"],
+            [to, self.token_units(token.decimals)],
+        )
+        return self._tx(token.address, 0, data, memo)
+
+    def _zero_transfer(self, memo: str) -> TxRequest:
+        token = self.rng.choice(self.tokens)
+        if self.rng.random() < 0.6:
+            data = self._call(
+                "transfer(address,uint256)", ["address", "uint256"], [self.unknown_address(), 0]
+            )
+        else:
+            data = self._call(
+                "transferFrom(address,address,uint256)",
+                ["address", "address", "uint256"],
+                [self.unknown_address(), self.unknown_address(), 0],
+            )
+        return self._tx(token.address, 0, data, memo)
+
+    def _approval(self, memo: str, *, spender: str, unlimited: bool) -> TxRequest:
+        token = self.rng.choice(self.tokens)
+        amount = UINT_MAX if unlimited else self.token_units(token.decimals)
+        kind = self.rng.random()
+        if kind < 0.45:
+            data = self._call("approve(address,uint256)", ["address", "uint256"], [spender, amount])
+        elif kind < 0.6:
+            data = self._call(
+                "increaseAllowance(address,uint256)", ["address", "uint256"], [spender, amount]
+            )
+        elif kind < 0.75:
+            data = self._call(
+                "permit(address,address,uint256,uint256,uint8,bytes32,bytes32)",
+                ["address", "address", "uint256", "uint256", "uint8", "bytes32", "bytes32"],
+                [
+                    self.unknown_address(),
+                    spender,
+                    amount,
+                    1_900_000_000,
+                    27,
+                    self.rng.randbytes(32),
+                    self.rng.randbytes(32),
+                ],
+            )
+        else:
+            nft = self.rng.choice([*self.nft_places, self.unknown_address()])
+            data = self._call(
+                "setApprovalForAll(address,bool)", ["address", "bool"], [spender, True]
+            )
+            return self._tx(nft, 0, data, memo)
+        return self._tx(token.address, 0, data, memo)
+
+    def _defi(self, memo: str) -> TxRequest:
+        r = self.rng.random()
+        router = self.rng.choice(self.routers)
+        token = self.rng.choice(self.tokens)
+        weth = "0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2"
+        deadline = 1_700_000_000 + self.rng.randrange(10**7)
+        me = self.unknown_address()
+        if r < 0.2:
+            data = self._call(
+                "swapExactTokensForTokens(uint256,uint256,address[],address,uint256)",
+                ["uint256", "uint256", "address[]", "address", "uint256"],
+                [self.token_units(token.decimals), 1, [token.address, weth], me, deadline],
+            )
+            return self._tx(router, 0, data, memo)
+        if r < 0.35:
+            data = self._call(
+                "swapExactETHForTokens(uint256,address[],address,uint256)",
+                ["uint256", "address[]", "address", "uint256"],
+                [1, [weth, token.address], me, deadline],
+            )
+            return self._tx(router, self.eth_value(), data, memo)
+        if r < 0.45:
+            data = self._call(
+                "addLiquidityETH(address,uint256,uint256,uint256,address,uint256)",
+                ["address", "uint256", "uint256", "uint256", "address", "uint256"],
+                [token.address, self.token_units(token.decimals), 0, 0, me, deadline],
+            )
+            return self._tx(router, self.eth_value(), data, memo)
+        if r < 0.55:
+            if self.rng.random() < 0.5:
+                return self._tx(weth, self.eth_value(), self._call("deposit()", [], []), memo)
+            return self._tx(
+                weth, 0, self._call("withdraw(uint256)", ["uint256"], [self.token_units(18)]), memo
+            )
+        if r < 0.65:  # bounded or unlimited approval to a KNOWN router
+            amount = UINT_MAX if self.rng.random() < 0.5 else self.token_units(token.decimals)
+            data = self._call("approve(address,uint256)", ["address", "uint256"], [router, amount])
+            return self._tx(token.address, 0, data, memo)
+        if r < 0.72:  # bounded approval to an unknown spender
+            data = self._call(
+                "approve(address,uint256)",
+                ["address", "uint256"],
+                [self.unknown_address(), self.token_units(token.decimals)],
+            )
+            return self._tx(token.address, 0, data, memo)
+        if r < 0.8:  # staking / bridging / protocol interactions
+            return self._tx(self.rng.choice(self.protocols), self.eth_value(), b"", memo)
+        if r < 0.87:  # NFT purchase or transfer
+            if self.rng.random() < 0.5:
+                return self._tx(
+                    self.rng.choice(self.nft_places),
+                    self.eth_value(),
+                    self.rng.randbytes(4) + self.rng.randbytes(64),
+                    memo,
+                )
+            data = self._call(
+                "safeTransferFrom(address,address,uint256)",
+                ["address", "address", "uint256"],
+                [me, self.unknown_address(), self.rng.randrange(10000)],
+            )
+            return self._tx(self.rng.choice(self.nft_places), 0, data, memo)
+        if r < 0.93:  # router multicall
+            inner = self._call(
+                "swapExactTokensForTokens(uint256,uint256,address[],address,uint256)",
+                ["uint256", "uint256", "address[]", "address", "uint256"],
+                [self.token_units(token.decimals), 1, [token.address, weth], me, deadline],
+            )
+            data = self._call(
+                "multicall(uint256,bytes[])", ["uint256", "bytes[]"], [deadline, [inner]]
+            )
+            return self._tx(router, 0, data, memo)
+        # unknown selector on an unknown contract
+        return self._tx(
+            self.unknown_address(),
+            self.rng.choice([0, self.eth_value()]),
+            self.rng.randbytes(4 + 32 * self.rng.randrange(0, 4)),
+            memo,
+        )
+
+    # ---- primitives -----------------------------------------------------------------------
+    def _tx(self, to: str, value: int, data: bytes, memo: str) -> TxRequest:
+        return TxRequest(
+            CHAIN_ID, self.unknown_address(), to_checksum_address(to), value, data, memo
+        )
+
+    @staticmethod
+    def _call(signature: str, types: list[str], args: list[object]) -> bytes:
+        return selector_of(signature) + abi_encode(types, args)
+
+    def unknown_address(self) -> str:
+        return to_checksum_address(self.rng.randbytes(20))
+
+    def eth_value(self) -> int:
+        return int(
+            self.rng.choice([0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 3.2, 5, 10, 42]) * 10**18
+        ) + self.rng.randrange(10**15)
+
+    def token_units(self, decimals: int | None) -> int:
+        whole = self.rng.choice([1, 5, 20, 50, 100, 250, 1000, 2500, 10000, 75000])
+        return whole * 10 ** (decimals or 18) + self.rng.randrange(
+            10 ** max((decimals or 18) - 2, 1)
+        )
+
+    # ---- memos ------------------------------------------------------------------------------
+    def memo(self, bank: dict[str, list[str]], family: str, *, decorate: bool = True) -> str:
+        text = self._fill(self.rng.choice(bank[family]))
+        if not text:
+            return text
+        if decorate:
+            text = (
+                self._fill(self.rng.choice(PREFIXES)) + text + self._fill(self.rng.choice(SUFFIXES))
+            )
+        return self.vary(text)
+
+    def _fill(self, template: str) -> str:
+        return _SLOT.sub(lambda m: self.rng.choice(POOLS[m.group(1)]), template)
+
+    def vary(self, text: str) -> str:
+        """Casing, typos and character obfuscation, so the model cannot key on exact strings."""
+        r = self.rng.random()
+        if r < 0.15:
+            text = text.upper()
+        elif r < 0.3:
+            text = text.capitalize()
+        if self.rng.random() < 0.1:
+            text = _typo(self.rng, text)
+        if self.rng.random() < self.obfuscation_rate:
+            text = obfuscate(self.rng, text)
+        return text
+
+
+_LEET_OUT = {"a": "4", "e": "3", "i": "1", "o": "0", "s": "5", "t": "7"}
+
+
+def obfuscate(rng: random.Random, text: str) -> str:
+    """Digits for letters, letter spacing or extra spaces in one or more words."""
+    words = text.split(" ")
+    for i, word in enumerate(words):
+        if len(word) < 4 or rng.random() > 0.5:
+            continue
+        style = rng.random()
+        if style < 0.55:
+            words[i] = "".join(
+                _LEET_OUT.get(c.lower(), c) if rng.random() < 0.7 else c for c in word
+            )
+        elif style < 0.8:
+            words[i] = rng.choice([" ", ".", "-"]).join(word)
+        else:
+            words[i] = word.upper()
+    return rng.choice([" ", " ", "  "]).join(words)
+
+
+def _typo(rng: random.Random, text: str) -> str:
+    if len(text) < 6:
+        return text
+    i = rng.randrange(1, len(text) - 2)
+    if rng.random() < 0.5:
+        return text[:i] + text[i + 1 :]
+    return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
+
+
+def write_splits(
+    out_dir: Path, n: int, seed: int = 0, *, fractions: tuple[float, float] = (0.8, 0.1)
+) -> dict[str, Path]:
+    """Generate n records and write train/validation/test JSONL; returns the paths."""
+    records = CorpusGenerator(seed).records(n)
+    n_train = int(n * fractions[0])
+    n_val = int(n * fractions[1])
+    splits = {
+        "train": records[:n_train],
+        "validation": records[n_train : n_train + n_val],
+        "test": records[n_train + n_val :],
+    }
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for name, rows in splits.items():
+        path = out_dir / f"{name}.jsonl"
+        path.write_text("".join(json.dumps(r.to_json()) + "\n" for r in rows))
+        paths[name] = path
+    return paths

@@ -1,0 +1,32 @@
+"""The verdict classes of LABELS.md; the on-chain verdict is this uint8."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class Verdict(IntEnum):
+    LEGAL = 0
+    FRAUD = 1
+    ILLICIT = 2
+    SANCTIONED = 3
+    MALFORMED = 4
+
+    @property
+    def label(self) -> str:
+        """The dataset name of the class (`legal`, `fraud`, ...)."""
+        return self.name.lower()
+
+    @classmethod
+    def from_label(cls, name: str) -> Verdict:
+        """Parse a dataset label; raises ValueError listing the valid names."""
+        try:
+            return cls[name.strip().upper()]
+        except KeyError:
+            valid = ", ".join(v.label for v in cls)
+            raise ValueError(f"unknown label {name!r}; expected one of {valid}") from None
+
+
+# Only these three are decided by the model; rules decide the other two.
+MODEL_CLASSES: tuple[Verdict, ...] = (Verdict.LEGAL, Verdict.FRAUD, Verdict.ILLICIT)
+ALL_LABELS: tuple[str, ...] = tuple(v.label for v in Verdict)

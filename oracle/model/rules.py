@@ -1,0 +1,144 @@
+"""The deterministic rules that run before the model: malformed, then sanctioned.
+
+Precedence (LABELS.md): malformed > sanctioned > the model's class. A payload a
+rule decides never reaches the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import ClassVar, Protocol
+
+from oracle.chain.payload import PayloadError, TxRequest, decode_payload
+from oracle.model.calldata import CalldataError, DecodedCall, decode_calldata
+from oracle.model.labels import Verdict
+
+
+class SanctionsSource(Protocol):
+    """Anything that answers whether a lower-case 0x address is sanctioned."""
+
+    def is_sanctioned(self, address: str) -> bool: ...
+
+
+class SanctionsList:
+    """A file of addresses, one a line, `#` comments; case-insensitive on 20 bytes."""
+
+    def __init__(self, addresses: Iterable[str]) -> None:
+        self._addresses = frozenset(a.lower() for a in addresses)
+
+    def __len__(self) -> int:
+        return len(self._addresses)
+
+    def __contains__(self, address: object) -> bool:
+        return isinstance(address, str) and address.lower() in self._addresses
+
+    def is_sanctioned(self, address: str) -> bool:
+        return address.lower() in self._addresses
+
+    @classmethod
+    def from_file(cls, path: Path) -> SanctionsList:
+        addresses = []
+        for lineno, line in enumerate(Path(path).read_text().splitlines(), start=1):
+            text = line.split("#", 1)[0].strip()
+            if not text:
+                continue
+            body = text[2:] if text[:2].lower() == "0x" else ""
+            if len(body) != 40 or any(c not in "0123456789abcdefABCDEF" for c in body):
+                raise ValueError(
+                    f"{path}:{lineno}: {text!r} is not a 0x-prefixed 20-byte address; "
+                    "write one address per line, comments after '#'"
+                )
+            addresses.append("0x" + body)
+        return cls(addresses)
+
+
+def sample_sanctions_path() -> Path:
+    """The SYNTHETIC sample list shipped for demos, tests and the generated corpus."""
+    return Path(str(resources.files("oracle") / "data" / "sanctions_sample.txt"))
+
+
+class OnChainSanctionsOracle:
+    """A sanctions-oracle contract with `isSanctioned(address) returns (bool)`, cached."""
+
+    ABI: ClassVar[list[dict[str, object]]] = [
+        {
+            "type": "function",
+            "name": "isSanctioned",
+            "stateMutability": "view",
+            "inputs": [{"name": "addr", "type": "address"}],
+            "outputs": [{"name": "", "type": "bool"}],
+        }
+    ]
+
+    def __init__(self, web3: object, address: str) -> None:
+        from web3 import Web3
+
+        assert isinstance(web3, Web3), "pass a connected web3.Web3"
+        self._contract = web3.eth.contract(address=Web3.to_checksum_address(address), abi=self.ABI)
+        self._cache: dict[str, bool] = {}
+
+    def is_sanctioned(self, address: str) -> bool:
+        key = address.lower()
+        if key not in self._cache:
+            from web3 import Web3
+
+            self._cache[key] = bool(
+                self._contract.functions.isSanctioned(Web3.to_checksum_address(key)).call()
+            )
+        return self._cache[key]
+
+
+@dataclass(frozen=True)
+class RuleVerdict:
+    verdict: Verdict
+    reason: str
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A payload that passed the rules: the model decides it."""
+
+    tx: TxRequest
+    call: DecodedCall
+
+
+def apply_rules(
+    payload: bytes,
+    *,
+    chain_id: int,
+    max_payload_size: int,
+    sanctions: Iterable[SanctionsSource] = (),
+) -> RuleVerdict | Decoded:
+    """Decode and check one payload; a RuleVerdict when a rule decides it."""
+    if len(payload) > max_payload_size:
+        return RuleVerdict(
+            Verdict.MALFORMED,
+            f"rule:malformed payload is {len(payload)} bytes > {max_payload_size}",
+        )
+    try:
+        tx = decode_payload(payload)
+    except PayloadError as exc:
+        return RuleVerdict(Verdict.MALFORMED, f"rule:malformed {exc}")
+    return apply_rules_to_request(tx, chain_id=chain_id, sanctions=sanctions)
+
+
+def apply_rules_to_request(
+    tx: TxRequest, *, chain_id: int, sanctions: Iterable[SanctionsSource] = ()
+) -> RuleVerdict | Decoded:
+    """The rules after payload decoding (chain id, calldata, sanctions)."""
+    if tx.chain_id != chain_id:
+        return RuleVerdict(
+            Verdict.MALFORMED, f"rule:malformed chainId {tx.chain_id} != oracle chain {chain_id}"
+        )
+    try:
+        call = decode_calldata(tx.data)
+    except CalldataError as exc:
+        return RuleVerdict(Verdict.MALFORMED, f"rule:malformed {exc}")
+    for source in sanctions:
+        for role, address in [("to", tx.to.lower())] + [("calldata", a) for a in call.addresses]:
+            if source.is_sanctioned(address):
+                return RuleVerdict(Verdict.SANCTIONED, f"rule:sanctioned {role}={address}")
+    return Decoded(tx, call)
