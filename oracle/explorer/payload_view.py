@@ -7,10 +7,10 @@ shown as such, with the reason: the validators voted `malformed` on it.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from oracle.chain.payload import PayloadError, decode_payload
+from oracle.explorer.units import eth
 from oracle.model.calldata import CalldataError, decode_calldata
 
 
@@ -26,7 +26,7 @@ def describe_payload(payload: bytes) -> dict[str, Any]:
         "from": tx.sender,
         "to": tx.to,
         "value_wei": str(tx.value),
-        "value_eth": _eth(tx.value),
+        "value_eth": eth(tx.value),
         "data": "0x" + tx.data.hex(),
         "call": describe_call(tx.data),
         "memo": tx.memo,
@@ -58,8 +58,3 @@ def _text(value: object) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(_text(v) for v in value)
     return str(value)
-
-
-def _eth(wei: int) -> str:
-    text = format(Decimal(wei) / Decimal(10**18), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -6,20 +6,15 @@ plus an ETH string for display.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from oracle.explorer.indexer import Indexer
 from oracle.explorer.labels import VERDICT_NAMES, status_name, verdict_name
 from oracle.explorer.payload_view import describe_payload, memo_excerpt
 from oracle.explorer.records import NUM_CLASSES, Proposal, Validator
+from oracle.explorer.units import eth
 
 FINALIZED, NO_CONSENSUS = 2, 3
-
-
-def eth(wei: int) -> str:
-    text = format(Decimal(wei) / Decimal(10**18), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def phase_at(timing: tuple[int, int, int] | None, now: int) -> tuple[str, int | None]:
