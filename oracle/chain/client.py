@@ -175,8 +175,9 @@ class OracleClient:
     def fn(self, name: str, *args: Any) -> Any:
         return getattr(self.contract.functions, name)(*args)
 
-    def commit(self, sender: TxSender, round_: int, validator: str, commitment: bytes) -> SentTx:
-        return sender.send_call(self.fn("commit", round_, validator, commitment))
+    def commit(self, sender: TxSender, round_: int, commitment: bytes) -> SentTx:
+        """The caller (sender) must be the validator's operator or signer key."""
+        return sender.send_call(self.fn("commit", round_, commitment))
 
     def commit_relayed(
         self, sender: TxSender, round_: int, commits: Sequence[tuple[str, bytes, bytes]]

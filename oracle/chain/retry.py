@@ -56,7 +56,7 @@ def with_retry(
     *,
     attempts: int = 6,
     base: float = 0.2,
-    cap: float = 5.0,
+    cap: float = 2.0,
     on_error: Callable[[BaseException], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> T:

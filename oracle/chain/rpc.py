@@ -7,7 +7,6 @@ web3's own retry layer is switched off: retries and backoff are ours
 from __future__ import annotations
 
 from web3 import Web3
-from web3.providers.rpc.utils import ExceptionRetryConfiguration
 
 
 def connect(rpc_url: str, *, timeout_s: float = 10.0) -> Web3:
@@ -16,6 +15,6 @@ def connect(rpc_url: str, *, timeout_s: float = 10.0) -> Web3:
     provider = Web3.HTTPProvider(
         rpc_url,
         request_kwargs={"timeout": timeout_s},
-        exception_retry_configuration=ExceptionRetryConfiguration(retries=0),
+        exception_retry_configuration=None,
     )
     return Web3(provider)

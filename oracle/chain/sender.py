@@ -18,7 +18,12 @@ from typing import Any
 from eth_account.signers.local import LocalAccount
 from hexbytes import HexBytes
 from web3 import Web3
-from web3.exceptions import ContractCustomError, ContractLogicError, TransactionNotFound
+from web3.exceptions import (
+    ContractCustomError,
+    ContractLogicError,
+    TransactionNotFound,
+    Web3RPCError,
+)
 
 from oracle.chain.errors import ErrorDecoder, TxReverted, revert_data
 from oracle.chain.retry import Backoff, is_transient
@@ -115,7 +120,7 @@ class TxSender:
         return TxReverted(f"reverted: {text}", error=name, tx_hash=tx_hash)
 
     def _retrying(self, fn: Callable[[], Any]) -> Any:
-        backoff = Backoff(0.2, 3.0)
+        backoff = Backoff(0.2, 2.0)
         deadline = time.monotonic() + self.config.give_up_after_s
         while True:
             try:
@@ -220,7 +225,7 @@ class TxSender:
             try:
                 self.w3.eth.send_raw_transaction(raw)
                 return "sent"
-            except ValueError as exc:  # JSON-RPC error object
+            except (ValueError, Web3RPCError) as exc:  # a JSON-RPC error object
                 msg = str(exc).lower()
                 if (
                     "already known" in msg

@@ -266,7 +266,7 @@ class Engine:
         if self.relay is not None and self.relay.offer_commit(self, b):
             return  # the relayer submits it; the next ticks see it on chain (or fall back)
         try:
-            tx = self.client.commit(self.sender, b.round, self.operator, b.commitment)
+            tx = self.client.commit(self.sender, b.round, b.commitment)
         except TxReverted as exc:
             self.metrics.tx_reverts.labels(kind="commit").inc()
             if exc.error == "OracleAlreadyCommitted":

@@ -110,10 +110,16 @@ class Fleet:
             i, str(account.address), port, config, d / "validator.db", d / "validator.log"
         )
 
-    def start(self, i: int) -> Member:
+    def start(self, i: int, env: dict[str, str] | None = None) -> Member:
+        """Start member i; `env` adds variables (settings override the TOML: ORACLE_<NAME>)."""
         m = self.members[i]
         log = open(m.log_path, "ab")  # noqa: SIM115 - the child process owns it
-        env = {**os.environ, "TOKENIZERS_PARALLELISM": "false", "OMP_NUM_THREADS": "1"}
+        env = {
+            **os.environ,
+            "TOKENIZERS_PARALLELISM": "false",
+            "OMP_NUM_THREADS": "1",
+            **(env or {}),
+        }
         m.process = subprocess.Popen(
             [sys.executable, "-m", "oracle.cli", "validator", "run", "--config", str(m.config)],
             stdout=log,

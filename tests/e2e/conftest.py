@@ -1,0 +1,156 @@
+"""One Anvil, one deployment, one tiny model and one fleet of four validators per session.
+
+Every validator talks to Anvil through its own `RpcProxy`, so a test can cut one
+validator off (outage) or feed it tampered payload bytes. Scenario tests run in
+file order and leave the fleet as they found it (all four up and honest).
+Processes are in their own process groups and are killed in finalizers, also
+when a test fails.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from web3 import Web3
+
+from localchain import OracleParams, deploy
+from oracle.chain.client import OracleClient
+from oracle.chain.deployment import Deployment
+from oracle.chain.rpc import connect
+from oracle.validator.fleet import ANVIL_MNEMONIC, Fleet, FleetSpec, free_port
+from oracle.validator.keys import anvil_key
+from rpc_proxy import RpcProxy
+
+VALIDATORS = 4
+ROUND_S = 5  # long enough for a killed validator to restart and still reveal
+REVEAL_S = 5
+
+
+@pytest.fixture(scope="session")
+def anvil(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    binary = shutil.which("anvil")
+    assert binary, "anvil is not on PATH: run `make setup` and put node_modules/.bin on PATH"
+    port = free_port()
+    log = open(tmp_path_factory.mktemp("anvil") / "anvil.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [
+            binary,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--accounts",
+            "20",
+            "--mnemonic",
+            ANVIL_MNEMONIC,
+            "--silent",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    w3 = Web3(Web3.HTTPProvider(url))
+    try:
+        from chain_env import wait_for
+
+        wait_for("anvil to answer", lambda: _answers(w3), 30)
+        yield url
+    finally:
+        os.killpg(proc.pid, 9)
+        proc.wait()
+        log.close()
+
+
+def _answers(w3: Web3) -> bool:
+    try:
+        return w3.eth.block_number >= 0
+    except Exception:
+        return False
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from oracle.model.tiny import train_tiny_model
+
+    return train_tiny_model(tmp_path_factory.mktemp("model") / "tiny", seed=0)
+
+
+@pytest.fixture(scope="session")
+def pipeline(tiny_model: Path):  # type: ignore[no-untyped-def]
+    """The same pipeline the validators run, in the test process: the expected verdicts."""
+    from oracle.model.pipeline import VerdictPipeline
+
+    return VerdictPipeline.load(tiny_model, chain_id=31337)
+
+
+@pytest.fixture(scope="session")
+def deployment(anvil: str, pipeline, tmp_path_factory: pytest.TempPathFactory) -> Deployment:  # type: ignore[no-untyped-def]
+    w3 = Web3(Web3.HTTPProvider(anvil))
+    params = OracleParams(
+        roundDuration=ROUND_S,
+        revealDuration=REVEAL_S,
+        modelHash=pipeline.model_hash,
+        unbondingPeriod=3600,
+    )
+    path = deploy(
+        w3, anvil_key(0, ANVIL_MNEMONIC), tmp_path_factory.mktemp("deployments"), params, anvil
+    )
+    return Deployment.load(path)
+
+
+@pytest.fixture(scope="session")
+def client(anvil: str, deployment: Deployment) -> OracleClient:
+    return OracleClient(connect(anvil), deployment)
+
+
+@pytest.fixture(scope="session")
+def proxies(anvil: str) -> Iterator[list[RpcProxy]]:
+    ps = [RpcProxy(anvil) for _ in range(VALIDATORS)]
+    yield ps
+    for p in ps:
+        p.close()
+
+
+@pytest.fixture(scope="session")
+def fleet(
+    anvil: str,
+    deployment: Deployment,
+    tiny_model: Path,
+    proxies: list[RpcProxy],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Fleet]:
+    spec = FleetSpec(
+        rpc_url=anvil,
+        deployment=deployment.path,
+        model_dir=tiny_model,
+        workdir=tmp_path_factory.mktemp("fleet"),
+        validators=VALIDATORS,
+        stake_wei=10**18,
+        poll_interval_s=0.2,
+    )
+    f = Fleet(spec)
+    for m, proxy in zip(f.members, proxies, strict=True):
+        # Each validator reaches the chain through its own proxy.
+        m.config.write_text(
+            m.config.read_text().replace(f'rpc_url = "{anvil}"', f'rpc_url = "{proxy.url}"')
+        )
+    try:
+        f.start_all()
+        f.wait_ready(timeout_s=240)
+        yield f
+    finally:
+        f.stop_all()
+        for m in f.members:
+            if m.log_path.exists():
+                print(f"--- validator {m.index} log tail ---\n{m.log_path.read_text()[-4000:]}")
+
+
+@pytest.fixture(scope="session")
+def requester(anvil: str):  # type: ignore[no-untyped-def]
+    return anvil_key(10, ANVIL_MNEMONIC)

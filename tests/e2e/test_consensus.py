@@ -1,0 +1,121 @@
+"""Scenarios 1 and 6: every class reaches the pipeline's verdict on chain; rule verdicts;
+a payload whose bytes do not match its hash is reported and voted malformed."""
+
+from __future__ import annotations
+
+import httpx
+from chain_env import events, payloads_of_every_class, wait_final
+
+from oracle.chain.client import OracleClient, Status
+from oracle.chain.submitter import Submitter
+from oracle.model.labels import Verdict
+from oracle.validator.fleet import Fleet
+from oracle.validator.judge import HASH_MISMATCH_REASON
+
+FINAL_TIMEOUT_S = 60
+
+
+def test_twenty_proposals_of_every_class__final_verdicts_equal_the_pipelines(
+    client: OracleClient,
+    fleet: Fleet,
+    pipeline,
+    requester,
+    proxies,  # type: ignore[no-untyped-def]
+) -> None:
+    labelled = payloads_of_every_class(per_class=4, seed=7)
+    payloads = [p for _, p in labelled]
+    first_id = client.proposal_count() + 1
+    tampered_id = first_id  # validator 2's endpoint lies about this payload's bytes
+    proxies[2].tamper_payloads({tampered_id})
+    from_block = client.w3.eth.block_number
+
+    ids = [s.proposal_id for s in Submitter(client, requester).submit(payloads)]
+    assert ids == list(range(first_id, first_id + 20))
+    expected = pipeline.judge_payloads(payloads)
+    outcomes = wait_final(client, ids, FINAL_TIMEOUT_S)
+
+    for pid, (label, _), want in zip(ids, labelled, expected, strict=True):
+        status, verdict = outcomes[pid]
+        assert status == Status.FINALIZED, f"proposal {pid} ({label.label}) ended {status.name}"
+        assert verdict == int(want.verdict), (
+            f"proposal {pid}: chain {verdict}, pipeline {want.verdict}"
+        )
+        if label in (Verdict.SANCTIONED, Verdict.MALFORMED):
+            assert want.verdict == label, f"rule class {label.label} judged {want.verdict.label}"
+    assert {Verdict(v) for _, v in outcomes.values()} >= {Verdict.SANCTIONED, Verdict.MALFORMED}
+
+    # The lying endpoint: validator 2 reported the mismatch and voted malformed; consensus held.
+    v2 = fleet.members[2]
+    report = httpx.get(f"{v2.url}/proposals/{tampered_id}", timeout=5).json()
+    assert report["reason"] == HASH_MISMATCH_REASON
+    assert report["verdict"] == "malformed"
+    assert report["votes"][0]["voted"] == "malformed"
+    revealed = [
+        e
+        for e in events(client, "VotesRevealed", from_block)
+        if e.args["validator"] == v2.address and e.args["round"] == report["votes"][0]["round"]
+    ]
+    position = client.round_proposals(report["votes"][0]["round"]).index(tampered_id)
+    assert revealed and revealed[0].args["verdicts"][position] == int(Verdict.MALFORMED)
+    assert outcomes[tampered_id] == (Status.FINALIZED, int(expected[0].verdict))
+    metrics = httpx.get(f"{v2.url}/metrics", timeout=5).text
+    assert "oracle_payload_hash_mismatches_total 1.0" in metrics
+    proxies[2].tampered_ids.clear()
+
+
+def test_guarded_treasury__executes_exactly_the_legal_transfers(
+    client: OracleClient,
+    fleet: Fleet,
+    pipeline,
+    deployment,
+    anvil,  # type: ignore[no-untyped-def]
+) -> None:
+    from eth_account import Account
+
+    from oracle.validator.fleet import ANVIL_MNEMONIC
+    from oracle.validator.keys import anvil_key
+
+    owner = anvil_key(0, ANVIL_MNEMONIC)
+    w3 = client.w3
+    treasury = w3.eth.contract(
+        address=deployment.address("GuardedTreasury"), abi=deployment.abi("GuardedTreasury")
+    )
+    sender = client.make_sender(owner)
+    sender.send(to=treasury.address, data=b"", value=5 * 10**18)
+    fee = int(client.param("proposalFee"))
+    memos = [
+        "invoice 2291 for design work",
+        "monthly payroll for the support team",
+        "rent for the office, march",
+        "urgent: verify your wallet now or your account will be suspended, send funds to support",
+        "payment for stolen credit card dumps and fresh fullz",
+    ]
+    from_block = w3.eth.block_number
+    requests = []
+    for memo in memos:
+        to = Account.create().address
+        sender.send_call(treasury.functions.requestTransfer(to, 10**17, memo), value=fee)
+        requests.append(to)
+    submitted = events(client, "ProposalSubmitted", from_block)
+    ids = [int(e.args["id"]) for e in submitted]
+    expected = pipeline.judge_payloads([bytes(e.args["payload"]) for e in submitted])
+    outcomes = wait_final(client, ids, FINAL_TIMEOUT_S)
+
+    executed = []
+    for pid, to, want in zip(ids, requests, expected, strict=True):
+        assert outcomes[pid] == (Status.FINALIZED, int(want.verdict))
+        legal = outcomes[pid][1] == int(Verdict.LEGAL)
+        try:
+            sender.send_call(treasury.functions.execute(pid))
+            executed.append(pid)
+            assert w3.eth.get_balance(to) == 10**17
+        except Exception as exc:
+            assert "TreasuryTransferNotApproved" in str(exc), exc
+            assert w3.eth.get_balance(to) == 0
+        assert (pid in executed) == legal, (
+            f"request {pid}: legal={legal}, executed={pid in executed}"
+        )
+    assert executed, "no transfer was judged legal: the memos above should include legal ones"
+    assert len(executed) < len(ids), (
+        "every transfer was judged legal: the fraud/illicit memos were not caught"
+    )

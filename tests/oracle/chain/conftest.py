@@ -1,0 +1,92 @@
+"""A real Anvil with the real compiled contracts, shared by the chain and validator unit tests.
+
+The deploy helper lives with the e2e tests (`tests/e2e/localchain.py`); it deploys
+from ape's compiled artifacts with web3.py, so `make compile` must have run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from web3 import Web3
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "e2e"))
+
+from localchain import OracleParams, deploy  # noqa: E402
+
+from oracle.chain.client import OracleClient  # noqa: E402
+from oracle.chain.deployment import Deployment  # noqa: E402
+from oracle.chain.rpc import connect  # noqa: E402
+from oracle.validator.fleet import ANVIL_MNEMONIC, free_port  # noqa: E402
+from oracle.validator.keys import anvil_key  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def anvil_url() -> Iterator[str]:
+    binary = shutil.which("anvil")
+    assert binary, "anvil is not on PATH: run `make setup` and put node_modules/.bin on PATH"
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            binary,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--accounts",
+            "20",
+            "--mnemonic",
+            ANVIL_MNEMONIC,
+            "--silent",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    w3 = Web3(Web3.HTTPProvider(url))
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                w3.eth.block_number
+                break
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield url
+    finally:
+        os.killpg(proc.pid, 9)
+        proc.wait()
+
+
+@pytest.fixture(scope="session")
+def deployment(anvil_url: str, tmp_path_factory: pytest.TempPathFactory) -> Deployment:
+    w3 = Web3(Web3.HTTPProvider(anvil_url))
+    params = OracleParams(roundDuration=30, revealDuration=30, modelHash="0x" + "ab" * 32)
+    return Deployment.load(
+        deploy(w3, anvil_key(0, ANVIL_MNEMONIC), tmp_path_factory.mktemp("dep"), params, anvil_url)
+    )
+
+
+@pytest.fixture(scope="session")
+def client(anvil_url: str, deployment: Deployment) -> OracleClient:
+    return OracleClient(connect(anvil_url), deployment)
+
+
+@pytest.fixture
+def account(client: OracleClient):  # type: ignore[no-untyped-def]
+    """A fresh funded account per test, so nonces and stakes never leak between tests."""
+    from eth_account import Account
+
+    acct = Account.create()
+    client.w3.provider.make_request("anvil_setBalance", [acct.address, hex(10**21)])  # type: ignore[arg-type]
+    return acct

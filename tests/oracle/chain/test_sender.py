@@ -1,0 +1,82 @@
+"""The transaction sender: nonces, replacement of stuck transactions, RPC outages."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from oracle.chain.client import OracleClient
+from oracle.chain.rpc import connect
+from oracle.chain.sender import SenderConfig, TxSender
+
+
+def _transfer(sender: TxSender, to: str, wei: int = 1) -> str:
+    return sender.send(to=to, data=b"", value=wei).tx_hash
+
+
+def test_send__consecutive_transactions_use_consecutive_nonces(
+    client: OracleClient, account
+) -> None:  # type: ignore[no-untyped-def]
+    sender = client.make_sender(account)
+    hashes = [_transfer(sender, account.address) for _ in range(3)]
+    nonces = [client.w3.eth.get_transaction(h)["nonce"] for h in hashes]
+    assert nonces == [0, 1, 2]
+
+
+def test_send__nonce_taken_by_another_process__resyncs_and_succeeds(
+    client: OracleClient, account
+) -> None:  # type: ignore[no-untyped-def]
+    sender = client.make_sender(account)
+    _transfer(sender, account.address)
+    other = client.make_sender(account)  # same key, its own nonce counter: takes nonce 1
+    _transfer(other, account.address)
+    h = _transfer(sender, account.address)  # tries nonce 1, is told "nonce too low", resyncs
+    assert client.w3.eth.get_transaction(h)["nonce"] == 2
+
+
+def test_send__stuck_transaction__is_replaced_with_higher_fees(
+    client: OracleClient, account
+) -> None:  # type: ignore[no-untyped-def]
+    w3 = client.w3
+    sender = client.make_sender(account, config=SenderConfig(stuck_after_s=0.3, bump_factor=1.25))
+    w3.provider.make_request("evm_setAutomine", [False])  # type: ignore[arg-type]
+    result: dict[str, str] = {}
+    try:
+        t = threading.Thread(target=lambda: result.update(h=_transfer(sender, account.address)))
+        t.start()
+        time.sleep(0.15)  # the first attempt is in the pool
+        pool = w3.provider.make_request("txpool_content", [])["result"]["pending"]  # type: ignore[arg-type]
+        first_tip = int(pool[account.address.lower()]["0"]["maxPriorityFeePerGas"], 16)
+        time.sleep(1.0)  # several bumps happen while nothing is mined
+        w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+        t.join(10)
+    finally:
+        w3.provider.make_request("evm_setAutomine", [True])  # type: ignore[arg-type]
+    mined = w3.eth.get_transaction(result["h"])
+    assert mined["nonce"] == 0
+    assert mined["maxPriorityFeePerGas"] > first_tip, (
+        "the mined transaction is not a bumped replacement"
+    )
+    assert w3.eth.get_transaction_count(account.address) == 1  # one transaction, not two
+
+
+def test_send__endpoint_down_for_a_while__backs_off_and_succeeds(
+    client: OracleClient, account
+) -> None:  # type: ignore[no-untyped-def]
+    from rpc_proxy import RpcProxy
+
+    proxy = RpcProxy(str(client.w3.provider.endpoint_uri))  # type: ignore[attr-defined]
+    errors: list[BaseException] = []
+    try:
+        w3 = connect(proxy.url, timeout_s=2)
+        from oracle.chain.client import OracleClient as Client
+
+        c = Client(w3, client.deployment, on_rpc_error=errors.append)
+        sender = c.make_sender(account)
+        proxy.down()
+        threading.Timer(1.0, proxy.up).start()
+        h = _transfer(sender, account.address)
+    finally:
+        proxy.close()
+    assert client.w3.eth.get_transaction_receipt(h)["status"] == 1
+    assert errors, "the outage was not reported"
