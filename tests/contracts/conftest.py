@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 from eth_abi import encode
+from eth_account import Account
+from eth_account.messages import encode_typed_data
 from eth_utils import keccak
 
 # Verdict classes (LABELS.md) and proposal statuses (IVerdictOracle.Status).
@@ -160,7 +162,9 @@ def submit(oracle, requester, make_payload):
 def stake_all(oracle, validators):
     """Factory: stake `amount` (default STAKE) for each validator; returns them."""
 
-    def do_stake(amount: int | Sequence[int] = STAKE, who: Sequence[Any] | None = None) -> list[Any]:
+    def do_stake(
+        amount: int | Sequence[int] = STAKE, who: Sequence[Any] | None = None
+    ) -> list[Any]:
         who = list(validators if who is None else who)
         amounts = [amount] * len(who) if isinstance(amount, int) else list(amount)
         for account, value in zip(who, amounts, strict=True):
@@ -239,10 +243,16 @@ class Voter:
 
     def reveal(self, round_: int, validator: Any, verdicts: bytes, sender: Any = None) -> Any:
         salt = self.salts[(round_, validator.address)]
-        return self.oracle.reveal(round_, validator.address, verdicts, salt, sender=sender or validator)
+        return self.oracle.reveal(
+            round_, validator.address, verdicts, salt, sender=sender or validator
+        )
 
-    def vote(self, round_: int, votes: dict[Any, bytes], reveal: Sequence[Any] | None = None) -> None:
-        """Everyone in `votes` commits; those in `reveal` (default all) reveal. Ends in reveal phase."""
+    def vote(
+        self, round_: int, votes: dict[Any, bytes], reveal: Sequence[Any] | None = None
+    ) -> None:
+        """Everyone in `votes` commits, those in `reveal` (default: all) reveal.
+
+        Ends in the reveal phase."""
         self.rounds.to_commit(round_)
         for validator, verdicts in votes.items():
             self.commit(round_, validator, verdicts)
@@ -254,6 +264,102 @@ class Voter:
 @pytest.fixture
 def voter(oracle, rounds):
     return Voter(oracle, rounds)
+
+
+@pytest.fixture
+def open_round(stake_all, rounds, submit):
+    """Factory: stake every validator, then fill a fresh round with `n` proposals.
+
+    Returns `(round, ids)`; the chain sits before that round's commit phase."""
+
+    def make(n: int = 1, stakes: int | Sequence[int] = STAKE) -> tuple[int, list[int]]:
+        stake_all(stakes)
+        round_ = rounds.fresh()
+        ids = [submit() for _ in range(n)]
+        return round_, ids
+
+    return make
+
+
+# ------------------------------------------------------------------ EIP-712 signatures
+
+_DOMAIN_FIELDS = [
+    {"name": "name", "type": "string"},
+    {"name": "version", "type": "string"},
+    {"name": "chainId", "type": "uint256"},
+    {"name": "verifyingContract", "type": "address"},
+]
+_COMMIT_FIELDS = [
+    {"name": "round", "type": "uint64"},
+    {"name": "commitment", "type": "bytes32"},
+    {"name": "validator", "type": "address"},
+]
+_VERDICT_FIELDS = [
+    {"name": "proposalId", "type": "uint256"},
+    {"name": "round", "type": "uint64"},
+    {"name": "verdict", "type": "uint8"},
+]
+
+
+def _sign(oracle: Any, chain_id: int, primary: str, fields: list, message: dict, key: Any) -> bytes:
+    typed = {
+        "types": {"EIP712Domain": _DOMAIN_FIELDS, primary: fields},
+        "primaryType": primary,
+        "domain": {
+            "name": "VerdictOracle",
+            "version": "1",
+            "chainId": chain_id,
+            "verifyingContract": oracle.address,
+        },
+        "message": message,
+    }
+    return bytes(Account.sign_message(encode_typed_data(full_message=typed), key).signature)
+
+
+@pytest.fixture(scope="session")
+def sign_commit(chain):
+    """Factory: EIP-712 `Commit(round, commitment, validator)` signed with `key`."""
+
+    def sign(oracle: Any, round_: int, commitment: bytes, validator: str, key: Any) -> bytes:
+        message = {"round": round_, "commitment": bytes(commitment), "validator": validator}
+        return _sign(oracle, chain.chain_id, "Commit", _COMMIT_FIELDS, message, key)
+
+    return sign
+
+
+@pytest.fixture(scope="session")
+def sign_verdict(chain):
+    """Factory: EIP-712 `Verdict(proposalId, round, verdict)` signed with `key`."""
+
+    def sign(oracle: Any, proposal_id: int, round_: int, verdict: int, key: Any) -> bytes:
+        message = {"proposalId": proposal_id, "round": round_, "verdict": verdict}
+        return _sign(oracle, chain.chain_id, "Verdict", _VERDICT_FIELDS, message, key)
+
+    return sign
+
+
+@pytest.fixture
+def hot_keys(oracle, validators):
+    """A fresh signer key per validator, registered with setSigner (validators must have staked)."""
+
+    def make() -> list[Any]:
+        keys = [Account.create() for _ in validators]
+        for validator, key in zip(validators, keys, strict=True):
+            oracle.setSigner(key.address, sender=validator)
+        return keys
+
+    return make
+
+
+def eth_balance_of(oracle: Any) -> int:
+    """The ETH accounting invariant's right-hand side (docs/protocol.md)."""
+    return (
+        int(oracle.totalActive())
+        + int(oracle.totalUnbonding())
+        + int(oracle.totalClaimable())
+        + int(oracle.undistributedFees())
+        + int(oracle.slashedReserve())
+    )
 
 
 def verdicts_of(*classes: int) -> bytes:
