@@ -109,7 +109,7 @@ class TxSender:
 
     def _call_or_raise(self, tx: dict[str, Any]) -> None:
         try:
-            self.w3.eth.call(tx)  # type: ignore[arg-type]
+            self.w3.eth.call(tx, "pending")  # type: ignore[arg-type]
         except (ContractCustomError, ContractLogicError) as exc:
             raise self._reverted(exc) from None
 
@@ -156,7 +156,9 @@ class TxSender:
 
     def _estimate(self, tx: dict[str, Any]) -> int:
         try:
-            est = self._retrying(lambda: self.w3.eth.estimate_gas(tx))  # type: ignore[arg-type]
+            # "pending": evaluate as the next block will see it. On an idle automining
+            # chain "latest" has a stale timestamp and phase checks would misfire.
+            est = self._retrying(lambda: self.w3.eth.estimate_gas(tx, "pending"))  # type: ignore[arg-type]
         except (ContractCustomError, ContractLogicError) as exc:
             raise self._reverted(exc) from None
         return int(est * self.config.gas_margin) + 10_000

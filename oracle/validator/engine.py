@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
+from eth_utils import keccak
 
 from oracle.chain.client import OracleClient, RoundTiming, Status
 from oracle.chain.commitment import commitment, derive_salt, round_list_hash
@@ -95,6 +96,7 @@ class Engine:
         self._empty_rounds: set[int] = set()  # rounds whose commit phase opened with no proposals
         self._recovery_done: set[int] = set()  # rounds checked for a lost ballot
         self._last_claim = 0.0
+        self._last_reveal_at = 0.0
         self._stop = threading.Event()
 
     # --------------------------------------------------------------- timing
@@ -351,6 +353,7 @@ class Engine:
             raise
         self.metrics.votes_sent.labels(kind="reveal").inc()
         self.store.set_ballot_state(b.round, "revealed", reveal_tx=tx.tx_hash)
+        self._last_reveal_at = time.time()
         log.info("round %d: revealed (tx %s)", b.round, tx.tx_hash)
 
     # -------------------------------------------------- finalize and settle
@@ -366,17 +369,27 @@ class Engine:
                 continue
             if now < t.reveal_end and not self._revealed_here(r):
                 continue  # early finalization only once our own reveal is in
+            if time.time() < max(t.reveal_start, self._last_reveal_at) + self._finalize_stagger(r):
+                continue  # validators take turns, so one finalizeMany usually does it
             try:
                 fn = self.client.fn("finalizeMany", ids)
                 self.sender.simulate_call(fn)
                 self.sender.send_call(fn)
                 self.metrics.votes_sent.labels(kind="finalize").inc()
             except TxReverted as exc:
-                if exc.error == "OracleProposalNotPending":
+                if exc.error is None and exc.tx_hash is not None:
+                    # Mined after another validator's finalizeMany: benign, just refresh.
+                    log.info("round %d: finalized by someone else first", r)
+                    self._refresh_statuses(ids)
+                elif exc.error == "OracleProposalNotPending":
                     self._refresh_statuses(ids)
                 elif exc.error != "OracleTooEarlyToFinalize":
                     self.metrics.tx_reverts.labels(kind="finalize").inc()
                     log.warning("round %d: finalize refused: %s", r, exc)
+
+    def _finalize_stagger(self, r: int) -> float:
+        """0 to 0.9 s, different per (validator, round): spreads the finalizers out."""
+        return (keccak(text=f"{self.operator}:{r}")[0] % 4) * 0.3
 
     def _revealed_here(self, r: int) -> bool:
         b = self.store.ballot(r)

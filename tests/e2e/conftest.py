@@ -76,7 +76,12 @@ def _answers(w3: Web3) -> bool:
 
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Trained once per session (~30 s); ORACLE_E2E_MODEL_DIR reuses a trained one while iterating."""
     from oracle.model.tiny import train_tiny_model
+
+    reuse = os.environ.get("ORACLE_E2E_MODEL_DIR")
+    if reuse:
+        return Path(reuse)
 
     return train_tiny_model(tmp_path_factory.mktemp("model") / "tiny", seed=0)
 

@@ -80,7 +80,10 @@ def test_guarded_treasury__executes_exactly_the_legal_transfers(
     treasury = w3.eth.contract(
         address=deployment.address("GuardedTreasury"), abi=deployment.abi("GuardedTreasury")
     )
+    from oracle.chain.errors import ErrorDecoder
+
     sender = client.make_sender(owner)
+    sender.decoder = ErrorDecoder(client.abi + deployment.abi("GuardedTreasury"))
     sender.send(to=treasury.address, data=b"", value=5 * 10**18)
     fee = int(client.param("proposalFee"))
     memos = [
