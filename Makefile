@@ -76,5 +76,8 @@ train: setup ## fine-tune the default model into models/default
 bench: setup compile ## all benchmarks; results in bench/results/
 	$(PY) bench/gas.py
 
+audit: setup ## Slither on the contracts: fails on high/medium or on an untriaged finding (docs/security.md)
+	$(PY) scripts/audit_contracts.py
+
 clean: ## remove build outputs (keeps the venv, node_modules and models)
 	rm -rf .build contracts/.cache deployments
