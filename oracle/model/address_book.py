@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
+
+# The shipped data files (package data), located from this file so that editable
+# installs and plain checkouts behave the same.
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,4 @@ class AddressBook:
 @lru_cache(maxsize=1)
 def default_address_book() -> AddressBook:
     """The address book shipped in `oracle/data/address_book.json`."""
-    path = resources.files("oracle") / "data" / "address_book.json"
-    with resources.as_file(path) as p:
-        return AddressBook.from_file(p)
+    return AddressBook.from_file(DATA_DIR / "address_book.json")

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import ClassVar, Protocol
 
 from oracle.chain.payload import PayloadError, TxRequest, decode_payload
+from oracle.model.address_book import DATA_DIR
 from oracle.model.calldata import CalldataError, DecodedCall, decode_calldata
 from oracle.model.labels import Verdict
 
@@ -57,7 +57,7 @@ class SanctionsList:
 
 def sample_sanctions_path() -> Path:
     """The SYNTHETIC sample list shipped for demos, tests and the generated corpus."""
-    return Path(str(resources.files("oracle") / "data" / "sanctions_sample.txt"))
+    return DATA_DIR / "sanctions_sample.txt"
 
 
 class OnChainSanctionsOracle:
