@@ -1,0 +1,105 @@
+"""The tables the demo prints at the end."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from oracle.demo.submissions import Submission, TreasuryOutcome
+from oracle.explorer import views
+from oracle.explorer.indexer import Indexer
+from oracle.explorer.payload_view import memo_excerpt
+
+VERDICT_STYLES = {
+    "legal": "green",
+    "fraud": "red",
+    "illicit": "magenta",
+    "sanctioned": "dark_orange",
+    "malformed": "grey50",
+}
+
+
+def proposals_table(
+    indexer: Indexer, submissions: list[Submission], validators: list[str]
+) -> Table:
+    table = Table(title="Proposals and their consensus verdicts", show_lines=False)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("via", no_wrap=True)
+    table.add_column("memo", max_width=36, overflow="ellipsis", no_wrap=True)
+    table.add_column("intent", no_wrap=True)
+    for i in range(len(validators)):
+        table.add_column(f"V{i + 1}", no_wrap=True)
+    table.add_column("tally (ETH)", no_wrap=True)
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("gas", justify="right", no_wrap=True)
+    with indexer.lock:
+        now = indexer.chain_now()
+        rows: list[tuple[Submission, dict[str, Any], bytes]] = [
+            (
+                sub,
+                views.proposal_summary(indexer, indexer.proposals[sub.proposal_id], now),
+                indexer.proposals[sub.proposal_id].payload,
+            )
+            for sub in submissions
+        ]
+    for sub, summary, payload in rows:
+        votes = {v["validator"]: v["verdict_name"] for v in summary["votes"]}
+        tally = ", ".join(f"{k} {v}" for k, v in summary["tally_eth"].items() if v != "0") or "-"
+        final = summary["verdict_name"] or summary["status"]
+        table.add_row(
+            str(sub.proposal_id),
+            sub.route,
+            memo_excerpt(payload, 36),
+            sub.expected,
+            *[_styled(votes.get(address, "-")) for address in validators],
+            tally,
+            _styled(final),
+            f"{sub.gas_used:,}",
+        )
+    return table
+
+
+def treasury_table(outcomes: list[TreasuryOutcome]) -> Table:
+    table = Table(title="GuardedTreasury: executed vs refused transfers")
+    table.add_column("request", justify="right", no_wrap=True)
+    table.add_column("to", no_wrap=True)
+    table.add_column("amount (ETH)", justify="right", no_wrap=True)
+    table.add_column("memo", max_width=40, overflow="ellipsis", no_wrap=True)
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("outcome", no_wrap=True)
+    table.add_column("gas", justify="right", no_wrap=True)
+    for outcome in outcomes:
+        transfer = outcome.submission.transfer
+        assert transfer is not None
+        table.add_row(
+            str(outcome.submission.proposal_id),
+            transfer.to[:10] + "…",
+            views.eth(transfer.amount_wei),
+            transfer.memo,
+            _styled(outcome.verdict),
+            ("[green]EXECUTED[/] " if outcome.executed else "[red]REFUSED[/] ") + outcome.detail,
+            f"{outcome.gas_used:,}" if outcome.gas_used else "-",
+        )
+    return table
+
+
+def print_report(
+    console: Console,
+    indexer: Indexer,
+    submissions: list[Submission],
+    validators: list[str],
+    outcomes: list[TreasuryOutcome],
+) -> None:
+    console.print()
+    console.print(proposals_table(indexer, submissions, validators))
+    for i, address in enumerate(validators, start=1):
+        console.print(f"  V{i} = {address}")
+    console.print()
+    console.print(treasury_table(outcomes))
+
+
+def _styled(verdict: str) -> str:
+    style = VERDICT_STYLES.get(verdict)
+    return f"[{style}]{verdict}[/]" if style else verdict

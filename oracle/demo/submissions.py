@@ -1,0 +1,128 @@
+"""Put the scenario on chain: direct proposals and GuardedTreasury transfer requests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from web3 import Web3
+from web3.logs import DISCARD
+
+from oracle.demo.scenario import DirectProposal, TreasuryTransfer
+from oracle.demo.wallet import Wallet
+
+TREASURY_FUNDING_WEI = 10 * 10**18
+
+
+@dataclass
+class Submission:
+    proposal_id: int
+    route: str  # "direct" or "treasury"
+    expected: str
+    note: str
+    tx_hash: str
+    gas_used: int
+    transfer: TreasuryTransfer | None = None
+
+
+def submit_direct(
+    oracle: Any, requester: Wallet, proposals: list[DirectProposal]
+) -> list[Submission]:
+    fee = int(oracle.functions.proposalFee().call())
+    calls = [(oracle.functions.submit(p.payload), fee, f"submit ({p.note})") for p in proposals]
+    out = []
+    for proposal, receipt in zip(proposals, requester.send_all(calls), strict=True):
+        (event,) = oracle.events.ProposalSubmitted().process_receipt(receipt, errors=DISCARD)
+        out.append(
+            Submission(
+                int(event["args"]["id"]),
+                "direct",
+                proposal.expected,
+                proposal.note,
+                receipt["transactionHash"].to_0x_hex(),
+                int(receipt["gasUsed"]),
+            )
+        )
+    return out
+
+
+def submit_via_treasury(
+    oracle: Any, treasury: Any, owner: Wallet, transfers: list[TreasuryTransfer]
+) -> list[Submission]:
+    """Fund the treasury, then let it ask the oracle about each transfer."""
+    fee = int(oracle.functions.proposalFee().call())
+    owner.transfer(treasury.address, TREASURY_FUNDING_WEI, what="funding the treasury")
+    calls = [
+        (
+            treasury.functions.requestTransfer(
+                Web3.to_checksum_address(t.to), t.amount_wei, t.memo
+            ),
+            fee,
+            f"treasury.requestTransfer({t.memo!r})",
+        )
+        for t in transfers
+    ]
+    out = []
+    for transfer, receipt in zip(transfers, owner.send_all(calls), strict=True):
+        (event,) = treasury.events.TransferRequested().process_receipt(receipt, errors=DISCARD)
+        out.append(
+            Submission(
+                int(event["args"]["requestId"]),
+                "treasury",
+                transfer.expected,
+                "treasury transfer",
+                receipt["transactionHash"].to_0x_hex(),
+                int(receipt["gasUsed"]),
+                transfer,
+            )
+        )
+    return out
+
+
+@dataclass
+class TreasuryOutcome:
+    submission: Submission
+    verdict: str
+    executed: bool
+    detail: str
+    gas_used: int | None
+
+
+def settle_treasury(
+    oracle: Any, treasury: Any, owner: Wallet, submissions: list[Submission]
+) -> list[TreasuryOutcome]:
+    """Execute what the oracle judged legal; everything else is refused by the treasury."""
+    from oracle.explorer.labels import status_name, verdict_name
+
+    outcomes = []
+    for sub in submissions:
+        status, verdict = oracle.functions.verdictOf(sub.proposal_id).call()
+        judged = verdict_name(int(verdict)) if int(status) == 2 else status_name(int(status))
+        if int(status) == 2 and int(verdict) == 0:
+            receipt = owner.send(
+                treasury.functions.execute(sub.proposal_id),
+                what=f"treasury.execute({sub.proposal_id})",
+            )
+            outcomes.append(TreasuryOutcome(sub, judged, True, "paid out", int(receipt["gasUsed"])))
+            continue
+        # The treasury itself refuses: `execute` reverts with TreasuryTransferNotApproved.
+        try:
+            treasury.functions.execute(sub.proposal_id).call({"from": owner.address})
+            detail = "NOT refused: execute would have paid (bug)"
+        except Exception as exc:
+            detail = "by execute(): " + _error_name(exc, treasury)
+        outcomes.append(TreasuryOutcome(sub, judged, False, detail, None))
+    return outcomes
+
+
+def _error_name(exc: Exception, treasury: Any) -> str:
+    """The custom error's name when the ABI knows its selector, else the raw message."""
+    from eth_utils import function_abi_to_4byte_selector
+
+    data = str(getattr(exc, "data", "") or "")
+    for entry in treasury.abi:
+        if entry.get("type") == "error":
+            selector = "0x" + function_abi_to_4byte_selector(entry).hex()
+            if data.startswith(selector):
+                return str(entry["name"])
+    return str(exc)[:80]
