@@ -551,7 +551,9 @@ contract VerdictOracle is ValidatorStaking, EIP712, IOracleVoting {
             if (p.status == Status.Finalized && p.round == round) {
                 o.winner[i] = p.verdict;
                 o.fee[i] = p.fee;
-                o.winningStake[i] = p.winningStake;
+                // The final tally, not the stake at finalization: a validator may still
+                // reveal after an early finalization, and shares must sum to the fee.
+                o.winningStake[i] = _tallies[ids[i]][round][p.verdict];
             } else {
                 o.winner[i] = NO_WINNER;
             }
