@@ -53,7 +53,7 @@ compile: setup ## compile the contracts (ape + solcjs)
 
 test: setup compile ## everything CI runs: contracts, oracle, e2e
 	ape test tests/contracts -q
-	$(PY) -m pytest -p no:ape_test tests/oracle tests/e2e -q
+	$(PY) -m pytest -p no:ape_test tests/oracle tests/security tests/e2e -q
 
 lint: setup ## ruff + mypy
 	ruff check oracle tests scripts bench
