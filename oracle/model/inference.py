@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,9 +66,11 @@ class InferenceEngine:
         if device.type == "cuda":
             model = model.to(device=device, dtype=torch.bfloat16)
         elif config.quantize_int8:
-            model = torch.ao.quantization.quantize_dynamic(
-                model, {torch.nn.Linear}, dtype=torch.qint8
-            )
+            with warnings.catch_warnings():  # torch.ao is deprecated for torchao (not installed)
+                warnings.simplefilter("ignore")
+                model = torch.ao.quantization.quantize_dynamic(
+                    model, {torch.nn.Linear}, dtype=torch.qint8
+                )
         self.model = torch.compile(model, dynamic=True) if config.compile else model
 
     @classmethod

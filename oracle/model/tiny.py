@@ -10,6 +10,7 @@ from pathlib import Path
 
 import torch
 
+from oracle.model.baseline import save_baseline, train_baseline
 from oracle.model.checkpoint import (
     LabelMap,
     pretrained_minilm_path,
@@ -72,4 +73,6 @@ def train_tiny_model(out_dir: Path, *, seed: int = 0, n_records: int = 2000) -> 
     finally:
         torch.set_num_threads(threads)
     save_checkpoint(model, tokenizer, Path(out_dir), LabelMap.default(TINY_MAX_LENGTH))
+    # The baseline beside it, so `oracle eval` on a tiny checkpoint shows both too.
+    save_baseline(train_baseline(train.texts, train.labels, seed=seed), Path(out_dir))
     return Path(out_dir)
