@@ -336,7 +336,7 @@ contract VerdictOracle is ValidatorStaking, EIP712, IOracleVoting {
     function ballotOf(uint64 round, address validator)
         external
         view
-        returns (bytes32 commitment, bytes32 verdictsHash, uint128 stake_, bool revealed, bool settled)
+        returns (bytes32 commitment, bytes32 verdictsHash, uint128 stake, bool revealed, bool settled)
     {
         Ballot storage b = _ballots[round][validator];
         return (b.commitment, b.verdictsHash, b.stake, b.revealed, b.settled);

@@ -5,6 +5,11 @@ stake and vote, `reporter`/`relayer`/`stranger` are bystanders. `oracle` is a
 VerdictOracle with short phases (ORACLE_CONFIG); `treasury` a GuardedTreasury
 on it. Time travel helpers move the chain to a round's phases. Contract tests
 import this module's constants, so keep the names stable.
+
+Factories are session-scoped so that modules can build shared state in
+module-scoped fixtures: ape snapshots the chain after each fixture scope and
+reverts after every test, so each test still starts from the same state, and
+the expensive setup (staking, submitting) runs once per module.
 """
 
 from __future__ import annotations
@@ -141,7 +146,7 @@ def make_payload(chain):
     return make
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def submit(oracle, requester, make_payload):
     """Factory: submit a proposal (default payload and fee); returns its id."""
 
@@ -158,7 +163,7 @@ def submit(oracle, requester, make_payload):
 # ------------------------------------------------------------------ staking and time
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def stake_all(oracle, validators):
     """Factory: stake `amount` (default STAKE) for each validator; returns them."""
 
@@ -222,7 +227,7 @@ class Rounds:
         return current + 2
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def rounds(oracle, advance_to):
     return Rounds(oracle, advance_to)
 
@@ -261,12 +266,23 @@ class Voter:
             self.reveal(round_, validator, votes[validator])
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def voter(oracle, rounds):
     return Voter(oracle, rounds)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
+def new_round(rounds, submit):
+    """Factory: fill a fresh round with `n` proposals (no staking); returns `(round, ids)`."""
+
+    def make(n: int = 1) -> tuple[int, list[int]]:
+        round_ = rounds.fresh()
+        return round_, [submit() for _ in range(n)]
+
+    return make
+
+
+@pytest.fixture(scope="session")
 def open_round(stake_all, rounds, submit):
     """Factory: stake every validator, then fill a fresh round with `n` proposals.
 
@@ -313,7 +329,8 @@ def _sign(oracle: Any, chain_id: int, primary: str, fields: list, message: dict,
         },
         "message": message,
     }
-    return bytes(Account.sign_message(encode_typed_data(full_message=typed), key).signature)
+    private_key = getattr(key, "key", key)  # a LocalAccount or a raw key
+    return bytes(Account.sign_message(encode_typed_data(full_message=typed), private_key).signature)
 
 
 @pytest.fixture(scope="session")
@@ -338,7 +355,7 @@ def sign_verdict(chain):
     return sign
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def hot_keys(oracle, validators):
     """A fresh signer key per validator, registered with setSigner (validators must have staked)."""
 
@@ -365,3 +382,30 @@ def eth_balance_of(oracle: Any) -> int:
 def verdicts_of(*classes: int) -> bytes:
     """One verdict byte per proposal, in round order."""
     return bytes(classes)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_fixtures_first(
+    owner,
+    requester,
+    validators,
+    reporter,
+    relayer,
+    stranger,
+    oracle,
+    deploy_oracle,
+    make_payload,
+    submit,
+    stake_all,
+    advance_to,
+    rounds,
+    voter,
+    new_round,
+    sign_commit,
+    sign_verdict,
+    hot_keys,
+):
+    """Set up the session-scoped fixtures before any module-scoped one.
+
+    ape snapshots the chain per fixture scope; a session fixture first requested
+    after a module fixture forces a costly "rebase" (InvalidIsolationWarning)."""
