@@ -222,14 +222,19 @@ class OracleModel:
 
     # ------------------------------------------------------------ voting
 
-    def commit(self, round_: int, v: str, verdicts: bytes, salt: bytes, now: int) -> Outcome:
-        if v not in self.validators:
+    def commit(
+        self, round_: int, v: str, verdicts: bytes, salt: bytes, now: int, relayed: bool = False
+    ) -> Outcome:
+        """`relayed`: through `commitRelayed`, which checks the phase before the validator."""
+        if not relayed and v not in self.validators:
             return Outcome("OracleNotOperatorOrSigner")
         commit_start, reveal_start, _ = self.timing(round_)
         if not commit_start <= now < reveal_start:
             return Outcome("OracleNotCommitPhase")
         if not self.rounds.get(round_, Round()).ids:
             return Outcome("OracleRoundEmpty")
+        if relayed and v not in self.validators:
+            return Outcome("StakingNotValidator")
         if (round_, v) in self.ballots:
             return Outcome("OracleAlreadyCommitted")
         self.ballots[(round_, v)] = Ballot(verdicts, salt)
@@ -274,13 +279,19 @@ class OracleModel:
         verdict, winning, revealed = self.leader(self.tally(pid, round_))
         total = self.total.at(r.snapshot)
         quorum = revealed > 0 and revealed * BPS >= total * self.p.quorum_bps
-        if now < self.timing(round_)[2]:
-            decided = quorum and winning > 0 and winning * BPS >= total * self.p.supermajority_bps
+        _, reveal_start, reveal_end = self.timing(round_)
+        if now < reveal_end:
+            # Early only inside the reveal phase, once the leader alone holds the
+            # supermajority of the whole snapshot stake.
+            decided = (
+                now >= reveal_start
+                and quorum
+                and winning > 0
+                and winning * BPS >= total * self.p.supermajority_bps
+            )
             if not decided:
                 return Outcome("OracleTooEarlyToFinalize")
-        consensus = (
-            quorum and winning > 0 and winning * BPS >= revealed * self.p.supermajority_bps
-        )
+        consensus = quorum and winning > 0 and winning * BPS >= revealed * self.p.supermajority_bps
         r.pending -= 1
         if consensus:
             prop.status, prop.verdict, prop.winning_stake = FINALIZED, verdict, winning
@@ -310,7 +321,9 @@ class OracleModel:
             return Outcome("OracleAlreadySettled"), 0, 0
         if verdicts != (ballot.verdicts if ballot.revealed else b""):
             return Outcome("OracleVerdictsMismatch"), 0, 0
-        reward, slash = 0, 0
+        # Slashes are `bps` of the snapshot stake per proposal, summed and then rounded
+        # down, never more than that stake.
+        reward, incoherent = 0, 0
         if ballot.revealed:
             for pid, verdict in zip(r.ids, ballot.verdicts, strict=True):
                 prop = self.proposals[pid]
@@ -319,10 +332,11 @@ class OracleModel:
                 if verdict == prop.verdict:
                     reward += prop.fee * ballot.stake // prop.winning_stake
                 else:
-                    slash += ballot.stake * self.p.incoherent_bps // BPS
+                    incoherent += 1
+            slash = min(ballot.stake * incoherent * self.p.incoherent_bps // BPS, ballot.stake)
         else:
             stake = self.validators[v].stake.at(r.snapshot)
-            slash = len(r.ids) * (stake * self.p.non_reveal_bps // BPS)
+            slash = min(stake * len(r.ids) * self.p.non_reveal_bps // BPS, stake)
         ballot.settled = True
         self.validators[v].open_ballots -= 1
         self.undistributed -= reward
@@ -345,9 +359,7 @@ class OracleModel:
         return [
             key
             for key, b in self.ballots.items()
-            if not b.settled
-            and self.rounds[key[0]].pending == 0
-            and now >= self.timing(key[0])[2]
+            if not b.settled and self.rounds[key[0]].pending == 0 and now >= self.timing(key[0])[2]
         ]
 
     def pending_proposals(self) -> list[int]:

@@ -74,7 +74,7 @@ def commitment(
     verdicts: bytes,
     salt: bytes,
 ) -> bytes:
-    """keccak256(abi.encode(chainid, oracle, round, validator, listHash, keccak(verdicts), salt))."""
+    """keccak256(abi.encode(chainid, oracle, round, validator, listHash, keccak(verdicts), salt))"""
     return keccak(
         encode(
             ["uint256", "address", "uint64", "address", "bytes32", "bytes32", "bytes32"],
