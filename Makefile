@@ -16,7 +16,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: help setup compile test test-fast lint format typecheck demo deploy train eval bench bench-gas bench-inference bench-e2e fuzz audit clean
+.PHONY: chromium help setup compile test test-fast lint format typecheck demo deploy train eval bench bench-gas bench-inference bench-e2e fuzz audit clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -51,9 +51,9 @@ $(STAMPS)/solc: tools/solc.cjs $(STAMPS)/npm
 compile: setup ## compile the contracts (ape + solcjs)
 	ape compile
 
-test: setup compile ## everything CI runs: contracts, oracle, e2e
+test: setup compile chromium ## everything CI runs: contracts, oracle, e2e, explorer, demo
 	ape test tests/contracts -q
-	$(PY) -m pytest -p no:ape_test tests/oracle tests/security tests/e2e -q
+	$(PY) -m pytest -p no:ape_test tests/oracle tests/security tests/e2e tests/explorer tests/demo -q
 
 lint: setup ## ruff + mypy
 	ruff check oracle tests scripts bench
@@ -67,7 +67,16 @@ format: setup
 deploy: setup compile ## deploy to a local Anvil that ape starts
 	ape run deploy --network ethereum:local:foundry
 
-demo: setup compile ## the whole system end to end on a local Anvil
+# The explorer tests drive Debian's Chromium headless (no browser downloads).
+chromium: ## install Debian's chromium for the explorer tests (when missing)
+	@test -x /usr/bin/chromium || { \
+	  command -v apt-get >/dev/null || { echo "error: /usr/bin/chromium is missing and apt-get is not available: install Chromium" >&2; exit 1; }; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
+
+# DEMO_EXIT=1 exits after the report; ORACLE_DEMO_MODEL=tiny uses the seconds-to-train
+# test model (CI); see oracle/demo/settings.py for the other variables.
+demo: setup compile ## the whole system end to end on a local Anvil; explorer until Ctrl-C
 	$(PY) -m oracle.demo
 
 train: setup ## fine-tune the default model into models/default

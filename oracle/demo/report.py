@@ -103,3 +103,55 @@ def print_report(
 def _styled(verdict: str) -> str:
     style = VERDICT_STYLES.get(verdict)
     return f"[{style}]{verdict}[/]" if style else verdict
+
+
+def summary_json(
+    indexer: Indexer,
+    submissions: list[Submission],
+    validators: list[str],
+    outcomes: list[TreasuryOutcome],
+    endpoints: dict[str, Any],
+) -> dict[str, Any]:
+    """What the report shows, as data: `summary.json` in the work folder, for scripts and tests."""
+    with indexer.lock:
+        now = indexer.chain_now()
+        summaries = {
+            sub.proposal_id: views.proposal_summary(
+                indexer, indexer.proposals[sub.proposal_id], now
+            )
+            for sub in submissions
+        }
+    proposals = []
+    for sub in submissions:
+        summary = summaries[sub.proposal_id]
+        votes = {v["validator"]: v["verdict_name"] for v in summary["votes"]}
+        proposals.append(
+            {
+                "id": sub.proposal_id,
+                "route": sub.route,
+                "intent": sub.expected,
+                "status": summary["status"],
+                "verdict": summary["verdict_name"],
+                "round": summary["round"],
+                "votes": [votes.get(address) for address in validators],
+                "tally_wei": summary["tally"],
+                "gas_used": sub.gas_used,
+                "tx": sub.tx_hash,
+            }
+        )
+    treasury = [
+        {
+            "request_id": o.submission.proposal_id,
+            "verdict": o.verdict,
+            "executed": o.executed,
+            "detail": o.detail,
+            "gas_used": o.gas_used,
+        }
+        for o in outcomes
+    ]
+    return {
+        "validators": validators,
+        "proposals": proposals,
+        "treasury": treasury,
+        **endpoints,
+    }

@@ -9,6 +9,7 @@ DEMO_EXIT=1) → stop everything that was started.
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from contextlib import ExitStack, suppress
@@ -24,7 +25,7 @@ from oracle.demo.anvil import Anvil
 from oracle.demo.deploy import run_deploy
 from oracle.demo.follow import follow_until_final
 from oracle.demo.model_setup import ensure_model
-from oracle.demo.report import print_report
+from oracle.demo.report import print_report, summary_json
 from oracle.demo.scenario import direct_proposals, treasury_transfers
 from oracle.demo.settings import DemoSettings
 from oracle.demo.submissions import settle_treasury, submit_direct, submit_via_treasury
@@ -63,6 +64,7 @@ class Demo:
         # time: a validator store left from the last run would believe it already voted.
         for stale in ("fleet", "deployment"):
             shutil.rmtree(workdir / stale, ignore_errors=True)
+        (workdir / "summary.json").unlink(missing_ok=True)
         with ExitStack() as started:
             self.step("checking ports")
             check_port_free("127.0.0.1", s.explorer_port)
@@ -154,9 +156,18 @@ class Demo:
             self.step("the treasury executes what the oracle judged legal")
             outcomes = settle_treasury(oracle, treasury, owner, via_treasury)
             indexer.sync()
-            print_report(
-                self.console, indexer, submissions, [m.address for m in fleet.members], outcomes
-            )
+            validators = [m.address for m in fleet.members]
+            print_report(self.console, indexer, submissions, validators, outcomes)
+            endpoints = {
+                "explorer_url": explorer.url,
+                "rpc_url": anvil.url,
+                "validator_urls": [m.url for m in fleet.members],
+                "model_hash": model_hash,
+                "deployment": str(deployment_path),
+            }
+            summary = summary_json(indexer, submissions, validators, outcomes, endpoints)
+            (workdir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+            self.log(f"    summary written to {workdir / 'summary.json'}")
 
             if s.exit_when_done:
                 self.step("DEMO_EXIT=1: stopping everything")
