@@ -31,7 +31,7 @@ from oracle.demo.settings import DemoSettings
 from oracle.demo.submissions import settle_treasury, submit_direct, submit_via_treasury
 from oracle.demo.wallet import DemoTxError, Wallet
 from oracle.explorer.indexer import Indexer
-from oracle.explorer.server import BackgroundExplorer, check_port_free
+from oracle.explorer.server import BackgroundExplorer, ExplorerError, check_port_free
 
 ANVIL_MNEMONIC = "test test test test test test test test test test test junk"
 DEPLOYER_INDEX = 0  # `ape run deploy` uses Anvil's first account; it owns the treasury
@@ -67,7 +67,13 @@ class Demo:
         (workdir / "summary.json").unlink(missing_ok=True)
         with ExitStack() as started:
             self.step("checking ports")
-            check_port_free("127.0.0.1", s.explorer_port)
+            try:
+                check_port_free("127.0.0.1", s.explorer_port)
+            except ExplorerError:
+                raise ExplorerError(
+                    f"port {s.explorer_port} on 127.0.0.1 is taken (the explorer page's port): "
+                    "stop what uses it, or set ORACLE_DEMO_PORT to a free port"
+                ) from None
 
             self.step(f"model: {s.model}")
             model_dir, model_hash = ensure_model(s.model, workdir, self.log)
