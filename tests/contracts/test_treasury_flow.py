@@ -1,0 +1,152 @@
+"""GuardedTreasury end to end on the real oracle: the treasury submits its own transfer
+request, validators (test accounts) commit and reveal, anyone finalizes, the oracle calls
+the treasury back, and only a `legal` verdict lets the ETH leave.
+"""
+
+from __future__ import annotations
+
+import ape
+import pytest
+from voting_driver import RoundDriver
+
+LEGAL, FRAUD, ILLICIT = 0, 1, 2
+PENDING_STATE, APPROVED, REJECTED, EXECUTED = 1, 2, 3, 4  # GuardedTreasury.RequestState
+FINALIZED, NO_CONSENSUS = 2, 3  # IVerdictOracle.Status
+RECIPIENT = "0x000000000000000000000000000000000000bEEF"
+AMOUNT = 5 * 10**18
+
+
+@pytest.fixture(scope="module")
+def voters(stake_all):
+    """The five validators, staked (ape reverts to this state after every test)."""
+    return stake_all()
+
+
+@pytest.fixture(scope="module")
+def driver(oracle, chain):
+    return RoundDriver(oracle, chain)
+
+
+@pytest.fixture
+def request_transfer(treasury, oracle, owner, voters, driver):
+    """Factory: the treasury asks the oracle about a transfer; returns (request id, round)."""
+
+    def make(memo: str = "invoice 2291 for design work") -> tuple[int, int]:
+        tx = treasury.requestTransfer(
+            RECIPIENT, AMOUNT, memo, sender=owner, value=oracle.proposalFee()
+        )
+        (event,) = tx.decode_logs(treasury.TransferRequested)
+        return int(event.requestId), driver.round_of(int(event.requestId))
+
+    return make
+
+
+def judge(driver, round_: int, verdicts: list[int], voters) -> None:
+    """Each voter commits and reveals its verdict on the round's only proposal."""
+    driver.vote(round_, {v: bytes([verdict]) for v, verdict in zip(voters, verdicts, strict=True)})
+
+
+def finalize(oracle, driver, request_id: int, round_: int, finalizer) -> object:
+    driver.past_reveal(round_)
+    return oracle.finalize(request_id, sender=finalizer)
+
+
+def test_legal_verdict__callback_approves__execute_sends_the_eth(
+    treasury, oracle, owner, stranger, voters, driver, request_transfer, chain
+):
+    request_id, round_ = request_transfer()
+    judge(driver, round_, [LEGAL, LEGAL, LEGAL, LEGAL, FRAUD], voters)
+
+    tx = finalize(oracle, driver, request_id, round_, stranger)
+
+    assert len(tx.decode_logs(treasury.TransferApproved)) == 1
+    assert tuple(oracle.verdictOf(request_id)) == (FINALIZED, LEGAL)
+    assert int(treasury.requestOf(request_id).state) == APPROVED
+    treasury_before = treasury.balance
+    recipient_before = chain.provider.get_balance(RECIPIENT)
+
+    executed = treasury.execute(request_id, sender=owner)
+
+    assert len(executed.decode_logs(treasury.TransferExecuted)) == 1
+    assert chain.provider.get_balance(RECIPIENT) == recipient_before + AMOUNT
+    assert treasury.balance == treasury_before - AMOUNT
+    assert int(treasury.requestOf(request_id).state) == EXECUTED
+    assert treasury.reserved() == 0
+
+
+def test_legal_verdict__executed_twice__reverts_already_executed(
+    treasury, oracle, owner, stranger, voters, driver, request_transfer
+):
+    request_id, round_ = request_transfer()
+    judge(driver, round_, [LEGAL] * 5, voters)
+    finalize(oracle, driver, request_id, round_, stranger)
+    treasury.execute(request_id, sender=owner)
+    balance_after_first = treasury.balance
+
+    with ape.reverts(treasury.TreasuryAlreadyExecuted):
+        treasury.execute(request_id, sender=owner)
+    assert treasury.balance == balance_after_first
+
+
+def test_fraud_verdict__execute__reverts_and_funds_stay(
+    treasury, oracle, owner, stranger, voters, driver, request_transfer, chain
+):
+    request_id, round_ = request_transfer(memo="verify your wallet to claim the airdrop")
+    judge(driver, round_, [FRAUD, FRAUD, FRAUD, FRAUD, LEGAL], voters)
+    tx = finalize(oracle, driver, request_id, round_, stranger)
+    assert len(tx.decode_logs(treasury.TransferRejected)) == 1
+    treasury_before = treasury.balance
+    recipient_before = chain.provider.get_balance(RECIPIENT)
+
+    with ape.reverts(treasury.TreasuryTransferNotApproved):
+        treasury.execute(request_id, sender=owner)
+
+    assert tuple(oracle.verdictOf(request_id)) == (FINALIZED, FRAUD)
+    assert int(treasury.requestOf(request_id).state) == REJECTED
+    assert treasury.balance == treasury_before
+    assert chain.provider.get_balance(RECIPIENT) == recipient_before
+    assert treasury.reserved() == 0  # the rejected amount is free for other requests
+
+
+def test_pending_verdict__execute__reverts(treasury, owner, request_transfer):
+    request_id, _ = request_transfer()
+
+    with ape.reverts(treasury.TreasuryTransferNotApproved):
+        treasury.execute(request_id, sender=owner)
+    assert int(treasury.requestOf(request_id).state) == PENDING_STATE
+
+
+def test_no_consensus__execute_reverts__fee_refunded_to_the_treasury(
+    treasury, oracle, owner, stranger, voters, driver, request_transfer
+):
+    request_id, first_round = request_transfer()
+    # Round 1: a split vote (no class reaches the supermajority) rolls the proposal on.
+    judge(driver, first_round, [LEGAL, LEGAL, FRAUD, FRAUD, ILLICIT], voters)
+    rolled = finalize(oracle, driver, request_id, first_round, stranger)
+    (roll,) = rolled.decode_logs(oracle.ProposalRolled)
+    assert oracle.maxRounds() == 2
+    # Round 2 (the last): split again, so the oracle gives up.
+    second_round = int(roll.toRound)
+    judge(driver, second_round, [LEGAL, FRAUD, FRAUD, ILLICIT, ILLICIT], voters)
+    tx = finalize(oracle, driver, request_id, second_round, stranger)
+    assert len(tx.decode_logs(treasury.TransferRejected)) == 1
+    assert tuple(oracle.verdictOf(request_id)) == (NO_CONSENSUS, 0)
+    treasury_before = treasury.balance
+
+    with ape.reverts(treasury.TreasuryTransferNotApproved):
+        treasury.execute(request_id, sender=owner)
+
+    assert treasury.balance == treasury_before
+    fee = oracle.proposal(request_id).fee
+    assert oracle.claimable(treasury) == fee
+    treasury.claimOracleRefund(sender=owner)
+    assert treasury.balance == treasury_before + fee
+
+
+def test_on_verdict__called_by_anyone_but_the_oracle__reverts(treasury, stranger, request_transfer):
+    """Otherwise anyone could approve a transfer by calling the callback themselves."""
+    request_id, _ = request_transfer()
+
+    with ape.reverts(treasury.TreasuryNotOracle):
+        treasury.onVerdict(request_id, FINALIZED, LEGAL, sender=stranger)
+    assert int(treasury.requestOf(request_id).state) == PENDING_STATE
