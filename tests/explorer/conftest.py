@@ -17,7 +17,7 @@ from oracle.explorer.indexer import Indexer
 ANVIL_DIRS = [Path(__file__).resolve().parents[2] / "node_modules" / ".bin"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def anvil() -> Iterator[Anvil]:
     if shutil.which("anvil") is None:
         import os
@@ -27,9 +27,12 @@ def anvil() -> Iterator[Anvil]:
         yield node
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def scenario(anvil: Anvil, tmp_path_factory: pytest.TempPathFactory) -> OracleScenario:
-    """Stakes, six proposals and one complete round (commit, reveal, finalize, settle)."""
+    """Stakes, six proposals and one complete round (commit, reveal, finalize, settle).
+
+    Shared by every explorer test; tests that add proposals look them up by id.
+    """
     played = OracleScenario.deploy(anvil.url, tmp_path_factory.mktemp("deployment"))
     played.stake_all()
     played.submit_all()
