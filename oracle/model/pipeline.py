@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +23,10 @@ from oracle.model.rules import (
     apply_rules_to_request,
     sample_sanctions_path,
 )
+
+# Below this many payloads per worker, process start-up and pickling cost more than they save.
+_MIN_PAYLOADS_PER_WORKER = 2048
+_WORKER_PIPELINE: VerdictPipeline | None = None  # set in forked preprocessing workers
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,7 @@ class VerdictPipeline:
         chain_id: int,
         max_payload_size: int,
         book: AddressBook | None = None,
+        preprocess_workers: int = 0,
     ) -> None:
         self.engine = engine
         self.model_hash = model_hash
@@ -50,6 +57,8 @@ class VerdictPipeline:
         self.chain_id = chain_id
         self.max_payload_size = max_payload_size
         self.book = book or default_address_book()
+        self.preprocess_workers = preprocess_workers
+        self._pool: ProcessPoolExecutor | None = None
 
     @classmethod
     def load(
@@ -62,18 +71,23 @@ class VerdictPipeline:
         max_payload_size: int = 4096,
         batch_size: int = 256,
         quantize_int8: bool = False,
+        compile: bool = False,
+        preprocess_workers: int = 0,
         sanctions_oracle: SanctionsSource | None = None,
     ) -> VerdictPipeline:
-        """Load a checkpoint folder. Without `sanctions_file` the shipped SAMPLE list is used."""
+        """Load a checkpoint folder. Without `sanctions_file` the shipped SAMPLE list is used.
+
+        `preprocess_workers` > 0 decodes, checks and renders large batches in that many
+        forked processes (for a GPU that outruns one Python thread); 0 keeps it inline.
+        """
         model_dir = Path(model_dir)
         if not model_dir.is_dir():
             raise FileNotFoundError(
                 f"model folder {model_dir} does not exist; "
                 f"train one with `oracle train --out {model_dir}`"
             )
-        engine = InferenceEngine.load(
-            model_dir, device, EngineConfig(batch_size=batch_size, quantize_int8=quantize_int8)
-        )
+        config = EngineConfig(batch_size=batch_size, quantize_int8=quantize_int8, compile=compile)
+        engine = InferenceEngine.load(model_dir, device, config)
         sources: list[SanctionsSource] = [
             SanctionsList.from_file(sanctions_file or sample_sanctions_path())
         ]
@@ -85,43 +99,79 @@ class VerdictPipeline:
             sanctions=sources,
             chain_id=chain_id,
             max_payload_size=max_payload_size,
+            preprocess_workers=preprocess_workers,
         )
 
     def judge_payloads(self, payloads: Sequence[bytes]) -> list[VerdictResult]:
         """One verdict per payload (ABI-encoded TxRequest), in order."""
-        outcomes = [
+        workers = min(self.preprocess_workers, len(payloads) // _MIN_PAYLOADS_PER_WORKER)
+        if workers >= 2:
+            prepared = self._prepare_in_workers(payloads, workers)
+        else:
+            prepared = [self.prepare_payload(bytes(p)) for p in payloads]
+        return self._finish(prepared)
+
+    def judge_requests(self, txs: Sequence[TxRequest]) -> list[VerdictResult]:
+        """One verdict per already-decoded request (rules after payload decoding still run)."""
+        return self._finish([self._render_or_rule(self._rules_for_request(tx)) for tx in txs])
+
+    def prepare_payload(self, payload: bytes) -> RuleVerdict | str:
+        """Rules for one payload: a rule verdict, or the text the model must classify."""
+        return self._render_or_rule(
             apply_rules(
-                bytes(p),
+                payload,
                 chain_id=self.chain_id,
                 max_payload_size=self.max_payload_size,
                 sanctions=self.sanctions,
             )
-            for p in payloads
-        ]
-        return self._finish(outcomes)
-
-    def judge_requests(self, txs: Sequence[TxRequest]) -> list[VerdictResult]:
-        """One verdict per already-decoded request (rules after payload decoding still run)."""
-        outcomes = [
-            apply_rules_to_request(tx, chain_id=self.chain_id, sanctions=self.sanctions)
-            for tx in txs
-        ]
-        return self._finish(outcomes)
+        )
 
     def render(self, outcome: Decoded) -> str:
         return render_transaction(outcome.tx, outcome.call, book=self.book)
 
-    def _finish(self, outcomes: Sequence[RuleVerdict | Decoded]) -> list[VerdictResult]:
-        to_model = [i for i, o in enumerate(outcomes) if isinstance(o, Decoded)]
-        texts = [self.render(outcomes[i]) for i in to_model]  # type: ignore[arg-type]
-        classes, confidence = self.engine.predict(texts)
-        results: list[VerdictResult | None] = [None] * len(outcomes)
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def _rules_for_request(self, tx: TxRequest) -> RuleVerdict | Decoded:
+        return apply_rules_to_request(tx, chain_id=self.chain_id, sanctions=self.sanctions)
+
+    def _render_or_rule(self, outcome: RuleVerdict | Decoded) -> RuleVerdict | str:
+        return outcome if isinstance(outcome, RuleVerdict) else self.render(outcome)
+
+    def _prepare_in_workers(
+        self, payloads: Sequence[bytes], workers: int
+    ) -> list[RuleVerdict | str]:
+        if self._pool is None or self._pool._max_workers != workers:  # noqa: SLF001
+            global _WORKER_PIPELINE
+            self.close()
+            _WORKER_PIPELINE = self  # inherited by the forked workers, never pickled
+            self._pool = ProcessPoolExecutor(
+                workers, mp_context=multiprocessing.get_context("fork")
+            )
+        step = -(-len(payloads) // (workers * 4))
+        chunks = [list(map(bytes, payloads[i : i + step])) for i in range(0, len(payloads), step)]
+        prepared: list[RuleVerdict | str] = []
+        for part in self._pool.map(_prepare_chunk, chunks):
+            prepared.extend(part)
+        return prepared
+
+    def _finish(self, prepared: Sequence[RuleVerdict | str]) -> list[VerdictResult]:
+        to_model = [i for i, o in enumerate(prepared) if isinstance(o, str)]
+        classes, confidence = self.engine.predict([prepared[i] for i in to_model])  # type: ignore[misc]
+        results: list[VerdictResult | None] = [None] * len(prepared)
         model_classes = self.engine.label_map.classes
         for k, i in enumerate(to_model):
             results[i] = VerdictResult(
                 model_classes[int(classes[k])], float(confidence[k]), self.model_hash, "model"
             )
-        for i, outcome in enumerate(outcomes):
+        for i, outcome in enumerate(prepared):
             if isinstance(outcome, RuleVerdict):
                 results[i] = VerdictResult(outcome.verdict, 1.0, self.model_hash, outcome.reason)
         return [r for r in results if r is not None]
+
+
+def _prepare_chunk(payloads: list[bytes]) -> list[RuleVerdict | str]:
+    assert _WORKER_PIPELINE is not None, "preprocessing worker started without a pipeline"
+    return [_WORKER_PIPELINE.prepare_payload(p) for p in payloads]

@@ -141,3 +141,16 @@ def test_pipeline__approval_calls__reach_the_model_not_the_rules(pipeline):
     data = call("approve(address,uint256)", ["address", "uint256"], [BOB, 2**256 - 1])
     out = pipeline.judge_requests([TxRequest(1, BOB, USDC, 0, data, "")])
     assert out[0].reason == "model"
+
+
+def test_pipeline__preprocessing_in_worker_processes__same_verdicts_as_inline(tiny_model_dir):
+    from oracle.model.generate import CorpusGenerator
+
+    payloads = [encode_payload(r.tx) for r in CorpusGenerator(11).records(4200)]
+    payloads[7] = b"\x00" * 64
+    inline = VerdictPipeline.load(tiny_model_dir, device="cpu")
+    parallel = VerdictPipeline.load(tiny_model_dir, device="cpu", preprocess_workers=2)
+    try:
+        assert parallel.judge_payloads(payloads) == inline.judge_payloads(payloads)
+    finally:
+        parallel.close()
