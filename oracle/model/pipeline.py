@@ -59,6 +59,7 @@ class VerdictPipeline:
         self.book = book or default_address_book()
         self.preprocess_workers = preprocess_workers
         self._pool: ProcessPoolExecutor | None = None
+        self._pool_size = 0
 
     @classmethod
     def load(
@@ -143,13 +144,14 @@ class VerdictPipeline:
     def _prepare_in_workers(
         self, payloads: Sequence[bytes], workers: int
     ) -> list[RuleVerdict | str]:
-        if self._pool is None or self._pool._max_workers != workers:  # noqa: SLF001
+        if self._pool is None or self._pool_size != workers:
             global _WORKER_PIPELINE
             self.close()
             _WORKER_PIPELINE = self  # inherited by the forked workers, never pickled
             self._pool = ProcessPoolExecutor(
                 workers, mp_context=multiprocessing.get_context("fork")
             )
+            self._pool_size = workers
         step = -(-len(payloads) // (workers * 4))
         chunks = [list(map(bytes, payloads[i : i + step])) for i in range(0, len(payloads), step)]
         prepared: list[RuleVerdict | str] = []
