@@ -32,6 +32,8 @@ def main() -> int:
     # Piped output (CI, `tee`) would otherwise be squeezed into 80 columns.
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 150)
     signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
+    # Started in the background by a script, SIGINT arrives ignored; Ctrl-C must always work.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         return Demo(DemoSettings.from_env(), console).run()
     except KNOWN_FAILURES as exc:
