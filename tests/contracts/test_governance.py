@@ -1,0 +1,164 @@
+"""Governance: owner-only parameters with ranges, model hash, slashed reserve, ownership."""
+
+from __future__ import annotations
+
+import ape
+import pytest
+from conftest import MODEL_HASH, ORACLE_CONFIG, STAKE
+from eth_account import Account
+from eth_utils import keccak
+
+# setter, getter, a valid new value, values outside the range
+PARAMETERS = [
+    ("setProposalFee", "proposalFee", 7, [2**96]),
+    ("setMaxPayloadSize", "maxPayloadSize", 100, [0, 65_537]),
+    ("setMaxProposalsPerRound", "maxProposalsPerRound", 1_024, [0, 1_025]),
+    ("setQuorumBps", "quorumBps", 10_000, [0, 10_001]),
+    ("setSupermajorityBps", "supermajorityBps", 5_001, [5_000, 10_001]),
+    ("setMaxRounds", "maxRounds", 255, [0, 256]),
+    ("setMinStake", "minStake", 1, [0, 2**96]),
+    ("setNonRevealSlashBps", "nonRevealSlashBps", 0, [10_001]),
+    ("setIncoherentSlashBps", "incoherentSlashBps", 10_000, [10_001]),
+    ("setEquivocationSlashBps", "equivocationSlashBps", 1, [10_001]),
+    ("setCallbackGasLimit", "callbackGasLimit", 2_000_000, [9_999, 2_000_001]),
+]
+
+
+def name_of(getter: str) -> bytes:
+    return getter.encode().ljust(32, b"\0")
+
+
+@pytest.mark.parametrize(
+    ("setter", "getter", "value", "_bad"), PARAMETERS, ids=[p[1] for p in PARAMETERS]
+)
+def test_setter__owner_in_range__changes_value_and_emits(
+    oracle, owner, setter, getter, value, _bad
+):
+    old = getattr(oracle, getter)()
+    tx = getattr(oracle, setter)(value, sender=owner)
+    assert getattr(oracle, getter)() == value
+    assert [
+        (bytes(e.name), e.oldValue, e.newValue) for e in tx.decode_logs(oracle.ParameterChanged)
+    ] == [(name_of(getter), old, value)]
+
+
+@pytest.mark.parametrize(
+    ("setter", "getter", "bad"),
+    [(p[0], p[1], bad) for p in PARAMETERS for bad in p[3]],
+    ids=[f"{p[1]}={bad}" for p in PARAMETERS for bad in p[3]],
+)
+def test_setter__value_out_of_range__reverts(oracle, owner, setter, getter, bad):
+    with ape.reverts(oracle.GovernanceInvalidParameter, name=name_of(getter), value=bad):
+        getattr(oracle, setter)(bad, sender=owner)
+
+
+def test_setter__not_owner__reverts(oracle, stranger):
+    with ape.reverts(oracle.OwnableUnauthorizedAccount, account=stranger.address):
+        oracle.setQuorumBps(6_000, sender=stranger)
+
+
+def test_set_model_hash__owner__pins_new_hash_and_emits(oracle, owner):
+    new_hash = keccak(b"model-v2")
+    tx = oracle.setModelHash(new_hash, sender=owner)
+    assert bytes(oracle.modelHash()) == new_hash
+    assert [
+        (bytes(e.oldHash), bytes(e.newHash)) for e in tx.decode_logs(oracle.ModelHashChanged)
+    ] == [(MODEL_HASH, new_hash)]
+
+
+def test_set_model_hash__not_owner__reverts(oracle, stranger):
+    with ape.reverts(oracle.OwnableUnauthorizedAccount):
+        oracle.setModelHash(keccak(b"x"), sender=stranger)
+
+
+def test_transfer_ownership__two_steps__new_owner_accepts(oracle, owner, stranger):
+    oracle.transferOwnership(stranger.address, sender=owner)
+    assert oracle.owner() == owner.address  # nothing changes until accepted
+    oracle.acceptOwnership(sender=stranger)
+    assert oracle.owner() == stranger.address
+    oracle.setQuorumBps(6_000, sender=stranger)
+    assert oracle.quorumBps() == 6_000
+
+
+def test_constructor__initial_values__are_announced_and_readable(deploy_oracle, chain):
+    fresh = deploy_oracle()
+    for key in (
+        "proposalFee",
+        "maxPayloadSize",
+        "maxProposalsPerRound",
+        "quorumBps",
+        "supermajorityBps",
+    ):
+        assert getattr(fresh, key)() == ORACLE_CONFIG[key]
+    assert fresh.roundDuration() == ORACLE_CONFIG["roundDuration"]
+    assert fresh.unbondingPeriod() == ORACLE_CONFIG["unbondingPeriod"]
+    assert fresh.genesis() == chain.blocks.head.timestamp
+    assert bytes(fresh.modelHash()) == MODEL_HASH
+
+
+@pytest.mark.parametrize(
+    ("overrides", "name"),
+    [
+        ({"roundDuration": 0}, "roundDuration"),
+        ({"revealDuration": 0}, "revealDuration"),
+        ({"revealDuration": ORACLE_CONFIG["roundDuration"] + 1}, "revealDuration"),
+        (
+            {"unbondingPeriod": ORACLE_CONFIG["roundDuration"] + ORACLE_CONFIG["revealDuration"]},
+            "unbondingPeriod",
+        ),
+        ({"supermajorityBps": 5_000}, "supermajorityBps"),
+    ],
+    ids=[
+        "zero round",
+        "zero reveal",
+        "reveal longer than round",
+        "unbonding too short",
+        "simple majority",
+    ],
+)
+def test_constructor__invalid_config__reverts(deploy_oracle, project, overrides, name):
+    # A failed deployment's error belongs to the contract container, not to a deployed instance.
+    with ape.reverts(project.VerdictOracle.GovernanceInvalidParameter, name=name_of(name)):
+        deploy_oracle(**overrides)
+
+
+@pytest.fixture
+def slashed(oracle, validators, sign_verdict, stake_all, reporter):
+    """A validator slashed for equivocation; returns the reserve it left."""
+    stake_all(who=validators[:1])
+    key = Account.create()
+    oracle.setSigner(key.address, sender=validators[0])
+    a, b = (1, 1, 0), (1, 1, 1)
+    oracle.reportEquivocation(
+        a, sign_verdict(oracle, *a, key), b, sign_verdict(oracle, *b, key), sender=reporter
+    )
+    return int(oracle.slashedReserve())
+
+
+def test_sweep_slashed__owner__sends_reserve_and_emits(oracle, owner, stranger, slashed):
+    before = stranger.balance
+    tx = oracle.sweepSlashed(stranger.address, slashed, sender=owner)
+    assert slashed == STAKE // 4  # half of 50% went to the reporter
+    assert stranger.balance == before + slashed
+    assert oracle.slashedReserve() == 0
+    assert [(e.to, e.amount) for e in tx.decode_logs(oracle.SlashedReserveSwept)] == [
+        (stranger.address, slashed)
+    ]
+
+
+def test_sweep_slashed__more_than_reserve__reverts(oracle, owner, stranger, slashed):
+    with ape.reverts(
+        oracle.GovernanceInsufficientReserve, requested=slashed + 1, available=slashed
+    ):
+        oracle.sweepSlashed(stranger.address, slashed + 1, sender=owner)
+
+
+def test_sweep_slashed__not_owner__reverts(oracle, stranger, slashed):
+    with ape.reverts(oracle.OwnableUnauthorizedAccount):
+        oracle.sweepSlashed(stranger.address, 1, sender=stranger)
+
+
+def test_sweep_slashed__receiver_rejects_ether__reverts(oracle, project, owner, slashed):
+    rejecter = owner.deploy(project.EtherRejecter, oracle.address)
+    with ape.reverts(oracle.OracleTransferFailed, to=rejecter.address, amount=slashed):
+        oracle.sweepSlashed(rejecter.address, slashed, sender=owner)
