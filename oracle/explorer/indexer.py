@@ -151,8 +151,6 @@ class Indexer:
             validator.active, validator.unbonding = int(active), int(unbonding)
             validator.withdrawable_at = int(withdrawable_at)
             validator.signer = to_checksum_address(signer)
-        for proposal in self.proposals.values():
-            self._round_timing(proposal.current_round)
 
     def _read_parameters(self, head: int) -> dict[str, Any]:
         names = {e.get("name") for e in self.abi if e.get("type") == "function"}
@@ -185,10 +183,13 @@ class Indexer:
             record.timing = (int(commit_start), int(reveal_start), int(reveal_end))
         return record.timing
 
-    def _round_proposals(self, number: int, block: int) -> list[int]:
+    def _round_proposals(self, number: int) -> list[int]:
         record = self._round(number)
         if record.proposal_ids is None:
-            ids = self.contract.functions.roundProposals(number).call(block_identifier=block)
+            # Read at the head, not at the reveal's block: the list is final once the
+            # commit phase opens (before any reveal), and nodes without archive state
+            # cannot answer calls at old blocks.
+            ids = self.contract.functions.roundProposals(number).call()
             record.proposal_ids = [int(i) for i in ids]
         return record.proposal_ids
 
@@ -214,12 +215,13 @@ class Indexer:
             rounds=[int(args["round"])],
         )
         self.proposals[proposal.id] = proposal
-        self._round(proposal.current_round)
+        self._round_timing(proposal.current_round)
 
     def _on_rolled(self, args: dict[str, Any], block: int, tx: str) -> None:
         proposal = self.proposals.get(int(args["id"]))
         if proposal is not None:
             proposal.rounds.append(int(args["toRound"]))
+            self._round_timing(proposal.current_round)
 
     def _on_finalized(self, args: dict[str, Any], block: int, tx: str) -> None:
         proposal = self.proposals.get(int(args["id"]))
@@ -243,7 +245,7 @@ class Indexer:
     def _on_revealed(self, args: dict[str, Any], block: int, tx: str) -> None:
         number = int(args["round"])
         validator = to_checksum_address(args["validator"])
-        self._round_proposals(number, block)
+        self._round_proposals(number)
         self._round(number).reveals[validator] = Reveal(
             validator=validator,
             verdicts=bytes(args["verdicts"]),
