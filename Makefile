@@ -84,6 +84,14 @@ train: setup ## fine-tune the default model into models/default
 
 bench: setup compile ## all benchmarks; results in bench/results/
 	$(PY) bench/gas.py
+	$(PY) bench/inference.py
+
+bench-inference: setup ## verdict throughput vs transformers' pipeline (bench/results/inference-<device>.json)
+	$(PY) bench/inference.py
+
+eval: setup ## evaluate models/default on its test split and the held-out paraphrase set
+	oracle eval --data models/default/data/test.jsonl --out models/default/eval-test.json
+	oracle eval --data oracle/data/heldout_paraphrase.jsonl --out models/default/eval-heldout.json
 
 audit: setup ## Slither on the contracts: fails on high/medium or on an untriaged finding (docs/security.md)
 	$(PY) scripts/audit_contracts.py
