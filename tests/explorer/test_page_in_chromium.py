@@ -8,6 +8,7 @@ tests/explorer/artifacts/ (git-ignored) for a person to look at.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,6 +28,7 @@ READ_ROWS = """JSON.stringify([...document.querySelectorAll('#proposals tr.propo
   tally: r.querySelector('.tally-text').innerText,
   votes: [...r.querySelectorAll('td.votes .verdict')].map(b => b.textContent.split(' ').pop()),
   memo: r.querySelector('td.memo').innerText,
+  phase: r.querySelector('td.phase').innerText,
 })))"""
 
 READ_VALIDATORS = """JSON.stringify([...document.querySelectorAll('#validators tr.validator')]
@@ -71,6 +73,9 @@ def test_page__played_round__shows_verdicts_tallies_votes_and_validators(
     assert sorted(rows[ids[0]]["votes"]) == ["fraud", "legal", "legal", "legal"]
     assert rows[ids[0]]["memo"] == "invoice 2291 for design work"
     assert rows[ids[5]]["status"] == "Pending"
+    # The rolled proposal waits for its next round: a live countdown to the commit phase.
+    assert re.search(r"round \d+ · queued · commit opens in (\d+m )?\d+s", rows[ids[5]]["phase"])
+    assert rows[ids[0]]["phase"].endswith("done")
 
     validators = {v["address"]: v for v in json.loads(browser.evaluate(READ_VALIDATORS))}
     assert len(validators) == 4
