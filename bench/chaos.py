@@ -1,0 +1,449 @@
+"""Chaos under load: proposals through a fleet of validators on a local Anvil while a
+controller kills and restarts validators (kill -9), cuts their RPC for seconds at a time,
+and one validator votes Byzantine.
+
+Usage (after `make setup compile`):
+    python bench/chaos.py                       # 200 proposals, 8 validators (about 6 min)
+    python bench/chaos.py --proposals 1000      # the issue's full run
+    python bench/chaos.py --model-dir DIR       # reuse a trained checkpoint
+
+Afterwards it checks, from chain state and events only:
+- every proposal final (finalized, or rolled and then finalized; no-consensus counted apart);
+- zero missed reveals by honest validators (committed but never revealed);
+- zero slashes of honest validators;
+- ETH accounting exact: the oracle's balance equals the sum of its books, and each book
+  equals what the events say went in and out.
+It prints the counts and writes bench/results/chaos.json. Exit status 1 when a check fails.
+
+Every validator is a separate OS process (as on separate machines) reaching Anvil through
+its own RPC proxy (tests/e2e/rpc_proxy.py), so the controller can cut one off alone.
+The deployer is the e2e suite's web3.py one (tests/e2e/localchain.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+
+from eth_account import Account  # noqa: E402
+from localchain import OracleParams, deploy  # noqa: E402
+from rpc_proxy import RpcProxy  # noqa: E402
+from web3 import Web3  # noqa: E402
+
+from oracle.chain.client import OracleClient, Status  # noqa: E402
+from oracle.chain.deployment import Deployment  # noqa: E402
+from oracle.chain.events import EventReader  # noqa: E402
+from oracle.chain.payload import encode_payload  # noqa: E402
+from oracle.chain.rpc import connect  # noqa: E402
+from oracle.chain.submitter import Submitter  # noqa: E402
+from oracle.model.generate import CorpusGenerator  # noqa: E402
+from oracle.model.labels import Verdict  # noqa: E402
+from oracle.validator.fleet import ANVIL_MNEMONIC, Fleet, FleetSpec, free_port  # noqa: E402
+from oracle.validator.keys import anvil_key  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results" / "chaos.json"
+REQUESTER_INDEX = 19  # an Anvil account no validator uses
+BYZANTINE_SHIFT = 1
+
+
+@dataclass
+class ChaosLog:
+    kills: int = 0
+    restarts: int = 0
+    rpc_cuts: int = 0
+    rpc_cut_s: float = 0.0
+    events: list[str] = field(default_factory=list)
+
+    def note(self, t0: float, text: str) -> None:
+        self.events.append(f"{time.monotonic() - t0:7.1f}s {text}")
+
+
+class Controller(threading.Thread):
+    """Disturbs at most `max_disturbed` honest validators at a time, at random moments."""
+
+    def __init__(
+        self, fleet: Fleet, proxies: list[RpcProxy], honest: list[int], seed: int, t0: float
+    ) -> None:
+        super().__init__(name="chaos-controller", daemon=True)
+        self.fleet, self.proxies, self.honest = fleet, proxies, honest
+        self.rng = random.Random(seed)
+        self.stop_event = threading.Event()
+        self.log = ChaosLog()
+        self.t0 = t0
+        self.busy: set[int] = set()
+        self.lock = threading.Lock()
+        self.max_disturbed = 2
+
+    def run(self) -> None:
+        while not self.stop_event.wait(self.rng.uniform(2.0, 5.0)):
+            with self.lock:
+                free = [i for i in self.honest if i not in self.busy]
+                if len(self.busy) >= self.max_disturbed or not free:
+                    continue
+                target = self.rng.choice(free)
+                self.busy.add(target)
+            if self.rng.random() < 0.5:
+                self._kill_and_restart(target, self.rng.uniform(1.0, 4.0))
+            else:
+                self._cut_rpc(target, self.rng.uniform(2.0, 6.0))
+
+    def _kill_and_restart(self, i: int, down_s: float) -> None:
+        self.fleet.kill(i, signal.SIGKILL)
+        self.log.kills += 1
+        self.log.note(self.t0, f"kill -9 validator {i} for {down_s:.1f}s")
+
+        def restart() -> None:
+            self.fleet.start(i)
+            self.log.restarts += 1
+            self.log.note(self.t0, f"restart validator {i}")
+            with self.lock:
+                self.busy.discard(i)
+
+        threading.Timer(down_s, restart).start()
+
+    def _cut_rpc(self, i: int, cut_s: float) -> None:
+        self.proxies[i].down()
+        self.log.rpc_cuts += 1
+        self.log.rpc_cut_s += cut_s
+        self.log.note(self.t0, f"cut RPC of validator {i} for {cut_s:.1f}s")
+
+        def restore() -> None:
+            self.proxies[i].up()
+            self.log.note(self.t0, f"RPC of validator {i} back")
+            with self.lock:
+                self.busy.discard(i)
+
+        threading.Timer(cut_s, restore).start()
+
+    def stop_and_heal(self) -> None:
+        """Stop disturbing; wait for pending restores; every proxy up, every process running."""
+        self.stop_event.set()
+        deadline = time.monotonic() + 15
+        while self.busy and time.monotonic() < deadline:
+            time.sleep(0.2)
+        for p in self.proxies:
+            p.up()
+        for m in self.fleet.members:
+            if m.process is None or m.process.poll() is not None:
+                self.fleet.start(m.index)
+
+
+def start_anvil(workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
+    binary = shutil.which("anvil")
+    if binary is None:
+        sys.exit("anvil is not on PATH: run `make setup` and put node_modules/.bin on PATH")
+    port = free_port()
+    log = open(workdir / "anvil.log", "w")  # noqa: SIM115 - the child owns it
+    proc = subprocess.Popen(
+        [
+            binary,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--accounts",
+            "20",
+            "--mnemonic",
+            ANVIL_MNEMONIC,
+            "--silent",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    w3 = Web3(Web3.HTTPProvider(url))
+    for _ in range(300):
+        try:
+            _ = w3.eth.block_number
+            return proc, url
+        except Exception:
+            time.sleep(0.1)
+    sys.exit("anvil did not answer within 30 s")
+
+
+def make_payloads(n: int, seed: int, chain_id: int) -> list[bytes]:
+    """Generated requests of every class in turn (malformed ones stay malformed)."""
+    gen = CorpusGenerator(seed)
+    labels = list(Verdict)
+    out = []
+    for i in range(n):
+        tx = gen.record(labels[i % len(labels)]).tx
+        if tx.chain_id == 1:
+            tx = replace(tx, chain_id=chain_id)
+        out.append(encode_payload(tx))
+    return out
+
+
+def read_events(client: OracleClient, name: str, from_block: int) -> list[Any]:
+    reader = EventReader(
+        client.w3,
+        address=client.address,
+        abi=client.abi,
+        event_names=(name,),
+        start_block=from_block,
+    )
+    found, _ = reader.read(None, max_chunks=10_000)
+    return found
+
+
+def wait_until(what: str, fn: Any, timeout_s: float, interval_s: float = 1.0) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if fn():
+            return True
+        time.sleep(interval_s)
+    print(f"  timed out after {timeout_s:.0f}s waiting for {what}")
+    return False
+
+
+def audit(
+    client: OracleClient,
+    ids: list[int],
+    members: list[str],
+    honest: list[int],
+    byzantine: list[int],
+    first_block: int,
+    fee: int,
+) -> dict[str, Any]:
+    """Everything the issue asks to count, from chain state and events."""
+    statuses = Counter(client.verdict_of(pid)[0] for pid in ids)
+    rolled = {int(e.args["id"]) for e in read_events(client, "ProposalRolled", first_block)}
+    rounds = sorted({r for pid in ids for r in range(client.proposal(pid).round + 1)})
+    rounds = [r for r in rounds if client.round_info(r).size > 0]
+
+    missed: dict[str, int] = Counter()
+    committed: dict[str, int] = Counter()
+    unsettled = 0
+    for r in rounds:
+        for i, address in enumerate(members):
+            b = client.ballot_of(r, address)
+            if not b.committed:
+                continue
+            committed[str(i)] += 1
+            if not b.revealed:
+                missed[str(i)] += 1
+            if not b.settled:
+                unsettled += 1
+
+    slashed = read_events(client, "Slashed", first_block)
+    by_validator: dict[str, int] = Counter()
+    slashed_wei = 0
+    for e in slashed:
+        index = members.index(Web3.to_checksum_address(e.args["validator"]))
+        by_validator[str(index)] += 1
+        slashed_wei += int(e.args["amount"])
+    staked = sum(int(e.args["amount"]) for e in read_events(client, "Staked", 0))
+    withdrawn = sum(int(e.args["amount"]) for e in read_events(client, "Withdrawn", 0))
+    rewards = sum(int(e.args["reward"]) for e in read_events(client, "BallotSettled", 0))
+    claimed = sum(int(e.args["amount"]) for e in read_events(client, "Claimed", 0))
+    refunds = fee * statuses.get(Status.NO_CONSENSUS, 0)
+
+    books = {
+        "totalActive": int(client.fn("totalActive").call()),
+        "totalUnbonding": int(client.fn("totalUnbonding").call()),
+        "totalClaimable": int(client.fn("totalClaimable").call()),
+        "undistributedFees": int(client.fn("undistributedFees").call()),
+        "slashedReserve": int(client.fn("slashedReserve").call()),
+    }
+    balance = int(client.w3.eth.get_balance(client.address))
+    accounting = {
+        "balance_equals_books": balance == sum(books.values()),
+        "stake_in_minus_out": staked - withdrawn - slashed_wei
+        == books["totalActive"] + books["totalUnbonding"],
+        "slashed_reserve_is_slashes": books["slashedReserve"] == slashed_wei,
+        "fees_in_minus_out": fee * len(ids) - rewards - refunds == books["undistributedFees"],
+        "claimable_is_credits_minus_claims": rewards + refunds - claimed == books["totalClaimable"],
+    }
+    honest_keys = {str(i) for i in honest}
+    return {
+        "proposals": len(ids),
+        "finalized": statuses.get(Status.FINALIZED, 0),
+        "no_consensus": statuses.get(Status.NO_CONSENSUS, 0),
+        "pending": statuses.get(Status.PENDING, 0),
+        "rolled_then_final": len(rolled & {pid for pid in ids}),
+        "rounds": len(rounds),
+        "ballots_committed": dict(committed),
+        "missed_reveals_honest": sum(v for k, v in missed.items() if k in honest_keys),
+        "missed_reveals_byzantine": sum(v for k, v in missed.items() if k not in honest_keys),
+        "slashes_honest": sum(v for k, v in by_validator.items() if k in honest_keys),
+        "slashes_byzantine": sum(v for k, v in by_validator.items() if k not in honest_keys),
+        "slashed_wei": slashed_wei,
+        "unsettled_ballots": unsettled,
+        "eth_balance_wei": balance,
+        "books_wei": books,
+        "accounting_exact": all(accounting.values()),
+        "accounting_checks": accounting,
+        "byzantine_validators": byzantine,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--proposals", type=int, default=200)
+    parser.add_argument("--validators", type=int, default=8)
+    parser.add_argument("--round-s", type=int, default=30, help="commit phase (and round) length")
+    parser.add_argument("--reveal-s", type=int, default=30, help="reveal phase length (<= round)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--model-dir", type=Path, default=None, help="a trained checkpoint")
+    parser.add_argument("--workdir", type=Path, default=None, help="kept afterwards if given")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args()
+
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="chaos-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    t_start = time.monotonic()
+    anvil, url = start_anvil(workdir)
+    fleet: Fleet | None = None
+    proxies: list[RpcProxy] = []
+    try:
+        if args.model_dir is None:
+            from oracle.model.tiny import train_tiny_model
+
+            print("training the tiny model ...", flush=True)
+            model_dir = train_tiny_model(workdir / "model", seed=args.seed)
+        else:
+            model_dir = args.model_dir
+        from oracle.model.checkpoint import model_hash
+
+        params = OracleParams(
+            roundDuration=args.round_s,
+            revealDuration=args.reveal_s,
+            unbondingPeriod=3600,
+            maxProposalsPerRound=256,
+            maxRounds=3,
+            modelHash=model_hash(model_dir),
+        )
+        w3 = Web3(Web3.HTTPProvider(url))
+        deployment_path = deploy(w3, anvil_key(0, ANVIL_MNEMONIC), workdir / "deploy", params, url)
+        client = OracleClient(connect(url), Deployment.load(deployment_path))
+        first_block = int(w3.eth.block_number)
+
+        byzantine = [args.validators - 1]
+        honest = [i for i in range(args.validators) if i not in byzantine]
+        spec = FleetSpec(
+            rpc_url=url,
+            deployment=deployment_path,
+            model_dir=model_dir,
+            workdir=workdir / "fleet",
+            validators=args.validators,
+            stake_wei=10**18,
+            poll_interval_s=0.3,
+            byzantine={i: BYZANTINE_SHIFT for i in byzantine},
+        )
+        fleet = Fleet(spec)
+        proxies = [RpcProxy(url) for _ in fleet.members]
+        for proxy in proxies:
+            # A killed validator resets its connections; that is the point, not an error.
+            proxy.server.handle_error = lambda *_a: None  # type: ignore[method-assign]
+        for m, proxy in zip(fleet.members, proxies, strict=True):
+            m.config.write_text(
+                m.config.read_text().replace(f'rpc_url = "{url}"', f'rpc_url = "{proxy.url}"')
+            )
+        print(f"starting {args.validators} validators (1 Byzantine) ...", flush=True)
+        fleet.start_all()
+        fleet.wait_ready(timeout_s=600)
+        t_ready = time.monotonic()
+
+        requester = Account.from_key(anvil_key(REQUESTER_INDEX, ANVIL_MNEMONIC).key)
+        payloads = make_payloads(args.proposals, args.seed, client.chain_id)
+        fee = int(client.param("proposalFee"))
+        controller = Controller(fleet, proxies, honest, args.seed, t_ready)
+        controller.start()
+        print(f"submitting {len(payloads)} proposals under chaos ...", flush=True)
+        ids = [s.proposal_id for s in Submitter(client, requester).submit(payloads, fee=fee)]
+        t_submitted = time.monotonic()
+
+        rounds_needed = (len(ids) + 255) // 256 + params.maxRounds
+        budget_s = rounds_needed * (args.round_s + args.reveal_s) + 600
+
+        def all_final() -> bool:
+            return all(client.verdict_of(pid)[0] != Status.PENDING for pid in ids)
+
+        final = wait_until("every proposal to be final", all_final, budget_s, 2.0)
+        t_final = time.monotonic()
+        controller.stop_and_heal()
+        print("chaos stopped; waiting for the validators to settle their ballots ...", flush=True)
+        last_round = max(client.proposal(pid).round for pid in ids)
+        settle_wait = args.round_s + args.reveal_s + 120
+
+        def settled() -> bool:
+            ballots = [
+                client.ballot_of(r, m.address)
+                for r in range(last_round + 1)
+                if client.round_info(r).size > 0
+                for m in fleet.members
+            ]
+            return all(b.settled or not b.committed for b in ballots)
+
+        wait_until("every committed ballot to be settled", settled, settle_wait, 3.0)
+        result = audit(
+            client,
+            ids,
+            [m.address for m in fleet.members],
+            honest,
+            byzantine,
+            first_block,
+            fee,
+        )
+        result.update(
+            {
+                "all_final": final,
+                "validators": args.validators,
+                "round_s": args.round_s,
+                "reveal_s": args.reveal_s,
+                "kills": controller.log.kills,
+                "restarts": controller.log.restarts,
+                "rpc_cuts": controller.log.rpc_cuts,
+                "rpc_cut_s": round(controller.log.rpc_cut_s, 1),
+                "fleet_start_s": round(t_ready - t_start, 1),
+                "submit_s": round(t_submitted - t_ready, 1),
+                "to_final_s": round(t_final - t_ready, 1),
+                "chaos_log": controller.log.events,
+            }
+        )
+    finally:
+        if fleet is not None:
+            fleet.stop_all()
+        for p in proxies:
+            p.close()
+        os.killpg(anvil.pid, signal.SIGKILL)
+        anvil.wait()
+        if args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    checks = {
+        "every proposal final": result["pending"] == 0 and result["all_final"],
+        "zero missed reveals by honest validators": result["missed_reveals_honest"] == 0,
+        "zero slashes of honest validators": result["slashes_honest"] == 0,
+        "ETH accounting exact": result["accounting_exact"],
+    }
+    result["checks"] = checks
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    summary = {k: v for k, v in result.items() if k not in ("chaos_log", "books_wei")}
+    print(json.dumps(summary, indent=2))
+    for name, ok in checks.items():
+        print(f"{'PASS' if ok else 'FAIL'}  {name}")
+    print(f"wrote {args.out}")
+    return 0 if all(checks.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
