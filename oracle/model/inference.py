@@ -100,21 +100,23 @@ class InferenceEngine:
         confidence = np.zeros(n, dtype=np.float32)
         if n == 0:
             return classes, confidence
-        for index, ids, mask in self._batches(texts):
-            pred, conf = self._forward(ids, mask)
-            classes[index] = pred
-            confidence[index] = conf
+        # Results stay on the device until the end: a per-batch .cpu() would make the
+        # host wait for every batch instead of queueing the next one.
+        pending = [(index, *self._forward(ids, mask)) for index, ids, mask in self._batches(texts)]
+        for index, pred, conf in pending:
+            classes[index] = pred.cpu().numpy()
+            confidence[index] = conf.cpu().numpy()
         return classes, confidence
 
     @torch.inference_mode()
-    def _forward(self, ids: torch.Tensor, mask: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
+    def _forward(self, ids: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         non_blocking = self.device.type == "cuda"
         ids = ids.to(self.device, non_blocking=non_blocking)
         mask = mask.to(self.device, non_blocking=non_blocking)
         logits = self.model(input_ids=ids, attention_mask=mask).logits.float()
         probs = torch.softmax(logits, dim=-1)
         conf, pred = probs.max(dim=-1)
-        return pred.cpu().numpy(), conf.cpu().numpy()
+        return pred, conf
 
     def _batches(
         self, texts: Sequence[str]
