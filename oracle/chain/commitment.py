@@ -38,7 +38,8 @@ def verdicts_bytes(verdicts: Sequence[int]) -> bytes:
     for position, v in enumerate(verdicts):
         if not 0 <= int(v) < NUM_CLASSES:
             raise ValueError(
-                f"verdict {v} at position {position} is not a class id; expected 0..{NUM_CLASSES - 1}"
+                f"verdict {v} at position {position} is not a class id; "
+                f"expected 0..{NUM_CLASSES - 1}"
             )
     return bytes(int(v) for v in verdicts)
 
@@ -73,7 +74,8 @@ def commitment(
 
 
 def salt_message(*, chain_id: int, oracle: str, round_: int) -> bytes:
-    """The message whose signature seeds a round's salt: abi.encode(chainId, oracle, round, "salt")."""
+    """The message whose signature seeds a round's salt:
+    abi.encode(chainId, oracle, round, "salt")."""
     return encode(
         ["uint256", "address", "uint64", "string"],
         [chain_id, to_checksum_address(oracle), round_, "salt"],

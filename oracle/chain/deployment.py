@@ -46,7 +46,8 @@ class Deployment:
             return self.abis[name]
         except KeyError:
             raise DeploymentError(
-                f"{self.path}: no ABI for {name!r} (has {sorted(self.abis)}); redeploy with `ape run deploy`"
+                f"{self.path}: no ABI for {name!r} (has {sorted(self.abis)}); "
+                "redeploy with `ape run deploy`"
             ) from None
 
     @classmethod
@@ -78,7 +79,7 @@ class Deployment:
 
 
 def _load_abi(deployment_path: Path, ref: Any) -> list[dict[str, Any]]:
-    """An ABI given inline (a list) or as a path to a JSON file (a list, or an object with 'abi')."""
+    """An ABI inline (a list) or a path to a JSON file (a list, or an object with 'abi')."""
     if isinstance(ref, list):
         return ref
     candidates = [

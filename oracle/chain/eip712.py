@@ -51,7 +51,8 @@ class Domain:
     def separator(self) -> bytes:
         """The contract's DOMAIN_SEPARATOR(), computed locally."""
         type_hash = keccak(
-            text="EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+            text="EIP712Domain(string name,string version,uint256 chainId,"
+            "address verifyingContract)"
         )
         return keccak(
             encode(

@@ -1,4 +1,4 @@
-"""Decode contract reverts into the custom error names of the ABI (e.g. `OracleAlreadyFinalized`)."""
+"""Decode contract reverts into the ABI's custom error names (e.g. `OracleAlreadySettled`)."""
 
 from __future__ import annotations
 

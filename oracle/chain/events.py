@@ -58,7 +58,7 @@ class EventReader:
         wanted = set(event_names)
         for item in abi:
             if item.get("type") == "event" and item["name"] in wanted:
-                self._by_topic[bytes(event_abi_to_log_topic(item))] = item
+                self._by_topic[bytes(event_abi_to_log_topic(item))] = item  # type: ignore[arg-type]
         missing = wanted - {e["name"] for e in self._by_topic.values()}
         if missing:
             raise ValueError(

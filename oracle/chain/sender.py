@@ -8,11 +8,13 @@ replaced by the same call at the same nonce with fees raised by `bump_factor`.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
@@ -92,7 +94,7 @@ class TxSender:
             return self._send(to=to, data=HexBytes(data), value=value, gas=gas)
 
     def simulate_call(self, fn: Any, *, value: int = 0) -> None:
-        """eth_call the function from this key; raise TxReverted with the decoded error if it would revert."""
+        """eth_call the function from this key; raise TxReverted (decoded) if it would revert."""
         tx = {
             "from": self.address,
             "to": fn.address,
@@ -147,10 +149,10 @@ class TxSender:
         if base is None:
             return {"gasPrice": int(self._retrying(lambda: self.w3.eth.gas_price))}
         tip = 10**9
-        try:
+        with contextlib.suppress(
+            Web3RPCError, ValueError
+        ):  # nodes without eth_maxPriorityFeePerGas
             tip = int(self._retrying(lambda: self.w3.eth.max_priority_fee))
-        except Exception:
-            pass
         tip = max(tip, 1)
         return {"maxFeePerGas": 2 * int(base) + tip, "maxPriorityFeePerGas": tip}
 
@@ -178,7 +180,7 @@ class TxSender:
         hashes: list[HexBytes] = []
         bumps = 0
         while True:
-            tx = {**base_tx, **fees, "gas": gas_limit, "nonce": nonce}
+            tx: dict[str, Any] = {**base_tx, **fees, "gas": gas_limit, "nonce": nonce}
             signed = self.account.sign_transaction(tx)
             raw = signed.raw_transaction
             tx_hash = HexBytes(signed.hash)
@@ -189,7 +191,7 @@ class TxSender:
                 mined = self._find_mined(hashes)
                 if mined is not None:
                     return self._finish(mined, nonce)
-                # Someone else used this nonce (shared key, or our count was stale): resync, re-estimate.
+                # Someone else used this nonce (shared key, or a stale count): resync, re-estimate.
                 self._nonce = None
                 nonce = self._next_nonce()
                 gas_limit = gas or self._estimate(base_tx)
@@ -204,7 +206,8 @@ class TxSender:
                     return self._finish(mined, nonce)
                 if time.monotonic() > deadline:
                     raise TimeoutError(
-                        f"transaction {tx_hash.hex()} not mined after {self.config.give_up_after_s:.0f}s"
+                        f"transaction {tx_hash.hex()} not mined after "
+                        f"{self.config.give_up_after_s:.0f}s"
                     )
                 time.sleep(self.config.receipt_poll_s)
             if bumps >= self.config.max_bumps:
@@ -221,7 +224,7 @@ class TxSender:
             )
 
     def _submit_raw(self, raw: bytes, tx_hash: HexBytes) -> str:
-        """Send signed bytes; returns 'sent', 'nonce-too-low' or 'underpriced'. Retries transient errors."""
+        """Send signed bytes: 'sent', 'nonce-too-low' or 'underpriced'. Retries transient errors."""
 
         def once() -> str:
             try:
@@ -246,7 +249,7 @@ class TxSender:
     def _find_mined(self, hashes: list[HexBytes]) -> Any:
         for h in hashes:
             try:
-                receipt = self._retrying(lambda h=h: self.w3.eth.get_transaction_receipt(h))
+                receipt = self._retrying(partial(self.w3.eth.get_transaction_receipt, h))
             except TransactionNotFound:
                 continue
             if receipt is not None and receipt.get("blockNumber") is not None:

@@ -35,7 +35,7 @@ from oracle.validator.store import Store, StoredBallot
 
 log = logging.getLogger(__name__)
 
-EVENTS = ("ProposalSubmitted", "ProposalFinalized", "ProposalRolled")
+EVENTS = ("ProposalSubmitted", "ProposalFinalized", "ProposalRolled", "VotesRevealed")
 
 
 @dataclass
@@ -143,11 +143,13 @@ class Engine:
         self.last_block_time = int(block["timestamp"])
         self.metrics.last_block.set(self.last_block)
         self.ingest()
-        self.judge_unjudged()
         now = self.now()
         cr = self.current_round(now)
-        self.recover_lost_ballots(cr, now)
-        self.commit_due(cr, now)
+        if self.judge.ready:
+            self.judge_unjudged()
+            self.recover_lost_ballots(cr, now)
+            self.commit_due(cr, now)
+        # Stored ballots reveal without the model: a restarted validator reveals at once.
         self.reveal_due(now)
         if self.relayer is not None:
             self.relayer.flush(now)
@@ -187,6 +189,16 @@ class Engine:
             self.store.set_rolled(int(a["id"]), int(a["toRound"]))
         elif ev.name == "ProposalFinalized":
             self.store.set_final(int(a["id"]), int(a["status"]), int(a["verdict"]), int(a["round"]))
+        elif ev.name == "VotesRevealed" and a["validator"] == self.operator:
+            r = int(a["round"])
+            if self.store.ballot(r) is None:
+                # Our own reveal, but no local ballot (lost database): keep what settling needs.
+                onchain = self.client.ballot_of(r, self.operator)
+                ids = self.client.round_proposals(r)
+                self.store.save_ballot(
+                    r, ids, bytes(a["verdicts"]), b"\x00" * 32, onchain.commitment
+                )
+                self.store.set_ballot_state(r, "settled" if onchain.settled else "revealed")
 
     def judge_unjudged(self) -> None:
         pending = self.store.unjudged(self.config.judge_batch)
@@ -360,7 +372,7 @@ class Engine:
 
     def finalize_due(self, cr: int, now: int) -> None:
         """Anyone may finalize; every validator tries, checking state first (idempotent)."""
-        for r in range(max(0, cr - 3), cr):
+        for r in self.store.pending_rounds(cr):
             t = self.timing(r)
             if now < t.reveal_start:
                 continue
@@ -433,7 +445,7 @@ class Engine:
         self.claim()
 
     def claim(self) -> int:
-        """Claim the operator's rewards; returns the wei claimed (0 when nothing or no operator key)."""
+        """Claim the operator's rewards; the wei claimed (0: nothing, or no operator key)."""
         if self.operator_sender is None:
             return 0
         amount = self.client.claimable(self.operator)

@@ -118,6 +118,7 @@ class Fleet:
             **os.environ,
             "TOKENIZERS_PARALLELISM": "false",
             "OMP_NUM_THREADS": "1",
+            "PYTHONUNBUFFERED": "1",  # a kill -9 must not eat the last log lines
             **(env or {}),
         }
         m.process = subprocess.Popen(

@@ -35,13 +35,27 @@ class Judgement:
 
 
 class Judge:
-    def __init__(self, pipeline: Pipeline, *, batch_size: int = 256) -> None:
+    """Holds the pipeline; it may arrive later (`set_pipeline`), loaded in the background,
+    so a restarted validator reveals its stored ballots before the model is even loaded."""
+
+    def __init__(self, pipeline: Pipeline | None, *, batch_size: int = 256) -> None:
         self.pipeline = pipeline
         self.batch_size = batch_size
         self.last_batch_s = 0.0
+        self.load_error: str | None = None
+
+    @property
+    def ready(self) -> bool:
+        return self.pipeline is not None
+
+    def set_pipeline(self, pipeline: Pipeline) -> None:
+        self.pipeline = pipeline
 
     def judge(self, items: list[tuple[int, bytes, bytes]]) -> list[Judgement]:
         """items: (proposal id, payload bytes, on-chain payload hash) each; order is kept."""
+        if self.pipeline is None:
+            raise RuntimeError("the model is not loaded yet")
+        pipeline = self.pipeline
         out: dict[int, Judgement] = {}
         to_model: list[tuple[int, bytes]] = []
         for pid, payload, expected_hash in items:
@@ -53,7 +67,7 @@ class Judge:
         for i in range(0, len(to_model), self.batch_size):
             chunk = to_model[i : i + self.batch_size]
             started = time.perf_counter()
-            results = self.pipeline.judge_payloads([p for _, p in chunk])
+            results = pipeline.judge_payloads([p for _, p in chunk])
             self.last_batch_s = time.perf_counter() - started
             for (pid, _), r in zip(chunk, results, strict=True):
                 out[pid] = Judgement(pid, int(r.verdict), float(r.confidence), str(r.reason or ""))

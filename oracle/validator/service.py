@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from eth_account.signers.local import LocalAccount
 
@@ -30,16 +32,31 @@ class Validator:
     engine: Engine
     metrics: Metrics
     relayer: Relayer | None
+    load_model: Callable[[], Any] | None = None
     thread: threading.Thread | None = None
     stop_event: threading.Event | None = None
-    model_loaded: bool = True
+
+    @property
+    def model_loaded(self) -> bool:
+        return self.engine.judge.ready
 
     def start(self) -> None:
+        if self.load_model is not None and not self.engine.judge.ready:
+            threading.Thread(target=self._load_model, name="model-loader", daemon=True).start()
         self.stop_event = threading.Event()
         self.thread = threading.Thread(
             target=self.engine.run, args=(self.stop_event,), name="validator-engine", daemon=True
         )
         self.thread.start()
+
+    def _load_model(self) -> None:
+        assert self.load_model is not None
+        try:
+            self.engine.judge.set_pipeline(self.load_model())
+            log.info("model loaded: %s", self.engine.judge.pipeline.model_hash)  # type: ignore[union-attr]
+        except Exception as exc:
+            self.engine.judge.load_error = f"{type(exc).__name__}: {exc}"
+            log.exception("loading the model failed; this validator cannot vote until restarted")
 
     def stop(self) -> None:
         if self.stop_event is not None:
@@ -49,8 +66,6 @@ class Validator:
 
 
 def build_validator(settings: ValidatorSettings) -> Validator:
-    from oracle.model.pipeline import VerdictPipeline
-
     signer = open_keystore(
         settings.signer_keystore,
         read_password(settings.signer_password_env, settings.signer_password_file, what="signer"),
@@ -77,8 +92,8 @@ def build_validator(settings: ValidatorSettings) -> Validator:
     client = OracleClient(w3, deployment, on_rpc_error=lambda _e: metrics.rpc_errors.inc())
     if int(w3.eth.chain_id) != deployment.chain_id:
         raise ValueError(
-            f"{settings.rpc_url} serves chain {w3.eth.chain_id}, but {deployment.path} is for chain "
-            f"{deployment.chain_id}; point rpc_url at the deployment's chain"
+            f"{settings.rpc_url} serves chain {w3.eth.chain_id}, but {deployment.path} is for "
+            f"chain {deployment.chain_id}; point rpc_url at the deployment's chain"
         )
     sender = client.make_sender(signer)
     operator_sender = (
@@ -87,19 +102,31 @@ def build_validator(settings: ValidatorSettings) -> Validator:
         else (client.make_sender(operator_account) if operator_account else None)
     )
 
-    pipeline = VerdictPipeline.load(
-        settings.model_dir,
-        sanctions_file=settings.sanctions_file,
-        chain_id=deployment.chain_id,
-        device=settings.device,
-    )
+    if not settings.model_dir.is_dir():
+        raise FileNotFoundError(
+            f"model folder {settings.model_dir} does not exist; train one (`oracle train`) "
+            "or set model_dir"
+        )
+
+    def load_model() -> Any:
+        # Imported here: torch and transformers take seconds to import, and stored
+        # ballots must not wait for them.
+        from oracle.model.pipeline import VerdictPipeline
+
+        return VerdictPipeline.load(
+            settings.model_dir,
+            sanctions_file=settings.sanctions_file,
+            chain_id=deployment.chain_id,
+            device=settings.device,
+        )
+
     store = Store(settings.db_path)
     relayer = Relayer(client, sender) if settings.relayer else None
     relay = RelayClient(settings.relay_url) if settings.relay_url else None
     engine = Engine(
         client=client,
         store=store,
-        judge=Judge(pipeline, batch_size=settings.judge_batch),
+        judge=Judge(None, batch_size=settings.judge_batch),
         signer=signer,
         operator=operator,
         sender=sender,
@@ -122,14 +149,19 @@ def build_validator(settings: ValidatorSettings) -> Validator:
         )
     ensure_stake(client, operator_sender, signer.address, settings.auto_stake_wei)
     return Validator(
-        settings=settings, client=client, engine=engine, metrics=metrics, relayer=relayer
+        settings=settings,
+        client=client,
+        engine=engine,
+        metrics=metrics,
+        relayer=relayer,
+        load_model=load_model,
     )
 
 
 def ensure_stake(
     client: OracleClient, operator_sender: TxSender | None, signer: str, target: int
 ) -> None:
-    """Top the operator's active stake up to `target` and register the signer (needs the operator key)."""
+    """Top the operator's stake up to `target`, register the signer (needs the operator key)."""
     if target <= 0 or operator_sender is None:
         return
     info = client.validator_info(operator_sender.address)

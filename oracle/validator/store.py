@@ -108,7 +108,8 @@ class Store:
 
     def set_meta(self, key: str, value: str) -> None:
         self._conn().execute(
-            "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+            "INSERT INTO meta(key, value) VALUES(?, ?)"
+            " ON CONFLICT(key) DO UPDATE SET value=excluded.value",
             (key, value),
         )
 
@@ -132,8 +133,8 @@ class Store:
         block: int,
     ) -> bool:
         cur = self._conn().execute(
-            "INSERT OR IGNORE INTO proposals(id, payload, payload_hash, requester, first_round, block,"
-            " current_round) VALUES(?,?,?,?,?,?,?)",
+            "INSERT OR IGNORE INTO proposals(id, payload, payload_hash, requester,"
+            " first_round, block, current_round) VALUES(?,?,?,?,?,?,?)",
             (id, payload, payload_hash, requester, round_, block, round_),
         )
         return cur.rowcount > 0
@@ -183,6 +184,19 @@ class Store:
             self._conn()
             .execute(
                 "SELECT id FROM proposals WHERE status=1 AND current_round=? ORDER BY id", (round_,)
+            )
+            .fetchall()
+        )
+        return [int(r[0]) for r in rows]
+
+    def pending_rounds(self, before: int) -> list[int]:
+        """Rounds before `before` that still hold pending proposals (as far as we know)."""
+        rows = (
+            self._conn()
+            .execute(
+                "SELECT DISTINCT current_round FROM proposals WHERE status=1 AND current_round < ?"
+                " ORDER BY current_round",
+                (before,),
             )
             .fetchall()
         )

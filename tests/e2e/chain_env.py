@@ -30,7 +30,7 @@ def wait_for(what: str, fn: Callable[[], T | None], timeout_s: float, interval_s
 
 
 def payloads_of_every_class(per_class: int, seed: int) -> list[tuple[Verdict, bytes]]:
-    """Generated requests of each class, re-targeted at the local chain (malformed stay malformed)."""
+    """Generated requests of each class, moved to the local chain (malformed stay malformed)."""
     gen = CorpusGenerator(seed)
     out: list[tuple[Verdict, bytes]] = []
     for label in Verdict:

@@ -16,19 +16,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from localchain import OracleParams, deploy
+from rpc_proxy import RpcProxy
 from web3 import Web3
 
-from localchain import OracleParams, deploy
 from oracle.chain.client import OracleClient
 from oracle.chain.deployment import Deployment
 from oracle.chain.rpc import connect
 from oracle.validator.fleet import ANVIL_MNEMONIC, Fleet, FleetSpec, free_port
 from oracle.validator.keys import anvil_key
-from rpc_proxy import RpcProxy
 
 VALIDATORS = 4
-ROUND_S = 5  # long enough for a killed validator to restart and still reveal
-REVEAL_S = 5
+ROUND_S = 15  # a validator killed after its commit must restart, load the model and reveal
+REVEAL_S = 15
+BYZANTINE = 1  # starts Byzantine (test-only byzantine_shift) for test_byzantine.py
 
 
 @pytest.fixture(scope="session")
@@ -76,7 +77,7 @@ def _answers(w3: Web3) -> bool:
 
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Trained once per session (~30 s); ORACLE_E2E_MODEL_DIR reuses a trained one while iterating."""
+    """Trained once per session (~30 s); ORACLE_E2E_MODEL_DIR reuses one while iterating."""
     from oracle.model.tiny import train_tiny_model
 
     reuse = os.environ.get("ORACLE_E2E_MODEL_DIR")
@@ -137,7 +138,7 @@ def fleet(
         workdir=tmp_path_factory.mktemp("fleet"),
         validators=VALIDATORS,
         stake_wei=10**18,
-        poll_interval_s=0.2,
+        poll_interval_s=0.4,
     )
     f = Fleet(spec)
     for m, proxy in zip(f.members, proxies, strict=True):
@@ -146,14 +147,42 @@ def fleet(
             m.config.read_text().replace(f'rpc_url = "{anvil}"', f'rpc_url = "{proxy.url}"')
         )
     try:
-        f.start_all()
+        for i in range(VALIDATORS):
+            f.start(i, env=BYZANTINE_ENV if i == BYZANTINE else None)
+        f.byzantine = {BYZANTINE}  # type: ignore[attr-defined]
         f.wait_ready(timeout_s=240)
         yield f
     finally:
         f.stop_all()
         for m in f.members:
             if m.log_path.exists():
-                print(f"--- validator {m.index} log tail ---\n{m.log_path.read_text()[-4000:]}")
+                lines = [
+                    line
+                    for line in m.log_path.read_text().splitlines()
+                    if line[:2] == "20" or line.startswith(("validator", "oracle.", "RuntimeError"))
+                ]
+                print(f"--- validator {m.index} log ---\n" + "\n".join(lines[-60:]))
+
+
+BYZANTINE_ENV = {"ORACLE_BYZANTINE_SHIFT": "1"}
+
+
+def set_byzantine(fleet: Fleet, index: int, byzantine: bool) -> None:
+    """Restart member `index` Byzantine or honest, unless it already is."""
+    current: set[int] = fleet.byzantine  # type: ignore[attr-defined]
+    if (index in current) == byzantine:
+        return
+    fleet.kill(index)
+    fleet.start(index, env=BYZANTINE_ENV if byzantine else None)
+    current.symmetric_difference_update({index})
+    fleet.wait_ready(indices=[index], timeout_s=180)
+
+
+@pytest.fixture
+def honest_fleet(fleet: Fleet) -> Fleet:
+    """The fleet with every member honest (the Byzantine one restarted if still Byzantine)."""
+    set_byzantine(fleet, BYZANTINE, False)
+    return fleet
 
 
 @pytest.fixture(scope="session")

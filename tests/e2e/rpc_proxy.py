@@ -37,7 +37,7 @@ class RpcProxy:
             def log_message(self, *_a: Any) -> None:
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
                 body = self.rfile.read(length)
                 if proxy._down.is_set():

@@ -4,12 +4,12 @@ Every outcome is unchanged and that validator is slashed (incoherent votes)."""
 from __future__ import annotations
 
 from chain_env import events, payloads_of_every_class, wait_final, wait_for
+from conftest import BYZANTINE, set_byzantine
 
 from oracle.chain.client import OracleClient, Status
 from oracle.chain.submitter import Submitter
 from oracle.validator.fleet import Fleet
 
-BYZANTINE = 1
 INCOHERENT = 1  # Slashed.reason
 
 
@@ -20,12 +20,10 @@ def test_byzantine_validator__outcomes_unchanged_and_it_is_slashed(
     requester,  # type: ignore[no-untyped-def]
 ) -> None:
     byz = fleet.members[BYZANTINE]
+    set_byzantine(fleet, BYZANTINE, True)  # started so by the fleet fixture: no restart
     stakes = {m.index: client.validator_info(m.address).active for m in fleet.members}
     assert len(set(stakes.values())) == 1, f"validators must have equal stake: {stakes}"
-    fleet.kill(BYZANTINE)
-    fleet.start(BYZANTINE, env={"ORACLE_BYZANTINE_SHIFT": "1"})  # TEST ONLY setting
     try:
-        fleet.wait_ready(indices=[BYZANTINE], timeout_s=120)
         from_block = client.w3.eth.block_number
         payloads = [p for _, p in payloads_of_every_class(per_class=2, seed=11)]
         ids = [s.proposal_id for s in Submitter(client, requester).submit(payloads)]
@@ -67,6 +65,4 @@ def test_byzantine_validator__outcomes_unchanged_and_it_is_slashed(
         ]
         assert honest_slashes == []
     finally:
-        fleet.kill(BYZANTINE)
-        fleet.start(BYZANTINE)
-        fleet.wait_ready(indices=[BYZANTINE], timeout_s=120)
+        set_byzantine(fleet, BYZANTINE, False)

@@ -17,7 +17,7 @@ FINAL_TIMEOUT_S = 60
 
 def test_twenty_proposals_of_every_class__final_verdicts_equal_the_pipelines(
     client: OracleClient,
-    fleet: Fleet,
+    honest_fleet: Fleet,
     pipeline,
     requester,
     proxies,  # type: ignore[no-untyped-def]
@@ -45,7 +45,7 @@ def test_twenty_proposals_of_every_class__final_verdicts_equal_the_pipelines(
     assert {Verdict(v) for _, v in outcomes.values()} >= {Verdict.SANCTIONED, Verdict.MALFORMED}
 
     # The lying endpoint: validator 2 reported the mismatch and voted malformed; consensus held.
-    v2 = fleet.members[2]
+    v2 = honest_fleet.members[2]
     report = httpx.get(f"{v2.url}/proposals/{tampered_id}", timeout=5).json()
     assert report["reason"] == HASH_MISMATCH_REASON
     assert report["verdict"] == "malformed"
@@ -65,7 +65,7 @@ def test_twenty_proposals_of_every_class__final_verdicts_equal_the_pipelines(
 
 def test_guarded_treasury__executes_exactly_the_legal_transfers(
     client: OracleClient,
-    fleet: Fleet,
+    honest_fleet: Fleet,
     pipeline,
     deployment,
     anvil,  # type: ignore[no-untyped-def]

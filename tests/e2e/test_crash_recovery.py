@@ -1,84 +1,90 @@
-"""Scenarios 3 and 4: a validator killed (kill -9) after it committed restarts and reveals in
-time; with its database deleted it re-derives the salt from its key and still reveals."""
+"""Scenarios 3 and 4, on one round: validator 3 is killed (kill -9) after it committed and
+restarted with its database; validator 0 is killed after it committed and restarted with its
+database deleted. Both reveal in time (the first from its store, the second by re-deriving
+the salt from its key and re-judging the round) and neither is slashed."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
 from chain_env import events, payloads_of_every_class, wait_final, wait_for
 
 from oracle.chain.client import OracleClient, Status
 from oracle.chain.submitter import Submitter
 from oracle.validator.fleet import Fleet
 
-VICTIM = 3
+CRASHED = 3  # kill -9, database kept
+LOST_DB = 0  # kill -9, database deleted
 
 
-def _kill_after_commit_and_restart(
-    client: OracleClient,
-    fleet: Fleet,
-    requester,
-    *,
-    delete_db: bool,  # type: ignore[no-untyped-def]
-) -> tuple[list[int], int, int]:
-    victim = fleet.members[VICTIM]
+@dataclass
+class CrashedRound:
+    ids: list[int]
+    round: int
+    from_block: int
+
+
+@pytest.fixture(scope="module")
+def crashed_round(client: OracleClient, fleet: Fleet, requester) -> Iterator[CrashedRound]:  # type: ignore[no-untyped-def]
+    from conftest import BYZANTINE, set_byzantine
+
+    set_byzantine(fleet, BYZANTINE, False)
     from_block = client.w3.eth.block_number
-    payloads = [p for _, p in payloads_of_every_class(per_class=1, seed=21 + int(delete_db))]
+    payloads = [p for _, p in payloads_of_every_class(per_class=1, seed=21)]
     ids = [s.proposal_id for s in Submitter(client, requester).submit(payloads)]
     r = min(client.proposal(pid).round for pid in ids)
-    wait_for(
-        f"validator {VICTIM} to commit round {r}",
-        lambda: client.ballot_of(r, victim.address).committed,
-        30,
-        0.05,
-    )
-    assert not client.ballot_of(r, victim.address).revealed
-    fleet.kill(VICTIM)  # SIGKILL: no shutdown code runs
-    if delete_db:
-        for suffix in ("", "-wal", "-shm"):
-            victim.db_path.with_name(victim.db_path.name + suffix).unlink(missing_ok=True)
-    fleet.start(VICTIM)
-    return ids, r, from_block
+    for i in (LOST_DB, CRASHED):
+        m = fleet.members[i]
+        wait_for(
+            f"validator {i} to commit round {r}",
+            lambda m=m: client.ballot_of(r, m.address).committed,
+            60,
+            0.05,
+        )
+        assert not client.ballot_of(r, m.address).revealed
+        fleet.kill(i)  # SIGKILL: no shutdown code runs
+    lost = fleet.members[LOST_DB]
+    for suffix in ("", "-wal", "-shm"):
+        lost.db_path.with_name(lost.db_path.name + suffix).unlink(missing_ok=True)
+    fleet.start(LOST_DB)
+    fleet.start(CRASHED)
+    yield CrashedRound(ids, r, from_block)
+    fleet.wait_ready(indices=[LOST_DB, CRASHED], timeout_s=180)
 
 
 def _assert_revealed_and_not_slashed(
-    client: OracleClient, fleet: Fleet, ids: list[int], r: int, from_block: int
+    client: OracleClient, fleet: Fleet, index: int, c: CrashedRound
 ) -> None:
-    victim = fleet.members[VICTIM]
-    outcomes = wait_final(client, ids, 90)
+    victim = fleet.members[index]
+    outcomes = wait_final(client, c.ids, 120)
     assert all(s == Status.FINALIZED for s, _ in outcomes.values())
     ballot = wait_for(
-        f"round {r} ballot settled",
-        lambda: (b := client.ballot_of(r, victim.address)).settled and b,
-        60,
+        f"validator {index}'s ballot of round {c.round} to be settled",
+        lambda: (b := client.ballot_of(c.round, victim.address)).settled and b,
+        90,
     )
-    assert ballot.revealed, f"validator {VICTIM} did not reveal round {r}"
+    assert ballot.revealed, f"validator {index} did not reveal round {c.round}"
     settled = [
         e
-        for e in events(client, "BallotSettled", from_block)
-        if e.args["validator"] == victim.address and e.args["round"] == r
+        for e in events(client, "BallotSettled", c.from_block)
+        if e.args["validator"] == victim.address and e.args["round"] == c.round
     ]
     assert settled and settled[0].args["slashed"] == 0 and settled[0].args["reward"] > 0
-    slashes = [
-        e for e in events(client, "Slashed", from_block) if e.args["validator"] == victim.address
-    ]
-    assert slashes == []
+    assert [
+        e for e in events(client, "Slashed", c.from_block) if e.args["validator"] == victim.address
+    ] == []
 
 
 def test_kill9_after_commit__restarted_validator_reveals_and_is_not_slashed(
-    client: OracleClient,
-    fleet: Fleet,
-    requester,  # type: ignore[no-untyped-def]
+    client: OracleClient, fleet: Fleet, crashed_round: CrashedRound
 ) -> None:
-    ids, r, from_block = _kill_after_commit_and_restart(client, fleet, requester, delete_db=False)
-    fleet.wait_ready(indices=[VICTIM], timeout_s=120)
-    _assert_revealed_and_not_slashed(client, fleet, ids, r, from_block)
+    _assert_revealed_and_not_slashed(client, fleet, CRASHED, crashed_round)
 
 
 def test_lost_database_after_commit__salt_is_rederived_and_the_validator_reveals(
-    client: OracleClient,
-    fleet: Fleet,
-    requester,  # type: ignore[no-untyped-def]
+    client: OracleClient, fleet: Fleet, crashed_round: CrashedRound
 ) -> None:
-    ids, r, from_block = _kill_after_commit_and_restart(client, fleet, requester, delete_db=True)
-    fleet.wait_ready(indices=[VICTIM], timeout_s=120)
-    _assert_revealed_and_not_slashed(client, fleet, ids, r, from_block)
-    assert "rebuilt from the signer key" in fleet.members[VICTIM].log_path.read_text()
+    _assert_revealed_and_not_slashed(client, fleet, LOST_DB, crashed_round)
+    assert "rebuilt from the signer key" in fleet.members[LOST_DB].log_path.read_text()

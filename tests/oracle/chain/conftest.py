@@ -19,13 +19,13 @@ from web3 import Web3
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "e2e"))
 
-from localchain import OracleParams, deploy  # noqa: E402
+from localchain import OracleParams, deploy
 
-from oracle.chain.client import OracleClient  # noqa: E402
-from oracle.chain.deployment import Deployment  # noqa: E402
-from oracle.chain.rpc import connect  # noqa: E402
-from oracle.validator.fleet import ANVIL_MNEMONIC, free_port  # noqa: E402
-from oracle.validator.keys import anvil_key  # noqa: E402
+from oracle.chain.client import OracleClient
+from oracle.chain.deployment import Deployment
+from oracle.chain.rpc import connect
+from oracle.validator.fleet import ANVIL_MNEMONIC, free_port
+from oracle.validator.keys import anvil_key
 
 
 @pytest.fixture(scope="session")
@@ -56,7 +56,7 @@ def anvil_url() -> Iterator[str]:
         deadline = time.monotonic() + 30
         while True:
             try:
-                w3.eth.block_number
+                _ = w3.eth.block_number
                 break
             except Exception:
                 if time.monotonic() > deadline:

@@ -60,3 +60,14 @@ def test_cursor__round_trips(tmp_path: Path) -> None:
     assert store.get_cursor("events") is None
     store.set_cursor("events", 42)
     assert store.get_cursor("events") == 42
+
+
+def test_pending_rounds__lists_rounds_with_pending_proposals_before_a_round(tmp_path: Path) -> None:
+    store = Store(tmp_path / "v.db")
+    for pid, r in ((1, 3), (2, 3), (3, 5), (4, 9)):
+        store.add_proposal(
+            id=pid, payload=b"p", payload_hash=b"h" * 32, requester="0x1", round_=r, block=1
+        )
+    store.set_final(3, 2, 0, 5)
+    assert store.pending_rounds(9) == [3]
+    assert store.pending_rounds(10) == [3, 9]

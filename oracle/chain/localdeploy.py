@@ -1,0 +1,106 @@
+"""Deploy the compiled contracts to a running local chain with web3.py only.
+
+For tests and benchmarks that need their own parameters (short rounds, a model
+hash known only at run time) without ape's start-up: it reads ape's compiled
+artifacts (`.build/__local__.json`, written by `ape compile` / `make compile`)
+and writes a deployment file of the same shape as `scripts/deploy.py` does, so
+validators read it unchanged. Operators deploy with `ape run deploy`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from eth_account.signers.local import LocalAccount
+from web3 import Web3
+
+DEFAULT_ARTIFACTS = Path(".build") / "__local__.json"
+
+
+@dataclass
+class OracleParams:
+    """The constructor's OracleConfig (docs/protocol.md, implementation notes)."""
+
+    roundDuration: int = 3
+    revealDuration: int = 3
+    unbondingPeriod: int = 3600
+    proposalFee: int = 10**15
+    maxPayloadSize: int = 4096
+    maxProposalsPerRound: int = 256
+    quorumBps: int = 5000
+    supermajorityBps: int = 6667
+    maxRounds: int = 3
+    minStake: int = 10**17
+    nonRevealSlashBps: int = 1000
+    incoherentSlashBps: int = 500
+    equivocationSlashBps: int = 5000
+    callbackGasLimit: int = 200_000
+    modelHash: str = "0x" + "00" * 32
+
+
+def load_artifacts(path: Path = DEFAULT_ARTIFACTS) -> dict[str, Any]:
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing: compile the contracts first (`make compile`)")
+    return dict(json.loads(path.read_text())["contractTypes"])
+
+
+def _deploy(w3: Web3, account: LocalAccount, ctype: dict[str, Any], *args: Any) -> str:
+    factory = w3.eth.contract(abi=ctype["abi"], bytecode=ctype["deploymentBytecode"]["bytecode"])
+    tx = factory.constructor(*args).build_transaction(
+        {
+            "from": account.address,
+            "nonce": w3.eth.get_transaction_count(account.address, "pending"),
+            "chainId": w3.eth.chain_id,
+            "gas": 15_000_000,
+        }
+    )
+    h = w3.eth.send_raw_transaction(account.sign_transaction(tx).raw_transaction)
+    receipt = w3.eth.wait_for_transaction_receipt(h, timeout=30)
+    if receipt["status"] != 1:
+        raise RuntimeError(f"deploying {ctype['contractName']} reverted; check the parameters")
+    return str(receipt["contractAddress"])
+
+
+def deploy(
+    w3: Web3,
+    deployer: LocalAccount,
+    out_dir: Path,
+    params: OracleParams,
+    rpc_url: str,
+    *,
+    artifacts: Path = DEFAULT_ARTIFACTS,
+) -> Path:
+    """Deploy VerdictOracle and GuardedTreasury; write `out_dir/<chainId>.json` and the ABIs."""
+    types = load_artifacts(artifacts)
+    config = tuple(
+        bytes.fromhex(v[2:]) if k == "modelHash" else v for k, v in asdict(params).items()
+    )
+    first_block = w3.eth.block_number + 1
+    oracle = _deploy(w3, deployer, types["VerdictOracle"], config, deployer.address)
+    treasury = _deploy(w3, deployer, types["GuardedTreasury"], oracle, deployer.address)
+    abi_dir = out_dir / "abi"
+    abi_dir.mkdir(parents=True, exist_ok=True)
+    abis = {}
+    for name in ("VerdictOracle", "GuardedTreasury"):
+        (abi_dir / f"{name}.json").write_text(json.dumps(types[name]["abi"]))
+        abis[name] = f"abi/{name}.json"
+    chain_id = int(w3.eth.chain_id)
+    path = out_dir / f"{chain_id}.json"
+    path.write_text(
+        json.dumps(
+            {
+                "chain_id": chain_id,
+                "rpc_url": rpc_url,
+                "deployed_block": first_block,
+                "deployer": deployer.address,
+                "contracts": {"VerdictOracle": oracle, "GuardedTreasury": treasury},
+                "parameters": asdict(params),
+                "abi": abis,
+            },
+            indent=2,
+        )
+    )
+    return path
