@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
-
 /// @title ConsensusMath: the pure arithmetic of stake-weighted voting
 /// @notice Kept apart from storage so the rules can be read, and tested, on their own.
 /// All thresholds are in basis points (10000 = 100%).
@@ -56,12 +54,14 @@ library ConsensusMath {
 
     /// @notice A coherent validator's share of `fee`: pro rata to its stake in the winning class.
     /// Rounds down, so the shares never exceed the fee; the dust stays undistributed.
+    /// @dev Plain (checked) arithmetic, not 512-bit mulDiv: settlement runs this once per
+    /// validator per proposal, and fee < 2^96, stake < 2^128 cannot overflow 256 bits.
     function share(uint256 fee, uint256 stake, uint256 winningStake) internal pure returns (uint256) {
-        return Math.mulDiv(fee, stake, winningStake);
+        return (fee * stake) / winningStake;
     }
 
-    /// @notice `amount * bps / 10000`, rounded down.
+    /// @notice `amount * bps / 10000`, rounded down (amounts here are stakes, far below 2^200).
     function bpsOf(uint256 amount, uint256 bps) internal pure returns (uint256) {
-        return Math.mulDiv(amount, bps, BPS);
+        return (amount * bps) / BPS;
     }
 }

@@ -230,3 +230,24 @@ def test_claim__receiver_rejects_ether__reverts(oracle, project, owner, rounds, 
 
     with ape.reverts(oracle.OracleTransferFailed, to=rejecter.address, amount=PROPOSAL_FEE):
         rejecter.claim(sender=owner)
+
+
+def test_settle_many__reveal_after_early_finalization__shares_never_exceed_the_fee(
+    oracle, validators, new_round, voter, rounds, stranger
+):
+    round_, (pid,) = new_round(1)
+    votes = {v: verdicts_of(LEGAL) for v in validators}
+    # Validators 1..4 hold 9 of 10 stake units: decided, so finalized inside the reveal phase.
+    voter.vote(round_, votes, reveal=validators[1:])
+    oracle.finalize(pid, sender=stranger)
+    voter.reveal(round_, validators[0], votes[validators[0]])  # a late but valid reveal
+    rounds.past_reveal(round_)
+
+    tx = oracle.settleMany(
+        round_, [v.address for v in validators], [votes[v] for v in validators], sender=stranger
+    )
+
+    rewards = [e.reward for e in tx.decode_logs(oracle.BallotSettled)]
+    assert rewards == [PROPOSAL_FEE * s // (10 * STAKE) for s in STAKES]
+    assert sum(rewards) <= PROPOSAL_FEE
+    assert oracle.balance == eth_balance_of(oracle)
