@@ -21,7 +21,7 @@ from typing import Any
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 
-from oracle.chain.client import OracleClient, RoundTiming, Status
+from oracle.chain.client import OracleClient, RoundTiming
 from oracle.chain.commitment import commitment, derive_salt, round_list_hash
 from oracle.chain.errors import TxReverted
 from oracle.chain.events import ChainEvent, EventReader
@@ -97,6 +97,8 @@ class Engine:
         self._recovery_done: set[int] = set()  # rounds checked for a lost ballot
         self._last_claim = 0.0
         self._last_reveal_at = 0.0
+        self._finalize_tried: dict[int, float] = {}
+        self._settle_checked: dict[int, float] = {}
         self._stop = threading.Event()
 
     # --------------------------------------------------------------- timing
@@ -138,24 +140,50 @@ class Engine:
                 log.exception("tick failed")
 
     def tick(self) -> None:
+        """One pass; deadline-bound work (reveal, commit) first, the rest after."""
+        steps: list[tuple[str, float]] = []
+        started = last = time.perf_counter()
+
+        def step(name: str) -> None:
+            nonlocal last
+            now_pc = time.perf_counter()
+            steps.append((name, now_pc - last))
+            last = now_pc
+
         block = self.client.w3.eth.get_block("latest")
         self.last_block = int(block["number"])
         self.last_block_time = int(block["timestamp"])
         self.metrics.last_block.set(self.last_block)
         self.ingest()
+        step("ingest")
         now = self.now()
         cr = self.current_round(now)
-        if self.judge.ready:
-            self.judge_unjudged()
-            self.recover_lost_ballots(cr, now)
-            self.commit_due(cr, now)
         # Stored ballots reveal without the model: a restarted validator reveals at once.
         self.reveal_due(now)
+        step("reveal")
+        if self.judge.ready:
+            self.commit_due(cr, now)
+            self.recover_lost_ballots(cr, now)
+            step("commit")
+            self.judge_unjudged()
+            step("judge")
+            self.commit_due(cr, self.now())  # what the judging just made ready
+            step("commit")
         if self.relayer is not None:
             self.relayer.flush(now)
-        self.finalize_due(cr, now)
-        self.settle_due(now)
+        self.finalize_due(cr, self.now())
+        step("finalize")
+        self.settle_due(self.now())
         self.claim_due()
+        step("settle")
+        total = time.perf_counter() - started
+        if total > max(2.0, self.round_duration / 4):
+            # A slow pass risks missed phases: say where the time went.
+            log.warning(
+                "slow tick %.1fs: %s",
+                total,
+                ", ".join(f"{n} {d:.1f}s" for n, d in steps if d > 0.05),
+            )
 
     # --------------------------------------------------------------- events
 
@@ -200,10 +228,18 @@ class Engine:
                 )
                 self.store.set_ballot_state(r, "settled" if onchain.settled else "revealed")
 
+    def _judge_ids(self, ids: list[int]) -> None:
+        stored = self.store.proposals(ids)
+        todo = [p for p in stored.values() if p.verdict is None]
+        if todo:
+            self._judge(todo)
+
     def judge_unjudged(self) -> None:
         pending = self.store.unjudged(self.config.judge_batch)
-        if not pending:
-            return
+        if pending:
+            self._judge(pending)
+
+    def _judge(self, pending: list[Any]) -> None:
         started = time.perf_counter()
         judgements = self.judge.judge([(p.id, p.payload, p.payload_hash) for p in pending])
         self.metrics.inference_latency.observe(time.perf_counter() - started)
@@ -254,9 +290,10 @@ class Engine:
                 self._empty_rounds.add(cr)
                 return
             ids = self.client.round_proposals(cr)
+            self._judge_ids(ids)  # this round's proposals jump the judging queue
             built = self._build_ballot(cr, ids)
             if built is None:
-                return  # payload events not read or not judged yet; next tick
+                return  # payload events not read yet; next tick
             verdicts, salt, c = built
             if round_list_hash(ids) != info.list_hash:
                 log.error("round %d: local list hash differs from the contract's; not voting", cr)
@@ -383,6 +420,9 @@ class Engine:
                 continue  # early finalization only once our own reveal is in
             if time.time() < max(t.reveal_start, self._last_reveal_at) + self._finalize_stagger(r):
                 continue  # validators take turns, so one finalizeMany usually does it
+            if time.monotonic() - self._finalize_tried.get(r, 0.0) < 1.0:
+                continue  # at most one attempt per round per second
+            self._finalize_tried[r] = time.monotonic()
             try:
                 fn = self.client.fn("finalizeMany", ids)
                 self.sender.simulate_call(fn)
@@ -390,11 +430,11 @@ class Engine:
                 self.metrics.votes_sent.labels(kind="finalize").inc()
             except TxReverted as exc:
                 if exc.error is None and exc.tx_hash is not None:
-                    # Mined after another validator's finalizeMany: benign, just refresh.
+                    # Mined after another validator's finalizeMany: benign; the
+                    # ProposalFinalized events update the store on the next ingest.
                     log.info("round %d: finalized by someone else first", r)
-                    self._refresh_statuses(ids)
                 elif exc.error == "OracleProposalNotPending":
-                    self._refresh_statuses(ids)
+                    pass  # our event view lags by a block; the next ingest catches up
                 elif exc.error != "OracleTooEarlyToFinalize":
                     self.metrics.tx_reverts.labels(kind="finalize").inc()
                     log.warning("round %d: finalize refused: %s", r, exc)
@@ -407,20 +447,14 @@ class Engine:
         b = self.store.ballot(r)
         return b is None or b.state in ("revealed", "settled", "missed")
 
-    def _refresh_statuses(self, ids: list[int]) -> None:
-        """Our event view lagged: read the statuses directly."""
-        for pid in ids:
-            p = self.client.proposal(pid)
-            if p.status != Status.PENDING:
-                self.store.set_final(pid, int(p.status), p.verdict, p.round)
-            else:
-                self.store.set_rolled(pid, p.round)
-
     def settle_due(self, now: int) -> None:
         for b in self.store.ballots_in(("revealed",)):
             t = self.timing(b.round)
             if now < t.reveal_end:
                 continue
+            if time.monotonic() - self._settle_checked.get(b.round, 0.0) < 1.0:
+                continue
+            self._settle_checked[b.round] = time.monotonic()
             if self.client.round_info(b.round).pending:
                 continue
             try:
