@@ -86,6 +86,9 @@ bench: setup compile ## all benchmarks; results in bench/results/
 	$(PY) bench/gas.py
 	$(PY) bench/inference.py
 
+bench-gas: setup compile ## gas per validator-verdict, naive vs batched vs relayed (bench/results/gas.json)
+	$(PY) bench/gas.py
+
 bench-inference: setup ## verdict throughput vs transformers' pipeline (bench/results/inference-<device>.json)
 	$(PY) bench/inference.py
 
@@ -98,3 +101,7 @@ audit: setup ## Slither on the contracts: fails on high/medium or on an untriage
 
 clean: ## remove build outputs (keeps the venv, node_modules and models)
 	rm -rf .build contracts/.cache deployments
+
+fuzz: setup compile ## long stateful fuzz of the oracle's invariants (INVARIANT_EXAMPLES x INVARIANT_STEPS)
+	INVARIANT_EXAMPLES=$${INVARIANT_EXAMPLES:-200} INVARIANT_STEPS=$${INVARIANT_STEPS:-60} \
+	  ape test tests/contracts/test_invariants.py --network ethereum:local:test -q

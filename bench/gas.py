@@ -21,6 +21,7 @@ Writes bench/results/gas.json and prints a table.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -177,14 +178,24 @@ def send_in_chunks(
 
 
 def deploy_oracle(owner: Any, max_proposals_per_round: int) -> Any:
-    return owner.deploy(
-        project.VerdictOracle,
-        ROUND_DURATION,
-        REVEAL_DURATION,
-        UNBONDING_PERIOD,
-        PROPOSAL_FEE,
-        max_proposals_per_round,
-    )
+    config = {
+        "roundDuration": ROUND_DURATION,
+        "revealDuration": REVEAL_DURATION,
+        "unbondingPeriod": UNBONDING_PERIOD,
+        "proposalFee": PROPOSAL_FEE,
+        "maxPayloadSize": 4_096,
+        "maxProposalsPerRound": max_proposals_per_round,
+        "quorumBps": 5_000,
+        "supermajorityBps": 6_667,
+        "maxRounds": 3,
+        "minStake": 10**18,
+        "nonRevealSlashBps": 100,
+        "incoherentSlashBps": 500,
+        "equivocationSlashBps": 5_000,
+        "callbackGasLimit": 100_000,
+        "modelHash": b"\x11" * 32,
+    }
+    return owner.deploy(project.VerdictOracle, config, owner.address)
 
 
 def setup_round(
@@ -195,12 +206,15 @@ def setup_round(
     for v in validators:
         oracle.stake(sender=v.operator, value=STAKE)
         oracle.setSigner(v.signer.address, sender=v.operator)
+    # A round's snapshot is one second before its first proposal joined; Anvil packs
+    # blocks into one second, so let a second pass or the fresh stake would not count.
+    advance_to(chain.pending_timestamp + 2)
     ids = []
     for i in range(proposals):
         receipt = oracle.submit(
             b"bench-payload-%d" % i, sender=requester, value=oracle.proposalFee()
         )
-        ids.append(receipt.return_value)
+        ids.append(int(receipt.decode_logs(oracle.ProposalSubmitted)[0].id))
     rounds = sorted({int(oracle.proposal(pid).round) for pid in ids})
     return oracle, rounds
 
@@ -213,7 +227,9 @@ def round_timing(oracle: Any, round_: int) -> tuple[int, int, int]:
 # ---------------------------------------------------------------- the three modes
 
 
-def run_naive(owner: Any, requester: Any, validators: list[Validator], proposals: int) -> Measurement:
+def run_naive(
+    owner: Any, requester: Any, validators: list[Validator], proposals: int
+) -> Measurement:
     m = Measurement("naive", proposals, len(validators))
     oracle, rounds = setup_round(owner, requester, validators, proposals, per_round=1)
     assert len(rounds) == proposals, "naive mode needs one proposal per round"
@@ -229,7 +245,10 @@ def run_naive(owner: Any, requester: Any, validators: list[Validator], proposals
             ballots.append((v, verdicts, salt))
         advance_to(reveal_start)
         for v, verdicts, salt in ballots:
-            m.add("reveal", oracle.reveal(round_, v.operator.address, verdicts, salt, sender=v.operator))
+            m.add(
+                "reveal",
+                oracle.reveal(round_, v.operator.address, verdicts, salt, sender=v.operator),
+            )
         advance_to(reveal_end + 1)
         for pid in oracle.roundProposals(round_):
             m.add("finalize", oracle.finalize(pid, sender=owner))
@@ -257,7 +276,9 @@ def run_batched(
         ballots.append((v, verdicts, salt))
     advance_to(reveal_start)
     for v, verdicts, salt in ballots:
-        m.add("reveal", oracle.reveal(round_, v.operator.address, verdicts, salt, sender=v.operator))
+        m.add(
+            "reveal", oracle.reveal(round_, v.operator.address, verdicts, salt, sender=v.operator)
+        )
     advance_to(reveal_end + 1)
     send_in_chunks(
         m,
@@ -343,7 +364,7 @@ def summarize(measurements: list[Measurement]) -> dict[str, Any]:
     best = table[best_mode][key]
     ratio = table["naive"][key] / best
     return {
-        "machine": f"{platform.node()} {platform.machine()} {os.cpu_count()} cpus, {platform.platform()}",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cpus, {platform.platform()}",
         "chain": "anvil",
         "block_gas_limit": int(chain.blocks.head.gas_limit),
         "results": [m.as_dict() for m in measurements],
@@ -356,11 +377,15 @@ def summarize(measurements: list[Measurement]) -> dict[str, Any]:
 
 
 def print_table(measurements: list[Measurement], summary: dict[str, Any]) -> None:
-    header = f"{'mode':<8} {'PxV':>6} {'total gas':>12} {'gas/vote':>10}  commit/reveal/finalize/settle"
+    header = (
+        f"{'mode':<8} {'PxV':>6} {'total gas':>12} {'gas/vote':>10}  commit/reveal/finalize/settle"
+    )
     print(header)
     print("-" * len(header))
     for m in measurements:
-        phases = "/".join(f"{m.gas_by_phase[p]}" for p in ("commit", "reveal", "finalize", "settle"))
+        phases = "/".join(
+            f"{m.gas_by_phase[p]}" for p in ("commit", "reveal", "finalize", "settle")
+        )
         print(
             f"{m.mode:<8} {f'{m.proposals}x{m.validators}':>6} {m.total_gas:>12,} "
             f"{m.amortized:>10,.0f}  {phases}"
@@ -374,10 +399,25 @@ def print_table(measurements: list[Measurement], summary: dict[str, Any]) -> Non
     )
 
 
+def parse_args() -> argparse.Namespace:
+    def ints(text: str) -> tuple[int, ...]:
+        return tuple(int(x) for x in text.split(","))
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--proposals", type=ints, default=PROPOSAL_COUNTS)
+    parser.add_argument("--validators", type=ints, default=VALIDATOR_COUNTS)
+    parser.add_argument("--out", type=Path, default=RESULTS_FILE)
+    args = parser.parse_args()
+    if HEADLINE[0] not in args.proposals or HEADLINE[1] not in args.validators:
+        parser.error(f"the target is judged at {HEADLINE[0]}x{HEADLINE[1]}: include both sizes")
+    return args
+
+
 def main() -> int:
+    args = parse_args()
     with networks.parse_network_choice("ethereum:local:foundry"):
         test_accounts = accounts.test_accounts
-        needed = 2 + max(VALIDATOR_COUNTS)
+        needed = 2 + max(args.validators)
         if len(test_accounts) < needed:
             sys.exit(
                 f"error: the bench needs {needed} funded accounts, Anvil has "
@@ -386,20 +426,23 @@ def main() -> int:
         owner, requester = test_accounts[0], test_accounts[1]
         validators = [
             Validator(operator=test_accounts[2 + i], signer=Account.create())
-            for i in range(max(VALIDATOR_COUNTS))
+            for i in range(max(args.validators))
         ]
         measurements = []
         for mode in MODES:
-            for n_validators in VALIDATOR_COUNTS:
-                for n_proposals in PROPOSAL_COUNTS:
+            for n_validators in args.validators:
+                for n_proposals in args.proposals:
                     m = RUNNERS[mode](owner, requester, validators[:n_validators], n_proposals)
-                    print(f"  {mode} {n_proposals}x{n_validators}: {m.amortized:,.0f} gas/vote", flush=True)
+                    print(
+                        f"  {mode} {n_proposals}x{n_validators}: {m.amortized:,.0f} gas/vote",
+                        flush=True,
+                    )
                     measurements.append(m)
         summary = summarize(measurements)
-    RESULTS_FILE.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS_FILE.write_text(json.dumps(summary, indent=2) + "\n")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(summary, indent=2) + "\n")
     print_table(measurements, summary)
-    print(f"wrote {RESULTS_FILE}")
+    print(f"wrote {args.out}")
     return 0
 
 
