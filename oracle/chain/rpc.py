@@ -17,4 +17,9 @@ def connect(rpc_url: str, *, timeout_s: float = 10.0) -> Web3:
         request_kwargs={"timeout": timeout_s},
         exception_retry_configuration=None,
     )
-    return Web3(provider)
+    w3 = Web3(provider)
+    # The default middleware (ENS names, validation, AttributeDict results, gas price
+    # strategies) costs CPU on every call and is not used here: raw dict results and
+    # explicit fees. A validator makes many calls per second.
+    w3.middleware_onion.clear()
+    return w3

@@ -54,6 +54,8 @@ class SenderConfig:
     receipt_poll_s: float = 0.05
     # Gas estimate multiplier: estimates are exact on an unchanged state; margin for drift.
     gas_margin: float = 1.2
+    # Seconds a fee reading is reused; stuck transactions are re-priced regardless.
+    fee_cache_s: float = 5.0
 
 
 class TxSender:
@@ -74,6 +76,7 @@ class TxSender:
         self.config = config or SenderConfig()
         self.on_rpc_error = on_rpc_error
         self._nonce: int | None = None
+        self._fee_cache: tuple[float, dict[str, int]] | None = None
         self._lock = threading.Lock()
 
     @property
@@ -144,6 +147,17 @@ class TxSender:
         return self._nonce
 
     def _fees(self) -> dict[str, int]:
+        """EIP-1559 fees, re-read at most every `fee_cache_s` (two RPC calls saved per send)."""
+        if (
+            self._fee_cache is not None
+            and time.monotonic() - self._fee_cache[0] < self.config.fee_cache_s
+        ):
+            return dict(self._fee_cache[1])
+        fees = self._read_fees()
+        self._fee_cache = (time.monotonic(), fees)
+        return dict(fees)
+
+    def _read_fees(self) -> dict[str, int]:
         block = self._retrying(lambda: self.w3.eth.get_block("latest"))
         base = block.get("baseFeePerGas")
         if base is None:
@@ -201,6 +215,7 @@ class TxSender:
                 continue
             started = time.monotonic()
             while time.monotonic() - started < self.config.stuck_after_s:
+                # An automining node has mined it already: look before sleeping.
                 mined = self._find_mined(hashes)
                 if mined is not None:
                     return self._finish(mined, nonce)
