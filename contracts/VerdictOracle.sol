@@ -88,6 +88,7 @@ contract VerdictOracle is ValidatorStaking, EIP712, IOracleVoting {
     mapping(uint64 round => Round) internal _rounds;
     mapping(uint64 round => mapping(address validator => Ballot)) internal _ballots;
     mapping(uint256 id => mapping(uint64 round => uint128[5])) internal _tallies;
+    /// @inheritdoc IOracleVoting
     mapping(address account => uint256) public claimable;
     mapping(bytes32 validatorProposalRound => bool) internal _equivocationReported;
 
