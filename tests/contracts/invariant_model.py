@@ -330,7 +330,9 @@ class OracleModel:
                 if prop.status != FINALIZED or prop.decided_round != round_:
                     continue  # rolled on, or ended without consensus: neither pays nor slashes
                 if verdict == prop.verdict:
-                    reward += prop.fee * ballot.stake // prop.winning_stake
+                    # Pro rata to the final winning tally: validators may still reveal
+                    # after an early finalization, and the shares must not exceed the fee.
+                    reward += prop.fee * ballot.stake // self.tally(pid, round_)[prop.verdict]
                 else:
                     incoherent += 1
             slash = min(ballot.stake * incoherent * self.p.incoherent_bps // BPS, ballot.stake)

@@ -1,0 +1,425 @@
+"""Stateful fuzzing: random stake / submit / commit / reveal / finalize / settle /
+unstake / withdraw / claim / time sequences against the real contract, checked
+after every step against the accounting views and a Python model of the spec
+(invariant_model.py).
+
+Sizes come from INVARIANT_EXAMPLES and INVARIANT_STEPS (`make fuzz` runs it long).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
+from invariant_model import BPS, FINALIZED, OracleModel, Outcome, Params
+from vote_signing import Domain, commitment, list_hash, new_salt, sign_commit
+from web3_calls import Reverted, Web3Contract
+
+EXAMPLES = int(os.environ.get("INVARIANT_EXAMPLES", "10"))
+STEPS = int(os.environ.get("INVARIANT_STEPS", "18"))
+# Shrinking a long failing run can take minutes; INVARIANT_SHRINK=0 reports it unshrunk.
+SHRINK = os.environ.get("INVARIANT_SHRINK", "1") != "0"
+
+ETHER = 10**18
+# Short phases and small rounds so that a 20-step run crosses rounds, rolls
+# proposals, spills full rounds and reaches settlement.
+CONFIG = {
+    "roundDuration": 100,
+    "revealDuration": 60,
+    "unbondingPeriod": 200,
+    "proposalFee": ETHER // 100,
+    "maxPayloadSize": 256,
+    "maxProposalsPerRound": 3,
+    "quorumBps": 5_000,
+    "supermajorityBps": 6_667,
+    "maxRounds": 2,
+    "minStake": ETHER,
+    "nonRevealSlashBps": 300,
+    "incoherentSlashBps": 1_000,
+    "equivocationSlashBps": 5_000,
+    "callbackGasLimit": 100_000,
+    "modelHash": b"\x42" * 32,
+}
+VALIDATORS = 4
+REQUESTERS = 2
+
+
+@pytest.fixture(scope="module")
+def fuzz_deployment(accounts, project, chain):
+    owner = accounts[0]
+    oracle = owner.deploy(project.VerdictOracle, CONFIG, owner.address)
+    validators = list(accounts[1 : 1 + VALIDATORS])
+    requesters = list(accounts[1 + VALIDATORS : 1 + VALIDATORS + REQUESTERS])
+    return oracle, validators, requesters
+
+
+def test_oracle__random_operation_sequences__keep_every_invariant(fuzz_deployment, chain):
+    oracle, validators, requesters = fuzz_deployment
+    baseline = {"id": chain.snapshot()}
+
+    class Machine(OracleStateMachine):
+        def __init__(self) -> None:
+            chain.restore(baseline["id"])
+            baseline["id"] = chain.snapshot()
+            super().__init__(oracle, chain, validators, requesters)
+
+    run_state_machine_as_test(
+        Machine,
+        settings=settings(
+            max_examples=EXAMPLES,
+            stateful_step_count=STEPS,
+            deadline=None,
+            phases=[p for p in Phase if SHRINK or p is not Phase.shrink],
+            suppress_health_check=list(HealthCheck),
+        ),
+    )
+
+
+def expect(outcome: Outcome, send: Any) -> Any:
+    """Send the call; it must succeed or fail exactly as the model predicted."""
+    try:
+        receipt = send()
+    except Reverted as reverted:
+        assert reverted.name == outcome.error, (
+            f"contract reverted {reverted.name}, model expected {outcome.error or 'success'}"
+        )
+        return None
+    assert outcome.ok, f"model expected {outcome.error}, the call succeeded"
+    return receipt
+
+
+class OracleStateMachine(RuleBasedStateMachine):
+    def __init__(self, oracle: Any, chain: Any, validators: list, requesters: list) -> None:
+        super().__init__()
+        self.oracle, self.chain = Web3Contract(oracle, chain, requesters[0].address), chain
+        self.validators, self.requesters = validators, requesters
+        self.domain = Domain(chain.chain_id, oracle.address)
+        self.model = OracleModel(
+            Params(
+                round_duration=CONFIG["roundDuration"],
+                reveal_duration=CONFIG["revealDuration"],
+                unbonding_period=CONFIG["unbondingPeriod"],
+                genesis=int(self.oracle.call("genesis")),
+                proposal_fee=CONFIG["proposalFee"],
+                max_per_round=CONFIG["maxProposalsPerRound"],
+                quorum_bps=CONFIG["quorumBps"],
+                supermajority_bps=CONFIG["supermajorityBps"],
+                max_rounds=CONFIG["maxRounds"],
+                min_stake=CONFIG["minStake"],
+                non_reveal_bps=CONFIG["nonRevealSlashBps"],
+                incoherent_bps=CONFIG["incoherentSlashBps"],
+            )
+        )
+        self.model.balance = self.oracle.balance()
+        # What the last step touched; invariants re-read these (a full sweep runs at teardown).
+        self.touched_accounts: set[str] = set()
+        self.touched_tallies: set[tuple[int, int]] = set()
+        self.just_finalized: list[int] = []
+        self.paid_per_proposal: dict[int, int] = {}
+
+    # ------------------------------------------------------------ helpers
+
+    def now(self) -> int:
+        return int(self.chain.pending_timestamp)
+
+    def _validator(self, index: int) -> Any:
+        return self.validators[index % len(self.validators)]
+
+    # ------------------------------------------------------------ rules: staking
+
+    @initialize(amounts=st.lists(st.integers(1, 4), min_size=VALIDATORS, max_size=VALIDATORS))
+    def stake_everyone(self, amounts: list[int]) -> None:
+        for v, eth in zip(self.validators, amounts, strict=True):
+            self.stake(v, eth * ETHER)
+        # Stake must predate a round's snapshot (creation - 1 s) to vote in it.
+        self.chain.pending_timestamp = self.now() + 2
+
+    def stake(self, v: Any, amount: int) -> None:
+        outcome = self.model.stake(v.address, amount, self.now())
+        expect(outcome, lambda: self.oracle.send("stake", sender=v, value=amount))
+        self.touched_accounts.add(v.address)
+
+    @rule(index=st.integers(0, VALIDATORS - 1), halves=st.integers(0, 5))
+    def add_stake(self, index: int, halves: int) -> None:
+        self.stake(self._validator(index), halves * ETHER // 2)
+
+    @rule(index=st.integers(0, VALIDATORS - 1), quarters=st.integers(0, 4), extra=st.booleans())
+    def request_unstake(self, index: int, quarters: int, extra: bool) -> None:
+        v = self._validator(index)
+        active = self.model.active(v.address)
+        amount = active * quarters // 4 + (1 if extra else 0)
+        outcome = self.model.request_unstake(v.address, amount, self.now())
+        expect(outcome, lambda: self.oracle.send("requestUnstake", amount, sender=v))
+        self.touched_accounts.add(v.address)
+
+    @rule(index=st.integers(0, VALIDATORS - 1))
+    def withdraw(self, index: int) -> None:
+        v = self._validator(index)
+        before = self.eth_of(v.address)
+        outcome, amount = self.model.withdraw(v.address, self.now())
+        tx = expect(outcome, lambda: self.oracle.send("withdraw", sender=v))
+        if tx is not None:
+            assert self.eth_of(v.address) == before + amount - Web3Contract.fees_paid(tx)
+        self.touched_accounts.add(v.address)
+
+    # ------------------------------------------------------------ rules: proposals
+
+    @rule(
+        index=st.integers(0, REQUESTERS - 1),
+        extra=st.sampled_from([-1, 0, 0, ETHER // 1000, 7]),
+        truth=st.sampled_from([0, 0, 0, 1, 2]),
+    )
+    def submit(self, index: int, extra: int, truth: int) -> None:
+        requester = self.requesters[index]
+        fee = CONFIG["proposalFee"] + extra
+        outcome, pid = self.model.submit(requester.address, fee, truth, self.now())
+        tx = expect(
+            outcome,
+            lambda: self.oracle.send("submit", b"fuzz", sender=requester, value=fee),
+        )
+        if tx is not None:
+            (event,) = self.oracle.events(tx, "ProposalSubmitted")
+            assert (event["id"], event["round"]) == (pid, self.model.proposals[pid].round)
+
+    # ------------------------------------------------------------ rules: voting
+
+    @rule(index=st.integers(0, VALIDATORS - 1), dissent=st.integers(0, 7), relayed=st.booleans())
+    def commit(self, index: int, dissent: int, relayed: bool) -> None:
+        """Commit to the round in its commit phase: the honest verdict, flipped where
+        `dissent` has a bit set. A second commit in one round must revert."""
+        v = self._validator(index)
+        now = self.now()
+        round_ = self.model.current_round(now)
+        ids = self.model.rounds.get(round_)
+        ids = ids.ids if ids else []
+        verdicts = bytes(
+            (self.model.proposals[pid].truth + ((dissent >> i) & 1)) % 5
+            for i, pid in enumerate(ids)
+        )
+        salt = new_salt()
+        c = commitment(self.domain, round_, v.address, list_hash(ids), verdicts, salt)
+        outcome = self.model.commit(round_, v.address, verdicts, salt, now, relayed=relayed)
+        if relayed:
+            signature = sign_commit(self.domain, round_, c, v.address, v.private_key)
+            expect(
+                outcome,
+                lambda: self.oracle.send(
+                    "commitRelayed", round_, [(v.address, c, signature)], sender=self.requesters[0]
+                ),
+            )
+        else:
+            expect(outcome, lambda: self.oracle.send("commit", round_, c, sender=v))
+
+    @rule(index=st.integers(0, VALIDATORS - 1))
+    def reveal(self, index: int) -> None:
+        """Reveal in the round whose reveal phase is open; a second reveal must revert."""
+        v = self._validator(index)
+        now = self.now()
+        round_ = self.model.current_round(now) - 1
+        if round_ < 0:
+            return
+        ballot = self.model.ballots.get((round_, v.address))
+        verdicts, salt = (ballot.verdicts, ballot.salt) if ballot else (b"", b"\x00" * 32)
+        outcome = self.model.reveal(round_, v.address, now)
+        expect(
+            outcome,
+            lambda: self.oracle.send("reveal", round_, v.address, verdicts, salt, sender=v),
+        )
+        if outcome.ok:
+            self.touched_tallies.update((pid, round_) for pid in self.model.rounds[round_].ids)
+
+    @rule()
+    def reveal_all_in_one_call(self) -> None:
+        """A relayer reveals every unrevealed ballot of the open reveal phase at once."""
+        now = self.now()
+        round_ = self.model.current_round(now) - 1
+        pending = [
+            (v, b)
+            for (r, v), b in self.model.ballots.items()
+            if r == round_
+            and not b.revealed
+            and self.model.validators[v].stake.at(self.model.rounds[r].snapshot) > 0
+        ]
+        if not pending or not self.model.reveal(round_, pending[0][0], now).ok:
+            return
+        for v, _ in pending[1:]:
+            assert self.model.reveal(round_, v, now).ok
+        self.oracle.send(
+            "revealMany",
+            round_,
+            [(v, b.verdicts, b.salt) for v, b in pending],
+            sender=self.requesters[1],
+        )
+        self.touched_tallies.update((pid, round_) for pid in self.model.rounds[round_].ids)
+
+    @rule(pick=st.integers(0, 10_000))
+    def finalize(self, pick: int) -> None:
+        if not self.model.proposals:
+            return
+        pid = pick % len(self.model.proposals) + 1
+        outcome = self.model.finalize(pid, self.now())
+        tx = expect(outcome, lambda: self.oracle.send("finalize", pid, sender=self.requesters[0]))
+        if tx is not None:
+            self.just_finalized.append(pid)
+            self.touched_accounts.add(self.model.proposals[pid].requester)
+
+    @rule(pick=st.integers(0, 10_000), wrong=st.booleans())
+    def settle(self, pick: int, wrong: bool) -> None:
+        now = self.now()
+        candidates = self.model.settleable_ballots(now) or list(self.model.ballots)
+        if not candidates:
+            return
+        round_, v = candidates[pick % len(candidates)]
+        ballot = self.model.ballots[(round_, v)]
+        verdicts = ballot.verdicts if ballot.revealed else b""
+        if wrong:
+            verdicts = verdicts + b"\x00"
+        outcome, reward, slashed = self.model.settle(round_, v, verdicts, now)
+        tx = expect(
+            outcome,
+            lambda: self.oracle.send("settle", round_, v, verdicts, sender=self.requesters[1]),
+        )
+        if tx is not None:
+            (event,) = self.oracle.events(tx, "BallotSettled")
+            assert (event["reward"], event["slashed"]) == (reward, slashed)
+            self._track_payouts(round_, v)
+        self.touched_accounts.add(v)
+
+    @rule()
+    def settle_every_settleable_ballot(self) -> None:
+        now = self.now()
+        keys = self.model.settleable_ballots(now)
+        if not keys:
+            return
+        round_ = keys[0][0]
+        keys = [k for k in keys if k[0] == round_]
+        verdicts = [
+            self.model.ballots[k].verdicts if self.model.ballots[k].revealed else b"" for k in keys
+        ]
+        for (r, v), vs in zip(keys, verdicts, strict=True):
+            assert self.model.settle(r, v, vs, now)[0].ok
+            self._track_payouts(r, v)
+        self.oracle.send(
+            "settleMany", round_, [v for _, v in keys], verdicts, sender=self.requesters[0]
+        )
+        self.touched_accounts.update(v for _, v in keys)
+
+    def _track_payouts(self, round_: int, v: str) -> None:
+        ballot = self.model.ballots[(round_, v)]
+        if not ballot.revealed:
+            return
+        for pid, verdict in zip(self.model.rounds[round_].ids, ballot.verdicts, strict=True):
+            prop = self.model.proposals[pid]
+            if (
+                prop.status == FINALIZED
+                and prop.decided_round == round_
+                and verdict == prop.verdict
+            ):
+                share = prop.fee * ballot.stake // self.model.tally(pid, round_)[prop.verdict]
+                self.paid_per_proposal[pid] = self.paid_per_proposal.get(pid, 0) + share
+
+    @rule(index=st.integers(0, VALIDATORS + REQUESTERS - 1))
+    def claim(self, index: int) -> None:
+        account = (self.validators + self.requesters)[index]
+        before = self.eth_of(account.address)
+        outcome, amount = self.model.claim(account.address)
+        tx = expect(outcome, lambda: self.oracle.send("claim", sender=account))
+        if tx is not None:
+            assert self.eth_of(account.address) == before + amount - Web3Contract.fees_paid(tx)
+        self.touched_accounts.add(account.address)
+
+    @rule(seconds=st.sampled_from([1, 5, 20, 40, 60, 100, 160]))
+    def advance_time(self, seconds: int) -> None:
+        self.chain.pending_timestamp = self.now() + seconds
+
+    def eth_of(self, address: str) -> int:
+        return int(self.oracle.w3.eth.get_balance(address))
+
+    # ------------------------------------------------------------ invariants
+
+    @invariant()
+    def eth_held_equals_the_accounting(self) -> None:
+        names = ("totalActive", "totalUnbonding", "totalClaimable", "undistributedFees")
+        parts = {name: int(self.oracle.call(name)) for name in (*names, "slashedReserve")}
+        balance = self.oracle.balance()
+        assert balance == sum(parts.values()), parts
+        m = self.model
+        assert balance == m.balance
+        assert parts == {
+            "totalActive": m.total.latest(),
+            "totalUnbonding": m.total_unbonding,
+            "totalClaimable": sum(m.claimable.values()),
+            "undistributedFees": m.undistributed,
+            "slashedReserve": m.slashed_reserve,
+        }
+
+    @invariant()
+    def touched_accounts_match_the_model(self) -> None:
+        for account in self.touched_accounts:
+            self._check_account(account)
+        self.touched_accounts.clear()
+
+    def _check_account(self, account: str) -> None:
+        assert self.oracle.call("claimable", account) == self.model.claimable.get(account, 0)
+        if account in self.model.validators:
+            record = self.model.validators[account]
+            active, unbonding, withdrawable_at, _ = self.oracle.call("validatorInfo", account)
+            assert (active, unbonding) == (record.stake.latest(), record.unbonding)
+            if record.unbonding:
+                assert withdrawable_at == record.withdrawable_at
+            assert self.oracle.call("openBallotsOf", account) == record.open_ballots
+
+    @invariant()
+    def tallies_equal_revealed_snapshot_stake(self) -> None:
+        for pid, round_ in self.touched_tallies:
+            assert list(self.oracle.call("tallyOf", pid, round_)) == self.model.tally(pid, round_)
+        self.touched_tallies.clear()
+
+    @invariant()
+    def finalized_verdicts_met_quorum_and_supermajority(self) -> None:
+        """Checked from chain data alone: the tally, the snapshot and the total stake then."""
+        for pid in self.just_finalized:
+            view = self.oracle.call("proposal", pid)
+            round_, status, verdict = view[3], view[6], view[7]
+            model_prop = self.model.proposals[pid]
+            assert (status, verdict) == (model_prop.status, model_prop.verdict)
+            if status != FINALIZED:
+                continue
+            tally = list(self.oracle.call("tallyOf", pid, round_))
+            snapshot = self.oracle.call("roundInfo", round_)[2]
+            total = self.oracle.call("totalStakeAt", snapshot)
+            revealed, winning = sum(tally), tally[verdict]
+            assert revealed * BPS >= total * CONFIG["quorumBps"]
+            assert winning * BPS >= revealed * CONFIG["supermajorityBps"]
+            assert winning == max(tally)
+        self.just_finalized.clear()
+
+    @invariant()
+    def rewards_never_exceed_the_fee(self) -> None:
+        for pid, paid in self.paid_per_proposal.items():
+            assert paid <= self.model.proposals[pid].fee, (pid, paid)
+
+    def teardown(self) -> None:
+        """Full sweep: every account, every tally, and one vote per validator per round
+        (each proposal's tally sums to the stake of the round's revealed ballots)."""
+        for account in [a.address for a in self.validators + self.requesters]:
+            self._check_account(account)
+        for round_, r in self.model.rounds.items():
+            revealed_stake = 0
+            for v in self.validators:
+                _, _, stake, revealed, _ = self.oracle.call("ballotOf", round_, v.address)
+                revealed_stake += stake if revealed else 0
+            for pid in r.ids:
+                tally = list(self.oracle.call("tallyOf", pid, round_))
+                assert tally == self.model.tally(pid, round_)
+                assert sum(tally) == revealed_stake
