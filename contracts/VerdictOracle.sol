@@ -24,7 +24,9 @@ contract VerdictOracle is ValidatorStaking, EIP712, IOracleVoting {
     /// @dev slot 0: | requester 160 | round 64 | attempts 8 | status 8 | verdict 8 | wantsCallback 8 |
     ///      slot 1: | payloadHash 256 |
     ///      slot 2: | modelHash 256 |
-    ///      slot 3: | fee 96 | createdAt 48 | winningStake 112 |
+    ///      slot 3: | fee 96 | createdAt 48 | free 112 |
+    /// The winning stake is not stored: it is the deciding round's tally of the verdict, which
+    /// also counts reveals that arrive after an early finalization.
     struct Proposal {
         address requester;
         uint64 round;
@@ -36,7 +38,6 @@ contract VerdictOracle is ValidatorStaking, EIP712, IOracleVoting {
         bytes32 modelHash;
         uint96 fee;
         uint48 createdAt;
-        uint112 winningStake;
     }
 
     /// @dev slot 0: | size 32 | pending 32 | snapshot 48 | free 144 |
@@ -70,12 +71,13 @@ contract VerdictOracle is ValidatorStaking, EIP712, IOracleVoting {
     }
 
     /// @dev What settlement needs about each proposal of a round, read from storage once.
+    /// `packed[i]` = | winner 8 | fee 96 | winningStake 128 | (see `_packOutcome`); winner is
+    /// NO_WINNER when the proposal pays and slashes nothing in this round. One word per proposal
+    /// keeps the per-validator loop to one memory read per proposal.
     struct Outcomes {
         uint256 size;
         uint48 snapshot;
-        uint8[] winner; // NO_WINNER when the proposal pays and slashes nothing in this round
-        uint256[] fee;
-        uint256[] winningStake;
+        uint256[] packed;
     }
 
     bytes32 private constant COMMIT_TYPEHASH = keccak256("Commit(uint64 round,bytes32 commitment,address validator)");
@@ -298,7 +300,7 @@ contract VerdictOracle is ValidatorStaking, EIP712, IOracleVoting {
             status: p.status,
             verdict: p.verdict,
             createdAt: p.createdAt,
-            winningStake: p.winningStake
+            winningStake: p.status == Status.Finalized ? _tallies[id][p.round][p.verdict] : 0
         });
     }
 
@@ -440,14 +442,34 @@ contract VerdictOracle is ValidatorStaking, EIP712, IOracleVoting {
         b.verdictsHash = verdictsHash;
         b.stake = uint128(weight); // stake is bounded by uint96 at staking
         b.revealed = true;
-        for (uint256 i = 0; i < n; ++i) {
-            uint8 v = uint8(verdicts[i]);
-            if (v >= ConsensusMath.CLASSES) revert OracleInvalidVerdict(i, v);
-            unchecked {
-                sums[i * ConsensusMath.CLASSES + v] += weight;
+        uint256 invalidAt = _addVotes(verdicts, weight, sums);
+        if (invalidAt != type(uint256).max) revert OracleInvalidVerdict(invalidAt, uint8(verdicts[invalidAt]));
+        emit VotesRevealed(ctx.round, validator, verdicts, weight);
+    }
+
+    /// @dev `sums[i * 5 + verdicts[i]] += weight` for every i. Returns the first index whose class
+    /// is not 0..4, or type(uint256).max. Assembly because this is the innermost loop of the
+    /// batched reveal (validators x proposals iterations) and Solidity would bounds-check every
+    /// byte and word; the bounds hold by construction: the caller checked
+    /// `verdicts.length == n` and `sums` has 5n words. Sums cannot overflow: stakes are < 2^96.
+    function _addVotes(bytes calldata verdicts, uint256 weight, uint256[] memory sums)
+        private
+        pure
+        returns (uint256 invalidAt)
+    {
+        invalidAt = type(uint256).max;
+        assembly ("memory-safe") {
+            let words := add(sums, 0x20)
+            for { let i := 0 } lt(i, verdicts.length) { i := add(i, 1) } {
+                let v := byte(0, calldataload(add(verdicts.offset, i)))
+                if gt(v, 4) {
+                    invalidAt := i
+                    break
+                }
+                let word := add(words, shl(5, add(mul(i, 5), v)))
+                mstore(word, add(mload(word), weight))
             }
         }
-        emit VotesRevealed(ctx.round, validator, verdicts, weight);
     }
 
     function _addTallies(RoundContext memory ctx, uint256[] memory sums) private {
@@ -495,7 +517,6 @@ contract VerdictOracle is ValidatorStaking, EIP712, IOracleVoting {
         ) {
             p.status = Status.Finalized;
             p.verdict = leader;
-            p.winningStake = uint112(winning);
             emit ProposalFinalized(id, uint8(Status.Finalized), leader, round);
             if (p.wantsCallback) _notify(p.requester, id, Status.Finalized, leader);
         } else if (p.attempts < _params.maxRounds) {
@@ -542,23 +563,23 @@ contract VerdictOracle is ValidatorStaking, EIP712, IOracleVoting {
         uint256 n = ids.length;
         o.size = n;
         o.snapshot = r.snapshot;
-        o.winner = new uint8[](n);
-        o.fee = new uint256[](n);
-        o.winningStake = new uint256[](n);
+        o.packed = new uint256[](n);
         for (uint256 i = 0; i < n; ++i) {
             Proposal storage p = _proposals[ids[i]];
             // Only proposals decided by this round's tally pay or slash; rolled ones and
             // no-consensus ones do neither.
             if (p.status == Status.Finalized && p.round == round) {
-                o.winner[i] = p.verdict;
-                o.fee[i] = p.fee;
                 // The final tally, not the stake at finalization: a validator may still
                 // reveal after an early finalization, and shares must sum to the fee.
-                o.winningStake[i] = _tallies[ids[i]][round][p.verdict];
+                o.packed[i] = _packOutcome(p.verdict, p.fee, _tallies[ids[i]][round][p.verdict]);
             } else {
-                o.winner[i] = NO_WINNER;
+                o.packed[i] = _packOutcome(NO_WINNER, 0, 0);
             }
         }
+    }
+
+    function _packOutcome(uint8 winner, uint96 fee, uint128 winningStake) private pure returns (uint256) {
+        return (uint256(winner) << 248) | (uint256(fee) << 128) | winningStake;
     }
 
     function _settleBallot(uint64 round, Outcomes memory o, address validator, bytes calldata verdicts)
@@ -578,11 +599,14 @@ contract VerdictOracle is ValidatorStaking, EIP712, IOracleVoting {
             if (keccak256(verdicts) != b.verdictsHash) revert OracleVerdictsMismatch(round, validator);
             weight = b.stake;
             uint256 incoherent;
-            for (uint256 i = 0; i < o.size; ++i) {
-                uint8 winner = o.winner[i];
+            uint256[] memory packed = o.packed;
+            for (uint256 i = 0; i < packed.length; ++i) {
+                uint256 outcome = packed[i];
+                uint8 winner = uint8(outcome >> 248);
                 if (winner == NO_WINNER) continue;
                 if (uint8(verdicts[i]) == winner) {
-                    reward += ConsensusMath.share(o.fee[i], weight, o.winningStake[i]);
+                    uint256 fee = uint96(outcome >> 128);
+                    reward += ConsensusMath.share(fee, weight, uint128(outcome));
                 } else {
                     ++incoherent;
                 }
