@@ -92,6 +92,9 @@ bench-gas: setup compile ## gas per validator-verdict, naive vs batched vs relay
 bench-inference: setup ## verdict throughput vs transformers' pipeline (bench/results/inference-<device>.json)
 	$(PY) bench/inference.py
 
+bench-e2e: setup compile ## N validator processes on Anvil: finalized/min, latency (bench/results/e2e.json)
+	$(PY) bench/e2e.py
+
 eval: setup ## evaluate models/default on its test split and the held-out paraphrase set
 	oracle eval --data models/default/data/test.jsonl --out models/default/eval-test.json
 	oracle eval --data oracle/data/heldout_paraphrase.jsonl --out models/default/eval-heldout.json

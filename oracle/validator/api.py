@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Header, HTTPException, Request
+from fastapi import Depends, FastAPI, Header, HTTPException
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
@@ -59,7 +59,7 @@ def create_app(validator: Validator, *, start_engine: bool = True) -> FastAPI:
                 401, "missing or wrong admin token: send 'Authorization: Bearer <token>'"
             )
 
-    Admin = Annotated[None, Depends(require_admin)]
+    admin = [Depends(require_admin)]
 
     @app.get("/health")
     def health() -> dict[str, Any]:
@@ -134,17 +134,17 @@ def create_app(validator: Validator, *, start_engine: bool = True) -> FastAPI:
     def metrics() -> Response:
         return Response(generate_latest(validator.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
-    @app.post("/admin/claim")
-    def admin_claim(_: Admin) -> dict[str, Any]:
+    @app.post("/admin/claim", dependencies=admin)
+    def admin_claim() -> dict[str, Any]:
         return {"claimed_wei": str(engine.claim())}
 
-    @app.post("/admin/pause")
-    def admin_pause(_: Admin) -> dict[str, Any]:
+    @app.post("/admin/pause", dependencies=admin)
+    def admin_pause() -> dict[str, Any]:
         validator.stop()
         return {"engine_running": False}
 
-    @app.post("/admin/resume")
-    def admin_resume(_: Admin) -> dict[str, Any]:
+    @app.post("/admin/resume", dependencies=admin)
+    def admin_resume() -> dict[str, Any]:
         if validator.thread is None or not validator.thread.is_alive():
             validator.start()
         return {"engine_running": True}
@@ -173,7 +173,6 @@ def create_app(validator: Validator, *, start_engine: bool = True) -> FastAPI:
             raise HTTPException(422, str(exc)) from None
         return {"queued": True}
 
-    _ = Request
     return app
 
 

@@ -1,0 +1,100 @@
+"""Fixtures: a real Anvil with the real compiled contracts (chain and validator unit tests).
+
+Deployment is `oracle.chain.localdeploy` (web3.py from ape's compiled artifacts),
+so `make compile` must have run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from web3 import Web3
+
+from oracle.chain.client import OracleClient
+from oracle.chain.deployment import Deployment
+from oracle.chain.localdeploy import OracleParams, deploy
+from oracle.chain.rpc import connect
+from oracle.validator.fleet import ANVIL_MNEMONIC, free_port
+from oracle.validator.keys import anvil_key
+
+ROOT = Path(__file__).resolve().parents[3]
+# The JSON-RPC proxy the e2e tests use (tests/e2e/rpc_proxy.py) serves the outage tests here too.
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+
+
+@pytest.fixture(scope="session")
+def anvil_url() -> Iterator[str]:
+    binary = shutil.which("anvil")
+    assert binary, "anvil is not on PATH: run `make setup` and put node_modules/.bin on PATH"
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            binary,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--accounts",
+            "20",
+            "--mnemonic",
+            ANVIL_MNEMONIC,
+            "--silent",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    w3 = Web3(Web3.HTTPProvider(url))
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                _ = w3.eth.block_number
+                break
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield url
+    finally:
+        os.killpg(proc.pid, 9)
+        proc.wait()
+
+
+@pytest.fixture(scope="session")
+def deployment(anvil_url: str, tmp_path_factory: pytest.TempPathFactory) -> Deployment:
+    w3 = Web3(Web3.HTTPProvider(anvil_url))
+    params = OracleParams(roundDuration=30, revealDuration=30, modelHash="0x" + "ab" * 32)
+    return Deployment.load(
+        deploy(
+            w3,
+            anvil_key(0, ANVIL_MNEMONIC),
+            tmp_path_factory.mktemp("dep"),
+            params,
+            anvil_url,
+            artifacts=ROOT / ".build" / "__local__.json",
+        )
+    )
+
+
+@pytest.fixture(scope="session")
+def client(anvil_url: str, deployment: Deployment) -> OracleClient:
+    return OracleClient(connect(anvil_url), deployment)
+
+
+@pytest.fixture
+def account(client: OracleClient):  # type: ignore[no-untyped-def]
+    """A fresh funded account per test, so nonces and stakes never leak between tests."""
+    from eth_account import Account
+
+    acct = Account.create()
+    client.w3.provider.make_request("anvil_setBalance", [acct.address, hex(10**21)])  # type: ignore[arg-type]
+    return acct

@@ -1,0 +1,80 @@
+"""The HTTP service: read endpoints, admin token, relay endpoints off unless a relayer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from eth_account import Account
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+
+from oracle.chain.client import OracleClient
+from oracle.validator.api import create_app
+from oracle.validator.engine import Engine
+from oracle.validator.judge import Judge
+from oracle.validator.metrics import Metrics
+from oracle.validator.service import Validator
+from oracle.validator.settings import ValidatorSettings
+from oracle.validator.store import Store
+
+
+def _app(client: OracleClient, tmp_path: Path, token: str | None) -> TestClient:
+    signer = Account.create()
+    metrics = Metrics()
+    engine = Engine(
+        client=client,
+        store=Store(tmp_path / "v.db"),
+        judge=Judge(None),
+        signer=signer,
+        operator=signer.address,
+        sender=client.make_sender(signer),
+        metrics=metrics,
+    )
+    settings = ValidatorSettings(
+        signer_keystore=tmp_path / "k.json", admin_token=SecretStr(token) if token else None
+    )
+    validator = Validator(
+        settings=settings, client=client, engine=engine, metrics=metrics, relayer=None
+    )
+    return TestClient(create_app(validator, start_engine=False))
+
+
+def test_read_endpoints__answer_without_a_token(client: OracleClient, tmp_path: Path) -> None:
+    with _app(client, tmp_path, "t0ken") as http:
+        assert http.get("/health").json()["ok"] is True
+        ready = http.get("/ready")
+        assert ready.status_code == 503 and ready.json()["model_loaded"] is False
+        status = http.get("/status").json()
+        assert status["proposals"] == 0 and status["stake"] == "0"
+        assert http.get("/proposals/12345").status_code == 404
+        assert "oracle_rpc_errors_total" in http.get("/metrics").text
+
+
+def test_admin_endpoints__need_the_token(client: OracleClient, tmp_path: Path) -> None:
+    with _app(client, tmp_path, "t0ken") as http:
+        assert http.post("/admin/claim").status_code == 401
+        assert (
+            http.post("/admin/claim", headers={"Authorization": "Bearer wrong"}).status_code == 401
+        )
+        ok = http.post("/admin/claim", headers={"Authorization": "Bearer t0ken"})
+        assert ok.status_code == 200 and ok.json() == {"claimed_wei": "0"}
+
+
+def test_admin_endpoints__without_a_configured_token__are_disabled(
+    client: OracleClient, tmp_path: Path
+) -> None:
+    with _app(client, tmp_path, None) as http:
+        assert http.post("/admin/pause", headers={"Authorization": "Bearer x"}).status_code == 403
+
+
+def test_relay_endpoints__on_a_validator_that_does_not_relay__are_not_found(
+    client: OracleClient, tmp_path: Path
+) -> None:
+    with _app(client, tmp_path, None) as http:
+        body = {
+            "round": 1,
+            "validator": "0x" + "11" * 20,
+            "commitment": "0x" + "22" * 32,
+            "signature": "0x" + "33" * 65,
+        }
+        assert http.post("/relay/commit", json=body).status_code == 404

@@ -1,0 +1,84 @@
+"""The relayer against the real contract: verified offers, one aggregated transaction each."""
+
+from __future__ import annotations
+
+import pytest
+from eth_account import Account
+from timetravel import advance_to
+
+from oracle.chain.client import OracleClient
+from oracle.chain.commitment import commitment, derive_salt, round_list_hash
+from oracle.chain.eip712 import sign_commit
+from oracle.chain.submitter import Submitter
+from oracle.validator.relay import Relayer
+
+
+def _funded(client: OracleClient):  # type: ignore[no-untyped-def]
+    acct = Account.create()
+    client.w3.provider.make_request("anvil_setBalance", [acct.address, hex(10**21)])  # type: ignore[arg-type]
+    return acct
+
+
+def test_relayer__submits_verified_commits_and_reveals_in_one_transaction_each(
+    client: OracleClient,
+) -> None:
+    validators = [_funded(client) for _ in range(3)]
+    for v in validators:
+        client.stake(client.make_sender(v), int(client.param("minStake")))
+    advance_to(client, client.round_timing(client.current_round() + 2).commit_start)
+    ids = [
+        s.proposal_id for s in Submitter(client, validators[0]).submit([b"\x07" * 64, b"\x08" * 64])
+    ]
+    r = client.proposal(ids[0]).round
+    listed = client.round_proposals(r)
+    advance_to(client, client.round_timing(r).commit_start)
+
+    relayer = Relayer(client, client.make_sender(_funded(client)), window_s=0.0)
+    preimages = {}
+    for v in validators:
+        verdicts = bytes([0] * len(listed))
+        salt = derive_salt(v, chain_id=client.chain_id, oracle=client.address, round_=r)
+        c = commitment(
+            chain_id=client.chain_id,
+            oracle=client.address,
+            round_=r,
+            validator=v.address,
+            list_hash=round_list_hash(listed),
+            verdicts=verdicts,
+            salt=salt,
+        )
+        relayer.add_commit(
+            r,
+            v.address,
+            c,
+            sign_commit(v, client.domain, round_=r, commitment=c, validator=v.address),
+        )
+        preimages[v.address] = (verdicts, salt)
+    with pytest.raises(ValueError, match="not the signer"):
+        stranger = Account.create()
+        relayer.add_commit(
+            r,
+            validators[0].address,
+            b"\x01" * 32,
+            sign_commit(
+                stranger,
+                client.domain,
+                round_=r,
+                commitment=b"\x01" * 32,
+                validator=validators[0].address,
+            ),
+        )
+    relayer.flush(0)
+    assert [(k, n) for k, _, n, _ in relayer.sent] == [("commit", 3)]
+    assert all(client.ballot_of(r, v.address).committed for v in validators)
+
+    advance_to(client, client.round_timing(r).reveal_start)
+    with pytest.raises(ValueError, match="does not match"):
+        relayer.add_reveal(
+            r, validators[0].address, preimages[validators[0].address][0], b"\x00" * 32
+        )
+    for v in validators:
+        relayer.add_reveal(r, v.address, *preimages[v.address])
+    relayer.flush(0)
+    assert [(k, n) for k, _, n, _ in relayer.sent] == [("commit", 3), ("reveal", 3)]
+    assert all(client.ballot_of(r, v.address).revealed for v in validators)
