@@ -118,14 +118,8 @@ contract GuardedTreasury is Ownable2Step, IVerdictCallback {
         RequestState state = request.state;
         if (state == RequestState.None) revert TreasuryUnknownRequest(requestId);
         if (state == RequestState.Executed) revert TreasuryAlreadyExecuted(requestId);
-        if (state == RequestState.Pending) {
-            // The callback may have failed or not run yet: ask the oracle directly.
-            (IVerdictOracle.Status status, uint8 verdict) = oracle.verdictOf(requestId);
-            if (status == IVerdictOracle.Status.Pending) {
-                revert TreasuryTransferNotApproved(requestId, uint8(status), verdict);
-            }
-            state = _record(requestId, request, uint8(status), verdict);
-        }
+        // The callback may have failed (gas cap) or not run yet: ask the oracle directly.
+        if (state == RequestState.Pending) state = _syncFromOracle(requestId, request);
         if (state != RequestState.Approved) {
             (IVerdictOracle.Status status, uint8 verdict) = oracle.verdictOf(requestId);
             revert TreasuryTransferNotApproved(requestId, uint8(status), verdict);
@@ -136,6 +130,17 @@ contract GuardedTreasury is Ownable2Step, IVerdictCallback {
         emit TransferExecuted(requestId, request.to, amount);
         (bool ok,) = request.to.call{value: amount}("");
         if (!ok) revert TreasuryTransferFailed(request.to, amount);
+    }
+
+    /// @notice Record the oracle's final verdict on `requestId` when its callback never arrived
+    /// (a callback that fails is ignored by the oracle): approves it, or rejects it and frees its
+    /// reserved funds. Anyone may call it; it only mirrors the oracle.
+    /// @return state The request's state afterwards.
+    function syncVerdict(uint256 requestId) external returns (RequestState state) {
+        TransferRequest storage request = _requests[requestId];
+        state = request.state;
+        if (state == RequestState.None) revert TreasuryUnknownRequest(requestId);
+        if (state == RequestState.Pending) state = _syncFromOracle(requestId, request);
     }
 
     /// @notice Pull the fees the oracle refunded for requests that found no consensus.
@@ -152,6 +157,15 @@ contract GuardedTreasury is Ownable2Step, IVerdictCallback {
     /// @inheritdoc IERC165
     function supportsInterface(bytes4 interfaceId) external pure returns (bool) {
         return interfaceId == type(IVerdictCallback).interfaceId || interfaceId == type(IERC165).interfaceId;
+    }
+
+    /// @dev Reverts while the oracle has not decided; otherwise records its outcome.
+    function _syncFromOracle(uint256 requestId, TransferRequest storage request) private returns (RequestState) {
+        (IVerdictOracle.Status status, uint8 verdict) = oracle.verdictOf(requestId);
+        if (status == IVerdictOracle.Status.Pending) {
+            revert TreasuryTransferNotApproved(requestId, uint8(status), verdict);
+        }
+        return _record(requestId, request, uint8(status), verdict);
     }
 
     function _record(uint256 requestId, TransferRequest storage request, uint8 status, uint8 verdict)

@@ -142,6 +142,48 @@ def test_treasury__no_consensus__rejects_and_owner_recovers_the_fee(
     assert treasury.balance == before + PROPOSAL_FEE
 
 
+def test_treasury__callback_failed_on_rejection__sync_verdict_frees_the_reserve(
+    oracle, treasury, owner, request_transfer, decide, stranger
+):
+    oracle.setCallbackGasLimit(10_000, sender=owner)  # too little for the rejection bookkeeping
+    rid = request_transfer()
+    finalize_tx = decide(rid, FRAUD)
+    assert [e.id for e in finalize_tx.decode_logs(oracle.CallbackFailed)] == [rid]
+    assert treasury.requestOf(rid).state == REQ_PENDING
+    assert treasury.reserved() == AMOUNT
+
+    tx = treasury.syncVerdict(rid, sender=stranger)
+
+    assert [(e.requestId, e.verdict) for e in tx.decode_logs(treasury.TransferRejected)] == [
+        (rid, FRAUD)
+    ]
+    assert treasury.requestOf(rid).state == REQ_REJECTED
+    assert treasury.reserved() == 0
+
+
+def test_treasury__sync_verdict_after_callback__changes_nothing(
+    treasury, request_transfer, decide, stranger
+):
+    rid = request_transfer()
+    decide(rid, LEGAL)
+    tx = treasury.syncVerdict(rid, sender=stranger)
+    assert not tx.decode_logs(treasury.TransferApproved)
+    assert treasury.requestOf(rid).state == REQ_APPROVED
+
+
+def test_treasury__sync_verdict_before_decision__reverts_pending(
+    treasury, request_transfer, stranger
+):
+    rid = request_transfer()
+    with ape.reverts(treasury.TreasuryTransferNotApproved, requestId=rid, status=PENDING):
+        treasury.syncVerdict(rid, sender=stranger)
+
+
+def test_treasury__sync_verdict_unknown_request__reverts(treasury, stranger):
+    with ape.reverts(treasury.TreasuryUnknownRequest, requestId=42):
+        treasury.syncVerdict(42, sender=stranger)
+
+
 def test_treasury__on_verdict_not_from_oracle__reverts(treasury, stranger):
     with ape.reverts(treasury.TreasuryNotOracle, caller=stranger.address):
         treasury.onVerdict(1, FINALIZED, LEGAL, sender=stranger)
