@@ -162,3 +162,15 @@ def test_sweep_slashed__receiver_rejects_ether__reverts(oracle, project, owner, 
     rejecter = owner.deploy(project.EtherRejecter, oracle.address)
     with ape.reverts(oracle.OracleTransferFailed, to=rejecter.address, amount=slashed):
         oracle.sweepSlashed(rejecter.address, slashed, sender=owner)
+
+
+def test_constructor__zero_owner__reverts(project, owner):
+    zero = "0x" + "00" * 20
+    with ape.reverts(project.VerdictOracle.OwnableInvalidOwner, owner=zero):
+        owner.deploy(project.VerdictOracle, ORACLE_CONFIG, zero)
+
+
+def test_treasury_constructor__zero_owner__reverts(project, owner, oracle):
+    zero = "0x" + "00" * 20
+    with ape.reverts(project.GuardedTreasury.OwnableInvalidOwner, owner=zero):
+        owner.deploy(project.GuardedTreasury, oracle.address, zero)
