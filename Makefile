@@ -52,7 +52,8 @@ compile: setup ## compile the contracts (ape + solcjs)
 	ape compile
 
 test: setup compile chromium ## everything CI runs: contracts, oracle, e2e, explorer, demo
-	ape test tests/contracts -q
+	@# In-process EVM: the contract tests travel in time per block (Anvil follows the wall clock).
+	ape test tests/contracts --network ethereum:local:test -q
 	$(PY) -m pytest -p no:ape_test tests/oracle tests/security tests/e2e tests/explorer tests/demo -q
 
 lint: setup ## ruff + mypy
