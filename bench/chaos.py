@@ -3,8 +3,8 @@ controller kills and restarts validators (kill -9), cuts their RPC for seconds a
 and one validator votes Byzantine.
 
 Usage (after `make setup compile`):
-    python bench/chaos.py                       # 200 proposals, 8 validators (about 6 min)
-    python bench/chaos.py --proposals 1000      # the full run
+    python bench/chaos.py                       # 1,000 proposals, 8 validators (~7 min)
+    python bench/chaos.py --proposals 200       # a quicker check
     python bench/chaos.py --model-dir DIR       # reuse a trained checkpoint
 
 Afterwards it checks, from chain state and events only:
@@ -342,7 +342,7 @@ def audit(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--proposals", type=int, default=200)
+    parser.add_argument("--proposals", type=int, default=1000)
     parser.add_argument("--validators", type=int, default=8)
     parser.add_argument("--round-s", type=int, default=30, help="commit phase (and round) length")
     parser.add_argument("--reveal-s", type=int, default=30, help="reveal phase length (<= round)")

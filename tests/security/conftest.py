@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from known_secrets import ADMIN_TOKEN, PASSWORD_ENV, SIGNER_PASSWORD
 from web3 import Web3
 
 from oracle.model.pipeline import VerdictPipeline
@@ -45,10 +46,6 @@ def pipeline(tiny_model_dir: Path) -> VerdictPipeline:
 
 
 # ------------------------------------------------------------------ a real validator service
-
-ADMIN_TOKEN = "admin-token-8c1f0e4b-never-in-a-response"
-SIGNER_PASSWORD = "keystore-password-5d2a-never-logged"
-PASSWORD_ENV = "ORACLE_SECURITY_TEST_SIGNER_PASSWORD"
 
 
 class SecretLog(logging.Handler):

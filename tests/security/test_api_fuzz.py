@@ -20,18 +20,10 @@ from oracle.validator.api import create_app
 
 ADMIN_ROUTES = ["/admin/claim", "/admin/pause", "/admin/resume"]
 
-# Bugs found by this file in oracle/validator/api.py (owned by the validator engineer);
-# strict xfail: each flips to a failure ("XPASS") the moment the bug is fixed, so the marker
-# cannot outlive it.
-ADMIN_ALIAS_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="api.py: `Admin = Annotated[None, Depends(require_admin)]` is local to create_app and "
-    "the module has `from __future__ import annotations`, so FastAPI cannot resolve 'Admin': "
-    "`_` becomes a required query parameter of an undefined type. /openapi.json and /docs "
-    "answer 500, admin routes answer 422 even with the right token, `?_=x` gives 500, and "
-    "require_admin never runs. Fix: `@app.post(..., dependencies=[Depends(require_admin)])` "
-    "and drop the `_` parameter.",
-)
+# A bug found by this file in oracle/validator/api.py (owned by the validator engineer);
+# strict xfail: it flips to a failure ("XPASS") the moment the bug is fixed, so the marker
+# cannot outlive it. (The first one it found, admin routes read as query parameters, is
+# fixed in 251d3a4.)
 PROPOSAL_ID_BUG = pytest.mark.xfail(
     strict=True,
     reason="api.py /proposals/{pid}: an id >= 2**63 reaches SQLite and raises OverflowError "
@@ -52,7 +44,6 @@ def api_schema(app):
 schema = schemathesis.pytest.from_fixture("api_schema")
 
 
-@ADMIN_ALIAS_BUG
 @schema.parametrize()
 @settings(
     max_examples=25,
@@ -82,7 +73,6 @@ def test_admin__without_the_right_token__is_refused_and_nothing_happens(
     assert validator.thread is None  # /admin/resume did not start the engine
 
 
-@ADMIN_ALIAS_BUG
 def test_admin__wrong_token_401__right_token_accepted(app, validator):
     token = validator.settings.admin_token.get_secret_value()
     with TestClient(app, raise_server_exceptions=False) as http:
@@ -95,7 +85,6 @@ def test_admin__wrong_token_401__right_token_accepted(app, validator):
         assert response.json() == {"engine_running": False}
 
 
-@ADMIN_ALIAS_BUG
 def test_admin__no_token_configured__routes_are_off_403(settings_for, validator):
     validator.settings = settings_for(admin_token=None)
     try:

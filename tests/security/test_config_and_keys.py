@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ADMIN_TOKEN, PASSWORD_ENV, SIGNER_PASSWORD
+from known_secrets import ADMIN_TOKEN, PASSWORD_ENV, SIGNER_PASSWORD
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
