@@ -1,6 +1,6 @@
 """End-to-end throughput: N validator processes on a local Anvil, proposals in, verdicts out.
 
-    python bench/e2e.py [--validators 8] [--rate 50] [--duration 60] [--model DIR]
+    python bench/e2e.py [--validators 8] [--rate 60] [--duration 60] [--model DIR]
 
 Starts Anvil, deploys with short rounds, starts the fleet (tiny model unless
 --model), submits proposals at --rate per second for --duration seconds (signed
@@ -53,8 +53,9 @@ from oracle.validator.keys import anvil_key  # noqa: E402
 RESULTS = ROOT / "bench" / "results" / "e2e.json"
 
 
-def start_anvil() -> tuple[subprocess.Popen[bytes], str]:
+def start_anvil(block_time: float) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
+    mining = ["--block-time", str(block_time)] if block_time > 0 else []
     proc = subprocess.Popen(
         [
             "anvil",
@@ -67,6 +68,7 @@ def start_anvil() -> tuple[subprocess.Popen[bytes], str]:
             "--mnemonic",
             ANVIL_MNEMONIC,
             "--silent",
+            *mining,
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -144,11 +146,17 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--validators", type=int, default=8)
-    ap.add_argument("--rate", type=float, default=50.0, help="proposals submitted per second")
+    ap.add_argument("--rate", type=float, default=60.0, help="proposals submitted per second")
     ap.add_argument("--duration", type=float, default=60.0, help="seconds of submission")
-    ap.add_argument("--round", type=int, default=4, help="round (commit phase) seconds")
-    ap.add_argument("--reveal", type=int, default=4, help="reveal phase seconds")
+    ap.add_argument("--round", type=int, default=6, help="round (commit phase) seconds")
+    ap.add_argument("--reveal", type=int, default=6, help="reveal phase seconds")
     ap.add_argument("--max-per-round", type=int, default=512)
+    ap.add_argument(
+        "--block-time",
+        type=float,
+        default=1.0,
+        help="Anvil interval mining in seconds (0: one block per transaction, automine)",
+    )
     ap.add_argument(
         "--model", type=Path, default=None, help="model folder (default: train the tiny model)"
     )
@@ -172,7 +180,7 @@ def main() -> None:
         flush=True,
     )
 
-    anvil, url = start_anvil()
+    anvil, url = start_anvil(args.block_time)
     fleet: Fleet | None = None
     try:
         w3 = Web3(Web3.HTTPProvider(url))
@@ -314,6 +322,7 @@ def main() -> None:
                 "reveal_s": args.reveal,
                 "max_proposals_per_round": args.max_per_round,
                 "rate_per_s": args.rate,
+                "block_time_s": args.block_time,
                 "duration_s": args.duration,
                 "model": "tiny" if args.model is None else str(args.model),
             },

@@ -9,13 +9,17 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import requests
+from eth_abi import encode as abi_encode
 from eth_account.signers.local import LocalAccount
-from eth_utils import event_abi_to_log_topic
+from eth_utils import event_abi_to_log_topic, keccak
 from hexbytes import HexBytes
 
 from oracle.chain.client import OracleClient
+
+SUBMIT_SELECTOR = keccak(text="submit(bytes)")[:4]
 
 
 @dataclass(frozen=True)
@@ -59,10 +63,10 @@ class Submitter:
             chunk = payloads[start : start + batch]
             raws = []
             for payload in chunk:
-                fn = self.client.fn("submit", payload)
-                tx = {
+                tx: dict[str, Any] = {
                     "to": self.client.address,
-                    "data": fn._encode_transaction_data(),
+                    # Encoded by hand: web3's contract-function path costs ~1 ms a call.
+                    "data": SUBMIT_SELECTOR + abi_encode(["bytes"], [payload]),
                     "value": fee,
                     "gas": self.gas,
                     "maxFeePerGas": 4 * base + tip,
