@@ -30,7 +30,7 @@ KNOWN_FAILURES = (
 
 def main() -> int:
     # Piped output (CI, `tee`) would otherwise be squeezed into 80 columns.
-    console = Console(highlight=False, width=None if sys.stdout.isatty() else 150)
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
     signal.signal(signal.SIGTERM, raise_keyboard_interrupt)
     # Started in the background by a script, SIGINT arrives ignored; Ctrl-C must always work.
     signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -27,8 +27,7 @@ def proposals_table(
     table = Table(title="Proposals and their consensus verdicts", show_lines=False)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("via", no_wrap=True)
-    table.add_column("memo", max_width=36, overflow="ellipsis", no_wrap=True)
-    table.add_column("intent", no_wrap=True)
+    table.add_column("memo", max_width=32, overflow="ellipsis", no_wrap=True)
     for i in range(len(validators)):
         table.add_column(f"V{i + 1}", no_wrap=True)
     table.add_column("tally (ETH)", no_wrap=True)
@@ -51,8 +50,7 @@ def proposals_table(
         table.add_row(
             str(sub.proposal_id),
             sub.route,
-            memo_excerpt(payload, 36),
-            sub.expected,
+            memo_excerpt(payload, 32),
             *[_styled(votes.get(address, "-")) for address in validators],
             tally,
             _styled(final),
@@ -66,7 +64,7 @@ def treasury_table(outcomes: list[TreasuryOutcome]) -> Table:
     table.add_column("request", justify="right", no_wrap=True)
     table.add_column("to", no_wrap=True)
     table.add_column("amount (ETH)", justify="right", no_wrap=True)
-    table.add_column("memo", max_width=40, overflow="ellipsis", no_wrap=True)
+    table.add_column("memo", max_width=34, overflow="ellipsis", no_wrap=True)
     table.add_column("verdict", no_wrap=True)
     table.add_column("outcome", no_wrap=True)
     table.add_column("gas", justify="right", no_wrap=True)
