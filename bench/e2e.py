@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import platform
+import signal
 import statistics
 import subprocess
 import sys
@@ -162,6 +163,8 @@ def main() -> None:
     )
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args()
+    # A SIGTERM must still stop the fleet and Anvil (the `finally` below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     work = Path(tempfile.mkdtemp(prefix="bench-e2e-"))
     model_dir = args.model
