@@ -171,7 +171,10 @@ abstract contract ValidatorStaking is OracleParameters, ReentrancyGuardTransient
 
     function _writeStake(address validator, uint256 active, uint256 total) private {
         uint48 nowKey = uint48(block.timestamp);
+        // The (previous, new) pair push returns is not needed: both values are known here.
+        // slither-disable-next-line unused-return
         _stakes[validator].push(nowKey, uint208(active));
+        // slither-disable-next-line unused-return
         _totalStake.push(nowKey, uint208(total));
     }
 }

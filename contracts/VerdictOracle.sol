@@ -157,6 +157,8 @@ contract VerdictOracle is ValidatorStaking, EIP712, IOracleVoting {
             if (signer == address(0)) revert StakingNotValidator(c.validator);
             bytes32 digest =
                 _hashTypedDataV4(keccak256(abi.encode(COMMIT_TYPEHASH, round, c.commitment, c.validator)));
+            // A failed recovery yields address(0), which never equals a registered signer.
+            // slither-disable-next-line unused-return
             (address recovered,,) = ECDSA.tryRecover(digest, c.signature);
             if (recovered != signer) revert OracleInvalidSignature(c.validator, recovered, signer);
             _commit(round, c.validator, c.commitment);
@@ -213,7 +215,7 @@ contract VerdictOracle is ValidatorStaking, EIP712, IOracleVoting {
     function settleMany(uint64 round, address[] calldata validators, bytes[] calldata verdicts) external {
         if (validators.length != verdicts.length) revert OracleArrayLengthMismatch(validators.length, verdicts.length);
         Outcomes memory outcomes = _outcomes(round);
-        uint256 rewards;
+        uint256 rewards = 0;
         for (uint256 i = 0; i < validators.length; ++i) {
             rewards += _settleBallot(round, outcomes, validators[i], verdicts[i]);
         }
@@ -474,10 +476,10 @@ contract VerdictOracle is ValidatorStaking, EIP712, IOracleVoting {
 
     function _addTallies(RoundContext memory ctx, uint256[] memory sums) private {
         for (uint256 i = 0; i < ctx.ids.length; ++i) {
-            uint128[5] storage tally = _tallies[ctx.ids[i]][ctx.round];
             for (uint256 c = 0; c < ConsensusMath.CLASSES; ++c) {
                 uint256 add = sums[i * ConsensusMath.CLASSES + c];
-                if (add != 0) tally[c] += uint128(add);
+                // Written through the mapping (not a storage pointer) so static analysis sees it.
+                if (add != 0) _tallies[ctx.ids[i]][ctx.round][c] += SafeCast.toUint128(add);
             }
         }
     }
@@ -598,7 +600,7 @@ contract VerdictOracle is ValidatorStaking, EIP712, IOracleVoting {
         if (b.revealed) {
             if (keccak256(verdicts) != b.verdictsHash) revert OracleVerdictsMismatch(round, validator);
             weight = b.stake;
-            uint256 incoherent;
+            uint256 incoherent = 0;
             uint256[] memory packed = o.packed;
             for (uint256 i = 0; i < packed.length; ++i) {
                 uint256 outcome = packed[i];
@@ -634,6 +636,8 @@ contract VerdictOracle is ValidatorStaking, EIP712, IOracleVoting {
 
     function _verdictSigner(Verdict calldata v, bytes calldata signature) private view returns (address signer) {
         bytes32 digest = _hashTypedDataV4(keccak256(abi.encode(VERDICT_TYPEHASH, v.proposalId, v.round, v.verdict)));
+        // A failed recovery yields address(0), which every caller rejects.
+        // slither-disable-next-line unused-return
         (signer,,) = ECDSA.tryRecover(digest, signature);
     }
 }
