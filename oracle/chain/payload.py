@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from eth_abi import encode as abi_encode
 from Crypto.Hash import keccak
+from eth_abi import encode as abi_encode
 from eth_utils import to_checksum_address
 
 PAYLOAD_ABI_TYPE = "(uint256,address,address,uint256,bytes,string)"
