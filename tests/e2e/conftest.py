@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fleet_control import BYZANTINE, BYZANTINE_ENV, set_byzantine
 from localchain import OracleParams, deploy
 from rpc_proxy import RpcProxy
 from web3 import Web3
@@ -29,7 +30,6 @@ from oracle.validator.keys import anvil_key
 VALIDATORS = 4
 ROUND_S = 15  # a validator killed after its commit must restart, load the model and reveal
 REVEAL_S = 15
-BYZANTINE = 1  # starts Byzantine (test-only byzantine_shift) for test_byzantine.py
 
 
 @pytest.fixture(scope="session")
@@ -162,20 +162,6 @@ def fleet(
                     if line[:2] == "20" or line.startswith(("validator", "oracle.", "RuntimeError"))
                 ]
                 print(f"--- validator {m.index} log ---\n" + "\n".join(lines[-60:]))
-
-
-BYZANTINE_ENV = {"ORACLE_BYZANTINE_SHIFT": "1"}
-
-
-def set_byzantine(fleet: Fleet, index: int, byzantine: bool) -> None:
-    """Restart member `index` Byzantine or honest, unless it already is."""
-    current: set[int] = fleet.byzantine  # type: ignore[attr-defined]
-    if (index in current) == byzantine:
-        return
-    fleet.kill(index)
-    fleet.start(index, env=BYZANTINE_ENV if byzantine else None)
-    current.symmetric_difference_update({index})
-    fleet.wait_ready(indices=[index], timeout_s=180)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ Every outcome is unchanged and that validator is slashed (incoherent votes)."""
 from __future__ import annotations
 
 from chain_env import events, payloads_of_every_class, wait_final, wait_for
-from conftest import BYZANTINE, set_byzantine
+from fleet_control import BYZANTINE, set_byzantine
 
 from oracle.chain.client import OracleClient, Status
 from oracle.chain.submitter import Submitter

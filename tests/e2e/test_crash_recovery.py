@@ -28,7 +28,7 @@ class CrashedRound:
 
 @pytest.fixture(scope="module")
 def crashed_round(client: OracleClient, fleet: Fleet, requester) -> Iterator[CrashedRound]:  # type: ignore[no-untyped-def]
-    from conftest import BYZANTINE, set_byzantine
+    from fleet_control import BYZANTINE, set_byzantine
 
     set_byzantine(fleet, BYZANTINE, False)
     from_block = client.w3.eth.block_number
