@@ -312,6 +312,8 @@ class Engine:
             state = "committed" if onchain.commitment == b.commitment else "missed"
             if state == "missed":
                 log.error("round %d: on-chain commitment differs from the stored one", b.round)
+            else:
+                log.info("round %d: already committed on chain (restart, relayer)", b.round)
             self.store.set_ballot_state(b.round, state)
             return
         if self.relay is not None and self.relay.offer_commit(self, b):
