@@ -79,8 +79,14 @@ class ValidatorSettings(BaseSettings):
             raise FileNotFoundError(
                 f"config file {path} does not exist; see docs or `oracle fleet up` output"
             )
+        # pydantic-settings picks its sources per class, so the file is handed over on the
+        # class for the duration of this one construction and always taken back: a failed
+        # load must not leave a stale file for the next `ValidatorSettings(...)`.
         cls._toml_path = Path(path) if path else None  # type: ignore[attr-defined]
-        return cls(**overrides)
+        try:
+            return cls(**overrides)
+        finally:
+            cls._toml_path = None  # type: ignore[attr-defined]
 
     @classmethod
     def settings_customise_sources(

@@ -84,3 +84,15 @@ def test_read_password__missing__names_the_variable(monkeypatch: pytest.MonkeyPa
     monkeypatch.delenv("NO_SUCH_PW", raising=False)
     with pytest.raises(ValueError, match="NO_SUCH_PW"):
         read_password("NO_SUCH_PW", None, what="signer")
+
+
+def test_settings__failed_file_load__leaves_no_file_behind_for_the_next_load(
+    tmp_path: Path,
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('signer_keystore = "k.json"\nrpc_ulr = "x"\n')
+    with pytest.raises(ValueError, match="rpc_ulr"):
+        ValidatorSettings.from_file(bad)
+    # Built without a file, the settings must not read the previous (bad) one.
+    s = ValidatorSettings(signer_keystore=Path("other.json"))
+    assert s.signer_keystore == Path("other.json")
