@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Header, HTTPException
+from fastapi import Depends, FastAPI, Header, HTTPException, Path
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
@@ -20,6 +20,10 @@ from pydantic import BaseModel
 from oracle.chain.client import Status
 from oracle.model.labels import Verdict
 from oracle.validator.service import Validator
+
+# SQLite stores signed 64-bit integers: a larger id would overflow in the query (500).
+# No proposal id on chain reaches 2**63, so anything at or above it is a 422.
+ProposalIdParam = Annotated[int, Path(ge=0, lt=2**63, description="proposal id, 0 <= id < 2**63")]
 
 
 class RelayCommitIn(BaseModel):
@@ -97,7 +101,7 @@ def create_app(validator: Validator, *, start_engine: bool = True) -> FastAPI:
         return out
 
     @app.get("/proposals/{pid}")
-    def proposal(pid: int) -> dict[str, Any]:
+    def proposal(pid: ProposalIdParam) -> dict[str, Any]:
         p = engine.store.proposal(pid)
         if p is None:
             raise HTTPException(404, f"proposal {pid} not seen by this validator (yet)")

@@ -20,15 +20,9 @@ from oracle.validator.api import create_app
 
 ADMIN_ROUTES = ["/admin/claim", "/admin/pause", "/admin/resume"]
 
-# A bug found by this file in oracle/validator/api.py (owned by the validator engineer);
-# strict xfail: it flips to a failure ("XPASS") the moment the bug is fixed, so the marker
-# cannot outlive it. (The first one it found, admin routes read as query parameters, is
-# fixed in 251d3a4.)
-PROPOSAL_ID_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="api.py /proposals/{pid}: an id >= 2**63 reaches SQLite and raises OverflowError "
-    "(500). Fix: declare `pid: Annotated[int, Path(ge=0, lt=2**63)]` or answer 404.",
-)
+# Bugs this file found in oracle/validator/api.py, both fixed: admin routes read as query
+# parameters (251d3a4), and /proposals/{pid} answering 500 for pid >= 2**63 (SQLite's
+# integer overflow); the id is now validated as a path parameter (422).
 
 
 @pytest.fixture(scope="module")
@@ -98,11 +92,13 @@ def test_admin__no_token_configured__routes_are_off_403(settings_for, validator)
         validator.settings = settings_for()
 
 
-@PROPOSAL_ID_BUG
-def test_proposal__id_beyond_int64__is_404_not_500(app):
+@pytest.mark.parametrize("pid", [2**63, 2**256, -1])
+def test_proposal__id_outside_int64__is_422_naming_the_bound(app, pid):
     with TestClient(app, raise_server_exceptions=False) as http:
-        response = http.get(f"/proposals/{2**63}")
-    assert response.status_code == 404, response.text
+        response = http.get(f"/proposals/{pid}")
+    assert response.status_code == 422, response.text
+    assert "pid" in response.text
+    assert ("less than" in response.text) or ("greater than" in response.text)
 
 
 def test_proposal__unknown_id__is_404_naming_it(app):
