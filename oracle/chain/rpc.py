@@ -6,7 +6,17 @@ web3's own retry layer is switched off: retries and backoff are ours
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
 from web3 import Web3
+
+from oracle.chain.retry import Backoff, is_transient
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def connect(rpc_url: str, *, timeout_s: float = 10.0) -> Web3:
@@ -23,3 +33,54 @@ def connect(rpc_url: str, *, timeout_s: float = 10.0) -> Web3:
     # explicit fees. A validator makes many calls per second.
     w3.middleware_onion.clear()
     return w3
+
+
+class RpcUnreachable(ValueError):
+    """rpc_url did not answer within the start-up timeout."""
+
+
+def wait_for_rpc(
+    rpc_url: str,
+    read: Callable[[], T],
+    *,
+    timeout_s: float,
+    what: str = "the chain",
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> T:
+    """`read()` once the endpoint answers: transient errors are retried with backoff.
+
+    A validator restarted during a short RPC outage must wait, not exit (it would miss its
+    reveals without a supervisor). Each failed attempt is logged naming rpc_url; after
+    `timeout_s` (the `startup_timeout_s` setting) a permanently wrong URL ends in a clear
+    error instead of a silent hang. Errors that are not about reachability raise at once.
+    """
+    backoff = Backoff(base=0.5, cap=10.0)
+    deadline = clock() + timeout_s
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            return read()
+        except Exception as exc:
+            if not is_transient(exc):
+                raise
+            left = deadline - clock()
+            if left <= 0:
+                raise RpcUnreachable(
+                    f"cannot reach rpc_url {rpc_url} to read {what} "
+                    f"({type(exc).__name__}: {exc}); gave up after {timeout_s:g}s "
+                    f"(startup_timeout_s). Start the node or fix rpc_url."
+                ) from exc
+            delay = min(backoff.next_delay(), left)
+            log.warning(
+                "rpc_url %s unreachable while reading %s (attempt %d, %s); "
+                "retrying in %.1fs, giving up in %.0fs",
+                rpc_url,
+                what,
+                attempt,
+                type(exc).__name__,
+                delay,
+                left,
+            )
+            sleep(delay)

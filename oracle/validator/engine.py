@@ -26,6 +26,7 @@ from oracle.chain.commitment import commitment, derive_salt, round_list_hash
 from oracle.chain.errors import TxReverted
 from oracle.chain.events import ChainEvent, EventReader
 from oracle.chain.retry import is_transient
+from oracle.chain.rpc import wait_for_rpc
 from oracle.chain.sender import TxSender
 from oracle.model.labels import Verdict
 from oracle.validator.judge import HASH_MISMATCH_REASON, Judge
@@ -49,6 +50,8 @@ class EngineConfig:
     # TEST ONLY: vote (verdict + shift) % 5 instead of the pipeline's verdict, to play a
     # Byzantine validator in the e2e tests. Never set it on a real validator: it is slashed.
     byzantine_shift: int = 0
+    # How long start-up chain reads wait for the RPC endpoint (see wait_for_rpc).
+    startup_timeout_s: float = 600.0
 
 
 class Engine:
@@ -86,7 +89,12 @@ class Engine:
             start_block=client.deployment.deployed_block,
             confirmations=self.config.confirmations,
         )
-        t0 = client.round_timing(0)
+        t0 = wait_for_rpc(
+            str(getattr(client.w3.provider, "endpoint_uri", "rpc_url")),
+            lambda: client.round_timing(0),
+            timeout_s=self.config.startup_timeout_s,
+            what="the round timing",
+        )
         self.genesis = t0.commit_start
         self.round_duration = t0.reveal_start - t0.commit_start
         self.reveal_duration = t0.reveal_end - t0.reveal_start

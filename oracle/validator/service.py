@@ -12,7 +12,7 @@ from eth_account.signers.local import LocalAccount
 
 from oracle.chain.client import OracleClient
 from oracle.chain.deployment import Deployment
-from oracle.chain.rpc import connect
+from oracle.chain.rpc import connect, wait_for_rpc
 from oracle.chain.sender import TxSender
 from oracle.validator.engine import Engine, EngineConfig
 from oracle.validator.judge import Judge
@@ -90,9 +90,16 @@ def build_validator(settings: ValidatorSettings) -> Validator:
     metrics = Metrics()
     w3 = connect(settings.rpc_url)
     client = OracleClient(w3, deployment, on_rpc_error=lambda _e: metrics.rpc_errors.inc())
-    if int(w3.eth.chain_id) != deployment.chain_id:
+    # The first chain read waits out an RPC outage (logging each attempt) instead of exiting.
+    served_chain = wait_for_rpc(
+        settings.rpc_url,
+        lambda: int(w3.eth.chain_id),
+        timeout_s=settings.startup_timeout_s,
+        what="the chain id",
+    )
+    if served_chain != deployment.chain_id:
         raise ValueError(
-            f"{settings.rpc_url} serves chain {w3.eth.chain_id}, but {deployment.path} is for "
+            f"{settings.rpc_url} serves chain {served_chain}, but {deployment.path} is for "
             f"chain {deployment.chain_id}; point rpc_url at the deployment's chain"
         )
     sender = client.make_sender(signer)
@@ -113,8 +120,17 @@ def build_validator(settings: ValidatorSettings) -> Validator:
         # ballots must not wait for them.
         from oracle.model.pipeline import VerdictPipeline
 
+        # Payloads up to the oracle's own limit are well-formed: judging them against the
+        # pipeline's 4,096-byte default would call valid larger payloads malformed.
+        max_payload_size = wait_for_rpc(
+            settings.rpc_url,
+            lambda: int(client.param("maxPayloadSize")),
+            timeout_s=settings.startup_timeout_s,
+            what="maxPayloadSize",
+        )
         return VerdictPipeline.load(
             settings.model_dir,
+            max_payload_size=max_payload_size,
             sanctions_file=settings.sanctions_file,
             chain_id=deployment.chain_id,
             device=settings.device,
@@ -138,6 +154,7 @@ def build_validator(settings: ValidatorSettings) -> Validator:
             judge_batch=settings.judge_batch,
             auto_claim=settings.auto_claim,
             byzantine_shift=settings.byzantine_shift,
+            startup_timeout_s=settings.startup_timeout_s,
         ),
         relay=relay,
         relayer=relayer,

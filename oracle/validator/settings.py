@@ -27,6 +27,12 @@ class ValidatorSettings(BaseSettings):
     deployment: Path = Path("deployments/31337.json")
     confirmations: int = Field(0, ge=0, description="blocks to wait before reading an event")
     poll_interval_s: float = Field(0.25, gt=0)
+    startup_timeout_s: float = Field(
+        600.0,
+        ge=0,
+        description="at start, wait this long for rpc_url to answer (retrying with backoff) "
+        "before exiting; an RPC outage during a restart must not stop the validator",
+    )
 
     # Keys: the signer (hot) signs votes and sends vote transactions; the operator
     # (cold, holds the stake) is only needed for staking and claiming.

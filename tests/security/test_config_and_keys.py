@@ -16,6 +16,7 @@ from known_secrets import ADMIN_TOKEN, PASSWORD_ENV, SIGNER_PASSWORD
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
+from oracle.chain.rpc import RpcUnreachable
 from oracle.cli import app
 from oracle.validator.service import build_validator
 from oracle.validator.settings import ValidatorSettings
@@ -117,23 +118,21 @@ def test_build__model_folder_missing__says_how_to_get_one(settings_for, tmp_path
 def test_build__rpc_unreachable__fails_at_start_without_secrets(settings_for, monkeypatch):
     monkeypatch.setenv(PASSWORD_ENV, SIGNER_PASSWORD)
     with pytest.raises(Exception) as raised:
-        build_validator(settings_for(rpc_url="http://127.0.0.1:9"))
+        build_validator(settings_for(rpc_url="http://127.0.0.1:9", startup_timeout_s=0))
     assert "port=9" in str(raised.value)
     assert SIGNER_PASSWORD not in str(raised.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="service.py build_validator: an unreachable rpc_url surfaces as requests' raw "
-    "ConnectionError ('HTTPConnectionPool(host=..., port=9): Max retries exceeded'), naming "
-    "neither the setting nor the fix. Fix: wrap the first RPC call (w3.eth.chain_id) and "
-    "raise ValueError(f'cannot reach rpc_url {url}: {exc}; start the node or fix rpc_url').",
-)
-def test_build__rpc_unreachable__message_names_the_rpc_url_setting(settings_for, monkeypatch):
+def test_build__rpc_unreachable__message_names_the_rpc_url_setting_and_the_timeout(
+    settings_for, monkeypatch
+):
     monkeypatch.setenv(PASSWORD_ENV, SIGNER_PASSWORD)
-    with pytest.raises(Exception) as raised:
-        build_validator(settings_for(rpc_url="http://127.0.0.1:9"))
-    assert "rpc_url" in str(raised.value)
+    with pytest.raises(RpcUnreachable) as raised:
+        build_validator(settings_for(rpc_url="http://127.0.0.1:9", startup_timeout_s=1))
+    message = str(raised.value)
+    assert "rpc_url http://127.0.0.1:9" in message
+    assert "startup_timeout_s" in message
+    assert "fix rpc_url" in message
 
 
 def test_settings__repr_and_dump__hide_the_admin_token(settings_for):
@@ -147,13 +146,6 @@ def test_settings__default_host__is_loopback():
     assert ValidatorSettings(signer_keystore=Path("k.json")).host == "127.0.0.1"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="service.py load_model: VerdictPipeline.load(...) is called without "
-    "max_payload_size, so the pipeline keeps its 4,096-byte default whatever the oracle's "
-    "maxPayloadSize is; raise the limit on chain and every validator judges the larger (valid) "
-    "payloads malformed. Fix: pass max_payload_size=int(client.param('maxPayloadSize')).",
-)
 def test_validator__payload_limit__follows_the_oracles_max_payload_size(validator):
     contract = validator.client.contract
     owner = contract.functions.owner().call()
@@ -171,16 +163,8 @@ def test_validator__payload_limit__follows_the_oracles_max_payload_size(validato
         set_limit(4_096)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="service.py build_validator / engine.py Engine.__init__ read the chain once at start "
-    "(chain id, round_timing(0)) and give up after the client's retries (~4 s): a validator "
-    "restarted during an RPC outage exits, and without a supervisor it misses its reveals "
-    "(seen in bench/chaos.py). Fix: retry start-up chain reads with backoff until rpc_url "
-    "answers, logging that it waits.",
-)
 def test_build__rpc_down_at_start_for_seconds__waits_instead_of_exiting(
-    settings_for, anvil_url, monkeypatch
+    settings_for, anvil_url, monkeypatch, caplog
 ):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
     from rpc_proxy import RpcProxy
@@ -192,8 +176,12 @@ def test_build__rpc_down_at_start_for_seconds__waits_instead_of_exiting(
     back = threading.Timer(8.0, proxy.up)
     back.start()
     try:
-        built = build_validator(settings_for(rpc_url=proxy.url))
+        with caplog.at_level("WARNING", logger="oracle.chain.rpc"):
+            built = build_validator(settings_for(rpc_url=proxy.url))
         assert built.engine.round_duration == 60
+        waits = [r.getMessage() for r in caplog.records if r.name == "oracle.chain.rpc"]
+        assert waits, "each failed start-up attempt must be logged"
+        assert all(f"rpc_url {proxy.url} unreachable" in line for line in waits)
     finally:
         back.cancel()
         proxy.up()
