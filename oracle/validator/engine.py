@@ -36,6 +36,15 @@ from oracle.validator.store import Store, StoredBallot
 
 log = logging.getLogger(__name__)
 
+
+class StepsFailed(RuntimeError):
+    """Some steps of a tick failed (each logged); the others ran."""
+
+    def __init__(self, steps: list[str]) -> None:
+        super().__init__(f"tick steps failed: {', '.join(steps)}; the others ran")
+        self.steps = steps
+
+
 EVENTS = ("ProposalSubmitted", "ProposalFinalized", "ProposalRolled", "VotesRevealed")
 
 
@@ -102,6 +111,7 @@ class Engine:
         self.last_block_time = 0
         self.last_tick_ok = False
         self._empty_rounds: set[int] = set()  # rounds whose commit phase opened with no proposals
+        self._skipped_rounds: set[int] = set()  # rounds with no stake of ours at the snapshot
         self._recovery_done: set[int] = set()  # rounds checked for a lost ballot
         self._last_claim = 0.0
         self._last_reveal_at = 0.0
@@ -139,6 +149,9 @@ class Engine:
         try:
             self.tick()
             self.last_tick_ok = True
+        except StepsFailed as exc:
+            self.last_tick_ok = False
+            log.warning("%s", exc)  # each step's traceback is already logged
         except Exception as exc:
             self.last_tick_ok = False
             if is_transient(exc):
@@ -148,12 +161,25 @@ class Engine:
                 log.exception("tick failed")
 
     def tick(self) -> None:
-        """One pass; deadline-bound work (reveal, commit) first, the rest after."""
+        """One pass; deadline-bound work (reveal, commit) first, the rest after.
+
+        A step that fails is logged and the later steps still run: one stuck round (a
+        reveal that keeps reverting) must not starve finalize, settle and claim.
+        An unreachable chain aborts the pass, since every later step would fail too.
+        """
         steps: list[tuple[str, float]] = []
+        failed: list[str] = []
         started = last = time.perf_counter()
 
-        def step(name: str) -> None:
+        def step(name: str, fn: Callable[..., Any], *args: Any) -> None:
             nonlocal last
+            try:
+                fn(*args)
+            except Exception as exc:
+                if is_transient(exc):
+                    raise
+                failed.append(name)
+                log.exception("tick step %s failed; the other steps still run", name)
             now_pc = time.perf_counter()
             steps.append((name, now_pc - last))
             last = now_pc
@@ -162,28 +188,22 @@ class Engine:
         self.last_block = int(block["number"])
         self.last_block_time = int(block["timestamp"])
         self.metrics.last_block.set(self.last_block)
-        self.ingest()
-        step("ingest")
+        step("ingest", self.ingest)
         now = self.now()
         cr = self.current_round(now)
         # Stored ballots reveal without the model: a restarted validator reveals at once.
-        self.reveal_due(now)
-        step("reveal")
+        step("reveal", self.reveal_due, now)
         if self.judge.ready:
-            self.commit_due(cr, now)
-            self.recover_lost_ballots(cr, now)
-            step("commit")
-            self.judge_unjudged()
-            step("judge")
-            self.commit_due(cr, self.now())  # what the judging just made ready
-            step("commit")
+            step("commit", self.commit_due, cr, now)
+            step("recover", self.recover_lost_ballots, cr, now)
+            step("judge", self.judge_unjudged)
+            # What the judging just made ready.
+            step("commit", lambda: self.commit_due(cr, self.now()))
         if self.relayer is not None:
-            self.relayer.flush(now)
-        self.finalize_due(cr, self.now())
-        step("finalize")
-        self.settle_due(self.now())
-        self.claim_due()
-        step("settle")
+            step("relay", self.relayer.flush, now)
+        step("finalize", lambda: self.finalize_due(cr, self.now()))
+        step("settle", lambda: self.settle_due(self.now()))
+        step("claim", self.claim_due)
         total = time.perf_counter() - started
         if total > max(2.0, self.round_duration / 4):
             # A slow pass risks missed phases: say where the time went.
@@ -192,6 +212,8 @@ class Engine:
                 total,
                 ", ".join(f"{n} {d:.1f}s" for n, d in steps if d > 0.05),
             )
+        if failed:
+            raise StepsFailed(failed)
 
     # --------------------------------------------------------------- events
 
@@ -296,6 +318,18 @@ class Engine:
             if info.size == 0:
                 # The list of round cr is fixed once its commit phase opens: nothing to vote on.
                 self._empty_rounds.add(cr)
+                return
+            if cr in self._skipped_rounds:
+                return
+            if self.client.stake_at(self.operator, info.snapshot) == 0:
+                # The reveal would revert OracleNoStakeAtSnapshot on every tick: do not vote.
+                log.warning(
+                    "round %d: %s has no stake at the round's snapshot (%d); skipping the round",
+                    cr,
+                    self.operator,
+                    info.snapshot,
+                )
+                self._skipped_rounds.add(cr)
                 return
             ids = self.client.round_proposals(cr)
             self._judge_ids(ids)  # this round's proposals jump the judging queue
@@ -409,6 +443,12 @@ class Engine:
             if exc.error == "OracleAlreadyRevealed":
                 self.store.set_ballot_state(b.round, "revealed")
                 return
+            if exc.error == "OracleNoStakeAtSnapshot":
+                # Committed without stake (before this check existed): the reveal can never
+                # pass. Missed, so it is settled (no stake, no slash) and withdraw() unblocks.
+                log.error("round %d: no stake at the snapshot; the reveal cannot pass", b.round)
+                self.store.set_ballot_state(b.round, "missed")
+                return
             raise
         self.metrics.votes_sent.labels(kind="reveal").inc()
         self.store.set_ballot_state(b.round, "revealed", reveal_tx=tx.tx_hash)
@@ -458,17 +498,36 @@ class Engine:
         return b is None or b.state in ("revealed", "settled", "missed")
 
     def settle_due(self, now: int) -> None:
-        for b in self.store.ballots_in(("revealed",)):
+        """Settle our own ballots once their round is settleable.
+
+        Missed ballots (committed, never revealed) are settled too, with empty verdicts
+        (the non-reveal slash, docs/protocol.md): `withdraw()` refuses while any committed
+        ballot is unsettled, so leaving them open would lock the stake for good.
+        """
+        for b in self.store.ballots_in(("revealed", "missed")):
             t = self.timing(b.round)
             if now < t.reveal_end:
                 continue
             if time.monotonic() - self._settle_checked.get(b.round, 0.0) < 1.0:
                 continue
             self._settle_checked[b.round] = time.monotonic()
+            verdicts = b.verdicts
+            if b.state == "missed":
+                onchain = self.client.ballot_of(b.round, self.operator)
+                if not onchain.committed:
+                    # The commit never landed: no ballot on chain, nothing to settle.
+                    self.store.set_ballot_state(b.round, "uncommitted")
+                    continue
+                if onchain.settled:
+                    self.store.set_ballot_state(b.round, "settled")
+                    continue
+                # Revealed after all (by anyone holding the preimage, e.g. a relayer): the
+                # stored verdicts; otherwise the non-reveal path takes empty verdicts.
+                verdicts = b.verdicts if onchain.revealed else b""
             if self.client.round_info(b.round).pending:
                 continue
             try:
-                tx = self.client.settle(self.sender, b.round, self.operator, b.verdicts)
+                tx = self.client.settle(self.sender, b.round, self.operator, verdicts)
             except TxReverted as exc:
                 if exc.error == "OracleAlreadySettled":
                     self.store.set_ballot_state(b.round, "settled")
@@ -479,6 +538,8 @@ class Engine:
                 raise
             self.metrics.votes_sent.labels(kind="settle").inc()
             self.store.set_ballot_state(b.round, "settled", settle_tx=tx.tx_hash)
+            if not verdicts:
+                log.warning("round %d: settled our missed ballot (non-reveal slash)", b.round)
 
     def claim_due(self) -> None:
         if not self.config.auto_claim or self.operator_sender is None:

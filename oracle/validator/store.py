@@ -38,7 +38,7 @@ CREATE TABLE IF NOT EXISTS ballots (
     verdicts BLOB NOT NULL,
     salt BLOB NOT NULL,
     commitment BLOB NOT NULL,
-    state TEXT NOT NULL,          -- prepared, committed, revealed, settled, missed
+    state TEXT NOT NULL,          -- prepared, committed, revealed, settled, missed, uncommitted
     commit_tx TEXT,
     reveal_tx TEXT,
     settle_tx TEXT
