@@ -1,0 +1,131 @@
+"""The engine against the real contracts: missed ballots get settled, unstaked rounds skipped.
+
+A real Anvil with the clock moved forward (no model needed: the commit is sent by the test,
+and the engine's settle / reveal / skip paths never judge).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from timetravel import advance_to  # tests/oracle/chain, on the path via conftest.py
+
+from oracle.chain.client import OracleClient
+from oracle.chain.commitment import commitment, derive_salt, round_list_hash
+from oracle.chain.submitter import Submitter
+from oracle.validator.engine import Engine
+from oracle.validator.judge import Judge
+from oracle.validator.store import Store
+
+
+def _engine(client: OracleClient, account, tmp_path: Path) -> Engine:  # type: ignore[no-untyped-def]
+    return Engine(
+        client=client,
+        store=Store(tmp_path / "validator.db"),
+        judge=Judge(None),
+        signer=account,
+        operator=account.address,
+        sender=client.make_sender(account),
+    )
+
+
+def _proposal_round(client: OracleClient, account) -> tuple[int, list[int]]:  # type: ignore[no-untyped-def]
+    ids = [s.proposal_id for s in Submitter(client, account).submit([b"\x07" * 64])]
+    r = client.proposal(ids[0]).round
+    return r, client.round_proposals(r)
+
+
+def _commit_directly(engine: Engine, r: int, ids: list[int]) -> None:
+    """What the engine's commit step does, without the model: store the preimage, commit."""
+    client = engine.client
+    verdicts = bytes([2] * len(ids))
+    salt = derive_salt(engine.signer, chain_id=client.chain_id, oracle=client.address, round_=r)
+    c = commitment(
+        chain_id=client.chain_id,
+        oracle=client.address,
+        round_=r,
+        validator=engine.operator,
+        list_hash=round_list_hash(ids),
+        verdicts=verdicts,
+        salt=salt,
+    )
+    engine.store.save_ballot(r, ids, verdicts, salt, c)
+    client.commit(engine.sender, r, c)
+    engine.store.set_ballot_state(r, "committed")
+
+
+def _finalize_round_after_reveal(engine: Engine, r: int, ids: list[int]) -> None:
+    advance_to(engine.client, engine.client.round_timing(r).reveal_end + 1)
+    engine.client.finalize_many(engine.sender, ids)  # no quorum: the proposal rolls on
+    assert engine.client.round_info(r).pending == 0
+
+
+def test_settle__own_missed_ballot__is_settled_with_the_non_reveal_slash(
+    client: OracleClient,
+    account,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    sender = client.make_sender(account)
+    stake = int(client.param("minStake"))
+    client.stake(sender, stake)
+    advance_to(client, client.round_timing(client.current_round() + 2).commit_start)
+    engine = _engine(client, account, tmp_path)
+    r, ids = _proposal_round(client, account)
+    advance_to(client, client.round_timing(r).commit_start)
+    _commit_directly(engine, r, ids)
+    _finalize_round_after_reveal(engine, r, ids)  # never revealed
+
+    engine.tick()  # reveal step: too late, missed; settle step: non-reveal settlement
+
+    assert engine.store.ballot(r).state == "settled"  # type: ignore[union-attr]
+    assert client.ballot_of(r, account.address).settled
+    slash = stake * int(client.param("nonRevealSlashBps")) // 10_000 * len(ids)
+    assert client.validator_info(account.address).active == stake - slash
+
+
+def test_commit__no_stake_at_the_rounds_snapshot__skips_the_round_and_says_so_once(
+    client: OracleClient,
+    account,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    advance_to(client, client.round_timing(client.current_round() + 2).commit_start)
+    r, _ids = _proposal_round(client, account)
+    # Staked after the round's snapshot: this stake does not count for round r.
+    client.stake(client.make_sender(account), int(client.param("minStake")))
+    engine = _engine(client, account, tmp_path)
+    now = client.round_timing(r).commit_start
+    advance_to(client, now)
+
+    with caplog.at_level(logging.WARNING, logger="oracle.validator.engine"):
+        engine.commit_due(r, now)
+        engine.commit_due(r, now)
+
+    assert engine.store.ballot(r) is None
+    assert not client.ballot_of(r, account.address).committed
+    skips = [m for m in caplog.messages if "no stake at the round's snapshot" in m]
+    assert len(skips) == 1
+
+
+def test_tick__committed_without_stake__reveal_marks_it_missed_then_settles(
+    client: OracleClient,
+    account,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    advance_to(client, client.round_timing(client.current_round() + 2).commit_start)
+    r, ids = _proposal_round(client, account)
+    client.stake(client.make_sender(account), int(client.param("minStake")))  # after snapshot
+    engine = _engine(client, account, tmp_path)
+    advance_to(client, client.round_timing(r).commit_start)
+    _commit_directly(engine, r, ids)  # as a validator from before the stake check did
+    advance_to(client, client.round_timing(r).reveal_start)
+
+    engine.tick()  # the reveal reverts OracleNoStakeAtSnapshot: missed, not retried forever
+
+    assert engine.store.ballot(r).state == "missed"  # type: ignore[union-attr]
+    _finalize_round_after_reveal(engine, r, ids)
+    engine.tick()
+    assert engine.store.ballot(r).state == "settled"  # type: ignore[union-attr]
+    assert client.ballot_of(r, account.address).settled
