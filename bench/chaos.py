@@ -24,11 +24,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -47,6 +45,7 @@ from localchain import OracleParams, deploy  # noqa: E402
 from rpc_proxy import RpcProxy  # noqa: E402
 from web3 import Web3  # noqa: E402
 
+from oracle.chain.anvil import Anvil  # noqa: E402
 from oracle.chain.client import OracleClient, Status  # noqa: E402
 from oracle.chain.deployment import Deployment  # noqa: E402
 from oracle.chain.events import EventReader  # noqa: E402
@@ -55,7 +54,7 @@ from oracle.chain.rpc import connect  # noqa: E402
 from oracle.chain.submitter import Submitter  # noqa: E402
 from oracle.model.generate import CorpusGenerator  # noqa: E402
 from oracle.model.labels import Verdict  # noqa: E402
-from oracle.validator.fleet import ANVIL_MNEMONIC, Fleet, FleetSpec, free_port  # noqa: E402
+from oracle.validator.fleet import ANVIL_MNEMONIC, Fleet, FleetSpec  # noqa: E402
 from oracle.validator.keys import anvil_key  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "chaos.json"
@@ -188,40 +187,6 @@ class Controller(threading.Thread):
         for m in self.fleet.members:
             if m.process is None or m.process.poll() is not None:
                 self.fleet.start(m.index)
-
-
-def start_anvil(workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    binary = shutil.which("anvil")
-    if binary is None:
-        sys.exit("anvil is not on PATH: run `make setup` and put node_modules/.bin on PATH")
-    port = free_port()
-    log = open(workdir / "anvil.log", "w")  # noqa: SIM115 - the child owns it
-    proc = subprocess.Popen(
-        [
-            binary,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--accounts",
-            "20",
-            "--mnemonic",
-            ANVIL_MNEMONIC,
-            "--silent",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    w3 = Web3(Web3.HTTPProvider(url))
-    for _ in range(300):
-        try:
-            _ = w3.eth.block_number
-            return proc, url
-        except Exception:
-            time.sleep(0.1)
-    sys.exit("anvil did not answer within 30 s")
 
 
 def make_payloads(n: int, seed: int, chain_id: int) -> list[bytes]:
@@ -361,7 +326,8 @@ def main() -> int:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="chaos-"))
     workdir.mkdir(parents=True, exist_ok=True)
     t_start = time.monotonic()
-    anvil, url = start_anvil(workdir)
+    anvil = Anvil(log_path=workdir / "anvil.log")
+    url = anvil.url
     fleet: Fleet | None = None
     proxies: list[RpcProxy] = []
     try:
@@ -478,8 +444,7 @@ def main() -> int:
             fleet.stop_all()
         for p in proxies:
             p.close()
-        os.killpg(anvil.pid, signal.SIGKILL)
-        anvil.wait()
+        anvil.stop()
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
 

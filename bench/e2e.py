@@ -26,7 +26,6 @@ import os
 import platform
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -41,6 +40,7 @@ from web3 import Web3
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from oracle.chain.anvil import Anvil  # noqa: E402
 from oracle.chain.client import OracleClient, Status  # noqa: E402
 from oracle.chain.deployment import Deployment  # noqa: E402
 from oracle.chain.events import EventReader  # noqa: E402
@@ -48,42 +48,10 @@ from oracle.chain.localdeploy import OracleParams, deploy  # noqa: E402
 from oracle.chain.payload import encode_payload  # noqa: E402
 from oracle.chain.rpc import connect  # noqa: E402
 from oracle.chain.submitter import Submitter  # noqa: E402
-from oracle.validator.fleet import ANVIL_MNEMONIC, Fleet, FleetSpec, free_port  # noqa: E402
+from oracle.validator.fleet import ANVIL_MNEMONIC, Fleet, FleetSpec  # noqa: E402
 from oracle.validator.keys import anvil_key  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "e2e.json"
-
-
-def start_anvil(block_time: float) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    mining = ["--block-time", str(block_time)] if block_time > 0 else []
-    proc = subprocess.Popen(
-        [
-            "anvil",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--accounts",
-            "20",
-            "--mnemonic",
-            ANVIL_MNEMONIC,
-            "--silent",
-            *mining,
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    w3 = Web3(Web3.HTTPProvider(url))
-    for _ in range(300):
-        try:
-            _ = w3.eth.block_number
-            return proc, url
-        except Exception:
-            time.sleep(0.1)
-    raise RuntimeError("anvil did not start")
 
 
 def make_payloads(n: int, seed: int = 5) -> list[bytes]:
@@ -183,7 +151,8 @@ def main() -> None:
         flush=True,
     )
 
-    anvil, url = start_anvil(args.block_time)
+    anvil = Anvil(block_time=args.block_time if args.block_time > 0 else None)
+    url = anvil.url
     fleet: Fleet | None = None
     try:
         w3 = Web3(Web3.HTTPProvider(url))
@@ -346,7 +315,7 @@ def main() -> None:
     finally:
         if fleet is not None:
             fleet.stop_all()
-        os.killpg(anvil.pid, 9)
+        anvil.stop()
 
 
 def _metric(text: str, name: str) -> float:

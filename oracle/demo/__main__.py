@@ -8,7 +8,7 @@ import traceback
 
 from rich.console import Console
 
-from oracle.demo.anvil import AnvilError
+from oracle.chain.anvil import AnvilError
 from oracle.demo.deploy import DeployError
 from oracle.demo.follow import FollowTimeout
 from oracle.demo.model_setup import ModelSetupError

@@ -20,8 +20,8 @@ from typing import Any
 from rich.console import Console
 from web3 import Web3
 
+from oracle.chain.anvil import Anvil
 from oracle.chain.deployment import Deployment
-from oracle.demo.anvil import Anvil
 from oracle.demo.deploy import run_deploy
 from oracle.demo.follow import follow_until_final
 from oracle.demo.model_setup import ensure_model

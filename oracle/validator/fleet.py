@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,15 +18,8 @@ from pathlib import Path
 
 import httpx
 
+from oracle.chain.anvil import ANVIL_MNEMONIC, free_port
 from oracle.validator.keys import anvil_key, write_keystore
-
-ANVIL_MNEMONIC = "test test test test test test test test test test test junk"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass

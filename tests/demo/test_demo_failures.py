@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from oracle.demo.anvil import Anvil, AnvilError
+from oracle.chain.anvil import Anvil, AnvilError
 from oracle.demo.settings import DemoSettings, SettingsError
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,8 +10,6 @@ when a test fails.
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,10 +19,11 @@ from localchain import OracleParams, deploy
 from rpc_proxy import RpcProxy
 from web3 import Web3
 
+from oracle.chain.anvil import Anvil
 from oracle.chain.client import OracleClient
 from oracle.chain.deployment import Deployment
 from oracle.chain.rpc import connect
-from oracle.validator.fleet import ANVIL_MNEMONIC, Fleet, FleetSpec, free_port
+from oracle.validator.fleet import ANVIL_MNEMONIC, Fleet, FleetSpec
 from oracle.validator.keys import anvil_key
 
 VALIDATORS = 4
@@ -34,45 +33,8 @@ REVEAL_S = 15
 
 @pytest.fixture(scope="session")
 def anvil(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    binary = shutil.which("anvil")
-    assert binary, "anvil is not on PATH: run `make setup` and put node_modules/.bin on PATH"
-    port = free_port()
-    log = open(tmp_path_factory.mktemp("anvil") / "anvil.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [
-            binary,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--accounts",
-            "20",
-            "--mnemonic",
-            ANVIL_MNEMONIC,
-            "--silent",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    w3 = Web3(Web3.HTTPProvider(url))
-    try:
-        from chain_env import wait_for
-
-        wait_for("anvil to answer", lambda: _answers(w3), 30)
-        yield url
-    finally:
-        os.killpg(proc.pid, 9)
-        proc.wait()
-        log.close()
-
-
-def _answers(w3: Web3) -> bool:
-    try:
-        return w3.eth.block_number >= 0
-    except Exception:
-        return False
+    with Anvil(log_path=tmp_path_factory.mktemp("anvil") / "anvil.log") as node:
+        yield node.url
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,8 @@ import pytest
 from oracle_scenario import OracleScenario
 from web3 import Web3
 
+from oracle.chain.anvil import Anvil
 from oracle.chain.deployment import Deployment
-from oracle.demo.anvil import Anvil
 from oracle.explorer.indexer import Indexer
 
 ANVIL_DIRS = [Path(__file__).resolve().parents[2] / "node_modules" / ".bin"]

@@ -15,14 +15,18 @@ from pathlib import Path
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
-from local_deploy import deploy
 from web3 import Web3
 
+from oracle.chain.anvil import ANVIL_MNEMONIC
 from oracle.chain.commitment import commitment, round_list_hash
+from oracle.chain.localdeploy import OracleParams, deploy
 from oracle.chain.payload import TxRequest, encode_payload
 from oracle.validator.keys import anvil_key
 
-MNEMONIC = "test test test test test test test test test test test junk"
+MNEMONIC = ANVIL_MNEMONIC
+ARTIFACTS = Path(__file__).resolve().parents[2] / ".build" / "__local__.json"
+# Long phases: the scenario moves time itself, and the page shows countdowns.
+PARAMS = OracleParams(roundDuration=600, revealDuration=300, modelHash="0x" + "ab" * 32)
 SANCTIONED = "0xc038463E12eAb9BF3b70A959A22a23D6e7D3a189"  # oracle/data/sanctions_sample.txt
 STAKES_ETH = (1, 2, 3, 4)
 # Ballots per validator, one byte per proposal in round order. Validator 0 (1 ETH)
@@ -56,7 +60,7 @@ class OracleScenario:
     def deploy(cls, rpc_url: str, out_dir: Path) -> OracleScenario:
         w3 = Web3(Web3.HTTPProvider(rpc_url))
         deployer = anvil_key(0, MNEMONIC)
-        path = deploy(w3, deployer, out_dir, rpc_url)
+        path = deploy(w3, deployer, out_dir, PARAMS, rpc_url, artifacts=ARTIFACTS)
         from oracle.chain.deployment import Deployment
 
         deployment = Deployment.load(path)

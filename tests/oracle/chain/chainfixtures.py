@@ -6,22 +6,19 @@ so `make compile` must have run.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from web3 import Web3
 
+from oracle.chain.anvil import Anvil
 from oracle.chain.client import OracleClient
 from oracle.chain.deployment import Deployment
 from oracle.chain.localdeploy import OracleParams, deploy
 from oracle.chain.rpc import connect
-from oracle.validator.fleet import ANVIL_MNEMONIC, free_port
+from oracle.validator.fleet import ANVIL_MNEMONIC
 from oracle.validator.keys import anvil_key
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -31,42 +28,8 @@ sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
 @pytest.fixture(scope="session")
 def anvil_url() -> Iterator[str]:
-    binary = shutil.which("anvil")
-    assert binary, "anvil is not on PATH: run `make setup` and put node_modules/.bin on PATH"
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            binary,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--accounts",
-            "20",
-            "--mnemonic",
-            ANVIL_MNEMONIC,
-            "--silent",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    w3 = Web3(Web3.HTTPProvider(url))
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                _ = w3.eth.block_number
-                break
-            except Exception:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-        yield url
-    finally:
-        os.killpg(proc.pid, 9)
-        proc.wait()
+    with Anvil() as node:
+        yield node.url
 
 
 @pytest.fixture(scope="session")
