@@ -96,3 +96,31 @@ def derive_salt(signer: LocalAccount, *, chain_id: int, oracle: str, round_: int
     )
     signed = signer.sign_message(message)
     return keccak(bytes(signed.signature))
+
+
+def seal_ballot(
+    signer: LocalAccount,
+    *,
+    chain_id: int,
+    oracle: str,
+    round_: int,
+    validator: str,
+    proposal_ids: Sequence[int],
+    verdicts: bytes,
+) -> tuple[bytes, bytes]:
+    """(salt, commitment) for a validator's verdicts on a round's proposal list.
+
+    The one composition every voter uses: the salt derived from the signer key,
+    the commitment over the round's list hash. `validator` is the operator address.
+    """
+    salt = derive_salt(signer, chain_id=chain_id, oracle=oracle, round_=round_)
+    sealed = commitment(
+        chain_id=chain_id,
+        oracle=oracle,
+        round_=round_,
+        validator=validator,
+        list_hash=round_list_hash(proposal_ids),
+        verdicts=verdicts,
+        salt=salt,
+    )
+    return salt, sealed

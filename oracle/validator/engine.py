@@ -22,7 +22,7 @@ from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 
 from oracle.chain.client import OracleClient, RoundTiming
-from oracle.chain.commitment import commitment, derive_salt, round_list_hash
+from oracle.chain.commitment import round_list_hash, seal_ballot
 from oracle.chain.errors import TxReverted
 from oracle.chain.events import ChainEvent, EventReader
 from oracle.chain.retry import is_transient
@@ -292,17 +292,14 @@ class Engine:
         if any(pid not in stored or stored[pid].verdict is None for pid in ids):
             return None
         verdicts = bytes(self._vote(int(stored[pid].verdict or 0)) for pid in ids)
-        salt = derive_salt(
-            self.signer, chain_id=self.client.chain_id, oracle=self.client.address, round_=r
-        )
-        c = commitment(
+        salt, c = seal_ballot(
+            self.signer,
             chain_id=self.client.chain_id,
             oracle=self.client.address,
             round_=r,
             validator=self.operator,
-            list_hash=round_list_hash(ids),
+            proposal_ids=ids,
             verdicts=verdicts,
-            salt=salt,
         )
         return verdicts, salt, c
 

@@ -7,7 +7,7 @@ from eth_account import Account
 from timetravel import advance_to
 
 from oracle.chain.client import OracleClient
-from oracle.chain.commitment import commitment, derive_salt, round_list_hash
+from oracle.chain.commitment import seal_ballot
 from oracle.chain.eip712 import sign_commit
 from oracle.chain.errors import TxReverted
 from oracle.chain.submitter import Submitter
@@ -28,15 +28,14 @@ def test_relayed_commit_then_reveal__is_accepted_and_tallied(client: OracleClien
     advance_to(client, client.round_timing(r).commit_start)
 
     verdicts = bytes([2] * len(listed))
-    salt = derive_salt(validator, chain_id=client.chain_id, oracle=client.address, round_=r)
-    c = commitment(
+    salt, c = seal_ballot(
+        validator,
         chain_id=client.chain_id,
         oracle=client.address,
         round_=r,
         validator=validator.address,
-        list_hash=round_list_hash(listed),
+        proposal_ids=listed,
         verdicts=verdicts,
-        salt=salt,
     )
     sig = sign_commit(validator, client.domain, round_=r, commitment=c, validator=validator.address)
     relayer = client.make_sender(Account.create())

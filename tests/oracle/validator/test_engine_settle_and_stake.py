@@ -13,7 +13,7 @@ import pytest
 from timetravel import advance_to  # tests/oracle/chain, on the path via conftest.py
 
 from oracle.chain.client import OracleClient
-from oracle.chain.commitment import commitment, derive_salt, round_list_hash
+from oracle.chain.commitment import seal_ballot
 from oracle.chain.submitter import Submitter
 from oracle.validator.engine import Engine
 from oracle.validator.judge import Judge
@@ -41,15 +41,14 @@ def _commit_directly(engine: Engine, r: int, ids: list[int]) -> None:
     """What the engine's commit step does, without the model: store the preimage, commit."""
     client = engine.client
     verdicts = bytes([2] * len(ids))
-    salt = derive_salt(engine.signer, chain_id=client.chain_id, oracle=client.address, round_=r)
-    c = commitment(
+    salt, c = seal_ballot(
+        engine.signer,
         chain_id=client.chain_id,
         oracle=client.address,
         round_=r,
         validator=engine.operator,
-        list_hash=round_list_hash(ids),
+        proposal_ids=ids,
         verdicts=verdicts,
-        salt=salt,
     )
     engine.store.save_ballot(r, ids, verdicts, salt, c)
     client.commit(engine.sender, r, c)

@@ -7,7 +7,7 @@ from eth_account import Account
 from timetravel import advance_to
 
 from oracle.chain.client import OracleClient
-from oracle.chain.commitment import commitment, derive_salt, round_list_hash
+from oracle.chain.commitment import seal_ballot
 from oracle.chain.eip712 import sign_commit
 from oracle.chain.submitter import Submitter
 from oracle.validator.relay import Relayer
@@ -37,15 +37,14 @@ def test_relayer__submits_verified_commits_and_reveals_in_one_transaction_each(
     preimages = {}
     for v in validators:
         verdicts = bytes([0] * len(listed))
-        salt = derive_salt(v, chain_id=client.chain_id, oracle=client.address, round_=r)
-        c = commitment(
+        salt, c = seal_ballot(
+            v,
             chain_id=client.chain_id,
             oracle=client.address,
             round_=r,
             validator=v.address,
-            list_hash=round_list_hash(listed),
+            proposal_ids=listed,
             verdicts=verdicts,
-            salt=salt,
         )
         relayer.add_commit(
             r,
