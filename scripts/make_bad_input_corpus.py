@@ -14,10 +14,10 @@ as hostile. Each line is one case:
 - `expect` is `malformed`, `sanctioned`, or `model` (any class the model may give:
   `legal`, `fraud` or `illicit` — what matters is that the rules let it through and the
   model runs on it without failing);
-- JSON cases (`kind: "json"`) are dataset/CLI records (LABELS.md) with a bad field; the
+- JSON cases (`kind: "json"`) are dataset/CLI records (docs/labels.md) with a bad field; the
   loader must refuse them with a PayloadError that names `field`.
 
-Expectations are written down here from LABELS.md, not computed by the code under test.
+Expectations are written down here from docs/labels.md, not computed by the code under test.
 The corpus is deterministic for a given seed; the checked-in file is the default seed's.
 """
 

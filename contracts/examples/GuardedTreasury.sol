@@ -14,7 +14,7 @@ import {IVerdictOracle} from "../interfaces/IVerdictOracle.sol";
 /// The oracle's callback only records the outcome (it runs under a gas cap); the owner then
 /// calls {execute}, which also reads the oracle directly if the callback never arrived.
 contract GuardedTreasury is Ownable2Step, IVerdictCallback {
-    /// @notice LABELS.md payload: `abi.encode(TxRequest)`.
+    /// @notice docs/labels.md payload: `abi.encode(TxRequest)`.
     struct TxRequest {
         uint256 chainId;
         address from;

@@ -2,11 +2,11 @@
 pragma solidity ^0.8.28;
 
 /// @title IVerdictOracle: what a dApp compiles against
-/// @notice A dApp submits a proposal (an ABI-encoded `TxRequest`, see LABELS.md) with a fee,
+/// @notice A dApp submits a proposal (an ABI-encoded `TxRequest`, see docs/labels.md) with a fee,
 /// validators judge it with a pinned classifier in commit-reveal voting rounds, and the
 /// stake-weighted consensus verdict is read back with {verdictOf} / {isLegal}, or pushed to
 /// the requester through {IVerdictCallback-onVerdict} when the requester opted in via ERC-165.
-/// @dev Verdict classes (LABELS.md): 0 legal, 1 fraud, 2 illicit, 3 sanctioned, 4 malformed.
+/// @dev Verdict classes (docs/labels.md): 0 legal, 1 fraud, 2 illicit, 3 sanctioned, 4 malformed.
 interface IVerdictOracle {
     /// @notice Life cycle of a proposal. `None` means the id was never used.
     enum Status {

@@ -32,7 +32,7 @@ class PayloadError(ValueError):
 
 @dataclass(frozen=True)
 class TxRequest:
-    """A transaction request to be judged (LABELS.md); addresses are checksummed."""
+    """A transaction request to be judged (docs/labels.md); addresses are checksummed."""
 
     chain_id: int
     sender: str
@@ -42,7 +42,7 @@ class TxRequest:
     memo: str
 
     def to_json(self) -> dict[str, object]:
-        """The LABELS.md record form: `from`, value as a decimal string, data as hex."""
+        """The docs/labels.md record form: `from`, value as a decimal string, data as hex."""
         return {
             "chain_id": self.chain_id,
             "from": self.sender,
@@ -54,7 +54,7 @@ class TxRequest:
 
     @classmethod
     def from_json(cls, obj: Mapping[str, object]) -> TxRequest:
-        """Parse a LABELS.md payload object; raises PayloadError naming the bad field."""
+        """Parse a docs/labels.md payload object; raises PayloadError naming the bad field."""
         if not isinstance(obj, Mapping):
             raise PayloadError(f"payload must be a JSON object, got {type(obj).__name__}")
         missing = [k for k in ("chain_id", "from", "to", "value", "data", "memo") if k not in obj]

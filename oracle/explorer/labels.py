@@ -1,4 +1,4 @@
-"""Names the explorer shows for on-chain codes (LABELS.md and docs/protocol.md)."""
+"""Names the explorer shows for on-chain codes (docs/labels.md and docs/protocol.md)."""
 
 from __future__ import annotations
 

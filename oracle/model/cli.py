@@ -58,7 +58,7 @@ def train(
 
 
 def evaluate(
-    data: Annotated[Path, typer.Option(help="JSONL or CSV dataset (LABELS.md format)")],
+    data: Annotated[Path, typer.Option(help="JSONL or CSV dataset (docs/labels.md format)")],
     out: Annotated[Path, typer.Option(help="metrics JSON to write (PNG beside it)")],
     model: Annotated[Path, typer.Option(help="checkpoint folder")] = DEFAULT_MODEL,
     sanctions: Annotated[
@@ -151,7 +151,7 @@ def generate_data(
     records: Annotated[int, typer.Option()] = 5000,
     seed: Annotated[int, typer.Option()] = 0,
 ) -> None:
-    """Write a seeded, labelled corpus (LABELS.md JSONL) split 80/10/10."""
+    """Write a seeded, labelled corpus (docs/labels.md JSONL) split 80/10/10."""
     from oracle.model.generate import write_splits
 
     for name, path in write_splits(out_dir, records, seed).items():

@@ -1,4 +1,4 @@
-"""Load LABELS.md datasets (JSONL or CSV) with errors that name the line and field."""
+"""Load docs/labels.md datasets (JSONL or CSV) with errors that name the line and field."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Evaluation: the full verdict pipeline (rules, then model) and the baseline, side by side.
 
-Writes LABELS.md's schema: `accuracy`, `macro_f1`, `per_class`, `confusion_matrix`,
+Writes docs/labels.md's schema: `accuracy`, `macro_f1`, `per_class`, `confusion_matrix`,
 and the same under `baseline` when the checkpoint has one; plus a PNG.
 """
 

@@ -1,9 +1,9 @@
-"""Seeded generator of a labelled corpus that follows LABELS.md.
+"""Seeded generator of a labelled corpus that follows docs/labels.md.
 
 Every record is a real TxRequest with realistic calldata (ABI-encoded for the
 decoded selectors), values and counterparties; its memo comes from the phrase
 families in `phrases.py`, varied by prefixes, suffixes, casing, typos and
-character-level obfuscation. It covers the LABELS.md hard negatives, the drainer
+character-level obfuscation. It covers the docs/labels.md hard negatives, the drainer
 and address-poisoning patterns, and every rule case (sanctioned, malformed).
 """
 
@@ -90,7 +90,7 @@ class CorpusGenerator:
         if r < 0.85:  # defi on known contracts, bounded approvals
             return self._defi(self.memo(LEGAL, "defi") if self.rng.random() < 0.6 else "")
         # unlimited approval / operator grant to an unknown spender WITHOUT
-        # social-engineering context: risky but legal (LABELS.md)
+        # social-engineering context: risky but legal (docs/labels.md)
         memo = self.rng.choice(
             [
                 "",

@@ -1,6 +1,6 @@
 """A held-out evaluation set in wording the training generator never uses.
 
-The memos below were written from LABELS.md's class descriptions, sentence by
+The memos below were written from docs/labels.md's class descriptions, sentence by
 sentence, without reusing the generator's templates or slot pools; each one also
 appears in an obfuscated form (upper case, digits for letters, letter spacing,
 odd spacing) produced by a different routine from the generator's augmentation.

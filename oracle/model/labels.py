@@ -1,4 +1,4 @@
-"""The verdict classes of LABELS.md; the on-chain verdict is this uint8."""
+"""The verdict classes of docs/labels.md; the on-chain verdict is this uint8."""
 
 from __future__ import annotations
 

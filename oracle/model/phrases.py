@@ -1,4 +1,4 @@
-"""Phrase banks for the training-corpus generator, one family per LABELS.md case.
+"""Phrase banks for the training-corpus generator, one family per docs/labels.md case.
 
 Each template has slots ({who}, {thing}, ...) filled from the pools below, so a
 family yields thousands of distinct memos. The held-out evaluation set

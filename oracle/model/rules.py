@@ -1,6 +1,6 @@
 """The deterministic rules that run before the model: malformed, then sanctioned.
 
-Precedence (LABELS.md): malformed > sanctioned > the model's class. A payload a
+Precedence (docs/labels.md): malformed > sanctioned > the model's class. A payload a
 rule decides never reaches the model.
 """
 

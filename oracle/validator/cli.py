@@ -189,7 +189,7 @@ def submit(
         int | None, typer.Option(help="DEV ONLY: use this Anvil mnemonic account")
     ] = None,
 ) -> None:
-    """Submit each record of FILE.jsonl (LABELS.md format) as a proposal; one JSON line each."""
+    """Submit each record of FILE.jsonl (docs/labels.md) as a proposal; one JSON line each."""
     from oracle.chain.payload import TxRequest, encode_payload
     from oracle.chain.submitter import Submitter
     from oracle.validator.fleet import ANVIL_MNEMONIC

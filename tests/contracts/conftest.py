@@ -24,7 +24,7 @@ from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_utils import keccak
 
-# Verdict classes (LABELS.md) and proposal statuses (IVerdictOracle.Status).
+# Verdict classes (docs/labels.md) and proposal statuses (IVerdictOracle.Status).
 LEGAL, FRAUD, ILLICIT, SANCTIONED, MALFORMED = range(5)
 NONE, PENDING, FINALIZED, NO_CONSENSUS = range(4)
 # Slashed.reason
@@ -130,7 +130,7 @@ def treasury(project, owner, oracle):
 
 @pytest.fixture(scope="session")
 def make_payload(chain):
-    """Factory: `abi.encode(TxRequest)` bytes as LABELS.md defines them."""
+    """Factory: `abi.encode(TxRequest)` bytes as docs/labels.md defines them."""
 
     def make(
         to: str = "0x000000000000000000000000000000000000dEaD",

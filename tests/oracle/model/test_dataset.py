@@ -1,4 +1,4 @@
-"""Dataset loaders: JSONL and CSV in the LABELS.md format, line-numbered errors."""
+"""Dataset loaders: JSONL and CSV in the docs/labels.md format, line-numbered errors."""
 
 import json
 from pathlib import Path

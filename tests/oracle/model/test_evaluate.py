@@ -1,4 +1,4 @@
-"""`oracle eval` and `oracle classify`: LABELS.md's output schema, real tiny model."""
+"""`oracle eval` and `oracle classify`: docs/labels.md's output schema, real tiny model."""
 
 import json
 from pathlib import Path

@@ -1,4 +1,4 @@
-"""The corpus generator: seeded, labels consistent with the rules, every LABELS.md case."""
+"""The corpus generator: seeded, labels consistent with the rules, every docs/labels.md case."""
 
 import json
 from collections import Counter

@@ -1,4 +1,4 @@
-"""The rules of LABELS.md: malformed > sanctioned > model, checked before the model runs."""
+"""The rules of docs/labels.md: malformed > sanctioned > model, checked before the model runs."""
 
 from pathlib import Path
 
