@@ -26,10 +26,14 @@ class Signature:
     name: str  # method name shown to the model
     types: tuple[str, ...]
     names: tuple[str, ...]  # argument roles, e.g. spender, amount, recipient
+    # The Solidity function name when it differs from the shown name: Permit2's
+    # `approve` is shown as `permit2_approve` so the model never confuses it with
+    # ERC-20 `approve` (different arguments, different meaning of `to`).
+    abi_name: str | None = None
 
     @property
     def text(self) -> str:
-        return f"{self.name}({','.join(self.types)})"
+        return f"{self.abi_name or self.name}({','.join(self.types)})"
 
 
 @dataclass(frozen=True)
@@ -41,20 +45,21 @@ class DecodedCall:
 
     @property
     def addresses(self) -> list[str]:
-        """Every address argument (lower-case hex), including multicall's inner calls."""
+        """Every address argument (lower-case hex), nested values and inner calls included."""
         found: list[str] = []
         for value in self.args.values():
-            if isinstance(value, str) and value.startswith("0x") and len(value) == 42:
-                found.append(value.lower())
-            elif isinstance(value, (list, tuple)):
-                found.extend(
-                    v.lower()
-                    for v in value
-                    if isinstance(v, str) and v.startswith("0x") and len(v) == 42
-                )
+            found.extend(_addresses_in(value))
         for call in self.inner:
             found.extend(call.addresses)
         return found
+
+
+def _addresses_in(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value.lower()] if value.startswith("0x") and len(value) == 42 else []
+    if isinstance(value, (list, tuple)):
+        return [a for v in value for a in _addresses_in(v)]
+    return []
 
 
 _V3_SINGLE = "(address,address,uint24,address,uint256,uint256,uint256,uint160)"
@@ -143,6 +148,14 @@ _SIGNATURES: list[Signature] = [
     Signature("exactInputSingle", (_V3_SINGLE,), ("params",)),
     Signature("multicall", ("bytes[]",), ("calls",)),
     Signature("multicall", ("uint256", "bytes[]"), ("deadline", "calls")),
+    # Permit2 (0x000000000022D473030F116dDEE9F6B43aC78BA3)
+    Signature(
+        "permit2_approve",
+        ("address", "address", "uint160", "uint48"),
+        ("token", "spender", "amount", "expiration"),
+        abi_name="approve",
+    ),
+    Signature("permit2_lockdown", ("(address,address)[]",), ("approvals",), abi_name="lockdown"),
 ]
 
 
@@ -152,7 +165,7 @@ def _selector(sig: Signature) -> bytes:
 
 SIGNATURES: dict[bytes, Signature] = {_selector(s): s for s in _SIGNATURES}
 SELECTORS: dict[str, bytes] = {s.text: sel for sel, s in SIGNATURES.items()}
-_STATIC_TYPES = {"address", "uint256", "uint8", "bool", "bytes32"}
+_STATIC_TYPES = {"address", "uint256", "uint160", "uint48", "uint24", "uint8", "bool", "bytes32"}
 
 
 def selector_of(signature_text: str) -> bytes:
@@ -208,10 +221,10 @@ def _decode_static(sig: Signature, body: bytes) -> list[object]:
             if as_int > 1:
                 raise CalldataError(f"{sig.name} argument {name} is not a bool (0 or 1)")
             values.append(bool(as_int))
-        elif kind == "uint8":
+        elif kind.startswith("uint") and kind != "uint256":
             as_int = int.from_bytes(word, "big")
-            if as_int > 255:
-                raise CalldataError(f"{sig.name} argument {name} does not fit uint8")
+            if as_int >> int(kind[4:]):
+                raise CalldataError(f"{sig.name} argument {name} does not fit {kind}")
             values.append(as_int)
         elif kind == "bytes32":
             values.append(word)

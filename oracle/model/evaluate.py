@@ -76,7 +76,9 @@ def baseline_verdicts(
     from oracle.model.rules import apply_rules_to_request
 
     outcomes = [
-        apply_rules_to_request(r.tx, chain_id=pipeline.chain_id, sanctions=pipeline.sanctions)
+        apply_rules_to_request(
+            r.tx, chain_id=pipeline.chain_id, sanctions=pipeline.sanctions, book=pipeline.book
+        )
         for r in records
     ]
     model_rows = [i for i, o in enumerate(outcomes) if not isinstance(o, RuleVerdict)]

@@ -124,6 +124,7 @@ class VerdictPipeline:
                 chain_id=self.chain_id,
                 max_payload_size=self.max_payload_size,
                 sanctions=self.sanctions,
+                book=self.book,
             )
         )
 
@@ -136,7 +137,9 @@ class VerdictPipeline:
             self._pool = None
 
     def _rules_for_request(self, tx: TxRequest) -> RuleVerdict | Decoded:
-        return apply_rules_to_request(tx, chain_id=self.chain_id, sanctions=self.sanctions)
+        return apply_rules_to_request(
+            tx, chain_id=self.chain_id, sanctions=self.sanctions, book=self.book
+        )
 
     def _render_or_rule(self, outcome: RuleVerdict | Decoded) -> RuleVerdict | str:
         return outcome if isinstance(outcome, RuleVerdict) else self.render(outcome)

@@ -1,7 +1,9 @@
-"""The deterministic rules that run before the model: malformed, then sanctioned.
+"""The deterministic rules that run before the model: malformed, sanctioned, call shape.
 
-Precedence (docs/labels.md): malformed > sanctioned > the model's class. A payload a
-rule decides never reaches the model.
+Precedence (docs/labels.md): malformed > sanctioned > call shape > the model's class.
+The call-shape rules cover the cases the policy decides from the call alone, whatever
+the memo says: a zero-value token transfer is address poisoning (fraud), a revoke is
+never a drainer (legal). A payload a rule decides never reaches the model.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from pathlib import Path
 from typing import ClassVar, Protocol
 
 from oracle.chain.payload import PayloadError, TxRequest, decode_payload
-from oracle.model.address_book import DATA_DIR
+from oracle.model.address_book import DATA_DIR, AddressBook, default_address_book
 from oracle.model.calldata import CalldataError, DecodedCall, decode_calldata
 from oracle.model.labels import Verdict
 
@@ -111,6 +113,7 @@ def apply_rules(
     chain_id: int,
     max_payload_size: int,
     sanctions: Iterable[SanctionsSource] = (),
+    book: AddressBook | None = None,
 ) -> RuleVerdict | Decoded:
     """Decode and check one payload; a RuleVerdict when a rule decides it."""
     if len(payload) > max_payload_size:
@@ -122,13 +125,17 @@ def apply_rules(
         tx = decode_payload(payload)
     except PayloadError as exc:
         return RuleVerdict(Verdict.MALFORMED, f"rule:malformed {exc}")
-    return apply_rules_to_request(tx, chain_id=chain_id, sanctions=sanctions)
+    return apply_rules_to_request(tx, chain_id=chain_id, sanctions=sanctions, book=book)
 
 
 def apply_rules_to_request(
-    tx: TxRequest, *, chain_id: int, sanctions: Iterable[SanctionsSource] = ()
+    tx: TxRequest,
+    *,
+    chain_id: int,
+    sanctions: Iterable[SanctionsSource] = (),
+    book: AddressBook | None = None,
 ) -> RuleVerdict | Decoded:
-    """The rules after payload decoding (chain id, calldata, sanctions)."""
+    """The rules after payload decoding (chain id, calldata, sanctions, call shape)."""
     if tx.chain_id != chain_id:
         return RuleVerdict(
             Verdict.MALFORMED, f"rule:malformed chainId {tx.chain_id} != oracle chain {chain_id}"
@@ -141,4 +148,45 @@ def apply_rules_to_request(
         for role, address in [("to", tx.to.lower())] + [("calldata", a) for a in call.addresses]:
             if source.is_sanctioned(address):
                 return RuleVerdict(Verdict.SANCTIONED, f"rule:sanctioned {role}={address}")
-    return Decoded(tx, call)
+    shaped = call_shape_verdict(tx, call, book or default_address_book())
+    return shaped if shaped is not None else Decoded(tx, call)
+
+
+# ERC-721 shares `transferFrom(address,address,uint256)` with ERC-20; on a known NFT
+# contract the third word is a token id, and token id 0 is an ordinary NFT.
+_NFT_KINDS = frozenset({"nft"})
+
+
+def call_shape_verdict(tx: TxRequest, call: DecodedCall, book: AddressBook) -> RuleVerdict | None:
+    """The verdicts the policy takes from the call alone; None leaves it to the model."""
+    if call.method in ("transfer", "transferFrom") and call.args.get("amount") == 0:
+        known = book.get(tx.to)
+        if known is None or known.kind not in _NFT_KINDS:
+            return RuleVerdict(
+                Verdict.FRAUD,
+                f"rule:address-poisoning zero-value {call.method} of token {tx.to.lower()}: "
+                "it moves nothing and only plants a look-alike address in the history",
+            )
+    revoked = _revoked(call)
+    if revoked is not None:
+        return RuleVerdict(
+            Verdict.LEGAL,
+            f"rule:revoke {call.method} withdraws permission from {revoked}; "
+            "a revoke grants nothing, so it cannot drain",
+        )
+    return None
+
+
+def _revoked(call: DecodedCall) -> str | None:
+    """The spender or operator a revoke withdraws permission from, or None."""
+    args = call.args
+    if call.method in ("approve", "permit2_approve") and args.get("amount") == 0:
+        return str(args["spender"])
+    if call.method == "setApprovalForAll" and args.get("approved") is False:
+        return str(args["operator"])
+    if call.method == "permit2_lockdown":
+        approvals = args.get("approvals")
+        assert isinstance(approvals, list)
+        spenders = sorted({str(pair[1]) for pair in approvals})
+        return ",".join(spenders) if spenders else "no spender"
+    return None

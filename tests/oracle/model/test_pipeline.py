@@ -36,20 +36,24 @@ def test_pipeline__rule_cases__decided_by_rules_with_reasons(pipeline):
     assert out[2].reason == f"rule:sanctioned to={SANCTIONED.lower()}"
 
 
+def test_pipeline__call_shape_rules__decide_before_the_model_with_reasons(pipeline):
+    revoke = call("approve(address,uint256)", ["address", "uint256"], [BOB, 0])
+    out = pipeline.judge_requests(
+        [token_transfer(BOB, 0, "claim your airdrop"), TxRequest(1, BOB, USDC, 0, revoke, "")]
+    )
+    assert [r.verdict for r in out] == [Verdict.FRAUD, Verdict.LEGAL]
+    assert out[0].reason.startswith("rule:address-poisoning") and out[0].confidence == 1.0
+    assert out[1].reason.startswith("rule:revoke")
+
+
 def test_pipeline__clear_cases__model_gets_them_right(pipeline):
     txs = [
         eth_transfer("salary for march"),
         eth_transfer("claim your airdrop now, verify your wallet"),
         eth_transfer("payment for cocaine"),
-        token_transfer(BOB, 0),  # address poisoning
     ]
     out = pipeline.judge_requests(txs)
-    assert [r.verdict for r in out] == [
-        Verdict.LEGAL,
-        Verdict.FRAUD,
-        Verdict.ILLICIT,
-        Verdict.FRAUD,
-    ]
+    assert [r.verdict for r in out] == [Verdict.LEGAL, Verdict.FRAUD, Verdict.ILLICIT]
     assert all(r.reason == "model" and 0.0 < r.confidence <= 1.0 for r in out)
 
 

@@ -125,3 +125,71 @@ def test_sanctions_file__bad_line__error_names_the_line(tmp_path: Path):
 
 def test_sample_sanctions_list__ships_and_loads():
     assert len(SanctionsList.from_file(sample_sanctions_path())) >= 10
+
+
+PERMIT2 = "0x000000000022D473030F116dDEE9F6B43aC78BA3"
+BAYC = "0xBC4CA0EdA7647A8aB7C2061c2E118A18a936f13D"
+
+
+def test_rules__zero_value_token_transfer__is_address_poisoning_fraud():
+    out = judge(token_transfer(BOB, 0, "invoice 12"))
+    assert out.verdict is Verdict.FRAUD
+    assert out.reason.startswith("rule:address-poisoning zero-value transfer of token")
+
+
+def test_rules__zero_value_transfer_from__is_address_poisoning_fraud():
+    data = call(
+        "transferFrom(address,address,uint256)", ["address", "address", "uint256"], [BOB, ALICE, 0]
+    )
+    out = judge(TxRequest(1, ALICE, USDC, 0, data, ""))
+    assert out.verdict is Verdict.FRAUD and "zero-value transferFrom" in out.reason
+
+
+def test_rules__nft_transfer_from_of_token_id_zero__goes_to_the_model():
+    data = call(
+        "transferFrom(address,address,uint256)", ["address", "address", "uint256"], [ALICE, BOB, 0]
+    )
+    assert isinstance(judge(TxRequest(1, ALICE, BAYC, 0, data, "")), Decoded)
+
+
+def test_rules__non_zero_transfer__goes_to_the_model():
+    assert isinstance(judge(token_transfer(BOB, 1)), Decoded)
+
+
+def test_rules__approve_to_zero__is_a_legal_revoke_whatever_the_memo():
+    data = call("approve(address,uint256)", ["address", "uint256"], [BOB, 0])
+    out = judge(TxRequest(1, ALICE, USDC, 0, data, "urgent: verify your wallet"))
+    assert out.verdict is Verdict.LEGAL
+    assert out.reason.startswith(f"rule:revoke approve withdraws permission from {BOB.lower()}")
+
+
+def test_rules__set_approval_for_all_false__is_a_legal_revoke():
+    data = call("setApprovalForAll(address,bool)", ["address", "bool"], [BOB, False])
+    out = judge(TxRequest(1, ALICE, BAYC, 0, data, ""))
+    assert out.verdict is Verdict.LEGAL and "setApprovalForAll" in out.reason
+
+
+def test_rules__set_approval_for_all_true__goes_to_the_model():
+    data = call("setApprovalForAll(address,bool)", ["address", "bool"], [BOB, True])
+    assert isinstance(judge(TxRequest(1, ALICE, BAYC, 0, data, "")), Decoded)
+
+
+def test_rules__permit2_approve_to_zero__is_a_legal_revoke():
+    data = call(
+        "approve(address,address,uint160,uint48)",
+        ["address", "address", "uint160", "uint48"],
+        [USDC, BOB, 0, 0],
+    )
+    out = judge(TxRequest(1, ALICE, PERMIT2, 0, data, ""))
+    assert out.verdict is Verdict.LEGAL and "permit2_approve" in out.reason
+
+
+def test_rules__permit2_lockdown__is_a_legal_revoke_naming_the_spenders():
+    data = call("lockdown((address,address)[])", ["(address,address)[]"], [[(USDC, BOB)]])
+    out = judge(TxRequest(1, ALICE, PERMIT2, 0, data, ""))
+    assert out.verdict is Verdict.LEGAL and BOB.lower() in out.reason
+
+
+def test_rules__revoke_of_sanctioned_spender__sanctioned_wins():
+    data = call("approve(address,uint256)", ["address", "uint256"], [BAD, 0])
+    assert judge(TxRequest(1, ALICE, USDC, 0, data, "")).verdict is Verdict.SANCTIONED
