@@ -1,4 +1,10 @@
-"""Well-known contracts (name, kind, token decimals) from the shipped data file."""
+"""Well-known contracts (name, kind, token decimals) from the shipped data files.
+
+Two sources, merged: `token_list.json` (mainnet tokens vendored from the maintained
+npm token list @uniswap/default-token-list by `scripts/vendor_token_list.py`) and the
+hand-written overlay `address_book.json` (routers, protocols, bridges, NFT venues,
+and tokens no list has), which wins where both name an address.
+"""
 
 from __future__ import annotations
 
@@ -55,8 +61,35 @@ class AddressBook:
             )
         return cls(entries)
 
+    @classmethod
+    def from_token_list(cls, path: Path) -> AddressBook:
+        """A vendored token list (`token_list.json`): every entry a token named by symbol."""
+        raw = json.loads(Path(path).read_text())
+        return cls(
+            [
+                KnownContract(
+                    address=str(t["address"]).lower(),
+                    name=str(t["symbol"]),
+                    kind="token",
+                    symbol=str(t["symbol"]),
+                    decimals=int(t["decimals"]),
+                )
+                for t in raw["tokens"]
+            ]
+        )
+
+    def overlaid_by(self, overlay: AddressBook) -> AddressBook:
+        """This book with the overlay's entries added, the overlay winning on conflicts."""
+        return AddressBook([*self.entries(), *overlay.entries()])
+
+
+TOKEN_LIST_PATH = DATA_DIR / "token_list.json"
+OVERLAY_PATH = DATA_DIR / "address_book.json"
+
 
 @lru_cache(maxsize=1)
 def default_address_book() -> AddressBook:
-    """The address book shipped in `oracle/data/address_book.json`."""
-    return AddressBook.from_file(DATA_DIR / "address_book.json")
+    """The vendored token list overlaid by the hand-written `address_book.json`."""
+    return AddressBook.from_token_list(TOKEN_LIST_PATH).overlaid_by(
+        AddressBook.from_file(OVERLAY_PATH)
+    )

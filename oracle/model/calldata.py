@@ -2,68 +2,30 @@
 
 Unknown selectors are not errors (they render as `unknown(0x12345678)`); calldata
 for a KNOWN selector that has the wrong length or does not decode canonically is
-(`CalldataError`), which the malformed rule turns into a verdict.
+(`CalldataError`), which the malformed rule turns into a verdict. The token
+standards and Uniswap V2 live here; protocol calls (Permit2, routers, Seaport, Safe,
+Multicall3, Aave, Lido, ENS, bridges, batch payouts) in `protocol_calls.py`.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 from eth_abi import decode as abi_decode
 from eth_abi import encode as abi_encode
 from eth_abi.exceptions import DecodingError
 from eth_utils import keccak
 
+from oracle.model.calldata_types import CalldataError, DecodedCall, InnerDecoder, Signature
+from oracle.model.protocol_calls import PROTOCOL_SIGNATURES
+
+__all__ = ["CalldataError", "DecodedCall", "Signature", "decode_calldata", "selector_of"]
+
+# Calls that carry calls (multicall, Safe, Multicall3, Universal Router) may nest this
+# deep; a wrapper below that is malformed, which bounds the decoder's work.
 MAX_MULTICALL_DEPTH = 2
 
 
-class CalldataError(ValueError):
-    """Calldata for a known selector does not decode; the message says why."""
-
-
-@dataclass(frozen=True)
-class Signature:
-    name: str  # method name shown to the model
-    types: tuple[str, ...]
-    names: tuple[str, ...]  # argument roles, e.g. spender, amount, recipient
-    # The Solidity function name when it differs from the shown name: Permit2's
-    # `approve` is shown as `permit2_approve` so the model never confuses it with
-    # ERC-20 `approve` (different arguments, different meaning of `to`).
-    abi_name: str | None = None
-
-    @property
-    def text(self) -> str:
-        return f"{self.abi_name or self.name}({','.join(self.types)})"
-
-
-@dataclass(frozen=True)
-class DecodedCall:
-    method: str  # "transfer", "eth_transfer", "unknown(0x12345678)", ...
-    selector: str | None  # "0xa9059cbb", None for a plain ETH transfer
-    args: dict[str, object] = field(default_factory=dict)
-    inner: tuple[DecodedCall, ...] = ()  # multicall's decoded calls
-
-    @property
-    def addresses(self) -> list[str]:
-        """Every address argument (lower-case hex), nested values and inner calls included."""
-        found: list[str] = []
-        for value in self.args.values():
-            found.extend(_addresses_in(value))
-        for call in self.inner:
-            found.extend(call.addresses)
-        return found
-
-
-def _addresses_in(value: object) -> list[str]:
-    if isinstance(value, str):
-        return [value.lower()] if value.startswith("0x") and len(value) == 42 else []
-    if isinstance(value, (list, tuple)):
-        return [a for v in value for a in _addresses_in(v)]
-    return []
-
-
 _V3_SINGLE = "(address,address,uint24,address,uint256,uint256,uint256,uint160)"
-_V3_SINGLE_NAMES = (
+_V3_SINGLE_NAMES = (  # SwapRouter (with deadline) ExactInputSingleParams
     "token_in",
     "token_out",
     "fee",
@@ -73,6 +35,15 @@ _V3_SINGLE_NAMES = (
     "amount_out_minimum",
     "sqrt_price_limit",
 )
+
+
+def _v3_single(
+    args: dict[str, object], _decode: InnerDecoder
+) -> tuple[dict[str, object], tuple[DecodedCall, ...]]:
+    params = args["params"]
+    assert isinstance(params, (list, tuple))
+    return dict(zip(_V3_SINGLE_NAMES, params, strict=True)), ()
+
 
 _SIGNATURES: list[Signature] = [
     Signature("transfer", ("address", "uint256"), ("recipient", "amount")),
@@ -145,17 +116,8 @@ _SIGNATURES: list[Signature] = [
         ("address", "uint256", "uint256", "uint256", "address", "uint256"),
         ("token", "liquidity", "min_token", "min_eth", "recipient", "deadline"),
     ),
-    Signature("exactInputSingle", (_V3_SINGLE,), ("params",)),
-    Signature("multicall", ("bytes[]",), ("calls",)),
-    Signature("multicall", ("uint256", "bytes[]"), ("deadline", "calls")),
-    # Permit2 (0x000000000022D473030F116dDEE9F6B43aC78BA3)
-    Signature(
-        "permit2_approve",
-        ("address", "address", "uint160", "uint48"),
-        ("token", "spender", "amount", "expiration"),
-        abi_name="approve",
-    ),
-    Signature("permit2_lockdown", ("(address,address)[]",), ("approvals",), abi_name="lockdown"),
+    Signature("exactInputSingle", (_V3_SINGLE,), ("params",), shape=_v3_single),
+    *PROTOCOL_SIGNATURES,
 ]
 
 
@@ -164,8 +126,20 @@ def _selector(sig: Signature) -> bytes:
 
 
 SIGNATURES: dict[bytes, Signature] = {_selector(s): s for s in _SIGNATURES}
+assert len(SIGNATURES) == len(_SIGNATURES), "two signatures share a 4-byte selector"
 SELECTORS: dict[str, bytes] = {s.text: sel for sel, s in SIGNATURES.items()}
-_STATIC_TYPES = {"address", "uint256", "uint160", "uint48", "uint24", "uint8", "bool", "bytes32"}
+_STATIC_TYPES = {
+    "address",
+    "uint256",
+    "uint160",
+    "uint48",
+    "uint32",
+    "uint24",
+    "uint16",
+    "uint8",
+    "bool",
+    "bytes32",
+}
 
 
 def selector_of(signature_text: str) -> bytes:
@@ -187,20 +161,12 @@ def decode_calldata(data: bytes, *, depth: int = 0) -> DecodedCall:
         values = _decode_static(sig, body)
     else:
         values = _decode_dynamic(sig, body)
-    args = dict(zip(sig.names, values, strict=True))
-    if sig.name == "exactInputSingle":
-        args = dict(zip(_V3_SINGLE_NAMES, args.pop("params"), strict=True))  # type: ignore[call-overload]
+    args: dict[str, object] = dict(zip(sig.names, values, strict=True))
     inner: tuple[DecodedCall, ...] = ()
-    if sig.name == "multicall":
-        if depth >= MAX_MULTICALL_DEPTH:
-            raise CalldataError(f"multicall nested deeper than {MAX_MULTICALL_DEPTH} levels")
-        calls = args.pop("calls")
-        assert isinstance(calls, (list, tuple))
-        try:
-            inner = tuple(decode_calldata(c, depth=depth + 1) for c in calls)
-        except CalldataError as exc:
-            raise CalldataError(f"multicall inner call: {exc}") from None
-        args["count"] = len(inner)
+    if sig.nests and depth >= MAX_MULTICALL_DEPTH:
+        raise CalldataError(f"{sig.name} nested deeper than {MAX_MULTICALL_DEPTH} levels")
+    if sig.shape is not None:
+        args, inner = sig.shape(args, lambda data: decode_calldata(data, depth=depth + 1))
     return DecodedCall(sig.name, "0x" + selector.hex(), args, inner)
 
 
