@@ -258,7 +258,9 @@ def selectors(c: Corpus) -> None:
         sel = bytes(c.rng.getrandbits(8) for _ in range(4))
         body = bytes(c.rng.getrandbits(8) for _ in range(c.rng.choice([0, 1, 31, 32, 68, 500])))
         c.add("unknown-selector", payload(data=sel + body, to=USDC), "model", f"0x{sel.hex()}")
-    c.add("unknown-selector", payload(data=b"\x00" * 4), "model", "selector 0x00000000")
+    # 0x00000000 is Seaport's fulfillBasicOrder_efficient_6GL6yc: a KNOWN selector, so
+    # four zero bytes with no order behind them are malformed, not unknown.
+    c.add("bad-known-calldata", payload(data=b"\x00" * 4), "malformed", "selector 0x00000000")
     c.add("unknown-selector", payload(data=b"\xff" * 4 + b"\xff" * 64), "model", "0xffffffff")
     for length in (1, 2, 3):
         c.add("short-calldata", payload(data=b"\xa9" * length), "malformed", f"{length}-byte data")
