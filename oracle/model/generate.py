@@ -20,10 +20,15 @@ from eth_abi import encode as abi_encode
 from eth_utils import to_checksum_address
 
 from oracle.chain.payload import TxRequest
-from oracle.model.address_book import default_address_book
+from oracle.model.address_book import (
+    OVERLAY_PATH,
+    AddressBook,
+    KnownContract,
+    default_address_book,
+)
 from oracle.model.calldata import selector_of
+from oracle.model.generator_split import SPLITS, GeneratorSplit
 from oracle.model.labels import Verdict
-from oracle.model.phrases import FRAUD, ILLICIT, LEGAL, POOLS, PREFIXES, SUFFIXES
 from oracle.model.rules import SanctionsList, sample_sanctions_path
 
 UINT_MAX = 2**256 - 1
@@ -36,6 +41,7 @@ CLASS_WEIGHTS = {
     Verdict.SANCTIONED: 0.04,
     Verdict.MALFORMED: 0.04,
 }
+MAJOR_TOKEN_SHARE = 0.8
 _SLOT = re.compile(r"\{(\w+)\}")
 
 
@@ -49,14 +55,29 @@ class Record:
 
 
 class CorpusGenerator:
-    def __init__(self, seed: int = 0, *, obfuscation_rate: float = 0.15) -> None:
+    """Records from one generator split (`train`, `validation`, `test`) or all of it (None).
+
+    A split draws only its own share of the templates, slot values, prefixes,
+    suffixes and counterparties (`generator_split.py`), so validation and test
+    measure wording and contracts that training never saw.
+    """
+
+    def __init__(
+        self, seed: int = 0, *, obfuscation_rate: float = 0.15, split: str | None = None
+    ) -> None:
         self.rng = random.Random(seed)
         self.obfuscation_rate = obfuscation_rate
+        self.phrases = GeneratorSplit.of(split)
         book = default_address_book()
-        self.tokens = [e for e in book.entries() if e.kind == "token"]
-        self.routers = [e.address for e in book.entries() if e.kind == "router"]
-        self.nft_places = [e.address for e in book.entries() if e.kind == "nft"]
-        self.protocols = [e.address for e in book.entries() if e.kind in ("protocol", "bridge")]
+        entries = self.phrases.counterparties(book.entries())
+        self.tokens = [e for e in entries if e.kind == "token"]
+        # Real traffic is mostly the majors: draw the hand-written book's tokens (the
+        # stablecoins, WETH, WBTC, ...) most of the time, the long tail of the list less.
+        majors = {e.address for e in AddressBook.from_file(OVERLAY_PATH).entries()}
+        self.major_tokens = [e for e in self.tokens if e.address in majors] or self.tokens
+        self.routers = [e.address for e in entries if e.kind == "router"]
+        self.nft_places = [e.address for e in entries if e.kind == "nft"]
+        self.protocols = [e.address for e in entries if e.kind in ("protocol", "bridge")]
         sanctioned = SanctionsList.from_file(sample_sanctions_path())
         self.sanctioned = sorted(sanctioned._addresses)
 
@@ -82,26 +103,21 @@ class CorpusGenerator:
             family = self.rng.choice(
                 ["invoice", "payroll", "rent", "goods", "refund", "donation", "grant"]
             )
-            return self._payment(self.memo(LEGAL, family))
+            return self._payment(self.memo("legal", family))
         if r < 0.55:  # the hard negatives
-            return self._payment(self.memo(LEGAL, "hard"))
+            return self._payment(self.memo("legal", "hard"))
         if r < 0.63:  # plain transfer without a memo
             return self._payment("")
         if r < 0.85:  # defi on known contracts, bounded approvals
-            return self._defi(self.memo(LEGAL, "defi") if self.rng.random() < 0.6 else "")
+            return self._defi(self.memo("legal", "defi") if self.rng.random() < 0.6 else "")
         # unlimited approval / operator grant to an unknown spender WITHOUT
         # social-engineering context: risky but legal (docs/labels.md)
         memo = self.rng.choice(
             [
                 "",
                 "",
-                "approve spending",
-                "allowance for the app",
-                "approve for trading bot",
-                "set approval for game contract",
-                "approve dex aggregator",
-                "allowance",
-                self.memo(LEGAL, "defi", decorate=False),
+                self.memo("legal", "approval", decorate=False),
+                self.memo("legal", "defi", decorate=False),
             ]
         )
         return self._approval(memo, spender=self.unknown_address(), unlimited=True)
@@ -109,32 +125,32 @@ class CorpusGenerator:
     def fraud(self) -> TxRequest:
         r = self.rng.random()
         if r < 0.45:  # social engineering with a transfer
-            family = self.rng.choice(list(FRAUD))
-            return self._payment(self.memo(FRAUD, family), to_unknown=True)
+            family = self.rng.choice(self.phrases.families("fraud"))
+            return self._payment(self.memo("fraud", family), to_unknown=True)
         if r < 0.80:  # drainer: unlimited grant to an unknown spender + lure language
             family = self.rng.choice(
                 ["claim", "verify", "security_update", "impersonation", "support"]
             )
             return self._approval(
-                self.memo(FRAUD, family), spender=self.unknown_address(), unlimited=True
+                self.memo("fraud", family), spender=self.unknown_address(), unlimited=True
             )
         # address poisoning: zero-value token transfer, memo usually empty or bland
         memo = self.rng.choice(
-            ["", "", "", self.memo(LEGAL, "invoice"), self.memo(LEGAL, "defi"), "hi"]
+            ["", "", "", self.memo("legal", "invoice"), self.memo("legal", "defi"), "hi"]
         )
         return self._zero_transfer(memo)
 
     def illicit(self) -> TxRequest:
-        family = self.rng.choice(list(ILLICIT))
-        return self._payment(self.memo(ILLICIT, family))
+        family = self.rng.choice(self.phrases.families("illicit"))
+        return self._payment(self.memo("illicit", family))
 
     def sanctioned_tx(self) -> TxRequest:
         bad = to_checksum_address(self.rng.choice(self.sanctioned))
-        memo = self.memo(LEGAL, self.rng.choice(["invoice", "goods", "defi", "empty"]))
+        memo = self.memo("legal", self.rng.choice(["invoice", "goods", "defi", "empty"]))
         r = self.rng.random()
         if r < 0.5:
             return self._tx(bad, self.eth_value(), b"", memo)
-        token = self.rng.choice(self.tokens)
+        token = self.token()
         if r < 0.8:
             data = self._call(
                 "transfer(address,uint256)",
@@ -146,7 +162,7 @@ class CorpusGenerator:
         return self._tx(token.address, 0, data, memo)
 
     def malformed(self) -> TxRequest:
-        memo = self.memo(LEGAL, self.rng.choice(["invoice", "goods", "defi"]))
+        memo = self.memo("legal", self.rng.choice(["invoice", "goods", "defi"]))
         r = self.rng.random()
         if r < 0.35:  # wrong chain
             tx = self._payment(memo)
@@ -158,7 +174,7 @@ class CorpusGenerator:
                 tx.data,
                 tx.memo,
             )
-        token = self.rng.choice(self.tokens)
+        token = self.token()
         good = self._call(
             "transfer(address,uint256)",
             ["address", "uint256"],
@@ -179,7 +195,7 @@ class CorpusGenerator:
         to = self.unknown_address()
         if self.rng.random() < 0.55:
             return self._tx(to, self.eth_value(), b"", memo)
-        token = self.rng.choice(self.tokens)
+        token = self.token()
         data = self._call(
             "transfer(address,uint256)",
             ["address", "uint256"],
@@ -188,7 +204,7 @@ class CorpusGenerator:
         return self._tx(token.address, 0, data, memo)
 
     def _zero_transfer(self, memo: str) -> TxRequest:
-        token = self.rng.choice(self.tokens)
+        token = self.token()
         if self.rng.random() < 0.6:
             data = self._call(
                 "transfer(address,uint256)", ["address", "uint256"], [self.unknown_address(), 0]
@@ -202,7 +218,7 @@ class CorpusGenerator:
         return self._tx(token.address, 0, data, memo)
 
     def _approval(self, memo: str, *, spender: str, unlimited: bool) -> TxRequest:
-        token = self.rng.choice(self.tokens)
+        token = self.token()
         amount = UINT_MAX if unlimited else self.token_units(token.decimals)
         kind = self.rng.random()
         if kind < 0.45:
@@ -236,7 +252,7 @@ class CorpusGenerator:
     def _defi(self, memo: str) -> TxRequest:
         r = self.rng.random()
         router = self.rng.choice(self.routers)
-        token = self.rng.choice(self.tokens)
+        token = self.token()
         weth = "0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2"
         deadline = 1_700_000_000 + self.rng.randrange(10**7)
         me = self.unknown_address()
@@ -313,6 +329,10 @@ class CorpusGenerator:
         )
 
     # ---- primitives -----------------------------------------------------------------------
+    def token(self) -> KnownContract:
+        pool = self.major_tokens if self.rng.random() < MAJOR_TOKEN_SHARE else self.tokens
+        return self.rng.choice(pool)
+
     def _tx(self, to: str, value: int, data: bytes, memo: str) -> TxRequest:
         return TxRequest(
             CHAIN_ID, self.unknown_address(), to_checksum_address(to), value, data, memo
@@ -337,18 +357,20 @@ class CorpusGenerator:
         )
 
     # ---- memos ------------------------------------------------------------------------------
-    def memo(self, bank: dict[str, list[str]], family: str, *, decorate: bool = True) -> str:
-        text = self._fill(self.rng.choice(bank[family]))
+    def memo(self, label: str, family: str, *, decorate: bool = True) -> str:
+        text = self._fill(self.rng.choice(self.phrases.templates(label, family)))
         if not text:
             return text
         if decorate:
             text = (
-                self._fill(self.rng.choice(PREFIXES)) + text + self._fill(self.rng.choice(SUFFIXES))
+                self._fill(self.rng.choice(self.phrases.prefixes))
+                + text
+                + self._fill(self.rng.choice(self.phrases.suffixes))
             )
         return self.vary(text)
 
     def _fill(self, template: str) -> str:
-        return _SLOT.sub(lambda m: self.rng.choice(POOLS[m.group(1)]), template)
+        return _SLOT.sub(lambda m: self.rng.choice(self.phrases.pool(m.group(1))), template)
 
     def vary(self, text: str) -> str:
         """Casing, typos and character obfuscation, so the model cannot key on exact strings."""
@@ -397,14 +419,17 @@ def _typo(rng: random.Random, text: str) -> str:
 def write_splits(
     out_dir: Path, n: int, seed: int = 0, *, fractions: tuple[float, float] = (0.8, 0.1)
 ) -> dict[str, Path]:
-    """Generate n records and write train/validation/test JSONL; returns the paths."""
-    records = CorpusGenerator(seed).records(n)
+    """Generate n records and write train/validation/test JSONL; returns the paths.
+
+    Each split comes from its own generator share (generator-disjoint): validation
+    and test use templates, slot values and counterparties that training never sees.
+    """
     n_train = int(n * fractions[0])
     n_val = int(n * fractions[1])
+    sizes = dict(zip(SPLITS, (n_train, n_val, n - n_train - n_val), strict=True))
     splits = {
-        "train": records[:n_train],
-        "validation": records[n_train : n_train + n_val],
-        "test": records[n_train + n_val :],
+        name: CorpusGenerator(seed * 1000 + i, split=name).records(size)
+        for i, (name, size) in enumerate(sizes.items())
     }
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {}

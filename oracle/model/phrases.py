@@ -336,6 +336,18 @@ LEGAL: dict[str, list[str]] = {
     "empty": [""],
 }
 
+# Memos for an unlimited approval without any lure: risky, still legal.
+LEGAL["approval"] = [
+    "approve spending",
+    "allowance for the app",
+    "approve for trading bot",
+    "set approval for game contract",
+    "approve dex aggregator",
+    "allowance",
+    "enable token for swapping",
+    "one-time approval so the vault can pull deposits",
+]
+
 FRAUD: dict[str, list[str]] = {
     "verify": [
         "verify your wallet to avoid suspension",
