@@ -96,9 +96,8 @@ bench-inference: setup ## verdict throughput vs transformers' pipeline (bench/re
 bench-e2e: setup compile ## N validator processes on Anvil: finalized/min, latency (bench/results/e2e.json)
 	$(PY) bench/e2e.py
 
-eval: setup ## evaluate models/default on its test split and the held-out paraphrase set
-	oracle eval --data models/default/data/test.jsonl --out models/default/eval-test.json
-	oracle eval --data oracle/data/heldout_paraphrase.jsonl --out models/default/eval-heldout.json
+eval: setup ## evaluate models/default: own test, disjoint validation, outside set (+ parts), held-out
+	oracle eval --suite --out models/default/eval-suite.json
 
 audit: setup ## Slither on the contracts: fails on high/medium or on an untriaged finding (docs/security.md)
 	$(PY) scripts/audit_contracts.py

@@ -42,8 +42,8 @@ def train(
     ] = None,
 ) -> None:
     """Fine-tune MiniLM (plus the TF-IDF baseline) and write a checkpoint folder with its card."""
-    from oracle.model.report import RunConfig, run_training
     from oracle.model.train import TrainConfig
+    from oracle.model.training_run import RunConfig, run_training
 
     config = TrainConfig(
         epochs=epochs,
@@ -58,8 +58,18 @@ def train(
 
 
 def evaluate(
-    data: Annotated[Path, typer.Option(help="JSONL or CSV dataset (docs/labels.md format)")],
     out: Annotated[Path, typer.Option(help="metrics JSON to write (PNG beside it)")],
+    data: Annotated[
+        Path | None, typer.Option(help="JSONL or CSV dataset (docs/labels.md format)")
+    ] = None,
+    suite: Annotated[
+        bool,
+        typer.Option(
+            "--suite",
+            help="own test, generator-disjoint validation, outside set (+ obfuscated, "
+            "multilingual) and held-out paraphrases; eval-<set>.json beside --out",
+        ),
+    ] = False,
     model: Annotated[Path, typer.Option(help="checkpoint folder")] = DEFAULT_MODEL,
     sanctions: Annotated[
         Path | None, typer.Option(help="sanctions list (default: shipped sample)")
@@ -69,16 +79,27 @@ def evaluate(
 ) -> None:
     """Run the full verdict pipeline (and the baseline) on a dataset and write metrics."""
     from oracle.model.dataset import DatasetError
-    from oracle.model.evaluate import evaluate_file
+    from oracle.model.evaluate import evaluate_file, evaluate_suite, suite_table
 
+    if (data is None) == (not suite):
+        typer.echo("error: pass exactly one of --data FILE or --suite", err=True)
+        raise typer.Exit(2)
     try:
+        if data is None:
+            summary = evaluate_suite(model, out, sanctions_file=sanctions, device=device)
+            typer.echo(suite_table(summary))
+            typer.echo(f"-> {out}")
+            return
         metrics = evaluate_file(
             data, model, out, sanctions_file=sanctions, chain_id=chain_id, device=device
         )
     except (DatasetError, FileNotFoundError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
-    line = f"model macro-F1 {metrics['macro_f1']:.4f} accuracy {metrics['accuracy']:.4f}"
+    line = (
+        f"model macro-F1 {metrics['macro_f1']:.4f} accuracy {metrics['accuracy']:.4f} "
+        f"ECE {metrics['ece']:.3f}"
+    )
     if "baseline" in metrics:
         line += f" | baseline macro-F1 {metrics['baseline']['macro_f1']:.4f}"
     typer.echo(f"{line} ({metrics['n']} records) -> {out}")

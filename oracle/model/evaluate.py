@@ -1,7 +1,15 @@
 """Evaluation: the full verdict pipeline (rules, then model) and the baseline, side by side.
 
 Writes docs/labels.md's schema: `accuracy`, `macro_f1`, `per_class`, `confusion_matrix`,
-and the same under `baseline` when the checkpoint has one; plus a PNG.
+and the same under `baseline` when the checkpoint has one; plus a PNG. Every block
+also carries calibration: `ece` (expected calibration error, 10 equal-width bins)
+and `confident` (the share of verdicts with confidence >= 0.9 and their accuracy);
+rule verdicts count with confidence 1.0.
+
+`evaluate_suite` runs the sets that tell whether the model learnt the policy or the
+generator: the checkpoint's own test split, its generator-disjoint validation split,
+the outside set (and its obfuscated variant and multilingual slice), and the held-out
+paraphrases. It is evaluation only; training and model selection never call it.
 """
 
 from __future__ import annotations
@@ -15,12 +23,46 @@ from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_su
 
 from oracle.model.baseline import load_baseline, predict_baseline
 from oracle.model.dataset import DatasetError, LabeledRequest, load_dataset
+from oracle.model.heldout import HELDOUT_PATH
 from oracle.model.labels import Verdict
+from oracle.model.outside_set import OUTSIDE_SETS
 from oracle.model.pipeline import VerdictPipeline
 from oracle.model.rules import RuleVerdict
 
+CONFIDENT = 0.9  # "confidence must mean something": accuracy above this is reported
+ECE_BINS = 10
 
-def compute_metrics(y_true: Sequence[Verdict], y_pred: Sequence[Verdict]) -> dict[str, Any]:
+
+def calibration(
+    y_true: Sequence[Verdict], y_pred: Sequence[Verdict], confidence: Sequence[float]
+) -> dict[str, Any]:
+    """ECE over equal-width confidence bins, and accuracy of the verdicts at >= 0.9."""
+    n = len(y_true)
+    correct = [int(a == b) for a, b in zip(y_true, y_pred, strict=True)]
+    ece = 0.0
+    for b in range(ECE_BINS):
+        lo, hi = b / ECE_BINS, (b + 1) / ECE_BINS
+        rows = [i for i, c in enumerate(confidence) if lo < c <= hi or (b == 0 and c == 0.0)]
+        if rows:
+            accuracy = sum(correct[i] for i in rows) / len(rows)
+            mean_conf = sum(confidence[i] for i in rows) / len(rows)
+            ece += len(rows) / n * abs(accuracy - mean_conf)
+    sure = [i for i, c in enumerate(confidence) if c >= CONFIDENT]
+    return {
+        "ece": ece,
+        "confident": {
+            "threshold": CONFIDENT,
+            "coverage": len(sure) / n if n else 0.0,
+            "accuracy": sum(correct[i] for i in sure) / len(sure) if sure else None,
+        },
+    }
+
+
+def compute_metrics(
+    y_true: Sequence[Verdict],
+    y_pred: Sequence[Verdict],
+    confidence: Sequence[float] | None = None,
+) -> dict[str, Any]:
     """Scores over the classes present in the truth or the predictions (sklearn's macro rule)."""
     present = sorted({int(v) for v in y_true} | {int(v) for v in y_pred})
     t = [int(v) for v in y_true]
@@ -33,7 +75,7 @@ def compute_metrics(y_true: Sequence[Verdict], y_pred: Sequence[Verdict]) -> dic
     index = {c: i for i, c in enumerate(present)}
     for a, b in zip(t, p, strict=True):
         matrix[index[a]][index[b]] += 1
-    return {
+    metrics: dict[str, Any] = {
         "n": len(t),
         "accuracy": float(accuracy_score(t, p)),
         "macro_f1": float(f1_score(t, p, labels=present, average="macro", zero_division=0)),
@@ -48,6 +90,9 @@ def compute_metrics(y_true: Sequence[Verdict], y_pred: Sequence[Verdict]) -> dic
         },
         "confusion_matrix": {"labels": labels, "matrix": matrix},
     }
+    if confidence is not None:
+        metrics.update(calibration(y_true, y_pred, confidence))
+    return metrics
 
 
 def evaluate_records(
@@ -59,20 +104,19 @@ def evaluate_records(
         raise DatasetError("the dataset has no labelled records to evaluate")
     truth = [r.label for r in labelled if r.label is not None]
     results = pipeline.judge_requests([r.tx for r in labelled])
-    metrics = compute_metrics(truth, [r.verdict for r in results])
+    metrics = compute_metrics(truth, [r.verdict for r in results], [r.confidence for r in results])
     metrics["model_hash"] = pipeline.model_hash
     baseline = load_baseline(model_dir)
     if baseline is not None:
-        metrics["baseline"] = compute_metrics(
-            truth, baseline_verdicts(pipeline, baseline, labelled)
-        )
+        verdicts, confidence = baseline_verdicts(pipeline, baseline, labelled)
+        metrics["baseline"] = compute_metrics(truth, verdicts, confidence)
     return metrics
 
 
 def baseline_verdicts(
     pipeline: VerdictPipeline, baseline: Any, records: Sequence[LabeledRequest]
-) -> list[Verdict]:
-    """The same rules, with the baseline in place of the transformer."""
+) -> tuple[list[Verdict], list[float]]:
+    """The same rules, with the baseline in place of the transformer; with confidences."""
     from oracle.model.rules import apply_rules_to_request
 
     outcomes = [
@@ -83,14 +127,16 @@ def baseline_verdicts(
     ]
     model_rows = [i for i, o in enumerate(outcomes) if not isinstance(o, RuleVerdict)]
     texts = [pipeline.render(outcomes[i]) for i in model_rows]  # type: ignore[arg-type]
-    classes, _ = predict_baseline(baseline, texts)
+    classes, probability = predict_baseline(baseline, texts)
     verdicts: list[Verdict] = [
         o.verdict if isinstance(o, RuleVerdict) else Verdict.LEGAL for o in outcomes
     ]
+    confidence = [1.0] * len(outcomes)
     model_classes = pipeline.engine.label_map.classes
     for k, i in enumerate(model_rows):
         verdicts[i] = model_classes[int(classes[k])]
-    return verdicts
+        confidence[i] = float(probability[k])
+    return verdicts, confidence
 
 
 def evaluate_file(
@@ -115,6 +161,86 @@ def evaluate_file(
     out.write_text(json.dumps(metrics, indent=2) + "\n")
     plot_confusion(metrics, out.with_suffix(".png"), title=f"{Path(data).name}")
     return metrics
+
+
+def suite_sets(model_dir: Path, data_dir: Path | None = None) -> dict[str, Path]:
+    """The evaluation suite for a checkpoint: own splits (when saved), outside, held-out."""
+    data = Path(data_dir) if data_dir is not None else Path(model_dir) / "data"
+    own = {"test": data / "test.jsonl", "validation": data / "validation.jsonl"}
+    sets = {name: path for name, path in own.items() if path.is_file()}
+    sets.update(OUTSIDE_SETS)
+    sets["heldout_paraphrase"] = HELDOUT_PATH
+    return sets
+
+
+def evaluate_suite(
+    model_dir: Path,
+    out: Path,
+    *,
+    pipeline: VerdictPipeline | None = None,
+    sanctions_file: Path | None = None,
+    device: str | None = None,
+    data_dir: Path | None = None,
+) -> dict[str, Any]:
+    """Every suite set through model and baseline: `eval-<set>.json` beside `out`, summary in it."""
+    pipeline = pipeline or VerdictPipeline.load(
+        model_dir, sanctions_file=sanctions_file, device=device
+    )
+    out = Path(out)
+    summary: dict[str, Any] = {"model_hash": pipeline.model_hash, "sets": {}}
+    for name, path in suite_sets(model_dir, data_dir).items():
+        metrics = evaluate_file(
+            path, model_dir, out.parent / f"eval-{name}.json", pipeline=pipeline
+        )
+        summary["sets"][name] = {"data": str(path), **headline(metrics)}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(summary, indent=2) + "\n")
+    return summary
+
+
+def headline(metrics: dict[str, Any]) -> dict[str, Any]:
+    """The figures the suite table shows, for the model and (when present) the baseline."""
+
+    def pick(m: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "n": m["n"],
+            "macro_f1": m["macro_f1"],
+            "accuracy": m["accuracy"],
+            "f1": {label: c["f1"] for label, c in m["per_class"].items()},
+            "ece": m.get("ece"),
+            "confident": m.get("confident"),
+        }
+
+    out = {"model": pick(metrics)}
+    if "baseline" in metrics:
+        out["baseline"] = pick(metrics["baseline"])
+    return out
+
+
+def suite_table(summary: dict[str, Any]) -> str:
+    """Markdown: one row per set, model and baseline side by side."""
+    rows = [
+        "| set | n | model macro-F1 | baseline macro-F1 | model F1 legal/fraud/illicit "
+        "| baseline F1 legal/fraud/illicit | model ECE | model acc. at conf >= 0.9 (coverage) |",
+        "|---|---:|---:|---:|---|---|---:|---|",
+    ]
+    for name, entry in summary["sets"].items():
+        m, b = entry["model"], entry.get("baseline")
+        sure = m["confident"] or {}
+        acc = sure.get("accuracy")
+        confident = f"{'n/a' if acc is None else f'{acc:.3f}'} ({sure.get('coverage', 0):.0%})"
+        baseline_f1 = f"{b['macro_f1']:.4f}" if b else "n/a"
+        rows.append(
+            f"| {name} | {m['n']} | {m['macro_f1']:.4f} | {baseline_f1} | {_class_f1(m)} "
+            f"| {_class_f1(b) if b else 'n/a'} | {m['ece']:.3f} | {confident} |"
+        )
+    return "\n".join(rows)
+
+
+def _class_f1(block: dict[str, Any]) -> str:
+    return " / ".join(
+        f"{block['f1'].get(c, float('nan')):.3f}" for c in ("legal", "fraud", "illicit")
+    )
 
 
 def plot_confusion(metrics: dict[str, Any], path: Path, title: str = "") -> Path:

@@ -1,7 +1,7 @@
 """Fine-tune a sequence classifier on rendered transactions.
 
 One linear pipeline: seed -> data -> model -> train (AdamW, warmup, early stopping
-on validation macro-F1) -> save checkpoint. `oracle.model.report` adds the
+on validation macro-F1) -> save checkpoint. `oracle.model.training_run` adds the
 baseline, test metrics, plots and the model card on top.
 """
 

@@ -94,3 +94,88 @@ def test_classify_cli__jsonl_records__verdicts_in_order(tiny_model_dir, tmp_path
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert len(rows) == 4 and rows[3]["label"] == "malformed"
+
+
+def test_calibration__known_confidences__exact_ece_and_confident_accuracy():
+    from oracle.model.evaluate import calibration
+
+    truth = [Verdict.LEGAL, Verdict.LEGAL, Verdict.FRAUD, Verdict.FRAUD]
+    pred = [Verdict.LEGAL, Verdict.FRAUD, Verdict.FRAUD, Verdict.FRAUD]
+    out = calibration(truth, pred, [0.95, 0.95, 0.55, 0.55])
+    # bin (0.9, 1.0]: accuracy 0.5 vs confidence 0.95; bin (0.5, 0.6]: 1.0 vs 0.55
+    assert abs(out["ece"] - (0.5 * 0.45 + 0.5 * 0.45)) < 1e-12
+    assert out["confident"] == {"threshold": 0.9, "coverage": 0.5, "accuracy": 0.5}
+
+
+def test_eval_cli__suite__reports_outside_sets_model_and_baseline_with_calibration(
+    tiny_model_dir, tmp_path: Path
+):
+    out = tmp_path / "suite" / "summary.json"
+    result = CliRunner().invoke(
+        app, ["eval", "--suite", "--model", str(tiny_model_dir), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(out.read_text())
+    sets = summary["sets"]
+    assert {
+        "outside",
+        "outside_obfuscated",
+        "outside_multilingual",
+        "heldout_paraphrase",
+    } <= set(sets)
+    for name, entry in sets.items():
+        for side in ("model", "baseline"):
+            block = entry[side]
+            assert 0.0 <= block["macro_f1"] <= 1.0 and 0.0 <= block["ece"] <= 1.0, name
+            assert {"legal", "fraud", "illicit"} <= set(block["f1"]), name
+            assert 0.0 <= block["confident"]["coverage"] <= 1.0
+        assert (out.parent / f"eval-{name}.json").is_file()
+    assert sets["outside"]["model"]["n"] >= 1500
+    assert "| outside |" in result.output and "baseline macro-F1" in result.output
+
+
+def test_eval_cli__suite_with_own_splits__includes_test_and_validation(
+    tiny_model_dir, tmp_path: Path
+):
+    import shutil
+
+    from oracle.model.evaluate import suite_sets
+    from oracle.model.generate import write_splits
+
+    model = tmp_path / "model"
+    shutil.copytree(tiny_model_dir, model)
+    write_splits(model / "data", 60, seed=1)
+    assert list(suite_sets(model))[:2] == ["test", "validation"]
+
+
+def test_eval_cli__neither_data_nor_suite__exits_2(tiny_model_dir, tmp_path: Path):
+    result = CliRunner().invoke(
+        app, ["eval", "--model", str(tiny_model_dir), "--out", str(tmp_path / "m.json")]
+    )
+    assert result.exit_code == 2 and "exactly one of --data FILE or --suite" in result.output
+
+
+def test_model_card__suite__shows_every_set_model_and_baseline(tiny_model_dir, tmp_path: Path):
+    from oracle.model.evaluate import evaluate_suite
+    from oracle.model.training_run import write_model_card
+
+    suite = evaluate_suite(tiny_model_dir, tmp_path / "suite.json")
+    summary = {
+        "model_hash": suite["model_hash"],
+        "data_hash": "0x00",
+        "training": {"lora": False, "lora_r": 0},
+        "result": {
+            "trainable_params": 1,
+            "total_params": 2,
+            "best_val_macro_f1": 0.5,
+            "best_step": 1,
+            "steps": 2,
+            "seconds": 1.0,
+        },
+        "suite": suite,
+    }
+    write_model_card(tmp_path, summary)
+    card = (tmp_path / "README.md").read_text()
+    for name in suite["sets"]:
+        assert f"| {name} |" in card
+    assert "generator-disjoint" in card and "baseline macro-F1" in card

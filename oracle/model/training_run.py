@@ -1,4 +1,10 @@
-"""`oracle train`: data -> fine-tune -> checkpoint -> baseline -> evaluation -> card and plots."""
+"""`oracle train`, end to end: data -> fine-tune -> checkpoint -> baseline -> suite -> card.
+
+The training run: generate (or read) the splits, fine-tune with early stopping on
+the generator-disjoint validation split, save the checkpoint and the TF-IDF
+baseline, then evaluate both on the whole suite (own test, validation, outside set
+and its parts, held-out paraphrases) for the model card and plots.
+"""
 
 from __future__ import annotations
 
@@ -16,10 +22,9 @@ from oracle.model.checkpoint import (
     save_checkpoint,
 )
 from oracle.model.dataset import file_hash, load_dataset
-from oracle.model.evaluate import evaluate_file, plot_confusion
+from oracle.model.evaluate import evaluate_suite, plot_confusion, suite_table
 from oracle.model.features import model_examples
 from oracle.model.generate import write_splits
-from oracle.model.heldout import HELDOUT_PATH
 from oracle.model.labels import MODEL_CLASSES
 from oracle.model.pipeline import VerdictPipeline
 from oracle.model.rules import SanctionsList, sample_sanctions_path
@@ -71,18 +76,14 @@ def run_training(cfg: RunConfig, log: Any = print) -> dict[str, Any]:
     save_baseline(baseline, out)
 
     pipeline = VerdictPipeline.load(out, sanctions_file=cfg.sanctions_file, device=cfg.train.device)
-    evals = {
-        "test": evaluate_file(paths["test"], out, out / "eval-test.json", pipeline=pipeline),
-        "heldout_paraphrase": evaluate_file(
-            HELDOUT_PATH, out, out / "eval-heldout.json", pipeline=pipeline
-        ),
-    }
-    for name, m in evals.items():
+    suite = evaluate_suite(out, out / "eval-suite.json", pipeline=pipeline, data_dir=data_dir)
+    for name, entry in suite["sets"].items():
         log(
-            f"{name}: model macro-F1 {m['macro_f1']:.4f} (accuracy {m['accuracy']:.4f}); "
-            f"baseline macro-F1 {m['baseline']['macro_f1']:.4f}"
+            f"{name}: model macro-F1 {entry['model']['macro_f1']:.4f}; "
+            f"baseline macro-F1 {entry['baseline']['macro_f1']:.4f}"
         )
-    plot_confusion(evals["test"], out / "confusion_matrix.png", title="test split")
+    test_metrics = json.loads((out / "eval-test.json").read_text())
+    plot_confusion(test_metrics, out / "confusion_matrix.png", title="test split")
     plot_curve(result, out / "training_curve.png")
     training = config_dict(cfg.train)
     training["device"] = cfg.train.device or "auto"
@@ -94,22 +95,13 @@ def run_training(cfg: RunConfig, log: Any = print) -> dict[str, Any]:
         "train_examples": len(train.texts),
         "validation_examples": len(val.texts),
         "result": {k: v for k, v in result.__dict__.items()},
-        "metrics": {n: _headline(m) for n, m in evals.items()},
+        "suite": suite,
         "total_seconds": time.perf_counter() - started,
     }
     (out / "training_summary.json").write_text(json.dumps(summary, indent=2, default=str) + "\n")
     write_model_card(out, summary)
     log(f"done in {summary['total_seconds']:.0f}s")
     return summary
-
-
-def _headline(m: dict[str, Any]) -> dict[str, float]:
-    return {
-        "macro_f1": m["macro_f1"],
-        "accuracy": m["accuracy"],
-        "baseline_macro_f1": m["baseline"]["macro_f1"],
-        "baseline_accuracy": m["baseline"]["accuracy"],
-    }
 
 
 def plot_curve(result: TrainResult, path: Path) -> None:
@@ -153,19 +145,18 @@ def write_model_card(out: Path, s: dict[str, Any]) -> None:
         f"- best validation macro-F1 {r['best_val_macro_f1']:.4f} "
         f"at step {r['best_step']} of {r['steps']} ({r['seconds']:.0f}s)",
         "",
-        "| set | model macro-F1 | model accuracy | baseline macro-F1 | baseline accuracy |",
-        "|---|---|---|---|---|",
+        "Own test and validation come from generator-disjoint splits (templates, slot values",
+        "and counterparties training never saw); the outside set (`oracle/data/outside/`) is",
+        "written independently of the generator and used for evaluation only.",
+        "",
+        suite_table(s["suite"]),
     ]
-    for name, m in s["metrics"].items():
-        lines.append(
-            f"| {name} | {m['macro_f1']:.4f} | {m['accuracy']:.4f} | "
-            f"{m['baseline_macro_f1']:.4f} | {m['baseline_accuracy']:.4f} |"
-        )
     lines += [
         "",
         "Baseline: TF-IDF (word 1-2 grams + char 2-4 grams) + logistic regression on the same",
         "rendered texts, behind the same rules (`baseline.joblib`).",
-        "Plots: `confusion_matrix.png`, `training_curve.png`; full metrics in `eval-*.json`.",
+        "Plots: `confusion_matrix.png`, `training_curve.png`; full metrics in `eval-<set>.json`,",
+        "summary in `eval-suite.json` (`oracle eval --suite`).",
         "",
     ]
     (out / "README.md").write_text("\n".join(lines))
