@@ -3,7 +3,7 @@
 The hash covers what decides a verdict: every tensor (sorted names, dtype, shape,
 bytes), the label map and the tokenizer vocabulary. It is NOT a hash of the files:
 `save_pretrained` output is not byte-stable (config.json records the library
-version, tokenizer.json the last padding setting), see TOOLCHAIN.md.
+version, tokenizer.json the last padding setting).
 """
 
 from __future__ import annotations

@@ -5,6 +5,12 @@ decoded selectors), values and counterparties; its memo comes from the phrase
 families in `phrases.py`, varied by prefixes, suffixes, casing, typos and
 character-level obfuscation. It covers the docs/labels.md hard negatives, the drainer
 and address-poisoning patterns, and every rule case (sanctioned, malformed).
+
+The fraud/illicit line, as the phrase banks draw it: fraud is a crime against the
+sender (romance, recovery, fake-exchange-fee and pig-butchering scripts, fake
+support, giveaways, drainers: the memo tells of someone talked into paying);
+illicit is the sender's own crime (what they buy or hide: drugs in plain words and
+street slang, weapons, wildlife, DDoS for hire, sanctions evasion, laundering).
 """
 
 from __future__ import annotations
@@ -101,7 +107,16 @@ class CorpusGenerator:
         r = self.rng.random()
         if r < 0.40:  # payments of every kind, in ETH or a token
             family = self.rng.choice(
-                ["invoice", "payroll", "rent", "goods", "refund", "donation", "grant"]
+                [
+                    "invoice",
+                    "payroll",
+                    "rent",
+                    "goods",
+                    "refund",
+                    "donation",
+                    "grant",
+                    "hard_everyday",
+                ]
             )
             return self._payment(self.memo("legal", family))
         if r < 0.55:  # the hard negatives

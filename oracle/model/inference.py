@@ -8,7 +8,7 @@ dynamic int8 quantization on CPU; (4) argmax and confidence computed on the
 device so only two small vectors come back.
 
 Validators agree on the argmax, not the floats: on CPU, batch size, padding
-and thread count move logits by ~1e-6 (TOOLCHAIN.md); bf16 and int8 move them
+and thread count move logits by ~1e-6 (see oracle/model/README.md); bf16 and int8 move them
 by ~1e-2, which flips only inputs whose top-2 margin is that small. Operators
 who need bit-identical outputs run fp32 with the same batching.
 """
@@ -61,7 +61,7 @@ class InferenceEngine:
         self.config = config
         if device.type == "cuda":
             # Let the Rust tokenizer use every core: on a GPU box tokenization, not the
-            # model, is what caps throughput (TOOLCHAIN.md: ~10k seq/s in one thread).
+            # model, is what caps throughput (~10k sequences/s on one thread).
             os.environ["TOKENIZERS_PARALLELISM"] = "true"
         self._tokenizer = tokenizer.backend_tokenizer  # the Rust `tokenizers.Tokenizer`
         self._tokenizer.no_padding()

@@ -537,3 +537,130 @@ SUFFIXES = [
     " pls confirm",
     " ty",
 ]
+
+# ---- issue 10: scam scripts (fraud), street slang and new illicit categories, and the
+# hard negatives that were called illicit. Fraud is a crime against the sender (they
+# are talked into paying); illicit is the sender's own crime (what they buy or hide).
+POOLS["slang_drug"] = [
+    "zaza",
+    "gas",
+    "blow",
+    "yayo",
+    "tina",
+    "addy",
+    "bars",
+    "beans",
+    "m30s",
+    "lean",
+    "dope",
+    "smack",
+    "rock",
+    "a ball",
+    "an 8th",
+    "a QP",
+]
+POOLS["wildlife"] = [
+    "elephant tusks",
+    "rhino horn",
+    "pangolin scales",
+    "shark fins from the protected zone",
+    "a baby orangutan",
+    "bear bile",
+    "parrot eggs taken from the wild",
+    "tortoise shells",
+]
+POOLS["platform"] = [
+    "bitvexa",
+    "the trading app",
+    "my investment account",
+    "goldenfx",
+    "the mining pool app",
+    "the vip platform",
+    "coinmaxpro",
+]
+POOLS["scam_need"] = [
+    "the plane ticket",
+    "hospital bills",
+    "customs fees on the gift",
+    "my visa paperwork",
+    "the lawyer so I can release my inheritance",
+    "my phone bill so we can keep talking",
+]
+POOLS["sanctioned_place"] = [
+    "north korea",
+    "crimea",
+    "iran",
+    "syria",
+    "a blocked russian bank",
+]
+
+FRAUD["romance"] = [
+    "sweetheart please, I need it for {scam_need}",
+    "i'll repay you when we meet, it's for {scam_need}",
+    "my love, {scam_need} must be paid before friday",
+    "babe can you cover {scam_need}? I'm stuck",
+    "the person I met online asked me to pay {scam_need}",
+]
+FRAUD["recovery"] = [
+    "fee for the agent who promised to get my lost coins back",
+    "upfront payment to the fund recovery company",
+    "recovery expert needs the deposit before returning my crypto",
+    "paying the recovery hacker to reverse the scam",
+    "asset retrieval service, pay first then they return the funds",
+]
+FRAUD["fake_exchange_fee"] = [
+    "{platform} says I must pay the unfreeze fee to withdraw",
+    "tax clearance deposit so {platform} releases my balance",
+    "{platform} withdrawal blocked until the verification fee is paid",
+    "pay 20% security deposit to {platform} to unlock profits",
+    "{platform} support: settle the channel fee before payout",
+]
+FRAUD["pig_butchering"] = [
+    "topping up {platform} like my online friend showed me",
+    "adding funds to {platform}, she says returns are guaranteed",
+    "deposit more on {platform} to reach the withdrawal level",
+    "my mentor on telegram told me to put more into {platform}",
+    "invest in {platform}, my new friend makes 8% a day there",
+]
+
+ILLICIT["slang"] = [
+    "{slang_drug} for the weekend",
+    "need {slang_drug} asap, same corner",
+    "for {slang_drug}, tell nobody",
+    "reup on {slang_drug}",
+    "{slang_drug} plus delivery",
+]
+ILLICIT["wildlife"] = [
+    "payment for {wildlife}",
+    "{wildlife}, hidden in the container",
+    "deposit on {wildlife} shipment",
+    "buying {wildlife} off the books",
+]
+ILLICIT["ddos"] = [
+    "stress test their site until it drops",
+    "booter plan, 3 hours of attack",
+    "flood the rival's game server",
+    "knock the shop offline for the weekend",
+    "botnet rental to take down the forum",
+]
+ILLICIT["sanctions"] = [
+    "invoice as farm tools, goods go to {sanctioned_place}",
+    "relabel the shipment so screening misses {sanctioned_place}",
+    "use the front company so payments to {sanctioned_place} clear",
+    "strip the buyer's name, the end user is in {sanctioned_place}",
+]
+
+LEGAL["hard_everyday"] = [
+    "depositing to my own exchange account",
+    "sending funds to my {exchange} deposit address",
+    "insurance claim settlement",
+    "payout from the insurer after the accident",
+    "per diem for the work trip",
+    "daily allowance for the conference",
+    "test transaction",
+    "small test before the big transfer",
+    "clinic invoice, prescription medicine",
+    "hospital bill for the prescribed treatment",
+    "refund of the deposit",
+    "getting my money back from the cancelled booking",
+]
