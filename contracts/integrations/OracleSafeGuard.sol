@@ -283,7 +283,7 @@ contract OracleSafeGuard is BaseGuard, IOracleSafeGuard, IVerdictCallback {
     /// @dev The legal verdict is used up by this execution: a replay needs a new one.
     function _spend(address safe, bytes32 key, uint64 proposalId) internal {
         _judgements[key].state = JudgementState.Executed;
-        emit JudgedTransactionExecuted(safe, key, proposalId);
+        emit JudgedTransactionExecuted(safe, proposalId);
     }
 
     /// @dev Reads the oracle for a pending judgement and records a final outcome.

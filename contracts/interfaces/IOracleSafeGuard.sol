@@ -75,8 +75,9 @@ interface IOracleSafeGuard {
         uint8 status,
         uint8 verdict
     );
-    /// @notice `safe` executed transaction `txKey` on the legal verdict of `proposalId`; the verdict is spent.
-    event JudgedTransactionExecuted(address indexed safe, bytes32 indexed txKey, uint256 indexed proposalId);
+    /// @notice `safe` executed the transaction judged by `proposalId` (a legal verdict); the verdict
+    /// is spent. The transaction's key is {txKeyOfProposal}`(proposalId)` (left out to save gas).
+    event JudgedTransactionExecuted(address indexed safe, uint256 indexed proposalId);
     /// @notice A control call `txKey` of `safe` was announced; it may execute from `readyAt`.
     event ControlCallScheduled(address indexed safe, bytes32 indexed txKey, uint256 readyAt, address scheduler, bytes data);
     /// @notice `safe` executed the scheduled control call `txKey` (its announcement is spent).

@@ -427,3 +427,47 @@ def test_sync_verdict__after_a_missed_callback__records_the_refusal(
 
     (event,) = tx.decode_logs(guard.JudgementRecorded)
     assert (int(event.state), int(event.verdict)) == (J_REFUSED, FRAUD)
+
+
+def test_exec_transaction__approved_transfer__guard_adds_under_20k_gas(
+    project, owner, owners, wallet, guard, oracle, driver, voters, stranger
+):
+    """The guard's cost per execTransaction: the same transfer on an identical Safe without it.
+
+    Both Safes already executed transactions and the recipient already holds ETH, so the
+    only difference is the guard's two hooks (checkTransaction on a recorded legal verdict,
+    checkAfterExecution) and the Safe's calls to them (a cold account: 2,600 gas)."""
+    plain = SafeHarness(project.dependencies["safe"]["1.4.1"], owner, owners, threshold=2)
+    owner.transfer(plain.address, 20 * 10**18)
+    plain.execute(guard.address, data=guard.setModelAccepted.encode_input(MODEL_HASH, True))
+    owner.transfer(RECIPIENT, 1)
+    proposal_id = judge(guard, oracle, wallet)
+    decide(oracle, driver, voters, proposal_id, [LEGAL] * 5, stranger)
+
+    guarded_gas = wallet.execute(RECIPIENT, AMOUNT).gas_used
+    plain_gas = plain.execute(RECIPIENT, AMOUNT).gas_used
+
+    added = guarded_gas - plain_gas
+    print(f"\nguard gas per execTransaction: {added} (guarded {guarded_gas}, plain {plain_gas})")
+    assert 0 < added < 20_000
+
+
+def test_check_transaction__recorded_legal_verdict__own_cost_under_10k_gas(
+    project, owner, guard, oracle, driver, voters, stranger
+):
+    """checkTransaction by itself (warm call, the path every judged transfer takes)."""
+    probe = owner.deploy(project.GuardGasProbe, guard.address)
+    probe.acceptModel(MODEL_HASH, sender=owner)
+    tx = guard.judge(
+        probe.address, RECIPIENT, AMOUNT, b"", CALL, MEMO, sender=owner, value=oracle.proposalFee()
+    )
+    proposal_id = int(tx.decode_logs(guard.JudgementRequested)[0].proposalId)
+    decide(oracle, driver, voters, proposal_id, [LEGAL] * 5, stranger)
+
+    measured = probe.measure(RECIPIENT, AMOUNT, b"", sender=owner)
+
+    (event,) = measured.decode_logs(probe.CheckTransactionGas)
+    own = int(event.gasUsed) - int(event.baseline)
+    print(f"\ncheckTransaction gas: {own} own, {int(event.gasUsed)} with the call")
+    assert len(measured.decode_logs(guard.JudgedTransactionExecuted)) == 1
+    assert 0 < own < 10_000
