@@ -50,6 +50,8 @@ $(STAMPS)/solc: tools/solc.cjs $(STAMPS)/npm
 
 compile: setup ## compile the contracts (ape + solcjs)
 	ape compile
+	@# Safe's own contracts (npm package) for the guard's tests, the SDK tests and the demo.
+	ape pm compile safe --version 1.4.1
 
 test: setup compile chromium ## everything CI runs: contracts, oracle, e2e, explorer, demo
 	@# In-process EVM: the contract tests travel in time per block (Anvil follows the wall clock).
