@@ -1,4 +1,4 @@
-"""Deploy VerdictOracle, GuardedTreasury and OracleSafeGuard; write the deployment file validators read.
+"""Deploy VerdictOracle, GuardedTreasury and OracleSafeGuard; write the deployment file.
 
 Usage (from the project root, with the Makefile's env: SOLCX_BINARY_PATH, APE_DATA_FOLDER, PATH):
 
@@ -15,7 +15,8 @@ defaults are for a local chain: 6 s rounds, 6 s reveals. On a local chain (chain
 prompts; elsewhere `--account` is required.
 
 Writes `deployments/<chainId>.json` (or `--out FILE`):
-    {chain_id, rpc_url, deployed_block, deployer, contracts: {VerdictOracle, GuardedTreasury, OracleSafeGuard},
+    {chain_id, rpc_url, deployed_block, deployer,
+     contracts: {VerdictOracle, GuardedTreasury, OracleSafeGuard},
      parameters: {...}, abi: {VerdictOracle: "deployments/abi/VerdictOracle.json", ...}}
 and the ABI files it names (next to `--out FILE` in `abi/` when given). The validator reads
 these with web3.py only.
