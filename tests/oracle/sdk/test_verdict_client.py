@@ -13,6 +13,8 @@ from oracle.chain.client import OracleClient, Status
 from oracle.chain.deployment import Deployment
 from oracle.chain.errors import TxReverted
 from oracle.chain.payload import TxRequest, encode_payload
+from oracle.explorer import views
+from oracle.explorer.indexer import Indexer
 from oracle.sdk.client import JudgementState, Verdict, VerdictClient, VerdictTimeout, safe_tx_key
 from oracle.sdk.safe_deploy import deploy_safe
 from oracle.sdk.safe_tx import Operation
@@ -141,6 +143,11 @@ def test_judge_safe_tx__legal_verdict__safe_executes_once(
 
     assert client.w3.eth.get_balance(RECIPIENT) == before + 10**18
     assert dapp.safe_judgement(judged.tx_key).state == JudgementState.EXECUTED
+    # The explorer's view of the proposal names the Safe and shows it executed.
+    indexer = Indexer(client.w3, dapp.deployment)
+    indexer.sync()
+    shown = views.proposal_summary(indexer, indexer.proposals[judged.proposal_id], 0)
+    assert (shown["safe"], shown["safe_executed"]) == (wallet.address, True)
     with pytest.raises(TxReverted) as replay:
         dapp.execute_safe_tx(wallet.address, RECIPIENT, 10**18, b"", Operation.CALL, owners[:2])
     assert replay.value.error == "GuardTransactionNotApproved"
