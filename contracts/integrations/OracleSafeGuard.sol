@@ -75,9 +75,11 @@ contract OracleSafeGuard is BaseGuard, IOracleSafeGuard, IVerdictCallback {
         bytes32 key = _txKey(safe, to, value, data, operation);
         Judgement memory previous = _judgements[key];
         if (previous.state == JudgementState.Pending) previous.state = _sync(safe, key, previous);
+        // An approval voided by a model revocation (older epoch) may be judged again.
+        bool voided = previous.modelEpoch != _policies[safe].modelEpoch;
         if (
-            previous.state == JudgementState.Pending || previous.state == JudgementState.Approved
-                || previous.state == JudgementState.Refused
+            previous.state == JudgementState.Pending || previous.state == JudgementState.Refused
+                || (previous.state == JudgementState.Approved && !voided)
         ) {
             revert GuardAlreadyJudged(key, previous.proposalId, previous.state);
         }

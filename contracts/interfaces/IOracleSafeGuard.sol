@@ -22,7 +22,8 @@ import {Enum} from "@safe-global/safe-contracts/contracts/common/Enum.sol";
 /// @dev Error prefix `Guard`. States of a judged transaction: see {JudgementState}.
 interface IOracleSafeGuard {
     /// @notice Where a judged Safe transaction stands.
-    /// @dev `NoConsensus` and `Executed` may be judged again (a fresh proposal, a fresh fee);
+    /// @dev `NoConsensus`, `Executed` and an `Approved` voided by a model revocation may be judged
+    /// again (a fresh proposal, a fresh fee);
     /// `Refused` (a final non-legal verdict) may not: that exact transaction stays refused.
     enum JudgementState {
         None,

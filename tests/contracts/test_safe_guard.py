@@ -290,7 +290,7 @@ def test_judge__model_not_accepted__reverts_and_keeps_the_fee(wallet, guard, ora
     assert oracle.proposalCount() == count
 
 
-def test_model_revoked_after_approval__exec_transaction__refused(
+def test_model_revoked_after_approval__refused_until_judged_again(
     wallet, guard, oracle, driver, voters, stranger
 ):
     proposal_id = judge(guard, oracle, wallet)
@@ -299,6 +299,13 @@ def test_model_revoked_after_approval__exec_transaction__refused(
 
     with ape.reverts(guard.GuardTransactionNotApproved, state=J_APPROVED):
         wallet.execute(RECIPIENT, AMOUNT)
+
+    # The voided approval does not block asking again once the Safe accepts a model again.
+    wallet.execute(guard.address, data=guard.setModelAccepted.encode_input(MODEL_HASH, True))
+    again = judge(guard, oracle, wallet)
+    decide(oracle, driver, voters, again, [LEGAL] * 5, stranger)
+    wallet.execute(RECIPIENT, AMOUNT)
+    assert int(guard.judgementOf(key_of(guard, wallet)).state) == J_EXECUTED
 
 
 def test_value_threshold__small_transfer_passes__larger_refused(wallet, guard, chain):

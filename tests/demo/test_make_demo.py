@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO_TIMEOUT_S = 240
+DEMO_TIMEOUT_S = 360  # a hang guard: the demo also runs its Safe scenario
 RULE_CLASSES = {"sanctioned", "malformed"}  # decided by deterministic rules, not the model
 
 
