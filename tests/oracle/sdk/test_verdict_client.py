@@ -7,12 +7,15 @@ import threading
 import pytest
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
+from eth_utils import keccak
+from no_filter_proxy import NoFilterProxy
 from sdk_voting import decide, fund, to_fresh_round
 
 from oracle.chain.client import OracleClient, Status
 from oracle.chain.deployment import Deployment
 from oracle.chain.errors import TxReverted
 from oracle.chain.payload import TxRequest, encode_payload
+from oracle.chain.rpc import connect
 from oracle.explorer import views
 from oracle.explorer.indexer import Indexer
 from oracle.sdk.client import JudgementState, Verdict, VerdictClient, VerdictTimeout, safe_tx_key
@@ -49,8 +52,6 @@ def test_submit__returns_the_id__oracle_holds_the_payload_hash(dapp: VerdictClie
     tx = request(dapp)
     proposal_id = dapp.submit(tx)
 
-    from eth_utils import keccak
-
     stored = dapp.oracle.functions.proposal(proposal_id).call()
     assert bytes(stored[1]) == keccak(encode_payload(tx))
     assert dapp.verdict(proposal_id) == Verdict(proposal_id, Status.PENDING, 0)
@@ -69,6 +70,27 @@ def test_wait_for_verdict__finalized_while_waiting__returns_it_from_the_event(
 
     assert seen == [Verdict(proposal_id, Status.FINALIZED, FRAUD)]
     assert not seen[0].is_legal
+
+
+def test_wait_for_verdict__node_without_filters__falls_back_to_reading_the_oracle(
+    dapp: VerdictClient, client: OracleClient, deployment: Deployment, validator: LocalAccount
+) -> None:
+    proposal_id = dapp.submit(request(dapp))
+    proxy = NoFilterProxy(client.w3.provider.endpoint_uri)  # type: ignore[attr-defined]
+    try:
+        reader = VerdictClient(connect(proxy.url), deployment)
+        seen: list[Verdict] = []
+        waiter = threading.Thread(
+            target=lambda: seen.append(reader.wait_for_verdict(proposal_id, 60, poll_s=0.2))
+        )
+        waiter.start()
+        decide(client, validator, proposal_id, LEGAL)
+        waiter.join(90)
+    finally:
+        proxy.close()
+
+    assert proxy.refused == 1
+    assert seen == [Verdict(proposal_id, Status.FINALIZED, LEGAL)]
 
 
 def test_wait_for_verdict__already_final__returns_at_once(
