@@ -125,6 +125,9 @@ contract OracleSafeGuard is BaseGuard, IOracleSafeGuard, IVerdictCallback {
         _onlyOwnerOrModule(safe);
         if (to != safe && to != address(this)) revert GuardControlCallMalformed(safe, to);
         bytes32 key = _txKey(safe, to, 0, data, Enum.Operation.Call);
+        // Never move an announcement later: one owner re-scheduling must not stall the others.
+        readyAt = _controlReadyAt[key];
+        if (readyAt != 0) return readyAt;
         readyAt = block.timestamp + _policies[safe].controlDelay;
         _controlReadyAt[key] = readyAt;
         emit ControlCallScheduled(safe, key, readyAt, msg.sender, data);

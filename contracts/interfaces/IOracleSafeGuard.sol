@@ -139,6 +139,7 @@ interface IOracleSafeGuard {
 
     /// @notice Announce a control call of `safe` (to the Safe itself or to this guard, value 0,
     /// `Call`) so it can execute after the Safe's {controlDelay}. Caller: an owner or module.
+    /// Announcing a call that is already announced keeps the earlier time (nobody can push it back).
     /// @return readyAt The first timestamp at which it may execute.
     function scheduleControlCall(address safe, address to, bytes calldata data) external returns (uint256 readyAt);
 

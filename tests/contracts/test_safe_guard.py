@@ -375,6 +375,10 @@ def test_control_delay__remove_guard__only_after_scheduling_and_the_delay(
     ready_at = int(event.readyAt)
     with ape.reverts(guard.GuardControlCallTooEarly, readyAt=ready_at):
         wallet.execute(wallet.address, data=remove)
+    # Another owner announcing it again later cannot push the time back.
+    chain.mine(timestamp=ready_at - 10)
+    guard.scheduleControlCall(wallet.address, wallet.address, remove, sender=wallet.owners[2])
+    assert guard.controlCallReadyAt(key) == ready_at
 
     chain.mine(timestamp=ready_at)
     removed = wallet.execute(wallet.address, data=remove)
