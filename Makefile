@@ -50,6 +50,13 @@ $(STAMPS)/solc: tools/solc.cjs $(STAMPS)/npm
 
 compile: setup ## compile the contracts (ape + solcjs)
 	ape compile
+	@# Safe's own contracts (npm package) for the guard's tests, the SDK tests and the demo.
+	ape pm compile safe --version 1.4.1
+	@# A first compile leaves ape's copies of the dependencies in contracts/.cache (OpenZeppelin
+	@# and Safe: over 600 files), and ape looks for the project's sources among only the first
+	@# 500 files under contracts/: with the copies there, `ape test` misses contracts in
+	@# subfolders. They are a cache; remove them.
+	rm -rf contracts/.cache
 
 test: setup compile chromium ## everything CI runs: contracts, oracle, e2e, explorer, demo
 	@# In-process EVM: the contract tests travel in time per block (Anvil follows the wall clock).

@@ -10,6 +10,7 @@ import typer
 
 from oracle.explorer.cli import register as register_explorer_commands
 from oracle.model.cli import register as register_model_commands
+from oracle.sdk.cli import register as register_safe_commands
 from oracle.validator.cli import register as register_validator_commands
 
 app = typer.Typer(
@@ -36,6 +37,7 @@ def version() -> None:
 register_model_commands(app)
 register_validator_commands(app)
 register_explorer_commands(app)
+register_safe_commands(app)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Deploy VerdictOracle and GuardedTreasury; write the deployment file validators read.
+"""Deploy VerdictOracle, GuardedTreasury and OracleSafeGuard; write the deployment file.
 
 Usage (from the project root, with the Makefile's env: SOLCX_BINARY_PATH, APE_DATA_FOLDER, PATH):
 
@@ -15,7 +15,8 @@ defaults are for a local chain: 6 s rounds, 6 s reveals. On a local chain (chain
 prompts; elsewhere `--account` is required.
 
 Writes `deployments/<chainId>.json` (or `--out FILE`):
-    {chain_id, rpc_url, deployed_block, deployer, contracts: {VerdictOracle, GuardedTreasury},
+    {chain_id, rpc_url, deployed_block, deployer,
+     contracts: {VerdictOracle, GuardedTreasury, OracleSafeGuard},
      parameters: {...}, abi: {VerdictOracle: "deployments/abi/VerdictOracle.json", ...}}
 and the ABI files it names (next to `--out FILE` in `abi/` when given). The validator reads
 these with web3.py only.
@@ -33,7 +34,7 @@ from ape.cli import ConnectedProviderCommand, account_option, network_option
 from ape.exceptions import ContractLogicError
 
 LOCAL_CHAIN_IDS = {1337, 31337}
-CONTRACTS = ("VerdictOracle", "GuardedTreasury")
+CONTRACTS = ("VerdictOracle", "GuardedTreasury", "OracleSafeGuard")
 
 # (flag name, env var, default, help): every value passes to the constructor's OracleConfig.
 PARAMETERS: tuple[tuple[str, str, int, str], ...] = (
@@ -152,7 +153,7 @@ def _write_abis(abi_dir: Path) -> dict[str, Path]:
     help="deployment file to write [default: deployments/<chainId>.json]",
 )
 def cli(provider: Any, account: Any, model_hash: str, out: Path | None, **params: int) -> None:
-    """Deploy VerdictOracle and GuardedTreasury and write the deployment file."""
+    """Deploy VerdictOracle, GuardedTreasury and OracleSafeGuard; write the deployment file."""
     config: dict[str, Any] = {
         _camel(flag): params[flag.replace("-", "_")] for flag, *_ in PARAMETERS
     }
@@ -173,6 +174,8 @@ def cli(provider: Any, account: Any, model_hash: str, out: Path | None, **params
     # Validators scan events from here; the oracle's own block, before the treasury's.
     deployed_block = chain.blocks.head.number
     treasury = deployer.deploy(project.GuardedTreasury, oracle.address, deployer.address)
+    # One guard serves any number of Safes (settings are per Safe): docs/safe-guard.md.
+    safe_guard = deployer.deploy(project.OracleSafeGuard, oracle.address)
 
     chain_id = chain.chain_id
     out = out or Path("deployments") / f"{chain_id}.json"
@@ -191,7 +194,11 @@ def cli(provider: Any, account: Any, model_hash: str, out: Path | None, **params
         "rpc_url": getattr(provider, "http_uri", None),
         "deployed_block": deployed_block,
         "deployer": deployer.address,
-        "contracts": {"VerdictOracle": oracle.address, "GuardedTreasury": treasury.address},
+        "contracts": {
+            "VerdictOracle": oracle.address,
+            "GuardedTreasury": treasury.address,
+            "OracleSafeGuard": safe_guard.address,
+        },
         "parameters": {
             **{k: v for k, v in config.items() if k != "modelHash"},
             "modelHash": "0x" + config["modelHash"].hex(),
@@ -204,5 +211,6 @@ def cli(provider: Any, account: Any, model_hash: str, out: Path | None, **params
 
     click.echo(f"VerdictOracle   {oracle.address}")
     click.echo(f"GuardedTreasury {treasury.address}")
+    click.echo(f"OracleSafeGuard {safe_guard.address}")
     click.echo(f"chain {chain_id}, block {deployed_block}, deployer {deployer.address}")
     click.echo(f"wrote {out}")

@@ -73,7 +73,8 @@ def deploy(
     *,
     artifacts: Path = DEFAULT_ARTIFACTS,
 ) -> Path:
-    """Deploy VerdictOracle and GuardedTreasury; write `out_dir/<chainId>.json` and the ABIs."""
+    """Deploy VerdictOracle, GuardedTreasury and OracleSafeGuard; write `out_dir/<chainId>.json`
+    and the ABIs."""
     types = load_artifacts(artifacts)
     config = tuple(
         bytes.fromhex(v[2:]) if k == "modelHash" else v for k, v in asdict(params).items()
@@ -81,10 +82,11 @@ def deploy(
     first_block = w3.eth.block_number + 1
     oracle = _deploy(w3, deployer, types["VerdictOracle"], config, deployer.address)
     treasury = _deploy(w3, deployer, types["GuardedTreasury"], oracle, deployer.address)
+    safe_guard = _deploy(w3, deployer, types["OracleSafeGuard"], oracle)
     abi_dir = out_dir / "abi"
     abi_dir.mkdir(parents=True, exist_ok=True)
     abis = {}
-    for name in ("VerdictOracle", "GuardedTreasury"):
+    for name in ("VerdictOracle", "GuardedTreasury", "OracleSafeGuard"):
         (abi_dir / f"{name}.json").write_text(json.dumps(types[name]["abi"]))
         abis[name] = f"abi/{name}.json"
     chain_id = int(w3.eth.chain_id)
@@ -96,7 +98,11 @@ def deploy(
                 "rpc_url": rpc_url,
                 "deployed_block": first_block,
                 "deployer": deployer.address,
-                "contracts": {"VerdictOracle": oracle, "GuardedTreasury": treasury},
+                "contracts": {
+                    "VerdictOracle": oracle,
+                    "GuardedTreasury": treasury,
+                    "OracleSafeGuard": safe_guard,
+                },
                 "parameters": asdict(params),
                 "abi": abis,
             },

@@ -7,6 +7,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from oracle.demo.safe_scenario import SafeOutcome
 from oracle.demo.submissions import Submission, TreasuryOutcome
 from oracle.explorer import views
 from oracle.explorer.indexer import Indexer
@@ -83,12 +84,40 @@ def treasury_table(outcomes: list[TreasuryOutcome]) -> Table:
     return table
 
 
+def safe_table(safe_address: str, outcomes: list[SafeOutcome]) -> Table:
+    table = Table(
+        title="Safe (2 of 3, OracleSafeGuard): executed vs refused transactions",
+        caption=f"Safe {safe_address}",
+    )
+    table.add_column("proposal", justify="right", no_wrap=True)
+    table.add_column("to", no_wrap=True)
+    table.add_column("amount (ETH)", justify="right", no_wrap=True)
+    table.add_column("memo", max_width=34, overflow="ellipsis", no_wrap=True)
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("outcome", no_wrap=True)
+    table.add_column("gas", justify="right", no_wrap=True)
+    for outcome in outcomes:
+        transfer = outcome.submission.transfer
+        assert transfer is not None
+        table.add_row(
+            str(outcome.submission.proposal_id),
+            transfer.to[:10] + "…",
+            views.eth(transfer.amount_wei),
+            transfer.memo,
+            _styled(outcome.verdict),
+            ("[green]EXECUTED[/] " if outcome.executed else "[red]REFUSED[/] ") + outcome.detail,
+            f"{outcome.gas_used:,}" if outcome.gas_used else "-",
+        )
+    return table
+
+
 def print_report(
     console: Console,
     indexer: Indexer,
     submissions: list[Submission],
     validators: list[str],
     outcomes: list[TreasuryOutcome],
+    safe: tuple[str, list[SafeOutcome]] | None = None,
 ) -> None:
     console.print()
     console.print(proposals_table(indexer, submissions, validators))
@@ -96,6 +125,9 @@ def print_report(
         console.print(f"  V{i} = {address}")
     console.print()
     console.print(treasury_table(outcomes))
+    if safe is not None:
+        console.print()
+        console.print(safe_table(*safe))
 
 
 def _styled(verdict: str) -> str:
@@ -109,6 +141,7 @@ def summary_json(
     validators: list[str],
     outcomes: list[TreasuryOutcome],
     endpoints: dict[str, Any],
+    safe: tuple[str, list[SafeOutcome]] | None = None,
 ) -> dict[str, Any]:
     """What the report shows, as data: `summary.json` in the work folder, for scripts and tests."""
     with indexer.lock:
@@ -147,9 +180,20 @@ def summary_json(
         }
         for o in outcomes
     ]
+    safe_rows = [
+        {
+            "proposal_id": o.submission.proposal_id,
+            "verdict": o.verdict,
+            "executed": o.executed,
+            "detail": o.detail,
+            "gas_used": o.gas_used,
+        }
+        for o in (safe[1] if safe else [])
+    ]
     return {
         "validators": validators,
         "proposals": proposals,
         "treasury": treasury,
+        "safe": {"address": safe[0] if safe else None, "transactions": safe_rows},
         **endpoints,
     }

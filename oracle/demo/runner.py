@@ -2,8 +2,9 @@
 
 Steps: model (train if missing) → Anvil → `ape run deploy` → explorer page →
 4 staked validators → a mixed set of proposals, directly and through the
-GuardedTreasury → follow them live to final verdicts → report tables →
-treasury executes what was judged legal → serve the explorer (or exit with
+GuardedTreasury and a 2-of-3 Safe with OracleSafeGuard → follow them live to
+final verdicts → treasury and Safe execute what was judged legal (the guard
+refuses the rest) → report tables → serve the explorer (or exit with
 DEMO_EXIT=1) → stop everything that was started.
 """
 
@@ -26,6 +27,7 @@ from oracle.demo.deploy import run_deploy
 from oracle.demo.follow import follow_until_final
 from oracle.demo.model_setup import ensure_model
 from oracle.demo.report import print_report, summary_json
+from oracle.demo.safe_scenario import judge_via_safe, set_up_safe, settle_safe
 from oracle.demo.scenario import direct_proposals, treasury_transfers
 from oracle.demo.settings import DemoSettings
 from oracle.demo.submissions import settle_treasury, submit_direct, submit_via_treasury
@@ -36,6 +38,7 @@ from oracle.explorer.server import BackgroundExplorer, ExplorerError, check_port
 ANVIL_MNEMONIC = "test test test test test test test test test test test junk"
 DEPLOYER_INDEX = 0  # `ape run deploy` uses Anvil's first account; it owns the treasury
 REQUESTER_INDEX = 9  # validators take accounts 1..4
+SAFE_SIGNER_INDICES = (12, 13)  # the Safe's other two owners: they only sign, never pay gas
 STAKE_WEI = 2 * 10**18
 # Short rounds so the demo finishes in about a minute once the validators are up.
 ROUND_ENV = {"ORACLE_ROUND_DURATION": "6", "ORACLE_REVEAL_DURATION": "6"}
@@ -147,8 +150,14 @@ class Demo:
                 oracle, requester, direct_proposals(chain_id, requester.address, sanctioned)
             )
             via_treasury = submit_via_treasury(oracle, treasury, owner, treasury_transfers())
-            submissions = direct + via_treasury
-            self.log(f"    {len(direct)} direct proposals, {len(via_treasury)} treasury transfers")
+            signers = [anvil_key(i, ANVIL_MNEMONIC) for i in SAFE_SIGNER_INDICES]
+            safe = set_up_safe(w3, deployment, owner, signers, model_hash)
+            via_safe = judge_via_safe(oracle, safe, owner, treasury_transfers())
+            submissions = direct + via_treasury + via_safe
+            self.log(
+                f"    {len(direct)} direct proposals, {len(via_treasury)} treasury transfers, "
+                f"{len(via_safe)} Safe transfers (Safe {safe.wallet.address}, guard installed)"
+            )
 
             self.step("following the proposals to their final verdicts")
             follow_until_final(
@@ -161,9 +170,11 @@ class Demo:
 
             self.step("the treasury executes what the oracle judged legal")
             outcomes = settle_treasury(oracle, treasury, owner, via_treasury)
+            self.step("the Safe executes what the oracle judged legal; its guard refuses the rest")
+            safe_report = (safe.wallet.address, settle_safe(oracle, safe, owner, via_safe))
             indexer.sync()
             validators = [m.address for m in fleet.members]
-            print_report(self.console, indexer, submissions, validators, outcomes)
+            print_report(self.console, indexer, submissions, validators, outcomes, safe_report)
             endpoints = {
                 "explorer_url": explorer.url,
                 "rpc_url": anvil.url,
@@ -171,7 +182,9 @@ class Demo:
                 "model_hash": model_hash,
                 "deployment": str(deployment_path),
             }
-            summary = summary_json(indexer, submissions, validators, outcomes, endpoints)
+            summary = summary_json(
+                indexer, submissions, validators, outcomes, endpoints, safe_report
+            )
             (workdir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
             self.log(f"    summary written to {workdir / 'summary.json'}")
 

@@ -110,17 +110,17 @@ def settle_treasury(
             treasury.functions.execute(sub.proposal_id).call({"from": owner.address})
             detail = "NOT refused: execute would have paid (bug)"
         except Exception as exc:
-            detail = "by execute(): " + _error_name(exc, treasury)
+            detail = "by execute(): " + error_name(exc, treasury)
         outcomes.append(TreasuryOutcome(sub, judged, False, detail, None))
     return outcomes
 
 
-def _error_name(exc: Exception, treasury: Any) -> str:
+def error_name(exc: Exception, contract: Any) -> str:
     """The custom error's name when the ABI knows its selector, else the raw message."""
     from eth_utils import function_abi_to_4byte_selector
 
     data = str(getattr(exc, "data", "") or "")
-    for entry in treasury.abi:
+    for entry in contract.abi:
         if entry.get("type") == "error":
             selector = "0x" + function_abi_to_4byte_selector(entry).hex()
             if data.startswith(selector):

@@ -21,6 +21,7 @@ from oracle.chain.deployment import Deployment
 from oracle.explorer.labels import slash_reason
 from oracle.explorer.records import HistoryEntry, Proposal, Reveal, Round, Validator
 
+SAFE_GUARD = "OracleSafeGuard"
 # Governance parameters shown on the page; each is read only if the ABI has it.
 PARAMETER_VIEWS = (
     "proposalFee",
@@ -48,9 +49,18 @@ class Indexer:
         self.contract = w3.eth.contract(
             address=to_checksum_address(deployment.oracle_address), abi=self.abi
         )
+        # OracleSafeGuard (when deployed): which Safe a proposal judges, and its execution.
+        guard_abi = (
+            deployment.abi(SAFE_GUARD)
+            if SAFE_GUARD in deployment.contracts and SAFE_GUARD in deployment.abis
+            else []
+        )
+        self.addresses = [self.contract.address] + (
+            [to_checksum_address(deployment.address(SAFE_GUARD))] if guard_abi else []
+        )
         self._events: dict[bytes, dict[str, Any]] = {
             bytes(event_abi_to_log_topic(entry)): entry  # type: ignore[arg-type]
-            for entry in self.abi
+            for entry in [*self.abi, *guard_abi]
             if entry.get("type") == "event"
         }
         self._handlers: dict[str, Callable[[dict[str, Any], int, str], None]] = {
@@ -70,6 +80,8 @@ class Indexer:
             "EquivocationReported": self._on_equivocation,
             "ParameterChanged": self._on_parameters_changed,
             "ModelHashChanged": self._on_parameters_changed,
+            "JudgementRequested": self._on_safe_judgement,
+            "JudgedTransactionExecuted": self._on_safe_executed,
         }
         self.lock = threading.RLock()
         self._reset()
@@ -102,7 +114,7 @@ class Indexer:
                 to_block = min(head, self.cursor + self.chunk_size - 1)
                 logs = self.w3.eth.get_logs(
                     {
-                        "address": self.contract.address,
+                        "address": self.addresses,
                         "fromBlock": self.cursor,
                         "toBlock": to_block,
                     }
@@ -235,6 +247,16 @@ class Indexer:
         proposal = self.proposals.get(int(args["id"]))
         if proposal is not None:
             proposal.callback_failed = True
+
+    def _on_safe_judgement(self, args: dict[str, Any], block: int, tx: str) -> None:
+        proposal = self.proposals.get(int(args["proposalId"]))
+        if proposal is not None:
+            proposal.safe = to_checksum_address(args["safe"])
+
+    def _on_safe_executed(self, args: dict[str, Any], block: int, tx: str) -> None:
+        proposal = self.proposals.get(int(args["proposalId"]))
+        if proposal is not None:
+            proposal.safe_executed_tx = tx
 
     def _on_committed(self, args: dict[str, Any], block: int, tx: str) -> None:
         validator = to_checksum_address(args["validator"])

@@ -52,6 +52,10 @@ class Proposal:
     finalized_block: int | None = None
     finalized_tx: str | None = None
     callback_failed: bool = False
+    # Set when the proposal came from OracleSafeGuard: the Safe it judges for, and the
+    # transaction in which that Safe executed it (spending the legal verdict).
+    safe: str | None = None
+    safe_executed_tx: str | None = None
 
     @property
     def current_round(self) -> int:

@@ -95,6 +95,9 @@ def proposal_summary(indexer: Indexer, proposal: Proposal, now: int) -> dict[str
         "submitted_tx": proposal.submitted_tx,
         "finalized_tx": proposal.finalized_tx,
         "callback_failed": proposal.callback_failed,
+        "safe": proposal.safe,
+        "safe_executed": proposal.safe_executed_tx is not None,
+        "safe_executed_tx": proposal.safe_executed_tx,
     }
 
 

@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO_TIMEOUT_S = 240
+DEMO_TIMEOUT_S = 360  # a hang guard: the demo also runs its Safe scenario
 RULE_CLASSES = {"sanctioned", "malformed"}  # decided by deterministic rules, not the model
 
 
@@ -55,11 +55,12 @@ def test_make_demo__demo_exit__every_proposal_final_treasury_acts_and_all_stoppe
     assert result.returncode == 0, output[-6000:]
     assert "Proposals and their consensus verdicts" in output
     assert "GuardedTreasury: executed vs refused transfers" in output
+    assert "Safe (2 of 3, OracleSafeGuard): executed vs refused transactions" in output
     assert "stopped Anvil, the validators and the explorer" in output
 
     summary = json.loads((workdir / "summary.json").read_text())
     proposals = summary["proposals"]
-    assert {p["route"] for p in proposals} == {"direct", "treasury"}
+    assert {p["route"] for p in proposals} == {"direct", "treasury", "safe"}
     assert all(p["status"] == "Finalized" for p in proposals), proposals
     # Every validator revealed a vote on every proposal, and the tally is their stake.
     assert all(None not in p["votes"] and len(p["votes"]) == 4 for p in proposals)
@@ -78,6 +79,15 @@ def test_make_demo__demo_exit__every_proposal_final_treasury_acts_and_all_stoppe
     assert any(not t["executed"] for t in treasury)
     for t in treasury:
         assert t["executed"] == (t["verdict"] == "legal"), t
+
+    # The same transfers through a real Safe: its guard executes exactly the legal ones.
+    safe_txs = summary["safe"]["transactions"]
+    assert summary["safe"]["address"] and len(safe_txs) == len(treasury)
+    assert any(t["executed"] for t in safe_txs) and any(not t["executed"] for t in safe_txs)
+    for t in safe_txs:
+        assert t["executed"] == (t["verdict"] == "legal"), t
+        if not t["executed"]:
+            assert "GuardTransactionNotApproved" in t["detail"], t
 
     # Nothing the demo started is left running.
     for url in [summary["explorer_url"], summary["rpc_url"], *summary["validator_urls"]]:

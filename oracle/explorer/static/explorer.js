@@ -173,6 +173,10 @@ async function renderDetail(id) {
   field(info, "submitted", `block ${p.submitted_block}, tx ${p.submitted_tx}`, true);
   if (p.finalized_tx) field(info, "finalized", p.finalized_tx, true);
   if (p.callback_failed) field(info, "callback", "the requester's onVerdict callback failed");
+  if (p.safe) {
+    field(info, "Safe", p.safe, true);
+    field(info, "Safe executed", p.safe_executed ? `yes, tx ${p.safe_executed_tx}` : "no", !!p.safe_executed);
+  }
   head.append(info);
 
   const tx = p.transaction;
