@@ -16,7 +16,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: chromium help setup compile compile-shanghai test test-fast lint format typecheck demo deploy train eval bench bench-gas bench-inference bench-e2e fuzz audit clean
+.PHONY: chromium help setup compile compile-shanghai test test-fast lint format typecheck demo deploy train eval bench bench-gas bench-gas-builds bench-inference bench-e2e fuzz audit clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -97,6 +97,9 @@ bench: setup compile ## all benchmarks; results in bench/results/
 
 bench-gas: setup compile ## gas per validator-verdict, naive vs batched vs relayed (bench/results/gas.json)
 	$(PY) bench/gas.py
+
+bench-gas-builds: setup compile compile-shanghai ## gas of the shanghai build vs prague: the storage-slot guard (bench/results/gas-builds.json)
+	$(PY) bench/gas_builds.py
 
 bench-inference: setup ## verdict throughput vs transformers' pipeline (bench/results/inference-<device>.json)
 	$(PY) bench/inference.py

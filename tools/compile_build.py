@@ -21,7 +21,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def main(argv: list[str]) -> int:
-    from oracle.chain.builds import GUARD_FOLDERS, GUARD_IMPORT_PREFIX, PRAGUE, BuildError, build_named
+    from oracle.chain.builds import (
+        GUARD_FOLDERS,
+        GUARD_IMPORT_PREFIX,
+        PRAGUE,
+        BuildError,
+        build_named,
+    )
 
     if len(argv) != 1:
         print("usage: python tools/compile_build.py BUILD   (e.g. shanghai)", file=sys.stderr)

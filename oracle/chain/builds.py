@@ -1,4 +1,4 @@
-"""The contracts' builds: which EVM version each targets, where its artifacts are, which a chain runs.
+"""The contracts' builds: the EVM version of each, its artifacts, which one a chain can run.
 
 One source tree, two builds. `prague` is the default (`ape compile`, settings in
 `ape-config.yaml`). `shanghai` is for chains without Cancun's opcodes (Ganache 7):
@@ -36,7 +36,9 @@ class Build:
 
 
 PRAGUE = Build("prague", "prague", GUARD_FOLDERS / "transient", Path(".build") / "__local__.json")
-SHANGHAI = Build("shanghai", "shanghai", GUARD_FOLDERS / "storage", Path(".build") / "shanghai.json")
+SHANGHAI = Build(
+    "shanghai", "shanghai", GUARD_FOLDERS / "storage", Path(".build") / "shanghai.json"
+)
 BUILDS = {b.name: b for b in (PRAGUE, SHANGHAI)}
 
 
@@ -48,9 +50,7 @@ def build_named(name: str) -> Build:
     try:
         return BUILDS[name]
     except KeyError:
-        raise BuildError(
-            f"unknown build {name!r}: choose one of {', '.join(BUILDS)}"
-        ) from None
+        raise BuildError(f"unknown build {name!r}: choose one of {', '.join(BUILDS)}") from None
 
 
 def supports_cancun(w3: Web3) -> bool:
