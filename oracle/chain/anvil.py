@@ -20,6 +20,7 @@ class Anvil(LocalNode):
     """An Anvil process on 127.0.0.1 (chain id 31337, EVM prague)."""
 
     name = "anvil"
+    title = "Anvil"
     error: ClassVar[type[LocalNodeError]] = AnvilError
     set_balance_method = "anvil_setBalance"
 

@@ -28,9 +28,14 @@ class Ganache(LocalNode):
     """A Ganache process on 127.0.0.1 (chain id 1337, EVM shanghai)."""
 
     name = "ganache"
+    title = "Ganache"
     error: ClassVar[type[LocalNodeError]] = GanacheError
     set_balance_method = "evm_setAccountBalance"
     ready_timeout_s = 60.0  # a node script: slower to start than Anvil on a loaded machine
+    # Its eth_estimateGas re-runs the call many times: seconds for a finalizeMany with
+    # callbacks, more under load. A client that gives up at 10 s and retries piles up
+    # estimates on the single-threaded node until nothing answers.
+    request_timeout_s = 60.0
 
     def command(self, port: int, *, accounts: int, block_time: float | None) -> list[str]:
         binary = shutil.which("ganache")

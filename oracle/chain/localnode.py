@@ -41,11 +41,14 @@ def free_port(host: str = "127.0.0.1") -> int:
 class LocalNode:
     """A node process on 127.0.0.1; `stop()` (or the context manager) ends it."""
 
-    name: ClassVar[str]
+    name: ClassVar[str]  # the binary, as in messages: "anvil"
+    title: ClassVar[str]  # as in prose: "Anvil"
     error: ClassVar[type[LocalNodeError]] = LocalNodeError
     # The development RPC method that sets an account's balance (no standard name).
     set_balance_method: ClassVar[str]
     ready_timeout_s: ClassVar[float] = 30.0
+    # What a client should allow one request (the validators' `rpc_timeout_s`).
+    request_timeout_s: ClassVar[float] = 10.0
 
     def __init__(
         self,

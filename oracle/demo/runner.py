@@ -85,7 +85,7 @@ class Demo:
             self.log(f"    {model_dir} (model hash {model_hash})")
 
             node_class = NODES[s.chain]
-            self.step(f"starting {node_class.name}")
+            self.step(f"starting {node_class.title}")
             # Interval mining: block timestamps follow the wall clock. With one block per
             # transaction a burst of submissions pushes timestamps seconds ahead of it,
             # and validators that estimate gas at wall-clock time then miss the commit phase.
@@ -134,6 +134,7 @@ class Demo:
                     validators=s.validators,
                     stake_wei=STAKE_WEI,
                     sanctions_file=sample_sanctions_path(),
+                    rpc_timeout_s=anvil.request_timeout_s,
                 )
             )
             started.callback(fleet.stop_all)
@@ -188,7 +189,7 @@ class Demo:
                 self.step(f"explorer running at {explorer.url} — press Ctrl-C to stop everything")
                 while True:
                     time.sleep(1)
-        self.log(f"stopped {NODES[s.chain].name}, the validators and the explorer")
+        self.log(f"stopped {NODES[s.chain].title}, the validators and the explorer")
         return 0
 
 

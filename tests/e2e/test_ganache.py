@@ -107,6 +107,7 @@ def ganache_fleet(
             validators=VALIDATORS,
             stake_wei=10**18,
             poll_interval_s=0.5,
+            rpc_timeout_s=ganache.request_timeout_s,
         )
     )
     try:

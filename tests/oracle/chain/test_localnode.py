@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from oracle.chain.anvil import Anvil
-from oracle.chain.builds import PRAGUE, SHANGHAI, build_for
+from oracle.chain.builds import PRAGUE, SHANGHAI, artifacts_path, build_for
+from oracle.chain.client import OracleClient
+from oracle.chain.deployment import Deployment
+from oracle.chain.errors import TxReverted
 from oracle.chain.ganache import GANACHE_CHAIN_ID, Ganache, GanacheError
-from oracle.chain.localnode import LocalNode
+from oracle.chain.localdeploy import OracleParams, deploy
+from oracle.chain.localnode import TEST_MNEMONIC, LocalNode
+from oracle.validator.keys import anvil_key
+
+ROOT = Path(__file__).resolve().parents[3]
 
 NODES = {"anvil": (Anvil, 31337, PRAGUE), "ganache": (Ganache, GANACHE_CHAIN_ID, SHANGHAI)}
 
@@ -65,3 +73,19 @@ def test_ganache__port_taken__says_which_and_what_to_do() -> None:
         port = int(listener.getsockname()[1])
         with pytest.raises(GanacheError, match=f"port {port} is taken"):
             Ganache(port)
+
+
+def test_local_node__custom_error__is_decoded_by_name(node: LocalNode, tmp_path: Path) -> None:
+    """Ganache reports revert bytes under "result", Anvil under "data": both decode."""
+    path = deploy(
+        node.w3,
+        anvil_key(0, TEST_MNEMONIC),
+        tmp_path,
+        OracleParams(),
+        node.url,
+        artifacts=artifacts_path(SHANGHAI, ROOT),
+    )
+    client = OracleClient(node.w3, Deployment.load(path))
+    with pytest.raises(TxReverted) as err:
+        client.claim(client.make_sender(anvil_key(3, TEST_MNEMONIC)))
+    assert err.value.error == "OracleNothingToClaim"
