@@ -129,9 +129,18 @@ def _deployer(account: Any) -> Any:
 
 
 def _select_build(provider: Any, name: str) -> Build:
-    if name != "auto":
-        return BUILDS[name]
-    return build_for(provider.web3)
+    runs = build_for(provider.web3)
+    if name == "auto":
+        return runs
+    build = BUILDS[name]
+    if build is PRAGUE and runs is not PRAGUE:
+        # It would deploy (the constructor uses no TSTORE) and then fail every guarded call.
+        raise click.UsageError(
+            "this chain does not run Cancun opcodes (TSTORE): the prague build would deploy, "
+            "then every finalize, claim and withdraw would fail; use --build shanghai "
+            "(`make compile-shanghai`) or --build auto"
+        )
+    return build
 
 
 def _containers(build: Build) -> dict[str, Any]:

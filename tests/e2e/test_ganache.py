@@ -27,7 +27,7 @@ from oracle.chain.ganache import GANACHE_CHAIN_ID, Ganache
 from oracle.chain.payload import encode_payload
 from oracle.chain.rpc import connect
 from oracle.chain.submitter import Submitter
-from oracle.demo.deploy import run_deploy
+from oracle.demo.deploy import DeployError, run_deploy
 from oracle.model.generate import CorpusGenerator
 from oracle.model.labels import Verdict
 from oracle.validator.fleet import ANVIL_MNEMONIC, Fleet, FleetSpec
@@ -144,6 +144,22 @@ def test_ganache_deploy__auto_build__is_the_shanghai_build_on_chain_1337(
     for name in ("VerdictOracle", "GuardedTreasury"):
         code = ganache.w3.eth.get_code(ganache_deployment.address(name))
         assert len(code) > 1000, f"{name} has no code at {ganache_deployment.address(name)}"
+
+
+def test_ganache_deploy__prague_build_forced__is_refused_naming_the_fix(
+    ganache: Ganache, tmp_path: Path
+) -> None:
+    with pytest.raises(DeployError) as err:
+        run_deploy(
+            ganache.url,
+            out=tmp_path / "1337.json",
+            model_hash="0x" + "00" * 32,
+            log_path=tmp_path / "deploy.log",
+            extra_env={"ORACLE_BUILD": "prague"},
+        )
+    assert "does not run Cancun opcodes" in str(err.value)
+    assert "--build shanghai" in str(err.value)
+    assert not (tmp_path / "1337.json").exists()
 
 
 def test_ganache_round__every_class_finalizes_with_the_pipelines_verdict(
