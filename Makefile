@@ -16,7 +16,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: chromium help setup compile test test-fast lint format typecheck demo deploy train eval bench bench-gas bench-inference bench-e2e fuzz audit clean
+.PHONY: chromium help setup compile compile-shanghai test test-fast lint format typecheck demo deploy train eval bench bench-gas bench-gas-builds bench-inference bench-e2e fuzz audit clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -58,7 +58,15 @@ compile: setup ## compile the contracts (ape + solcjs)
 	@# subfolders. They are a cache; remove them.
 	rm -rf contracts/.cache
 
-test: setup compile chromium ## everything CI runs: contracts, oracle, e2e, explorer, demo
+# The shanghai build (chains without Cancun opcodes, e.g. Ganache 7): same sources,
+# storage-slot reentrancy guard, its own artifacts file (contracts/README.md).
+SHANGHAI_BUILD := .build/shanghai.json
+compile-shanghai: setup $(SHANGHAI_BUILD) ## compile the shanghai build for Ganache (.build/shanghai.json)
+
+$(SHANGHAI_BUILD): $(shell find contracts -name '*.sol' -not -path '*/.cache/*') ape-config.yaml tools/compile_build.py oracle/chain/builds.py
+	$(PY) tools/compile_build.py shanghai
+
+test: setup compile compile-shanghai chromium ## everything CI runs: contracts, oracle, e2e, explorer, demo
 	@# In-process EVM: the contract tests travel in time per block (Anvil follows the wall clock).
 	ape test tests/contracts --network ethereum:local:test -q
 	$(PY) -m pytest -p no:ape_test tests/oracle tests/security tests/e2e tests/explorer tests/demo -q
@@ -84,7 +92,7 @@ chromium: ## install Debian's chromium for the explorer tests (when missing)
 
 # DEMO_EXIT=1 exits after the report; ORACLE_DEMO_MODEL=tiny uses the seconds-to-train
 # test model (CI); see oracle/demo/settings.py for the other variables.
-demo: setup compile ## the whole system end to end on a local Anvil; explorer until Ctrl-C
+demo: setup compile $(if $(filter ganache,$(ORACLE_DEMO_CHAIN)),compile-shanghai) ## the whole system end to end on a local Anvil (ORACLE_DEMO_CHAIN=ganache: Ganache); explorer until Ctrl-C
 	$(PY) -m oracle.demo
 
 train: setup ## fine-tune the default model into models/default
@@ -96,6 +104,9 @@ bench: setup compile ## all benchmarks; results in bench/results/
 
 bench-gas: setup compile ## gas per validator-verdict, naive vs batched vs relayed (bench/results/gas.json)
 	$(PY) bench/gas.py
+
+bench-gas-builds: setup compile compile-shanghai ## gas of the shanghai build vs prague: the storage-slot guard (bench/results/gas-builds.json)
+	$(PY) bench/gas_builds.py
 
 bench-inference: setup ## verdict throughput vs transformers' pipeline (bench/results/inference-<device>.json)
 	$(PY) bench/inference.py

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {OracleReentrancyGuard} from "reentrancy-guard/OracleReentrancyGuard.sol";
 import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 import {OracleParameters} from "./OracleParameters.sol";
 import {IValidatorStaking} from "./interfaces/IValidatorStaking.sol";
@@ -11,7 +11,7 @@ import {IValidatorStaking} from "./interfaces/IValidatorStaking.sol";
 /// slash is a bookkeeping move into `slashedReserve`, not a transfer between contracts.
 /// @dev Active stake lives only in checkpoints (key = timestamp), so past stake is readable at
 /// any round snapshot and no second copy can drift from it.
-abstract contract ValidatorStaking is OracleParameters, ReentrancyGuardTransient {
+abstract contract ValidatorStaking is OracleParameters, OracleReentrancyGuard {
     using Checkpoints for Checkpoints.Trace208;
 
     uint8 internal constant SLASH_NON_REVEAL = 0;

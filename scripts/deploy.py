@@ -9,6 +9,10 @@ Usage (from the project root, with the Makefile's env: SOLCX_BINARY_PATH, APE_DA
                                                           # the same, through ape-foundry
     ape run deploy --network ethereum:sepolia:node --account ALIAS   # anything else: name a key
 
+Build: `--build auto` (the default) deploys the prague build (`ape compile`) where the chain
+runs Cancun opcodes and the shanghai build (`make compile-shanghai`, `.build/shanghai.json`)
+where it does not, e.g. Ganache 7; `--build prague|shanghai` (env ORACLE_BUILD) forces one.
+
 Parameters come from flags or the ORACLE_* environment variables below (flags win); the
 defaults are for a local chain: 6 s rounds, 6 s reveals. On a local chain (chain id 1337 or
 31337) the deployer is ape's test account 0, which is Anvil's first funded account, so nothing
@@ -31,7 +35,11 @@ from typing import Any
 import click
 from ape import accounts, chain, project
 from ape.cli import ConnectedProviderCommand, account_option, network_option
+from ape.contracts import ContractContainer
 from ape.exceptions import ContractLogicError
+from ethpm_types import ContractType
+
+from oracle.chain.builds import BUILDS, PRAGUE, Build, BuildError, artifacts_path, build_for
 
 LOCAL_CHAIN_IDS = {1337, 31337}
 CONTRACTS = ("VerdictOracle", "GuardedTreasury", "OracleSafeGuard")
@@ -121,13 +129,40 @@ def _deployer(account: Any) -> Any:
     )
 
 
-def _write_abis(abi_dir: Path) -> dict[str, Path]:
+def _select_build(provider: Any, name: str) -> Build:
+    runs = build_for(provider.web3)
+    if name == "auto":
+        return runs
+    build = BUILDS[name]
+    if build is PRAGUE and runs is not PRAGUE:
+        # It would deploy (the constructor uses no TSTORE) and then fail every guarded call.
+        raise click.UsageError(
+            "this chain does not run Cancun opcodes (TSTORE): the prague build would deploy, "
+            "then every finalize, claim and withdraw would fail; use --build shanghai "
+            "(`make compile-shanghai`) or --build auto"
+        )
+    return build
+
+
+def _containers(build: Build) -> dict[str, Any]:
+    """The contracts to deploy: ape's own project for prague, the build's artifacts otherwise."""
+    if build is PRAGUE:
+        return {name: project.get_contract(name) for name in CONTRACTS}
+    try:
+        path = artifacts_path(build)
+    except BuildError as exc:
+        raise click.UsageError(str(exc)) from None
+    types = json.loads(path.read_text())["contractTypes"]
+    return {name: ContractContainer(ContractType.model_validate(types[name])) for name in CONTRACTS}
+
+
+def _write_abis(abi_dir: Path, containers: dict[str, Any]) -> dict[str, Path]:
     abi_dir.mkdir(parents=True, exist_ok=True)
     written = {}
     for name in CONTRACTS:
         abi = [
             entry.model_dump(mode="json", by_alias=True)
-            for entry in project.get_contract(name).contract_type.abi
+            for entry in containers[name].contract_type.abi
         ]
         path = abi_dir / f"{name}.json"
         path.write_text(json.dumps(abi, indent=2) + "\n")
@@ -147,21 +182,41 @@ def _write_abis(abi_dir: Path) -> dict[str, Path]:
     help="classifier hash new proposals pin (32 bytes hex) [env ORACLE_MODEL_HASH]",
 )
 @click.option(
+    "--build",
+    "build_name",
+    envvar="ORACLE_BUILD",
+    type=click.Choice(["auto", *BUILDS]),
+    default="auto",
+    show_default=True,
+    help="contracts build: auto = prague if the chain runs Cancun opcodes, else shanghai "
+    "[env ORACLE_BUILD]",
+)
+@click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="deployment file to write [default: deployments/<chainId>.json]",
 )
-def cli(provider: Any, account: Any, model_hash: str, out: Path | None, **params: int) -> None:
+def cli(
+    provider: Any,
+    account: Any,
+    model_hash: str,
+    build_name: str,
+    out: Path | None,
+    **params: int,
+) -> None:
     """Deploy VerdictOracle, GuardedTreasury and OracleSafeGuard; write the deployment file."""
     config: dict[str, Any] = {
         _camel(flag): params[flag.replace("-", "_")] for flag, *_ in PARAMETERS
     }
     config["modelHash"] = _model_hash(model_hash)
     deployer = _deployer(account)
+    build = _select_build(provider, build_name)
+    contracts = _containers(build)
+    click.echo(f"build {build.name} (EVM {build.evm_version})")
 
     try:
-        oracle = deployer.deploy(project.VerdictOracle, config, deployer.address)
+        oracle = deployer.deploy(contracts["VerdictOracle"], config, deployer.address)
     except ContractLogicError as err:
         inputs = getattr(err, "inputs", None) or {}
         if isinstance(inputs.get("name"), bytes):  # GovernanceInvalidParameter(name, value)
@@ -173,16 +228,16 @@ def cli(provider: Any, account: Any, model_hash: str, out: Path | None, **params
         raise
     # Validators scan events from here; the oracle's own block, before the treasury's.
     deployed_block = chain.blocks.head.number
-    treasury = deployer.deploy(project.GuardedTreasury, oracle.address, deployer.address)
+    treasury = deployer.deploy(contracts["GuardedTreasury"], oracle.address, deployer.address)
     # One guard serves any number of Safes (settings are per Safe): docs/safe-guard.md.
-    safe_guard = deployer.deploy(project.OracleSafeGuard, oracle.address)
+    safe_guard = deployer.deploy(contracts["OracleSafeGuard"], oracle.address)
 
     chain_id = chain.chain_id
     out = out or Path("deployments") / f"{chain_id}.json"
     # Default layout: deployments/abi/*.json, referenced from the project root.
     # With --out: <out dir>/abi/*.json, referenced relative to the deployment file.
     abi_dir = out.parent / "abi"
-    abi_paths = _write_abis(abi_dir)
+    abi_paths = _write_abis(abi_dir, contracts)
     abi_refs = {
         name: (
             str(path) if out.parent == Path("deployments") else str(path.relative_to(out.parent))
@@ -192,6 +247,7 @@ def cli(provider: Any, account: Any, model_hash: str, out: Path | None, **params
     record = {
         "chain_id": chain_id,
         "rpc_url": getattr(provider, "http_uri", None),
+        "build": build.name,
         "deployed_block": deployed_block,
         "deployer": deployer.address,
         "contracts": {

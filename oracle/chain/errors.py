@@ -65,17 +65,23 @@ def _fmt(v: Any) -> str:
     return str(v)
 
 
+def _revert_field(error_data: dict[str, Any]) -> Any:
+    """Geth and Anvil put the revert bytes under "data"; Ganache 7 under "result"."""
+    value = error_data.get("data")
+    return value if value is not None else error_data.get("result")
+
+
 def revert_data(exc: BaseException) -> bytes:
     """The raw revert bytes carried by a web3 exception, or b'' when there are none."""
     data: Any = getattr(exc, "data", None)
     if isinstance(data, dict):
-        data = data.get("data")
+        data = _revert_field(data)
     if data is None and exc.args:
         for a in exc.args:
             if isinstance(a, str) and a.startswith("0x"):
                 data = a
-            elif isinstance(a, dict) and isinstance(a.get("data"), str):
-                data = a["data"]
+            elif isinstance(a, dict) and isinstance(_revert_field(a), str):
+                data = _revert_field(a)
     if isinstance(data, str) and data.startswith("0x"):
         try:
             return bytes.fromhex(data[2:])

@@ -8,7 +8,7 @@ import traceback
 
 from rich.console import Console
 
-from oracle.chain.anvil import AnvilError
+from oracle.chain.localnode import LocalNodeError
 from oracle.demo.deploy import DeployError
 from oracle.demo.follow import FollowTimeout
 from oracle.demo.model_setup import ModelSetupError
@@ -18,7 +18,7 @@ from oracle.demo.wallet import DemoTxError
 from oracle.explorer.server import ExplorerError
 
 KNOWN_FAILURES = (
-    AnvilError,
+    LocalNodeError,
     DeployError,
     DemoTxError,
     ExplorerError,

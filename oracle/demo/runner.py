@@ -1,6 +1,7 @@
-"""`make demo`: the whole system end to end on a local Anvil, then the explorer until Ctrl-C.
+"""`make demo`: the whole system end to end on a local chain, then the explorer until Ctrl-C.
 
-Steps: model (train if missing) → Anvil → `ape run deploy` → explorer page →
+Steps: model (train if missing) → Anvil (Ganache with ORACLE_DEMO_CHAIN=ganache) →
+`ape run deploy` → explorer page →
 4 staked validators → a mixed set of proposals, directly and through the
 GuardedTreasury and a 2-of-3 Safe with OracleSafeGuard → follow them live to
 final verdicts → treasury and Safe execute what was judged legal (the guard
@@ -23,6 +24,8 @@ from web3 import Web3
 
 from oracle.chain.anvil import Anvil
 from oracle.chain.deployment import Deployment
+from oracle.chain.ganache import Ganache
+from oracle.chain.localnode import LocalNode
 from oracle.demo.deploy import run_deploy
 from oracle.demo.follow import follow_until_final
 from oracle.demo.model_setup import ensure_model
@@ -42,6 +45,8 @@ SAFE_SIGNER_INDICES = (12, 13)  # the Safe's other two owners: they only sign, n
 STAKE_WEI = 2 * 10**18
 # Short rounds so the demo finishes in about a minute once the validators are up.
 ROUND_ENV = {"ORACLE_ROUND_DURATION": "6", "ORACLE_REVEAL_DURATION": "6"}
+# ORACLE_DEMO_CHAIN: `ape run deploy` picks the build the chain runs (shanghai on Ganache).
+NODES: dict[str, type[LocalNode]] = {"anvil": Anvil, "ganache": Ganache}
 
 
 class Demo:
@@ -82,12 +87,13 @@ class Demo:
             model_dir, model_hash = ensure_model(s.model, workdir, self.log)
             self.log(f"    {model_dir} (model hash {model_hash})")
 
-            self.step("starting Anvil")
+            node_class = NODES[s.chain]
+            self.step(f"starting {node_class.title}")
             # Interval mining: block timestamps follow the wall clock. With one block per
             # transaction a burst of submissions pushes timestamps seconds ahead of it,
             # and validators that estimate gas at wall-clock time then miss the commit phase.
             anvil = started.enter_context(
-                Anvil(s.anvil_port, block_time=1, log_path=workdir / "anvil.log")
+                node_class(s.anvil_port, block_time=1, log_path=workdir / f"{s.chain}.log")
             )
             w3 = Web3(Web3.HTTPProvider(anvil.url, request_kwargs={"timeout": 30}))
             chain_id = int(w3.eth.chain_id)
@@ -131,6 +137,7 @@ class Demo:
                     validators=s.validators,
                     stake_wei=STAKE_WEI,
                     sanctions_file=sample_sanctions_path(),
+                    rpc_timeout_s=anvil.request_timeout_s,
                 )
             )
             started.callback(fleet.stop_all)
@@ -195,7 +202,7 @@ class Demo:
                 self.step(f"explorer running at {explorer.url} — press Ctrl-C to stop everything")
                 while True:
                     time.sleep(1)
-        self.log("stopped Anvil, the validators and the explorer")
+        self.log(f"stopped {NODES[s.chain].title}, the validators and the explorer")
         return 0
 
 

@@ -52,6 +52,7 @@ class FleetSpec:
     byzantine: dict[int, int] = field(default_factory=dict)  # index -> shift (TEST ONLY)
     relayer_index: int | None = None  # this member relays the others' votes
     base_port: int = 0  # 0: pick free ports
+    rpc_timeout_s: float | None = None  # the validators' rpc_timeout_s (None: its default)
 
 
 class Fleet:
@@ -92,6 +93,8 @@ class Fleet:
             "byzantine_shift": s.byzantine.get(i, 0),
             "relayer": s.relayer_index == i,
         }
+        if s.rpc_timeout_s is not None:
+            lines["rpc_timeout_s"] = s.rpc_timeout_s
         if s.sanctions_file is not None:
             lines["sanctions_file"] = str(s.sanctions_file.resolve())
         if s.relayer_index is not None and s.relayer_index != i:

@@ -88,7 +88,7 @@ def build_validator(settings: ValidatorSettings) -> Validator:
 
     deployment = Deployment.load(settings.deployment)
     metrics = Metrics()
-    w3 = connect(settings.rpc_url)
+    w3 = connect(settings.rpc_url, timeout_s=settings.rpc_timeout_s)
     client = OracleClient(w3, deployment, on_rpc_error=lambda _e: metrics.rpc_errors.inc())
     # The first chain read waits out an RPC outage (logging each attempt) instead of exiting.
     served_chain = wait_for_rpc(

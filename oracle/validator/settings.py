@@ -27,6 +27,12 @@ class ValidatorSettings(BaseSettings):
     deployment: Path = Path("deployments/31337.json")
     confirmations: int = Field(0, ge=0, description="blocks to wait before reading an event")
     poll_interval_s: float = Field(0.25, gt=0)
+    rpc_timeout_s: float = Field(
+        10.0,
+        gt=0,
+        description="seconds one JSON-RPC request may take; raise it for a slow node "
+        "(Ganache's eth_estimateGas takes seconds for a finalizeMany with callbacks)",
+    )
     startup_timeout_s: float = Field(
         600.0,
         ge=0,

@@ -1,0 +1,11 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @title The reentrancy guard of the default (prague) build
+/// @notice `OracleReentrancyGuard` is OpenZeppelin's transient-storage guard (EIP-1153: TSTORE and
+/// TLOAD, Cancun and later): the flag never touches persistent storage, so a guarded call costs
+/// about 200 gas for the guard. Contracts import it as
+/// `reentrancy-guard/OracleReentrancyGuard.sol`; `ape-config.yaml` maps `reentrancy-guard` to this
+/// folder. The shanghai build maps it to `../storage` instead (see contracts/README.md).
+import {ReentrancyGuardTransient as OracleReentrancyGuard} from
+    "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";

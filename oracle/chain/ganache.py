@@ -1,0 +1,67 @@
+"""Start and stop a local Ganache 7 node on 127.0.0.1: the tested chain for the shanghai build.
+
+Ganache comes from npm (`ganache` in package.json, `node_modules/.bin/ganache`).
+It runs EVM versions up to shanghai, so it takes the shanghai build of the
+contracts (`make compile-shanghai`, oracle/chain/builds.py). Its chain id is 1337;
+its development RPC has no `anvil_*` methods (`evm_setAccountBalance` sets a
+balance), which `LocalNode` hides. Accounts come from the same test mnemonic as
+Anvil's, with Anvil's 10,000 ETH each.
+"""
+
+from __future__ import annotations
+
+import shutil
+from typing import ClassVar
+
+from oracle.chain.localnode import TEST_MNEMONIC, LocalNode, LocalNodeError
+
+GANACHE_CHAIN_ID = 1337
+GANACHE_HARDFORK = "shanghai"  # the newest Ganache 7.9 runs; matches the shanghai build
+ACCOUNT_BALANCE_ETH = 10_000  # Anvil's default; Ganache's own default is 1,000
+
+
+class GanacheError(LocalNodeError):
+    """Ganache cannot start; the message says what to do."""
+
+
+class Ganache(LocalNode):
+    """A Ganache process on 127.0.0.1 (chain id 1337, EVM shanghai)."""
+
+    name = "ganache"
+    title = "Ganache"
+    error: ClassVar[type[LocalNodeError]] = GanacheError
+    set_balance_method = "evm_setAccountBalance"
+    ready_timeout_s = 60.0  # a node script: slower to start than Anvil on a loaded machine
+    # Its eth_estimateGas re-runs the call many times: seconds for a finalizeMany with
+    # callbacks, more under load. A client that gives up at 10 s and retries piles up
+    # estimates on the single-threaded node until nothing answers.
+    request_timeout_s = 60.0
+
+    def command(self, port: int, *, accounts: int, block_time: float | None) -> list[str]:
+        binary = shutil.which("ganache")
+        if binary is None:
+            raise GanacheError(
+                "ganache is not on PATH: run `make setup` (it installs node_modules/.bin/ganache "
+                "from package.json) and put node_modules/.bin on PATH"
+            )
+        args = [
+            binary,
+            "--server.host",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--chain.chainId",
+            str(GANACHE_CHAIN_ID),
+            "--chain.hardfork",
+            GANACHE_HARDFORK,
+            "--wallet.mnemonic",
+            TEST_MNEMONIC,
+            "--wallet.totalAccounts",
+            str(accounts),
+            "--wallet.defaultBalance",
+            str(ACCOUNT_BALANCE_ETH),
+            "--logging.quiet",
+        ]
+        if block_time is not None:
+            args += ["--miner.blockTime", str(block_time)]
+        return args
