@@ -37,12 +37,11 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+# The e2e suite's deployer and JSON-RPC proxy (tests/support/).
+sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 from eth_account import Account  # noqa: E402
-from localchain import OracleParams, deploy  # noqa: E402
-from rpc_proxy import RpcProxy  # noqa: E402
 from web3 import Web3  # noqa: E402
 
 from oracle.chain.anvil import Anvil  # noqa: E402
@@ -56,6 +55,8 @@ from oracle.model.generate import CorpusGenerator  # noqa: E402
 from oracle.model.labels import Verdict  # noqa: E402
 from oracle.validator.fleet import ANVIL_MNEMONIC, Fleet, FleetSpec  # noqa: E402
 from oracle.validator.keys import anvil_key  # noqa: E402
+from tests.support.localchain import OracleParams, deploy  # noqa: E402
+from tests.support.rpc_proxy import RpcProxy  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "chaos.json"
 REQUESTER_INDEX = 19  # an Anvil account no validator uses

@@ -18,23 +18,13 @@ from web3 import Web3
 from web3._utils.events import get_event_data
 
 from oracle.chain.deployment import Deployment
+from oracle.chain.params import SPECS
 from oracle.explorer.labels import slash_reason
 from oracle.explorer.records import HistoryEntry, Proposal, Reveal, Round, Validator
 
-# Governance parameters shown on the page; each is read only if the ABI has it.
-PARAMETER_VIEWS = (
-    "proposalFee",
-    "quorumBps",
-    "supermajorityBps",
-    "maxRounds",
-    "minStake",
-    "roundDuration",
-    "revealDuration",
-    "unbondingPeriod",
-    "nonRevealSlashBps",
-    "incoherentSlashBps",
-    "equivocationSlashBps",
-)
+# Parameters shown on the page: all of oracle.chain.params' numeric ones, each read only
+# if the ABI has it.
+PARAMETER_VIEWS: tuple[str, ...] = tuple(SPECS)
 
 
 class Indexer:

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from oracle.chain.client import Status
 from oracle.explorer.indexer import Indexer
 from oracle.explorer.labels import VERDICT_NAMES, status_name, verdict_name
 from oracle.explorer.payload_view import describe_payload, memo_excerpt
-from oracle.explorer.records import NUM_CLASSES, Proposal, Validator
+from oracle.explorer.records import Proposal, Validator
 from oracle.explorer.units import eth
+from oracle.model.labels import NUM_CLASSES
 
-FINALIZED, NO_CONSENSUS = 2, 3
+FINALIZED, NO_CONSENSUS = Status.FINALIZED, Status.NO_CONSENSUS
 
 
 def phase_at(timing: tuple[int, int, int] | None, now: int) -> tuple[str, int | None]:

@@ -28,7 +28,7 @@ from oracle.chain.events import ChainEvent, EventReader
 from oracle.chain.retry import is_transient
 from oracle.chain.rpc import wait_for_rpc
 from oracle.chain.sender import TxSender
-from oracle.model.labels import Verdict
+from oracle.model.labels import NUM_CLASSES, Verdict
 from oracle.validator.judge import HASH_MISMATCH_REASON, Judge
 from oracle.validator.metrics import Metrics
 from oracle.validator.relay import RelayClient
@@ -49,14 +49,14 @@ EVENTS = ("ProposalSubmitted", "ProposalFinalized", "ProposalRolled", "VotesReve
 
 
 @dataclass
-class EngineConfig:
+class ValidatorEngineConfig:
     poll_interval_s: float = 0.25
     confirmations: int = 0
     judge_batch: int = 512
     auto_claim: bool = True
     claim_min_wei: int = 0
     claim_every_s: float = 30.0
-    # TEST ONLY: vote (verdict + shift) % 5 instead of the pipeline's verdict, to play a
+    # TEST ONLY: vote (verdict + shift) % NUM_CLASSES instead of the pipeline's verdict, to play a
     # Byzantine validator in the e2e tests. Never set it on a real validator: it is slashed.
     byzantine_shift: int = 0
     # How long start-up chain reads wait for the RPC endpoint (see wait_for_rpc).
@@ -75,7 +75,7 @@ class Engine:
         sender: TxSender,
         operator_sender: TxSender | None = None,
         metrics: Metrics | None = None,
-        config: EngineConfig | None = None,
+        config: ValidatorEngineConfig | None = None,
         relay: RelayClient | None = None,
         relayer: Any = None,
     ) -> None:
@@ -87,7 +87,7 @@ class Engine:
         self.sender = sender
         self.operator_sender = operator_sender
         self.metrics = metrics or Metrics()
-        self.config = config or EngineConfig()
+        self.config = config or ValidatorEngineConfig()
         self.relay = relay
         self.relayer = relayer
         self.reader = EventReader(
@@ -284,7 +284,7 @@ class Engine:
     # ------------------------------------------------------------ ballots
 
     def _vote(self, verdict: int) -> int:
-        return (verdict + self.config.byzantine_shift) % len(Verdict)
+        return (verdict + self.config.byzantine_shift) % NUM_CLASSES
 
     def _build_ballot(self, r: int, ids: list[int]) -> tuple[bytes, bytes, bytes] | None:
         """(verdicts, salt, commitment) for round r, or None while a payload is not judged yet."""

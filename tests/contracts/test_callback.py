@@ -4,15 +4,7 @@ from __future__ import annotations
 
 import ape
 import pytest
-from conftest import (
-    FINALIZED,
-    FRAUD,
-    LEGAL,
-    NO_CONSENSUS,
-    PENDING,
-    PROPOSAL_FEE,
-    TX_REQUEST_TYPE,
-)
+from tests.support.constants import FINALIZED, FRAUD, LEGAL, NO_CONSENSUS, PENDING, PROPOSAL_FEE, TX_REQUEST_TYPE
 from eth_abi import decode
 
 # GuardedTreasury.RequestState

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ape
 import pytest
-from voting_driver import RoundDriver
+from tests.support.voting import Rounds
 
 LEGAL, FRAUD, ILLICIT = 0, 1, 2
 PENDING_STATE, APPROVED, REJECTED, EXECUTED = 1, 2, 3, 4  # GuardedTreasury.RequestState
@@ -24,7 +24,7 @@ def voters(stake_all):
 
 @pytest.fixture(scope="module")
 def driver(oracle, chain):
-    return RoundDriver(oracle, chain)
+    return Rounds.on(oracle, chain)
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def request_transfer(treasury, oracle, owner, voters, driver):
 
 def judge(driver, round_: int, verdicts: list[int], voters) -> None:
     """Each voter commits and reveals its verdict on the round's only proposal."""
-    driver.vote(round_, {v: bytes([verdict]) for v, verdict in zip(voters, verdicts, strict=True)})
+    driver.vote_sealed(round_, {v: bytes([verdict]) for v, verdict in zip(voters, verdicts, strict=True)})
 
 
 def finalize(oracle, driver, request_id: int, round_: int, finalizer) -> object:

@@ -14,9 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fleet_control import BYZANTINE, BYZANTINE_ENV, set_byzantine
-from localchain import OracleParams, deploy
-from rpc_proxy import RpcProxy
 from web3 import Web3
 
 from oracle.chain.anvil import Anvil
@@ -25,6 +22,9 @@ from oracle.chain.deployment import Deployment
 from oracle.chain.rpc import connect
 from oracle.validator.fleet import ANVIL_MNEMONIC, Fleet, FleetSpec
 from oracle.validator.keys import anvil_key
+from tests.support.fleet_control import BYZANTINE, BYZANTINE_ENV, set_byzantine
+from tests.support.localchain import OracleParams, deploy
+from tests.support.rpc_proxy import RpcProxy
 
 VALIDATORS = 4
 ROUND_S = 15  # a validator killed after its commit must restart, load the model and reveal

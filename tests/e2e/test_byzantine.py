@@ -3,12 +3,11 @@ Every outcome is unchanged and that validator is slashed (incoherent votes)."""
 
 from __future__ import annotations
 
-from chain_env import events, payloads_of_every_class, wait_final, wait_for
-from fleet_control import BYZANTINE, set_byzantine
-
 from oracle.chain.client import OracleClient, Status
 from oracle.chain.submitter import Submitter
 from oracle.validator.fleet import Fleet
+from tests.support.chain_env import events, payloads_of_every_class, wait_final, wait_for
+from tests.support.fleet_control import BYZANTINE, set_byzantine
 
 INCOHERENT = 1  # Slashed.reason
 

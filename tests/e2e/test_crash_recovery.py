@@ -9,11 +9,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from chain_env import events, payloads_of_every_class, wait_final, wait_for
 
 from oracle.chain.client import OracleClient, Status
 from oracle.chain.submitter import Submitter
 from oracle.validator.fleet import Fleet
+from tests.support.chain_env import events, payloads_of_every_class, wait_final, wait_for
 
 CRASHED = 3  # kill -9, database kept
 LOST_DB = 0  # kill -9, database deleted
@@ -28,7 +28,7 @@ class CrashedRound:
 
 @pytest.fixture(scope="module")
 def crashed_round(client: OracleClient, fleet: Fleet, requester) -> Iterator[CrashedRound]:  # type: ignore[no-untyped-def]
-    from fleet_control import BYZANTINE, set_byzantine
+    from tests.support.fleet_control import BYZANTINE, set_byzantine
 
     set_byzantine(fleet, BYZANTINE, False)
     from_block = client.w3.eth.block_number

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from oracle_scenario import STAKES_ETH, OracleScenario
-
 from oracle.explorer import views
 from oracle.explorer.indexer import Indexer
+from tests.support.oracle_scenario import STAKES_ETH, OracleScenario
 
 ETH = 10**18
 

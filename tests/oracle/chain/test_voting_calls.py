@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 from eth_account import Account
-from timetravel import advance_to
 
 from oracle.chain.client import OracleClient
 from oracle.chain.commitment import seal_ballot
 from oracle.chain.eip712 import sign_commit
 from oracle.chain.errors import TxReverted
 from oracle.chain.submitter import Submitter
+from tests.support.timetravel import advance_to
 
 
 def _skip_to_a_fresh_round(client: OracleClient) -> None:

@@ -10,7 +10,6 @@ import logging
 from pathlib import Path
 
 import pytest
-from timetravel import advance_to  # tests/oracle/chain, on the path via conftest.py
 
 from oracle.chain.client import OracleClient
 from oracle.chain.commitment import seal_ballot
@@ -18,6 +17,7 @@ from oracle.chain.submitter import Submitter
 from oracle.validator.engine import Engine
 from oracle.validator.judge import Judge
 from oracle.validator.store import Store
+from tests.support.timetravel import advance_to  # tests/oracle/chain, on the path via conftest.py
 
 
 def _engine(client: OracleClient, account, tmp_path: Path) -> Engine:  # type: ignore[no-untyped-def]

@@ -6,7 +6,6 @@ so `make compile` must have run.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,9 +20,7 @@ from oracle.chain.rpc import connect
 from oracle.validator.fleet import ANVIL_MNEMONIC
 from oracle.validator.keys import anvil_key
 
-ROOT = Path(__file__).resolve().parents[3]
-# The JSON-RPC proxy the e2e tests use (tests/e2e/rpc_proxy.py) serves the outage tests here too.
-sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")

@@ -86,7 +86,7 @@ class Round:
 
 
 @dataclass
-class Ballot:
+class ModelBallot:
     verdicts: bytes
     salt: bytes
     revealed: bool = False
@@ -117,7 +117,7 @@ class OracleModel:
         self.balance = 0
         self.proposals: dict[int, Proposal] = {}
         self.rounds: dict[int, Round] = {}
-        self.ballots: dict[tuple[int, str], Ballot] = {}
+        self.ballots: dict[tuple[int, str], ModelBallot] = {}
         self.tallies: dict[tuple[int, int], list[int]] = {}
         self.join_cursor = 0
 
@@ -237,7 +237,7 @@ class OracleModel:
             return Outcome("StakingNotValidator")
         if (round_, v) in self.ballots:
             return Outcome("OracleAlreadyCommitted")
-        self.ballots[(round_, v)] = Ballot(verdicts, salt)
+        self.ballots[(round_, v)] = ModelBallot(verdicts, salt)
         self.validators[v].open_ballots += 1
         return Outcome()
 
