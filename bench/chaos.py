@@ -44,7 +44,7 @@ import httpx  # noqa: E402
 from eth_account import Account  # noqa: E402
 from web3 import Web3  # noqa: E402
 
-from oracle.chain.anvil import Anvil  # noqa: E402
+from oracle.chain.anvil import ANVIL_MNEMONIC, Anvil  # noqa: E402
 from oracle.chain.client import OracleClient, Status  # noqa: E402
 from oracle.chain.deployment import Deployment  # noqa: E402
 from oracle.chain.events import EventReader  # noqa: E402
@@ -53,7 +53,7 @@ from oracle.chain.rpc import connect  # noqa: E402
 from oracle.chain.submitter import Submitter  # noqa: E402
 from oracle.model.generate import CorpusGenerator  # noqa: E402
 from oracle.model.labels import Verdict  # noqa: E402
-from oracle.validator.fleet import ANVIL_MNEMONIC, Fleet, FleetSpec  # noqa: E402
+from oracle.validator.fleet import Fleet, FleetSpec  # noqa: E402
 from oracle.validator.keys import anvil_key  # noqa: E402
 from tests.support.localchain import OracleParams, deploy  # noqa: E402
 from tests.support.rpc_proxy import RpcProxy  # noqa: E402

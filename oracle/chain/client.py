@@ -16,6 +16,7 @@ from oracle.chain.deployment import Deployment
 from oracle.chain.eip712 import Domain
 from oracle.chain.errors import ErrorDecoder
 from oracle.chain.retry import with_retry
+from oracle.chain.round_clock import RoundTiming
 from oracle.chain.sender import SentTx, TxSender
 
 
@@ -24,13 +25,6 @@ class Status(IntEnum):
     PENDING = 1
     FINALIZED = 2
     NO_CONSENSUS = 3
-
-
-@dataclass(frozen=True)
-class RoundTiming:
-    commit_start: int
-    reveal_start: int
-    reveal_end: int
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from web3 import Web3
 from web3._utils.events import get_event_data
 
 from oracle.chain.deployment import Deployment
+from oracle.chain.events import log_chunks
 from oracle.chain.params import SPECS
 from oracle.explorer.labels import slash_reason
 from oracle.explorer.records import HistoryEntry, Proposal, Reveal, Round, Validator
@@ -88,15 +89,13 @@ class Indexer:
                 self._reset()
             if head == self.head_block:
                 return False
-            while self.cursor <= head:
-                to_block = min(head, self.cursor + self.chunk_size - 1)
-                logs = self.w3.eth.get_logs(
-                    {
-                        "address": self.contract.address,
-                        "fromBlock": self.cursor,
-                        "toBlock": to_block,
-                    }
-                )
+            for to_block, logs in log_chunks(
+                self.w3,
+                address=self.contract.address,
+                from_block=self.cursor,
+                to_block=head,
+                chunk_size=self.chunk_size,
+            ):
                 for log in logs:
                     self._apply(log)
                 self.cursor = to_block + 1

@@ -21,11 +21,12 @@ from typing import Any
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 
-from oracle.chain.client import OracleClient, RoundTiming
+from oracle.chain.client import OracleClient
 from oracle.chain.commitment import round_list_hash, seal_ballot
 from oracle.chain.errors import TxReverted
 from oracle.chain.events import ChainEvent, EventReader
 from oracle.chain.retry import is_transient
+from oracle.chain.round_clock import RoundClock, RoundTiming
 from oracle.chain.rpc import wait_for_rpc
 from oracle.chain.sender import TxSender
 from oracle.model.labels import NUM_CLASSES, Verdict
@@ -104,9 +105,7 @@ class Engine:
             timeout_s=self.config.startup_timeout_s,
             what="the round timing",
         )
-        self.genesis = t0.commit_start
-        self.round_duration = t0.reveal_start - t0.commit_start
-        self.reveal_duration = t0.reveal_end - t0.reveal_start
+        self.clock = RoundClock.from_timing(0, t0)
         self.last_block = 0
         self.last_block_time = 0
         self.last_tick_ok = False
@@ -121,18 +120,27 @@ class Engine:
 
     # --------------------------------------------------------------- timing
 
+    @property
+    def genesis(self) -> int:
+        return self.clock.genesis
+
+    @property
+    def round_duration(self) -> int:
+        return self.clock.round_duration
+
+    @property
+    def reveal_duration(self) -> int:
+        return self.clock.reveal_duration
+
     def timing(self, r: int) -> RoundTiming:
-        start = self.genesis + r * self.round_duration
-        return RoundTiming(
-            start, start + self.round_duration, start + self.round_duration + self.reveal_duration
-        )
+        return self.clock.timing(r)
 
     def now(self) -> int:
         """Chain time as the next block will see it: a local chain mines at wall-clock time."""
         return max(self.last_block_time, int(time.time()))
 
     def current_round(self, now: int) -> int:
-        return max(0, (now - self.genesis) // self.round_duration)
+        return self.clock.current_round(now)
 
     # ----------------------------------------------------------------- loop
 

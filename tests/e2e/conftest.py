@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from web3 import Web3
 
-from oracle.chain.anvil import Anvil
+from oracle.chain.anvil import ANVIL_MNEMONIC, Anvil
 from oracle.chain.client import OracleClient
 from oracle.chain.deployment import Deployment
 from oracle.chain.rpc import connect
-from oracle.validator.fleet import ANVIL_MNEMONIC, Fleet, FleetSpec
+from oracle.validator.fleet import Fleet, FleetSpec
 from oracle.validator.keys import anvil_key
 from tests.support.fleet_control import BYZANTINE, BYZANTINE_ENV, set_byzantine
 from tests.support.localchain import OracleParams, deploy

@@ -72,7 +72,7 @@ def test_guarded_treasury__executes_exactly_the_legal_transfers(
 ) -> None:
     from eth_account import Account
 
-    from oracle.validator.fleet import ANVIL_MNEMONIC
+    from oracle.chain.anvil import ANVIL_MNEMONIC
     from oracle.validator.keys import anvil_key
 
     owner = anvil_key(0, ANVIL_MNEMONIC)

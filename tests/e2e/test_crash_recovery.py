@@ -89,8 +89,8 @@ def test_lost_database_after_commit__salt_is_rederived_and_the_validator_reveals
     _assert_revealed_and_not_slashed(client, fleet, LOST_DB, crashed_round)
     # The fresh database holds the round's ballot again, with the salt derived from the key
     # (rebuilt in the reveal phase, or re-built in the commit phase if it was still open).
+    from oracle.chain.anvil import ANVIL_MNEMONIC
     from oracle.chain.commitment import derive_salt
-    from oracle.validator.fleet import ANVIL_MNEMONIC
     from oracle.validator.keys import anvil_key
     from oracle.validator.store import Store
 

@@ -19,9 +19,10 @@ from typing import Any
 import pytest
 from web3 import Web3
 
+from oracle.chain.anvil import ANVIL_MNEMONIC
 from oracle.model.pipeline import VerdictPipeline
 from oracle.model.tiny import train_tiny_model
-from oracle.validator.fleet import ANVIL_MNEMONIC, free_port
+from oracle.validator.fleet import free_port
 from oracle.validator.keys import anvil_key, write_keystore
 from oracle.validator.service import Validator, build_validator
 from oracle.validator.settings import ValidatorSettings

@@ -12,12 +12,11 @@ from pathlib import Path
 import pytest
 from web3 import Web3
 
-from oracle.chain.anvil import Anvil
+from oracle.chain.anvil import ANVIL_MNEMONIC, Anvil
 from oracle.chain.client import OracleClient
 from oracle.chain.deployment import Deployment
 from oracle.chain.localdeploy import OracleParams, deploy
 from oracle.chain.rpc import connect
-from oracle.validator.fleet import ANVIL_MNEMONIC
 from oracle.validator.keys import anvil_key
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,9 +12,12 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
-BPS = 10_000
-CLASSES = 5
-PENDING, FINALIZED, NO_CONSENSUS = 1, 2, 3
+from oracle.chain.client import Status
+from oracle.chain.params import MAX_BPS as BPS
+from oracle.chain.round_clock import RoundClock
+from oracle.model.labels import NUM_CLASSES as CLASSES
+
+PENDING, FINALIZED, NO_CONSENSUS = Status.PENDING, Status.FINALIZED, Status.NO_CONSENSUS
 
 
 @dataclass
@@ -108,6 +111,7 @@ class Outcome:
 class OracleModel:
     def __init__(self, params: Params) -> None:
         self.p = params
+        self.clock = RoundClock(params.genesis, params.round_duration, params.reveal_duration)
         self.validators: dict[str, Validator] = {}
         self.total = Trace()
         self.total_unbonding = 0
@@ -124,12 +128,10 @@ class OracleModel:
     # ------------------------------------------------------------ time
 
     def current_round(self, now: int) -> int:
-        return (now - self.p.genesis) // self.p.round_duration
+        return self.clock.current_round(now)
 
     def timing(self, round_: int) -> tuple[int, int, int]:
-        commit_start = self.p.genesis + round_ * self.p.round_duration
-        reveal_start = commit_start + self.p.round_duration
-        return commit_start, reveal_start, reveal_start + self.p.reveal_duration
+        return self.clock.timing(round_).as_tuple()
 
     # ------------------------------------------------------------ stake
 
