@@ -51,12 +51,18 @@ $(STAMPS)/solc: tools/solc.cjs $(STAMPS)/npm
 compile: setup ## compile the contracts (ape + solcjs)
 	ape compile
 
-test: setup compile chromium ## everything CI runs: contracts, oracle, e2e, explorer, demo
+test: setup compile chromium lint ## everything CI runs: lint, contracts, oracle, e2e, explorer, demo
 	@# In-process EVM: the contract tests travel in time per block (Anvil follows the wall clock).
 	ape test tests/contracts --network ethereum:local:test -q
 	$(PY) -m pytest -p no:ape_test tests/oracle tests/security tests/e2e tests/explorer tests/demo -q
 
-lint: setup ## ruff + mypy
+# `unit` is applied by tests/conftest.py to every test that starts no process (no Anvil,
+# validator, demo or browser) and is not the long fuzz: under 3 minutes on an idle machine.
+test-fast: setup compile ## unit tests only: contracts in-process and Python, no processes
+	ape test tests/contracts --network ethereum:local:test -q -m unit
+	$(PY) -m pytest -p no:ape_test tests/oracle tests/security tests/explorer -q -m unit
+
+lint: setup ## ruff check, ruff format --check, mypy (strict on oracle/chain, oracle/validator)
 	ruff check oracle tests scripts bench
 	ruff format --check oracle tests scripts bench
 	mypy

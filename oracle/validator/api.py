@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from oracle.chain.client import Status
 from oracle.model.labels import Verdict
 from oracle.validator.service import Validator
+from oracle.version import __version__
 
 # SQLite stores signed 64-bit integers: a larger id would overflow in the query (500).
 # No proposal id on chain reaches 2**63, so anything at or above it is a 422.
@@ -93,7 +94,7 @@ def create_app(validator: Validator, *, start_engine: bool = True) -> FastAPI:
 
     @app.get("/status")
     def status() -> dict[str, Any]:
-        out = engine.status()
+        out = {"version": __version__, **engine.status()}
         try:
             out["stake"] = str(validator.client.validator_info(engine.operator).active)
         except Exception:

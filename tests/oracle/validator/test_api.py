@@ -8,6 +8,7 @@ from eth_account import Account
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
+import oracle
 from oracle.chain.client import OracleClient
 from oracle.validator.api import create_app
 from oracle.validator.engine import Engine
@@ -46,6 +47,7 @@ def test_read_endpoints__answer_without_a_token(client: OracleClient, tmp_path: 
         assert ready.status_code == 503 and ready.json()["model_loaded"] is False
         status = http.get("/status").json()
         assert status["proposals"] == 0 and status["stake"] == "0"
+        assert status["version"] == oracle.__version__
         assert http.get("/proposals/12345").status_code == 404
         assert "oracle_rpc_errors_total" in http.get("/metrics").text
 
