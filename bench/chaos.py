@@ -16,8 +16,8 @@ Afterwards it checks, from chain state and events only:
 It prints the counts and writes bench/results/chaos.json. Exit status 1 when a check fails.
 
 Every validator is a separate OS process (as on separate machines) reaching Anvil through
-its own RPC proxy (tests/e2e/rpc_proxy.py), so the controller can cut one off alone.
-The deployer is the e2e suite's web3.py one (tests/e2e/localchain.py).
+its own RPC proxy (tests/support/rpc_proxy.py), so the controller can cut one off alone.
+The deployer is the e2e suite's web3.py one (tests/support/localchain.py).
 """
 
 from __future__ import annotations

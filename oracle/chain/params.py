@@ -35,21 +35,25 @@ ZERO_HASH = "0x" + "00" * 32
 class OracleParams:
     """The constructor's OracleConfig: amounts in wei, durations in seconds, rates in bps."""
 
+    # Timing, immutable after deployment.
     roundDuration: int = 3
     revealDuration: int = 3
     unbondingPeriod: int = 3600
+    # What a proposal may cost and carry, and how many a round takes.
     proposalFee: int = 10**15
     maxPayloadSize: int = 4096
     maxProposalsPerRound: int = 256
+    # Consensus.
     quorumBps: int = 5000
     supermajorityBps: int = 6667
     maxRounds: int = 3
+    # Stake and slashing.
     minStake: int = 10**17
     nonRevealSlashBps: int = 1000
     incoherentSlashBps: int = 500
     equivocationSlashBps: int = 5000
+    # The requester's callback; the classifier new proposals pin (0x + 64 hex digits).
     callbackGasLimit: int = 200_000
-    # 0x-prefixed hex of 32 bytes.
     modelHash: str = ZERO_HASH
 
     def with_(self, **changes: Any) -> OracleParams:

@@ -12,6 +12,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
 import requests
@@ -61,45 +62,58 @@ def jittered_backoff(base: float, cap: float) -> Callable[[RetryCallState], floa
     return wait
 
 
-def call_with_retry(
-    fn: Callable[[], T],
-    *,
-    stop: StopBaseT,
-    base: float,
-    cap: float,
-    on_retry: OnRetry | None = None,
-    sleep: Callable[[float], None] = time.sleep,
-    deadline_s: float | None = None,
-) -> T:
-    """Call `fn`; retry transient errors with backoff until `stop` says no; then re-raise.
+@dataclass(frozen=True)
+class RetryPolicy:
+    """When to give up (after `attempts` calls, or `give_up_after_s` seconds) and how to wait.
 
-    With `deadline_s`, no wait runs past it: the last attempt comes at the deadline.
+    With a time limit no wait runs past it: the last attempt comes at the deadline.
     """
-    backoff = jittered_backoff(base, cap)
 
-    def wait(state: RetryCallState) -> float:
-        delay = backoff(state)
-        if deadline_s is not None:
-            elapsed = state.seconds_since_start or 0.0
-            delay = max(0.0, min(delay, deadline_s - elapsed))
-        return delay
+    base: float
+    cap: float
+    attempts: int | None = None
+    give_up_after_s: float | None = None
 
-    def before_sleep(state: RetryCallState) -> None:
-        if on_retry is not None and state.outcome is not None:
-            error = state.outcome.exception()
-            if error is not None:
-                delay = state.next_action.sleep if state.next_action else 0.0
-                on_retry(error, state.attempt_number, delay)
+    def _stop(self) -> StopBaseT:
+        if self.attempts is not None:
+            return stop_after_attempt(self.attempts)
+        if self.give_up_after_s is not None:
+            return stop_after_delay(self.give_up_after_s)
+        raise ValueError("a RetryPolicy needs attempts or give_up_after_s")
 
-    retrying = Retrying(
-        retry=retry_if_exception(is_transient),
-        stop=stop,
-        wait=wait,
-        before_sleep=before_sleep,
-        sleep=sleep,
-        reraise=True,
-    )
-    return retrying(fn)
+    def call(
+        self,
+        fn: Callable[[], T],
+        on_retry: OnRetry | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> T:
+        """Call `fn`; retry transient errors with backoff until the policy gives up; re-raise."""
+        backoff, deadline = jittered_backoff(self.base, self.cap), self.give_up_after_s
+
+        def wait(state: RetryCallState) -> float:
+            delay = backoff(state)
+            if deadline is not None:
+                delay = max(0.0, min(delay, deadline - (state.seconds_since_start or 0.0)))
+            return delay
+
+        def before_sleep(state: RetryCallState) -> None:
+            error = state.outcome.exception() if state.outcome is not None else None
+            if on_retry is not None and error is not None:
+                on_retry(
+                    error,
+                    state.attempt_number,
+                    state.next_action.sleep if state.next_action else 0.0,
+                )
+
+        retrying = Retrying(
+            retry=retry_if_exception(is_transient),
+            stop=self._stop(),
+            wait=wait,
+            before_sleep=before_sleep,
+            sleep=sleep,
+            reraise=True,
+        )
+        return retrying(fn)
 
 
 def with_retry(
@@ -120,27 +134,4 @@ def with_retry(
             "rpc error (%s); retry %d/%d in %.2fs", type(exc).__name__, attempt, attempts, delay
         )
 
-    return call_with_retry(
-        fn, stop=stop_after_attempt(attempts), base=base, cap=cap, on_retry=note, sleep=sleep
-    )
-
-
-def retry_until(
-    fn: Callable[[], T],
-    *,
-    give_up_after_s: float,
-    base: float,
-    cap: float,
-    on_retry: OnRetry | None = None,
-    sleep: Callable[[float], None] = time.sleep,
-) -> T:
-    """Call `fn`, retrying transient errors for up to `give_up_after_s`; then re-raise."""
-    return call_with_retry(
-        fn,
-        stop=stop_after_delay(give_up_after_s),
-        deadline_s=give_up_after_s,
-        base=base,
-        cap=cap,
-        on_retry=on_retry,
-        sleep=sleep,
-    )
+    return RetryPolicy(base, cap, attempts=attempts).call(fn, on_retry=note, sleep=sleep)

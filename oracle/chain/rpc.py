@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from web3 import Web3
 
-from oracle.chain.retry import is_transient, retry_until
+from oracle.chain.retry import RetryPolicy, is_transient
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -69,9 +69,8 @@ def wait_for_rpc(
         )
 
     try:
-        return retry_until(
-            read, give_up_after_s=timeout_s, base=0.5, cap=10.0, on_retry=note, sleep=sleep
-        )
+        policy = RetryPolicy(base=0.5, cap=10.0, give_up_after_s=timeout_s)
+        return policy.call(read, on_retry=note, sleep=sleep)
     except Exception as exc:
         if not is_transient(exc):
             raise

@@ -28,7 +28,7 @@ from web3.exceptions import (
 )
 
 from oracle.chain.errors import ErrorDecoder, TxReverted, revert_data
-from oracle.chain.retry import retry_until
+from oracle.chain.retry import RetryPolicy
 
 log = logging.getLogger(__name__)
 
@@ -129,9 +129,8 @@ class TxSender:
             if self.on_rpc_error:
                 self.on_rpc_error(exc)
 
-        return retry_until(
-            fn, give_up_after_s=self.config.give_up_after_s, base=0.2, cap=2.0, on_retry=note
-        )
+        policy = RetryPolicy(base=0.2, cap=2.0, give_up_after_s=self.config.give_up_after_s)
+        return policy.call(fn, on_retry=note)
 
     def _next_nonce(self) -> int:
         if self._nonce is None:

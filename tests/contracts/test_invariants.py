@@ -1,7 +1,7 @@
 """Stateful fuzzing: random stake / submit / commit / reveal / finalize / settle /
 unstake / withdraw / claim / time sequences against the real contract, checked
 after every step against the accounting views and a Python model of the spec
-(invariant_model.py).
+(tests/support/invariant_model.py).
 
 Sizes come from INVARIANT_EXAMPLES and INVARIANT_STEPS (`make fuzz` runs it long).
 """

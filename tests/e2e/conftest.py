@@ -22,7 +22,7 @@ from oracle.chain.deployment import Deployment
 from oracle.chain.rpc import connect
 from oracle.validator.fleet import Fleet, FleetSpec
 from oracle.validator.keys import anvil_key
-from tests.support.fleet_control import BYZANTINE, BYZANTINE_ENV, set_byzantine
+from tests.support.fleet_control import BYZANTINE, BYZANTINE_ENV, make_all_honest
 from tests.support.localchain import OracleParams, deploy
 from tests.support.rpc_proxy import RpcProxy
 
@@ -129,8 +129,7 @@ def fleet(
 @pytest.fixture
 def honest_fleet(fleet: Fleet) -> Fleet:
     """The fleet with every member honest (the Byzantine one restarted if still Byzantine)."""
-    set_byzantine(fleet, BYZANTINE, False)
-    return fleet
+    return make_all_honest(fleet)
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 """A Python model of the oracle's protocol (docs/protocol.md), for the stateful fuzz test.
 
-Owned by test_invariants.py. The model is written from the spec, not from the
+Used by tests/contracts/test_invariants.py. The model is written from the spec, not from the
 Solidity: it predicts whether each call succeeds (and with which error it
 fails), which round a proposal joins, every tally, every reward and slash, and
 so every wei the oracle should hold. The fuzz test compares it with the chain

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from oracle.chain.retry import retry_until, with_retry
+from oracle.chain.retry import RetryPolicy, with_retry
 
 
 class Flaky:
@@ -47,10 +47,10 @@ def test_with_retry__non_transient_error__raises_at_once():
     assert fn.calls == 1
 
 
-def test_retry_until__waits_capped__never_sleep_past_the_deadline():
+def test_retry_policy__time_limit__no_wait_runs_past_the_deadline():
     waits: list[float] = []
     fn = Flaky(10**9, ConnectionError("refused"))
     with pytest.raises(ConnectionError):
-        retry_until(fn, give_up_after_s=0.05, base=10.0, cap=10.0, sleep=waits.append)
+        RetryPolicy(base=10.0, cap=10.0, give_up_after_s=0.05).call(fn, sleep=waits.append)
     # Fake sleeps take no time: each wait is cut to what is left of the 0.05 s.
     assert waits and all(w <= 0.05 for w in waits)

@@ -11,26 +11,16 @@ from pydantic import SecretStr
 import oracle
 from oracle.chain.client import OracleClient
 from oracle.validator.api import create_app
-from oracle.validator.engine import Engine
-from oracle.validator.judge import Judge
 from oracle.validator.metrics import Metrics
 from oracle.validator.service import Validator
 from oracle.validator.settings import ValidatorSettings
-from oracle.validator.store import Store
+from tests.support.validator_parts import engine_without_model
 
 
 def _app(client: OracleClient, tmp_path: Path, token: str | None) -> TestClient:
     signer = Account.create()
     metrics = Metrics()
-    engine = Engine(
-        client=client,
-        store=Store(tmp_path / "v.db"),
-        judge=Judge(None),
-        signer=signer,
-        operator=signer.address,
-        sender=client.make_sender(signer),
-        metrics=metrics,
-    )
+    engine = engine_without_model(client, signer, tmp_path / "v.db", metrics)
     settings = ValidatorSettings(
         signer_keystore=tmp_path / "k.json", admin_token=SecretStr(token) if token else None
     )
