@@ -123,7 +123,7 @@ SPECS: dict[str, ParameterSpec] = {
         ParameterSpec("unbondingPeriod", "s", "seconds, > round + reveal duration", 2, UINT32_MAX),
         ParameterSpec("proposalFee", "wei", "minimum fee per proposal, wei", 0, UINT96_MAX),
         ParameterSpec("maxPayloadSize", "bytes", "payload size limit, bytes", 1, 65_536),
-        ParameterSpec("maxProposalsPerRound", "count", "proposals per round (1..1024)", 1, 1_024),
+        ParameterSpec("maxProposalsPerRound", "count", "proposals a round takes", 1, 1_024),
         ParameterSpec(
             "quorumBps", "bps", "revealed stake needed, bps of snapshot stake", 1, MAX_BPS
         ),
@@ -131,7 +131,7 @@ SPECS: dict[str, ParameterSpec] = {
         ParameterSpec(
             "supermajorityBps",
             "bps",
-            "winning share of revealed stake, bps (> 5000)",
+            "winning share of revealed stake, bps",
             MAX_BPS // 2 + 1,
             MAX_BPS,
         ),

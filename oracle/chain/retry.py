@@ -56,7 +56,9 @@ def jittered_backoff(base: float, cap: float) -> Callable[[RetryCallState], floa
     """tenacity wait: min(cap, base * 2**(n-1)) scaled by a random 0.5..1 (n: failed attempts)."""
 
     def wait(state: RetryCallState) -> float:
-        delay: float = min(cap, base * (2 ** (state.attempt_number - 1)))
+        # The exponent stops growing long after `cap` is reached (2**1024 overflows a float).
+        doublings = min(state.attempt_number - 1, 60)
+        delay: float = min(cap, base * (2**doublings))
         return delay * (0.5 + random.random() / 2)
 
     return wait

@@ -47,6 +47,13 @@ def test_with_retry__non_transient_error__raises_at_once():
     assert fn.calls == 1
 
 
+def test_backoff__over_a_thousand_attempts__stays_at_the_cap():
+    waits: list[float] = []
+    fn = Flaky(1_100, ConnectionError("refused"))
+    assert with_retry(fn, attempts=1_200, base=0.2, cap=2.0, sleep=waits.append) == 1_101
+    assert 1.0 <= waits[-1] <= 2.0
+
+
 def test_retry_policy__time_limit__no_wait_runs_past_the_deadline():
     waits: list[float] = []
     fn = Flaky(10**9, ConnectionError("refused"))
