@@ -16,8 +16,7 @@ from eth_utils import keccak
 from tests.support.vote_signing import Domain, commitment, list_hash, new_salt, sign_commit, sign_verdict
 from tests.support.voting import Rounds
 
-LEGAL, FRAUD = 0, 1
-EQUIVOCATION = 2  # Slashed.reason
+from tests.support.constants import EQUIVOCATION, FRAUD, LEGAL
 
 
 # Module-scoped: ape snapshots the chain after these run and reverts to it after every

@@ -9,9 +9,11 @@ import ape
 import pytest
 from tests.support.voting import Rounds
 
-LEGAL, FRAUD, ILLICIT = 0, 1, 2
-PENDING_STATE, APPROVED, REJECTED, EXECUTED = 1, 2, 3, 4  # GuardedTreasury.RequestState
-FINALIZED, NO_CONSENSUS = 2, 3  # IVerdictOracle.Status
+from tests.support.constants import FINALIZED, FRAUD, ILLICIT, LEGAL, NO_CONSENSUS
+from tests.support.constants import REQUEST_APPROVED as APPROVED
+from tests.support.constants import REQUEST_EXECUTED as EXECUTED
+from tests.support.constants import REQUEST_PENDING as PENDING_STATE
+from tests.support.constants import REQUEST_REJECTED as REJECTED
 RECIPIENT = "0x000000000000000000000000000000000000bEEF"
 AMOUNT = 5 * 10**18
 

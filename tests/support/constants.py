@@ -22,6 +22,8 @@ LEGAL, FRAUD, ILLICIT, SANCTIONED, MALFORMED = (int(v) for v in Verdict)
 NONE, PENDING, FINALIZED, NO_CONSENSUS = (int(s) for s in Status)
 # Slashed.reason
 NON_REVEAL, INCOHERENT, EQUIVOCATION = (int(r) for r in SlashReason)
+# GuardedTreasury.RequestState (contracts/examples/GuardedTreasury.sol; 0 is "none").
+REQUEST_PENDING, REQUEST_APPROVED, REQUEST_REJECTED, REQUEST_EXECUTED = 1, 2, 3, 4
 
 ROUND_DURATION = 300
 REVEAL_DURATION = 150
