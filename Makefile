@@ -16,7 +16,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: chromium help setup compile compile-shanghai test test-fast lint format typecheck demo deploy train eval bench bench-gas bench-gas-builds bench-inference bench-e2e fuzz audit clean
+.PHONY: chromium help setup compile compile-shanghai test test-fast test-fast-contracts test-fast-python lint format typecheck demo deploy train eval bench bench-gas bench-gas-builds bench-inference bench-e2e fuzz audit clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -66,12 +66,25 @@ compile-shanghai: setup $(SHANGHAI_BUILD) ## compile the shanghai build for Gana
 $(SHANGHAI_BUILD): $(shell find contracts -name '*.sol' -not -path '*/.cache/*') ape-config.yaml tools/compile_build.py oracle/chain/builds.py
 	$(PY) tools/compile_build.py shanghai
 
-test: setup compile compile-shanghai chromium ## everything CI runs: contracts, oracle, e2e, explorer, demo
+test: setup compile compile-shanghai chromium lint ## everything CI runs: lint, contracts, oracle, e2e, explorer, demo
 	@# In-process EVM: the contract tests travel in time per block (Anvil follows the wall clock).
 	ape test tests/contracts --network ethereum:local:test -q
 	$(PY) -m pytest -p no:ape_test tests/oracle tests/security tests/e2e tests/explorer tests/demo -q
 
-lint: setup ## ruff + mypy
+# `unit` is applied by tests/conftest.py to every test that starts no process (no Anvil,
+# validator, demo or browser) and is not the long fuzz: under 3 minutes on an idle machine.
+# The two halves are single-threaded and about equal in CPU time: run side by side
+# (each one's output printed whole when it ends).
+test-fast: setup compile ## unit tests only: contracts in-process and Python, no processes
+	$(MAKE) --no-print-directory --output-sync=target -j2 test-fast-contracts test-fast-python
+
+test-fast-contracts:
+	ape test tests/contracts --network ethereum:local:test -q -m unit
+
+test-fast-python:
+	$(PY) -m pytest -p no:ape_test tests/oracle tests/security tests/explorer -q -m unit
+
+lint: setup ## ruff check, ruff format --check, mypy (strict on oracle/chain, oracle/validator)
 	ruff check oracle tests scripts bench
 	ruff format --check oracle tests scripts bench
 	mypy

@@ -16,8 +16,8 @@ Afterwards it checks, from chain state and events only:
 It prints the counts and writes bench/results/chaos.json. Exit status 1 when a check fails.
 
 Every validator is a separate OS process (as on separate machines) reaching Anvil through
-its own RPC proxy (tests/e2e/rpc_proxy.py), so the controller can cut one off alone.
-The deployer is the e2e suite's web3.py one (tests/e2e/localchain.py).
+its own RPC proxy (tests/support/rpc_proxy.py), so the controller can cut one off alone.
+The deployer is the e2e suite's web3.py one (tests/support/localchain.py).
 """
 
 from __future__ import annotations
@@ -37,15 +37,14 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+# The e2e suite's deployer and JSON-RPC proxy (tests/support/).
+sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 from eth_account import Account  # noqa: E402
-from localchain import OracleParams, deploy  # noqa: E402
-from rpc_proxy import RpcProxy  # noqa: E402
 from web3 import Web3  # noqa: E402
 
-from oracle.chain.anvil import Anvil  # noqa: E402
+from oracle.chain.anvil import ANVIL_MNEMONIC, Anvil  # noqa: E402
 from oracle.chain.client import OracleClient, Status  # noqa: E402
 from oracle.chain.deployment import Deployment  # noqa: E402
 from oracle.chain.events import EventReader  # noqa: E402
@@ -54,8 +53,10 @@ from oracle.chain.rpc import connect  # noqa: E402
 from oracle.chain.submitter import Submitter  # noqa: E402
 from oracle.model.generate import CorpusGenerator  # noqa: E402
 from oracle.model.labels import Verdict  # noqa: E402
-from oracle.validator.fleet import ANVIL_MNEMONIC, Fleet, FleetSpec  # noqa: E402
+from oracle.validator.fleet import Fleet, FleetSpec  # noqa: E402
 from oracle.validator.keys import anvil_key  # noqa: E402
+from tests.support.localchain import OracleParams, deploy  # noqa: E402
+from tests.support.rpc_proxy import RpcProxy  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "chaos.json"
 REQUESTER_INDEX = 19  # an Anvil account no validator uses

@@ -40,7 +40,7 @@ from web3 import Web3
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from oracle.chain.anvil import Anvil  # noqa: E402
+from oracle.chain.anvil import ANVIL_MNEMONIC, Anvil  # noqa: E402
 from oracle.chain.client import OracleClient, Status  # noqa: E402
 from oracle.chain.deployment import Deployment  # noqa: E402
 from oracle.chain.events import EventReader  # noqa: E402
@@ -48,7 +48,7 @@ from oracle.chain.localdeploy import OracleParams, deploy  # noqa: E402
 from oracle.chain.payload import encode_payload  # noqa: E402
 from oracle.chain.rpc import connect  # noqa: E402
 from oracle.chain.submitter import Submitter  # noqa: E402
-from oracle.validator.fleet import ANVIL_MNEMONIC, Fleet, FleetSpec  # noqa: E402
+from oracle.validator.fleet import Fleet, FleetSpec  # noqa: E402
 from oracle.validator.keys import anvil_key  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "e2e.json"

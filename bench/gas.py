@@ -37,6 +37,8 @@ from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_utils import to_checksum_address
 
+from oracle.chain.params import DEPLOY_DEFAULTS
+
 RESULTS_FILE = Path(__file__).resolve().parent / "results" / "gas.json"
 PROPOSAL_COUNTS = (1, 16, 64)
 VALIDATOR_COUNTS = (4, 16)
@@ -49,7 +51,7 @@ HEADLINE = (64, 16)  # proposals x validators the target is judged at
 ROUND_DURATION = 3_600
 REVEAL_DURATION = 1_800
 UNBONDING_PERIOD = 3 * ROUND_DURATION
-PROPOSAL_FEE = 10**15
+PROPOSAL_FEE = DEPLOY_DEFAULTS.proposalFee
 STAKE = 10 * 10**18
 # One validator in DISSENT_EVERY disagrees on each proposal, so settlement both
 # pays (coherent) and slashes (incoherent) as it would in a real round.
@@ -178,23 +180,14 @@ def send_in_chunks(
 
 
 def deploy_oracle(owner: Any, max_proposals_per_round: int) -> Any:
-    config = {
-        "roundDuration": ROUND_DURATION,
-        "revealDuration": REVEAL_DURATION,
-        "unbondingPeriod": UNBONDING_PERIOD,
-        "proposalFee": PROPOSAL_FEE,
-        "maxPayloadSize": 4_096,
-        "maxProposalsPerRound": max_proposals_per_round,
-        "quorumBps": 5_000,
-        "supermajorityBps": 6_667,
-        "maxRounds": 3,
-        "minStake": 10**18,
-        "nonRevealSlashBps": 100,
-        "incoherentSlashBps": 500,
-        "equivocationSlashBps": 5_000,
-        "callbackGasLimit": 100_000,
-        "modelHash": b"\x11" * 32,
-    }
+    config = DEPLOY_DEFAULTS.with_(
+        roundDuration=ROUND_DURATION,
+        revealDuration=REVEAL_DURATION,
+        unbondingPeriod=UNBONDING_PERIOD,
+        proposalFee=PROPOSAL_FEE,
+        maxProposalsPerRound=max_proposals_per_round,
+        modelHash=b"\x11" * 32,
+    ).as_config()
     return owner.deploy(project.VerdictOracle, config, owner.address)
 
 

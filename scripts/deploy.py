@@ -13,8 +13,9 @@ Build: `--build auto` (the default) deploys the prague build (`ape compile`) whe
 runs Cancun opcodes and the shanghai build (`make compile-shanghai`, `.build/shanghai.json`)
 where it does not, e.g. Ganache 7; `--build prague|shanghai` (env ORACLE_BUILD) forces one.
 
-Parameters come from flags or the ORACLE_* environment variables below (flags win); the
-defaults are for a local chain: 6 s rounds, 6 s reveals. On a local chain (chain id 1337 or
+Parameters come from flags or the ORACLE_* environment variables below (flags win); names,
+defaults and ranges live in oracle/chain/params.py (DEPLOY_DEFAULTS: a local chain, 6 s
+rounds, 6 s reveals). On a local chain (chain id 1337 or
 31337) the deployer is ape's test account 0, which is Anvil's first funded account, so nothing
 prompts; elsewhere `--account` is required.
 
@@ -41,81 +42,26 @@ from ethpm_types import ContractType
 
 from oracle.chain.builds import BUILDS, PRAGUE, Build, BuildError, artifacts_path, build_for
 
+from oracle.chain.params import DEPLOY_DEFAULTS, SPECS, OracleParams, problems
+
 LOCAL_CHAIN_IDS = {1337, 31337}
 CONTRACTS = ("VerdictOracle", "GuardedTreasury", "OracleSafeGuard")
 
-# (flag name, env var, default, help): every value passes to the constructor's OracleConfig.
-PARAMETERS: tuple[tuple[str, str, int, str], ...] = (
-    ("round-duration", "ORACLE_ROUND_DURATION", 6, "seconds per round (commit phase length)"),
-    ("reveal-duration", "ORACLE_REVEAL_DURATION", 6, "seconds of reveal phase, <= round duration"),
-    ("unbonding-period", "ORACLE_UNBONDING_PERIOD", 60, "seconds, > round + reveal duration"),
-    ("proposal-fee", "ORACLE_PROPOSAL_FEE", 10**15, "minimum fee per proposal, wei"),
-    ("min-stake", "ORACLE_MIN_STAKE", 10**18, "minimum validator stake, wei"),
-    ("quorum-bps", "ORACLE_QUORUM_BPS", 5_000, "revealed stake needed, bps of snapshot stake"),
-    (
-        "supermajority-bps",
-        "ORACLE_SUPERMAJORITY_BPS",
-        6_667,
-        "winning share of revealed stake, bps (> 5000)",
-    ),
-    ("max-rounds", "ORACLE_MAX_ROUNDS", 3, "rounds a proposal may take before NoConsensus"),
-    (
-        "max-proposals-per-round",
-        "ORACLE_MAX_PROPOSALS_PER_ROUND",
-        64,
-        "proposals per round (1..1024)",
-    ),
-    ("max-payload-size", "ORACLE_MAX_PAYLOAD_SIZE", 4_096, "payload size limit, bytes"),
-    (
-        "non-reveal-slash-bps",
-        "ORACLE_NON_REVEAL_SLASH_BPS",
-        100,
-        "slash per proposal for not revealing, bps",
-    ),
-    ("incoherent-slash-bps", "ORACLE_INCOHERENT_SLASH_BPS", 500, "slash per incoherent vote, bps"),
-    (
-        "equivocation-slash-bps",
-        "ORACLE_EQUIVOCATION_SLASH_BPS",
-        5_000,
-        "slash for equivocation, bps of bonded stake",
-    ),
-    ("callback-gas-limit", "ORACLE_CALLBACK_GAS_LIMIT", 100_000, "gas for requesters' onVerdict"),
-)
 
-
-def _camel(flag: str) -> str:
-    head, *rest = flag.split("-")
-    return head + "".join(
-        part.replace("bps", "Bps").capitalize() if part != "bps" else "Bps" for part in rest
-    )
-
-
+# Every option comes from oracle.chain.params (names, defaults, ranges) and passes to the
+# constructor's OracleConfig under the struct's own field name.
 def _parameter_options(func: Any) -> Any:
-    for flag, env, default, text in reversed(PARAMETERS):
+    for spec in reversed(SPECS.values()):
         func = click.option(
-            f"--{flag}",
-            envvar=env,
+            f"--{spec.flag}",
+            spec.name,
+            envvar=spec.env,
             type=int,
-            default=default,
+            default=getattr(DEPLOY_DEFAULTS, spec.name),
             show_default=True,
-            help=f"{text} [env {env}]",
+            help=f"{spec.help} ({spec.minimum}..{spec.maximum}) [env {spec.env}]",
         )(func)
     return func
-
-
-def _model_hash(value: str) -> bytes:
-    text = value.removeprefix("0x")
-    try:
-        raw = bytes.fromhex(text)
-    except ValueError:
-        raw = b""
-    if len(raw) != 32:
-        raise click.BadParameter(
-            f"{value!r} is not a 32-byte hex string; pass the model hash `oracle` prints "
-            "(0x followed by 64 hex digits)",
-            param_hint="--model-hash / ORACLE_MODEL_HASH",
-        )
-    return raw
 
 
 def _deployer(account: Any) -> Any:
@@ -203,13 +149,15 @@ def cli(
     model_hash: str,
     build_name: str,
     out: Path | None,
-    **params: int,
+    **params: Any,
 ) -> None:
     """Deploy VerdictOracle, GuardedTreasury and OracleSafeGuard; write the deployment file."""
-    config: dict[str, Any] = {
-        _camel(flag): params[flag.replace("-", "_")] for flag, *_ in PARAMETERS
-    }
-    config["modelHash"] = _model_hash(model_hash)
+    chosen = OracleParams(**params, modelHash=model_hash)
+    wrong = problems(chosen)
+    if wrong:
+        # Checked here so the error names every bad value before any transaction is sent.
+        raise click.UsageError("; ".join(wrong) + " (see oracle/chain/params.py)")
+    config = chosen.as_config()
     deployer = _deployer(account)
     build = _select_build(provider, build_name)
     contracts = _containers(build)
@@ -255,11 +203,7 @@ def cli(
             "GuardedTreasury": treasury.address,
             "OracleSafeGuard": safe_guard.address,
         },
-        "parameters": {
-            **{k: v for k, v in config.items() if k != "modelHash"},
-            "modelHash": "0x" + config["modelHash"].hex(),
-            "genesis": int(oracle.genesis()),
-        },
+        "parameters": {**chosen.as_record(), "genesis": int(oracle.genesis())},
         "abi": abi_refs,
     }
     out.parent.mkdir(parents=True, exist_ok=True)

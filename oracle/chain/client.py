@@ -16,6 +16,7 @@ from oracle.chain.deployment import Deployment
 from oracle.chain.eip712 import Domain
 from oracle.chain.errors import ErrorDecoder
 from oracle.chain.retry import with_retry
+from oracle.chain.round_clock import RoundTiming
 from oracle.chain.sender import SentTx, TxSender
 
 
@@ -27,13 +28,6 @@ class Status(IntEnum):
 
 
 @dataclass(frozen=True)
-class RoundTiming:
-    commit_start: int
-    reveal_start: int
-    reveal_end: int
-
-
-@dataclass(frozen=True)
 class RoundInfo:
     size: int
     pending: int
@@ -42,7 +36,7 @@ class RoundInfo:
 
 
 @dataclass(frozen=True)
-class Ballot:
+class OnChainBallot:
     commitment: bytes
     verdicts_hash: bytes
     stake: int
@@ -115,9 +109,9 @@ class OracleClient:
     def round_proposals(self, round_: int) -> list[int]:
         return [int(x) for x in self._view("roundProposals", round_)]
 
-    def ballot_of(self, round_: int, validator: str) -> Ballot:
+    def ballot_of(self, round_: int, validator: str) -> OnChainBallot:
         c, vh, stake, revealed, settled = self._view("ballotOf", round_, validator)
-        return Ballot(bytes(c), bytes(vh), int(stake), bool(revealed), bool(settled))
+        return OnChainBallot(bytes(c), bytes(vh), int(stake), bool(revealed), bool(settled))
 
     def tally_of(self, proposal_id: int, round_: int) -> list[int]:
         return [int(x) for x in self._view("tallyOf", proposal_id, round_)]

@@ -18,8 +18,9 @@ from eth_account.messages import encode_defunct
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak, to_checksum_address
 
+from oracle.model.labels import NUM_CLASSES
+
 ZERO_HASH = b"\x00" * 32
-NUM_CLASSES = 5
 
 
 def round_list_hash(proposal_ids: Iterable[int]) -> bytes:
@@ -34,7 +35,7 @@ def round_list_hash(proposal_ids: Iterable[int]) -> bytes:
 
 
 def verdicts_bytes(verdicts: Sequence[int]) -> bytes:
-    """One byte per proposal of the round, in list order; each must be a class id < 5."""
+    """One byte per proposal of the round, in list order; each must be a class id < NUM_CLASSES."""
     for position, v in enumerate(verdicts):
         if not 0 <= int(v) < NUM_CLASSES:
             raise ValueError(

@@ -9,7 +9,7 @@ rather than skips.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -24,6 +24,33 @@ log = logging.getLogger(__name__)
 class CursorStore(Protocol):
     def get_cursor(self, name: str) -> int | None: ...
     def set_cursor(self, name: str, block: int) -> None: ...
+
+
+def log_chunks(
+    w3: Web3,
+    *,
+    address: str | list[str],
+    from_block: int,
+    to_block: int,
+    chunk_size: int,
+    topics: list[Any] | None = None,
+    max_chunks: int | None = None,
+) -> Iterator[tuple[int, list[Any]]]:
+    """`eth_getLogs` over [from_block, to_block] in ranges of `chunk_size` blocks.
+
+    Yields (last block of the range, its logs) in block order, so the caller can move
+    its cursor after each range it has applied. Nodes cap the range one request may
+    cover; `max_chunks` bounds one call's work.
+    """
+    frm, chunks = from_block, 0
+    while frm <= to_block and (max_chunks is None or chunks < max_chunks):
+        to = min(to_block, frm + chunk_size - 1)
+        query: dict[str, Any] = {"address": address, "fromBlock": frm, "toBlock": to}
+        if topics is not None:
+            query["topics"] = topics
+        yield to, list(w3.eth.get_logs(query))  # type: ignore[arg-type]
+        frm = to + 1
+        chunks += 1
 
 
 @dataclass(frozen=True)
@@ -74,22 +101,17 @@ class EventReader:
         head = self.safe_head()
         out: list[ChainEvent] = []
         new_cursor = frm - 1
-        chunks = 0
-        while frm <= head and chunks < max_chunks:
-            to = min(head, frm + self.chunk_size - 1)
-            logs = self.w3.eth.get_logs(
-                {
-                    "address": self.address,
-                    "fromBlock": frm,
-                    "toBlock": to,
-                    "topics": [[HexBytes(t) for t in self._by_topic]],
-                }
-            )
-            for entry in logs:
-                out.append(self._decode(entry))
+        for to, logs in log_chunks(
+            self.w3,
+            address=self.address,
+            from_block=frm,
+            to_block=head,
+            chunk_size=self.chunk_size,
+            topics=[[HexBytes(t) for t in self._by_topic]],
+            max_chunks=max_chunks,
+        ):
+            out.extend(self._decode(entry) for entry in logs)
             new_cursor = to
-            frm = to + 1
-            chunks += 1
         out.sort(key=lambda e: (e.block_number, e.log_index))
         return out, max(new_cursor, (cursor if cursor is not None else self.start_block - 1))
 

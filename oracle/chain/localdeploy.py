@@ -10,35 +10,17 @@ validators read it unchanged. Operators deploy with `ape run deploy`.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
+from oracle.chain.params import OracleParams
+
+__all__ = ["DEFAULT_ARTIFACTS", "OracleParams", "deploy", "load_artifacts"]
+
 DEFAULT_ARTIFACTS = Path(".build") / "__local__.json"
-
-
-@dataclass
-class OracleParams:
-    """The constructor's OracleConfig (docs/protocol.md, implementation notes)."""
-
-    roundDuration: int = 3
-    revealDuration: int = 3
-    unbondingPeriod: int = 3600
-    proposalFee: int = 10**15
-    maxPayloadSize: int = 4096
-    maxProposalsPerRound: int = 256
-    quorumBps: int = 5000
-    supermajorityBps: int = 6667
-    maxRounds: int = 3
-    minStake: int = 10**17
-    nonRevealSlashBps: int = 1000
-    incoherentSlashBps: int = 500
-    equivocationSlashBps: int = 5000
-    callbackGasLimit: int = 200_000
-    modelHash: str = "0x" + "00" * 32
 
 
 def load_artifacts(path: Path = DEFAULT_ARTIFACTS) -> dict[str, Any]:
@@ -76,9 +58,7 @@ def deploy(
     """Deploy VerdictOracle, GuardedTreasury and OracleSafeGuard; write `out_dir/<chainId>.json`
     and the ABIs."""
     types = load_artifacts(artifacts)
-    config = tuple(
-        bytes.fromhex(v[2:]) if k == "modelHash" else v for k, v in asdict(params).items()
-    )
+    config = params.as_tuple()
     first_block = w3.eth.block_number + 1
     oracle = _deploy(w3, deployer, types["VerdictOracle"], config, deployer.address)
     treasury = _deploy(w3, deployer, types["GuardedTreasury"], oracle, deployer.address)
@@ -103,7 +83,7 @@ def deploy(
                     "GuardedTreasury": treasury,
                     "OracleSafeGuard": safe_guard,
                 },
-                "parameters": asdict(params),
+                "parameters": params.as_record(),
                 "abi": abis,
             },
             indent=2,

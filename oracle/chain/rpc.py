@@ -1,7 +1,7 @@
 """A Web3 connection to one JSON-RPC endpoint, with timeouts and no hidden retries.
 
 web3's own retry layer is switched off: retries and backoff are ours
-(`oracle.chain.retry`), so an outage is counted and reported once.
+(`oracle.chain.retry`, on tenacity), so an outage is counted and reported once.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from web3 import Web3
 
-from oracle.chain.retry import Backoff, is_transient
+from oracle.chain.retry import RetryPolicy, is_transient
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -46,7 +46,6 @@ def wait_for_rpc(
     timeout_s: float,
     what: str = "the chain",
     sleep: Callable[[float], None] = time.sleep,
-    clock: Callable[[], float] = time.monotonic,
 ) -> T:
     """`read()` once the endpoint answers: transient errors are retried with backoff.
 
@@ -55,32 +54,28 @@ def wait_for_rpc(
     `timeout_s` (the `startup_timeout_s` setting) a permanently wrong URL ends in a clear
     error instead of a silent hang. Errors that are not about reachability raise at once.
     """
-    backoff = Backoff(base=0.5, cap=10.0)
-    deadline = clock() + timeout_s
-    attempt = 0
-    while True:
-        attempt += 1
-        try:
-            return read()
-        except Exception as exc:
-            if not is_transient(exc):
-                raise
-            left = deadline - clock()
-            if left <= 0:
-                raise RpcUnreachable(
-                    f"cannot reach rpc_url {rpc_url} to read {what} "
-                    f"({type(exc).__name__}: {exc}); gave up after {timeout_s:g}s "
-                    f"(startup_timeout_s). Start the node or fix rpc_url."
-                ) from exc
-            delay = min(backoff.next_delay(), left)
-            log.warning(
-                "rpc_url %s unreachable while reading %s (attempt %d, %s); "
-                "retrying in %.1fs, giving up in %.0fs",
-                rpc_url,
-                what,
-                attempt,
-                type(exc).__name__,
-                delay,
-                left,
-            )
-            sleep(delay)
+    started = time.monotonic()
+
+    def note(exc: BaseException, attempt: int, delay: float) -> None:
+        log.warning(
+            "rpc_url %s unreachable while reading %s (attempt %d, %s); "
+            "retrying in %.1fs, giving up in %.0fs",
+            rpc_url,
+            what,
+            attempt,
+            type(exc).__name__,
+            delay,
+            max(0.0, timeout_s - (time.monotonic() - started)),
+        )
+
+    try:
+        policy = RetryPolicy(base=0.5, cap=10.0, give_up_after_s=timeout_s)
+        return policy.call(read, on_retry=note, sleep=sleep)
+    except Exception as exc:
+        if not is_transient(exc):
+            raise
+        raise RpcUnreachable(
+            f"cannot reach rpc_url {rpc_url} to read {what} "
+            f"({type(exc).__name__}: {exc}); gave up after {timeout_s:g}s "
+            f"(startup_timeout_s). Start the node or fix rpc_url."
+        ) from exc

@@ -28,7 +28,7 @@ from web3.exceptions import (
 )
 
 from oracle.chain.errors import ErrorDecoder, TxReverted, revert_data
-from oracle.chain.retry import Backoff, is_transient
+from oracle.chain.retry import RetryPolicy
 
 log = logging.getLogger(__name__)
 
@@ -125,17 +125,12 @@ class TxSender:
         return TxReverted(f"reverted: {text}", error=name, tx_hash=tx_hash)
 
     def _retrying(self, fn: Callable[[], Any]) -> Any:
-        backoff = Backoff(0.2, 2.0)
-        deadline = time.monotonic() + self.config.give_up_after_s
-        while True:
-            try:
-                return fn()
-            except Exception as exc:
-                if not is_transient(exc) or time.monotonic() > deadline:
-                    raise
-                if self.on_rpc_error:
-                    self.on_rpc_error(exc)
-                time.sleep(backoff.next_delay())
+        def note(exc: BaseException, _attempt: int, _delay: float) -> None:
+            if self.on_rpc_error:
+                self.on_rpc_error(exc)
+
+        policy = RetryPolicy(base=0.2, cap=2.0, give_up_after_s=self.config.give_up_after_s)
+        return policy.call(fn, on_retry=note)
 
     def _next_nonce(self) -> int:
         if self._nonce is None:

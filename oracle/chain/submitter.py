@@ -109,10 +109,10 @@ class Submitter:
             raise RuntimeError(f"{method} failed for {len(errors)} of {len(params)}: {errors[0]}")
         return [x["result"] for x in replies]
 
-    def _wait_receipts(self, hashes: list[str], timeout_s: float = 120.0) -> list[dict]:
+    def _wait_receipts(self, hashes: list[str], timeout_s: float = 120.0) -> list[dict[str, Any]]:
         deadline = time.monotonic() + timeout_s
         pending = dict(enumerate(hashes))
-        found: dict[int, dict] = {}
+        found: dict[int, dict[str, Any]] = {}
         while pending:
             idx = list(pending)
             body = [

@@ -18,24 +18,15 @@ from web3 import Web3
 from web3._utils.events import get_event_data
 
 from oracle.chain.deployment import Deployment
+from oracle.chain.events import log_chunks
+from oracle.chain.params import SPECS
 from oracle.explorer.labels import slash_reason
 from oracle.explorer.records import HistoryEntry, Proposal, Reveal, Round, Validator
 
 SAFE_GUARD = "OracleSafeGuard"
-# Governance parameters shown on the page; each is read only if the ABI has it.
-PARAMETER_VIEWS = (
-    "proposalFee",
-    "quorumBps",
-    "supermajorityBps",
-    "maxRounds",
-    "minStake",
-    "roundDuration",
-    "revealDuration",
-    "unbondingPeriod",
-    "nonRevealSlashBps",
-    "incoherentSlashBps",
-    "equivocationSlashBps",
-)
+# Parameters shown on the page: all of oracle.chain.params' numeric ones, each read only
+# if the ABI has it.
+PARAMETER_VIEWS: tuple[str, ...] = tuple(SPECS)
 
 
 class Indexer:
@@ -110,15 +101,13 @@ class Indexer:
                 self._reset()
             if head == self.head_block:
                 return False
-            while self.cursor <= head:
-                to_block = min(head, self.cursor + self.chunk_size - 1)
-                logs = self.w3.eth.get_logs(
-                    {
-                        "address": self.addresses,
-                        "fromBlock": self.cursor,
-                        "toBlock": to_block,
-                    }
-                )
+            for to_block, logs in log_chunks(
+                self.w3,
+                address=self.addresses,
+                from_block=self.cursor,
+                to_block=head,
+                chunk_size=self.chunk_size,
+            ):
                 for log in logs:
                     self._apply(log)
                 self.cursor = to_block + 1

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-VERDICT_NAMES: tuple[str, ...] = ("legal", "fraud", "illicit", "sanctioned", "malformed")
+from oracle.chain.client import Status
+from oracle.chain.slashing import SlashReason
+from oracle.model.labels import ALL_LABELS
+
+VERDICT_NAMES: tuple[str, ...] = ALL_LABELS
 
 # `Status { None, Pending, Finalized, NoConsensus }` in IVerdictOracle.
-STATUS_NAMES: tuple[str, ...] = ("None", "Pending", "Finalized", "NoConsensus")
+STATUS_NAMES: tuple[str, ...] = tuple(
+    "None" if s.name == "NONE" else "".join(w.capitalize() for w in s.name.split("_"))
+    for s in Status
+)
 
-# `Slashed(validator, amount, reason)`: 0 non-reveal, 1 incoherent, 2 equivocation.
-SLASH_REASONS: tuple[str, ...] = ("non-reveal", "incoherent", "equivocation")
+SLASH_REASONS: tuple[str, ...] = tuple(r.label for r in SlashReason)
 
 
 def verdict_name(code: int) -> str:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-NUM_CLASSES = 5
-
 
 @dataclass
 class Reveal:

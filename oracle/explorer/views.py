@@ -8,27 +8,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from oracle.chain.client import Status
+from oracle.chain.round_clock import RoundClock, RoundTiming
 from oracle.explorer.indexer import Indexer
 from oracle.explorer.labels import VERDICT_NAMES, status_name, verdict_name
 from oracle.explorer.payload_view import describe_payload, memo_excerpt
-from oracle.explorer.records import NUM_CLASSES, Proposal, Validator
+from oracle.explorer.records import Proposal, Validator
 from oracle.explorer.units import eth
+from oracle.model.labels import NUM_CLASSES
 
-FINALIZED, NO_CONSENSUS = 2, 3
+FINALIZED, NO_CONSENSUS = Status.FINALIZED, Status.NO_CONSENSUS
 
 
 def phase_at(timing: tuple[int, int, int] | None, now: int) -> tuple[str, int | None]:
     """The round's phase at chain time `now` and when that phase ends."""
     if timing is None:
         return "unknown", None
-    commit_start, reveal_start, reveal_end = timing
-    if now < commit_start:
-        return "queued", commit_start
-    if now < reveal_start:
-        return "commit", reveal_start
-    if now < reveal_end:
-        return "reveal", reveal_end
-    return "finalizable", None
+    return RoundTiming(*timing).phase(now)
 
 
 def round_votes(
@@ -163,10 +159,8 @@ def overview(indexer: Indexer) -> dict[str, Any]:
             break
     current_round = None
     if first_timing is not None:
-        number, (commit_start, reveal_start, _) = first_timing
-        duration = reveal_start - commit_start
-        genesis = commit_start - number * duration
-        current_round = (now - genesis) // duration if duration > 0 and now >= genesis else 0
+        number, timing = first_timing
+        current_round = RoundClock.from_timing(number, RoundTiming(*timing)).current_round(now)
     counts = {"Pending": 0, "Finalized": 0, "NoConsensus": 0}
     for proposal in indexer.proposals.values():
         name = status_name(proposal.status)

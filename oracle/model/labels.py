@@ -27,6 +27,9 @@ class Verdict(IntEnum):
             raise ValueError(f"unknown label {name!r}; expected one of {valid}") from None
 
 
+# The on-chain verdict is one of these; every `0 <= v < NUM_CLASSES` check imports it.
+NUM_CLASSES: int = len(Verdict)
+
 # Only these three are decided by the model; rules decide the other two.
 MODEL_CLASSES: tuple[Verdict, ...] = (Verdict.LEGAL, Verdict.FRAUD, Verdict.ILLICIT)
 ALL_LABELS: tuple[str, ...] = tuple(v.label for v in Verdict)

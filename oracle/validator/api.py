@@ -8,7 +8,7 @@ its validator's EIP-712 signature, a reveal is the commitment's preimage.
 from __future__ import annotations
 
 import hmac
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
@@ -19,7 +19,9 @@ from pydantic import BaseModel
 
 from oracle.chain.client import Status
 from oracle.model.labels import Verdict
+from oracle.validator.relay import Relayer
 from oracle.validator.service import Validator
+from oracle.version import __version__
 
 # SQLite stores signed 64-bit integers: a larger id would overflow in the query (500).
 # No proposal id on chain reaches 2**63, so anything at or above it is a 422.
@@ -93,7 +95,7 @@ def create_app(validator: Validator, *, start_engine: bool = True) -> FastAPI:
 
     @app.get("/status")
     def status() -> dict[str, Any]:
-        out = engine.status()
+        out = {"version": __version__, **engine.status()}
         try:
             out["stake"] = str(validator.client.validator_info(engine.operator).active)
         except Exception:
@@ -153,29 +155,31 @@ def create_app(validator: Validator, *, start_engine: bool = True) -> FastAPI:
             validator.start()
         return {"engine_running": True}
 
-    @app.post("/relay/commit")
-    def relay_commit(body: RelayCommitIn) -> dict[str, Any]:
+    def queue_for_relay(add: Callable[[Relayer], None]) -> dict[str, Any]:
+        """404 unless this validator relays; a bad body (ValueError) is a 422."""
         if validator.relayer is None:
             raise HTTPException(404, "this validator is not a relayer (set relayer = true)")
         try:
-            validator.relayer.add_commit(
-                body.round, body.validator, _hex(body.commitment, 32), _hex(body.signature, 65)
-            )
+            add(validator.relayer)
         except ValueError as exc:
             raise HTTPException(422, str(exc)) from None
         return {"queued": True}
 
+    @app.post("/relay/commit")
+    def relay_commit(body: RelayCommitIn) -> dict[str, Any]:
+        return queue_for_relay(
+            lambda relayer: relayer.add_commit(
+                body.round, body.validator, _hex(body.commitment, 32), _hex(body.signature, 65)
+            )
+        )
+
     @app.post("/relay/reveal")
     def relay_reveal(body: RelayRevealIn) -> dict[str, Any]:
-        if validator.relayer is None:
-            raise HTTPException(404, "this validator is not a relayer (set relayer = true)")
-        try:
-            validator.relayer.add_reveal(
+        return queue_for_relay(
+            lambda relayer: relayer.add_reveal(
                 body.round, body.validator, _hex(body.verdicts), _hex(body.salt, 32)
             )
-        except ValueError as exc:
-            raise HTTPException(422, str(exc)) from None
-        return {"queued": True}
+        )
 
     return app
 

@@ -190,9 +190,9 @@ def submit(
     ] = None,
 ) -> None:
     """Submit each record of FILE.jsonl (docs/labels.md) as a proposal; one JSON line each."""
+    from oracle.chain.anvil import ANVIL_MNEMONIC
     from oracle.chain.payload import TxRequest, encode_payload
     from oracle.chain.submitter import Submitter
-    from oracle.validator.fleet import ANVIL_MNEMONIC
     from oracle.validator.keys import anvil_key, open_keystore
 
     if keystore is not None:

@@ -21,14 +21,15 @@ from typing import Any
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 
-from oracle.chain.client import OracleClient, RoundTiming
+from oracle.chain.client import OracleClient
 from oracle.chain.commitment import round_list_hash, seal_ballot
 from oracle.chain.errors import TxReverted
 from oracle.chain.events import ChainEvent, EventReader
 from oracle.chain.retry import is_transient
+from oracle.chain.round_clock import RoundClock, RoundTiming
 from oracle.chain.rpc import wait_for_rpc
 from oracle.chain.sender import TxSender
-from oracle.model.labels import Verdict
+from oracle.model.labels import NUM_CLASSES, Verdict
 from oracle.validator.judge import HASH_MISMATCH_REASON, Judge
 from oracle.validator.metrics import Metrics
 from oracle.validator.relay import RelayClient
@@ -49,14 +50,14 @@ EVENTS = ("ProposalSubmitted", "ProposalFinalized", "ProposalRolled", "VotesReve
 
 
 @dataclass
-class EngineConfig:
+class ValidatorEngineConfig:
     poll_interval_s: float = 0.25
     confirmations: int = 0
     judge_batch: int = 512
     auto_claim: bool = True
     claim_min_wei: int = 0
     claim_every_s: float = 30.0
-    # TEST ONLY: vote (verdict + shift) % 5 instead of the pipeline's verdict, to play a
+    # TEST ONLY: vote (verdict + shift) % NUM_CLASSES instead of the pipeline's verdict, to play a
     # Byzantine validator in the e2e tests. Never set it on a real validator: it is slashed.
     byzantine_shift: int = 0
     # How long start-up chain reads wait for the RPC endpoint (see wait_for_rpc).
@@ -75,7 +76,7 @@ class Engine:
         sender: TxSender,
         operator_sender: TxSender | None = None,
         metrics: Metrics | None = None,
-        config: EngineConfig | None = None,
+        config: ValidatorEngineConfig | None = None,
         relay: RelayClient | None = None,
         relayer: Any = None,
     ) -> None:
@@ -87,7 +88,7 @@ class Engine:
         self.sender = sender
         self.operator_sender = operator_sender
         self.metrics = metrics or Metrics()
-        self.config = config or EngineConfig()
+        self.config = config or ValidatorEngineConfig()
         self.relay = relay
         self.relayer = relayer
         self.reader = EventReader(
@@ -104,9 +105,7 @@ class Engine:
             timeout_s=self.config.startup_timeout_s,
             what="the round timing",
         )
-        self.genesis = t0.commit_start
-        self.round_duration = t0.reveal_start - t0.commit_start
-        self.reveal_duration = t0.reveal_end - t0.reveal_start
+        self.clock = RoundClock.from_timing(0, t0)
         self.last_block = 0
         self.last_block_time = 0
         self.last_tick_ok = False
@@ -121,18 +120,27 @@ class Engine:
 
     # --------------------------------------------------------------- timing
 
+    @property
+    def genesis(self) -> int:
+        return self.clock.genesis
+
+    @property
+    def round_duration(self) -> int:
+        return self.clock.round_duration
+
+    @property
+    def reveal_duration(self) -> int:
+        return self.clock.reveal_duration
+
     def timing(self, r: int) -> RoundTiming:
-        start = self.genesis + r * self.round_duration
-        return RoundTiming(
-            start, start + self.round_duration, start + self.round_duration + self.reveal_duration
-        )
+        return self.clock.timing(r)
 
     def now(self) -> int:
         """Chain time as the next block will see it: a local chain mines at wall-clock time."""
         return max(self.last_block_time, int(time.time()))
 
     def current_round(self, now: int) -> int:
-        return max(0, (now - self.genesis) // self.round_duration)
+        return self.clock.current_round(now)
 
     # ----------------------------------------------------------------- loop
 
@@ -284,7 +292,7 @@ class Engine:
     # ------------------------------------------------------------ ballots
 
     def _vote(self, verdict: int) -> int:
-        return (verdict + self.config.byzantine_shift) % len(Verdict)
+        return (verdict + self.config.byzantine_shift) % NUM_CLASSES
 
     def _build_ballot(self, r: int, ids: list[int]) -> tuple[bytes, bytes, bytes] | None:
         """(verdicts, salt, commitment) for round r, or None while a payload is not judged yet."""

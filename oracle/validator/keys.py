@@ -49,7 +49,8 @@ def open_keystore(path: Path, password: str) -> LocalAccount:
         key = Account.decrypt(_read(path), password)
     except ValueError as exc:
         raise ValueError(f"cannot decrypt keystore {path}: wrong password or damaged file") from exc
-    return Account.from_key(key)
+    account: LocalAccount = Account.from_key(key)
+    return account
 
 
 def _read(path: Path) -> str:
@@ -63,4 +64,5 @@ def _read(path: Path) -> str:
 def anvil_key(index: int, mnemonic: str) -> LocalAccount:
     """The index-th account of a development mnemonic (Anvil's default derivation path)."""
     Account.enable_unaudited_hdwallet_features()
-    return Account.from_mnemonic(mnemonic, account_path=f"m/44'/60'/0'/0/{index}")
+    account: LocalAccount = Account.from_mnemonic(mnemonic, account_path=f"m/44'/60'/0'/0/{index}")
+    return account

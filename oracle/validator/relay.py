@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from oracle.chain.client import OracleClient, RoundTiming
+from oracle.chain.client import OracleClient
 from oracle.chain.commitment import commitment as commitment_of
 from oracle.chain.eip712 import recover_commit_signer, sign_commit
 from oracle.chain.errors import TxReverted
+from oracle.chain.round_clock import RoundTiming
 from oracle.chain.sender import TxSender
 
 if TYPE_CHECKING:

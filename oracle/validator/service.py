@@ -14,7 +14,7 @@ from oracle.chain.client import OracleClient
 from oracle.chain.deployment import Deployment
 from oracle.chain.rpc import connect, wait_for_rpc
 from oracle.chain.sender import TxSender
-from oracle.validator.engine import Engine, EngineConfig
+from oracle.validator.engine import Engine, ValidatorEngineConfig
 from oracle.validator.judge import Judge
 from oracle.validator.keys import open_keystore
 from oracle.validator.metrics import Metrics
@@ -148,7 +148,7 @@ def build_validator(settings: ValidatorSettings) -> Validator:
         sender=sender,
         operator_sender=operator_sender,
         metrics=metrics,
-        config=EngineConfig(
+        config=ValidatorEngineConfig(
             poll_interval_s=settings.poll_interval_s,
             confirmations=settings.confirmations,
             judge_batch=settings.judge_batch,

@@ -18,6 +18,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from oracle.model.labels import NUM_CLASSES
+
 
 class ValidatorSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ORACLE_", extra="forbid")
@@ -74,14 +76,14 @@ class ValidatorSettings(BaseSettings):
     relayer: bool = False
     relay_url: str | None = None
 
-    # TEST ONLY: vote (verdict + shift) % 5, to play a Byzantine validator in e2e tests.
-    byzantine_shift: int = Field(0, ge=0, le=4)
+    # TEST ONLY: vote (verdict + shift) % NUM_CLASSES, to play a Byzantine validator in e2e tests.
+    byzantine_shift: int = Field(0, ge=0, le=NUM_CLASSES - 1)
 
     log_level: str = "INFO"
 
     @field_validator("host")
     @classmethod
-    def _loopback_unless_asked(cls, v: str) -> str:
+    def _strip_host(cls, v: str) -> str:
         return v.strip()
 
     @classmethod

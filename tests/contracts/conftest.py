@@ -3,8 +3,9 @@
 Roles: `owner` deploys and governs, `requester` submits proposals, `validators`
 stake and vote, `reporter`/`relayer`/`stranger` are bystanders. `oracle` is a
 VerdictOracle with short phases (ORACLE_CONFIG); `treasury` a GuardedTreasury
-on it. Time travel helpers move the chain to a round's phases. Contract tests
-import this module's constants, so keep the names stable.
+on it. Time travel helpers move the chain to a round's phases. The constants and
+helper classes live in tests/support/ (`from tests.support.constants import STAKE`);
+fixture names here stay stable.
 
 Factories are session-scoped so that modules can build shared state in
 module-scoped fixtures: ape snapshots the chain after each fixture scope and
@@ -24,40 +25,36 @@ from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_utils import keccak
 
-# Verdict classes (docs/labels.md) and proposal statuses (IVerdictOracle.Status).
-LEGAL, FRAUD, ILLICIT, SANCTIONED, MALFORMED = range(5)
-NONE, PENDING, FINALIZED, NO_CONSENSUS = range(4)
-# Slashed.reason
-NON_REVEAL, INCOHERENT, EQUIVOCATION = range(3)
-
-ROUND_DURATION = 300
-REVEAL_DURATION = 150
-UNBONDING_PERIOD = 1_000
-PROPOSAL_FEE = 10**15
-MIN_STAKE = 10**18
-STAKE = 10 * 10**18
-MODEL_HASH = keccak(b"test-model")
-
-ORACLE_CONFIG: dict[str, Any] = {
-    "roundDuration": ROUND_DURATION,
-    "revealDuration": REVEAL_DURATION,
-    "unbondingPeriod": UNBONDING_PERIOD,
-    "proposalFee": PROPOSAL_FEE,
-    "maxPayloadSize": 4_096,
-    "maxProposalsPerRound": 64,
-    "quorumBps": 5_000,
-    "supermajorityBps": 6_667,
-    "maxRounds": 2,
-    "minStake": MIN_STAKE,
-    "nonRevealSlashBps": 100,
-    "incoherentSlashBps": 500,
-    "equivocationSlashBps": 5_000,
-    "callbackGasLimit": 100_000,
-    "modelHash": MODEL_HASH,
-}
-
-TX_REQUEST_TYPE = "(uint256,address,address,uint256,bytes,string)"
-
+# The names contract tests import live in tests/support/ (re-exported here for old imports).
+from tests.support.constants import (  # noqa: F401
+    EQUIVOCATION,
+    FINALIZED,
+    FRAUD,
+    ILLICIT,
+    INCOHERENT,
+    LEGAL,
+    MALFORMED,
+    MIN_STAKE,
+    MODEL_HASH,
+    NO_CONSENSUS,
+    NON_REVEAL,
+    NONE,
+    ORACLE_CONFIG,
+    PENDING,
+    PROPOSAL_FEE,
+    REVEAL_DURATION,
+    ROUND_DURATION,
+    SANCTIONED,
+    STAKE,
+    TX_REQUEST_TYPE,
+    UNBONDING_PERIOD,
+    eth_balance_of,
+    verdicts_of,
+)
+from tests.support.vote_signing import Domain
+from tests.support.vote_signing import sign_commit as sign_commit_in
+from tests.support.vote_signing import sign_verdict as sign_verdict_in
+from tests.support.voting import Rounds, Voter, chain_advancer
 
 # ------------------------------------------------------------------ accounts
 
@@ -130,7 +127,7 @@ def treasury(project, owner, oracle):
 
 @pytest.fixture(scope="session")
 def make_payload(chain):
-    """Factory: `abi.encode(TxRequest)` bytes as docs/labels.md defines them."""
+    """Factory: `abi.encode(TxRequest)` bytes as LABELS.md defines them."""
 
     def make(
         to: str = "0x000000000000000000000000000000000000dEaD",
@@ -182,88 +179,12 @@ def stake_all(oracle, validators):
 @pytest.fixture(scope="session")
 def advance_to(chain) -> Callable[[int], None]:
     """Make the next transaction carry timestamp `timestamp` (or later, never earlier)."""
-
-    def advance(timestamp: int) -> None:
-        if chain.pending_timestamp < timestamp:
-            chain.mine(timestamp=timestamp - 1)
-
-    return advance
-
-
-class Rounds:
-    """Phases of an oracle's voting rounds, and travel to them."""
-
-    def __init__(self, oracle: Any, advance: Callable[[int], None]) -> None:
-        self.oracle = oracle
-        self.advance = advance
-
-    def timing(self, round_: int) -> tuple[int, int, int]:
-        commit_start, reveal_start, reveal_end = self.oracle.roundTiming(round_)
-        return int(commit_start), int(reveal_start), int(reveal_end)
-
-    def round_of(self, proposal_id: int) -> int:
-        return int(self.oracle.proposal(proposal_id).round)
-
-    def ids(self, round_: int) -> list[int]:
-        return [int(i) for i in self.oracle.roundProposals(round_)]
-
-    def to_round_start(self, round_: int) -> None:
-        """Start of `round_`'s commit phase (proposals submitted now join `round_ + 1`)."""
-        self.advance(self.timing(round_)[0])
-
-    def to_commit(self, round_: int) -> None:
-        self.advance(self.timing(round_)[0])
-
-    def to_reveal(self, round_: int) -> None:
-        self.advance(self.timing(round_)[1])
-
-    def past_reveal(self, round_: int) -> None:
-        self.advance(self.timing(round_)[2])
-
-    def fresh(self) -> int:
-        """Jump to the start of the next round; returns the round new proposals will join."""
-        current = int(self.oracle.currentRound())
-        self.to_round_start(current + 1)
-        return current + 2
+    return chain_advancer(chain)
 
 
 @pytest.fixture(scope="session")
-def rounds(oracle, advance_to):
-    return Rounds(oracle, advance_to)
-
-
-class Voter:
-    """Commit-reveal for one round, computing commitments with the contract's own view."""
-
-    def __init__(self, oracle: Any, rounds: Rounds) -> None:
-        self.oracle = oracle
-        self.rounds = rounds
-        self.salts: dict[tuple[int, str], bytes] = {}
-
-    def commit(self, round_: int, validator: Any, verdicts: bytes, sender: Any = None) -> Any:
-        salt = secrets.token_bytes(32)
-        self.salts[(round_, validator.address)] = salt
-        commitment = self.oracle.commitmentFor(round_, validator.address, verdicts, salt)
-        return self.oracle.commit(round_, commitment, sender=sender or validator)
-
-    def reveal(self, round_: int, validator: Any, verdicts: bytes, sender: Any = None) -> Any:
-        salt = self.salts[(round_, validator.address)]
-        return self.oracle.reveal(
-            round_, validator.address, verdicts, salt, sender=sender or validator
-        )
-
-    def vote(
-        self, round_: int, votes: dict[Any, bytes], reveal: Sequence[Any] | None = None
-    ) -> None:
-        """Everyone in `votes` commits, those in `reveal` (default: all) reveal.
-
-        Ends in the reveal phase."""
-        self.rounds.to_commit(round_)
-        for validator, verdicts in votes.items():
-            self.commit(round_, validator, verdicts)
-        self.rounds.to_reveal(round_)
-        for validator in votes if reveal is None else reveal:
-            self.reveal(round_, validator, votes[validator])
+def rounds(oracle, advance_to, chain):
+    return Rounds(oracle, advance_to, chain.chain_id)
 
 
 @pytest.fixture(scope="session")
@@ -299,47 +220,13 @@ def open_round(stake_all, rounds, submit):
 
 # ------------------------------------------------------------------ EIP-712 signatures
 
-_DOMAIN_FIELDS = [
-    {"name": "name", "type": "string"},
-    {"name": "version", "type": "string"},
-    {"name": "chainId", "type": "uint256"},
-    {"name": "verifyingContract", "type": "address"},
-]
-_COMMIT_FIELDS = [
-    {"name": "round", "type": "uint64"},
-    {"name": "commitment", "type": "bytes32"},
-    {"name": "validator", "type": "address"},
-]
-_VERDICT_FIELDS = [
-    {"name": "proposalId", "type": "uint256"},
-    {"name": "round", "type": "uint64"},
-    {"name": "verdict", "type": "uint8"},
-]
-
-
-def _sign(oracle: Any, chain_id: int, primary: str, fields: list, message: dict, key: Any) -> bytes:
-    typed = {
-        "types": {"EIP712Domain": _DOMAIN_FIELDS, primary: fields},
-        "primaryType": primary,
-        "domain": {
-            "name": "VerdictOracle",
-            "version": "1",
-            "chainId": chain_id,
-            "verifyingContract": oracle.address,
-        },
-        "message": message,
-    }
-    private_key = getattr(key, "key", key)  # a LocalAccount or a raw key
-    return bytes(Account.sign_message(encode_typed_data(full_message=typed), private_key).signature)
-
-
 @pytest.fixture(scope="session")
 def sign_commit(chain):
     """Factory: EIP-712 `Commit(round, commitment, validator)` signed with `key`."""
 
     def sign(oracle: Any, round_: int, commitment: bytes, validator: str, key: Any) -> bytes:
-        message = {"round": round_, "commitment": bytes(commitment), "validator": validator}
-        return _sign(oracle, chain.chain_id, "Commit", _COMMIT_FIELDS, message, key)
+        domain = Domain(chain.chain_id, oracle.address)
+        return sign_commit_in(domain, round_, bytes(commitment), validator, key)
 
     return sign
 
@@ -349,8 +236,9 @@ def sign_verdict(chain):
     """Factory: EIP-712 `Verdict(proposalId, round, verdict)` signed with `key`."""
 
     def sign(oracle: Any, proposal_id: int, round_: int, verdict: int, key: Any) -> bytes:
-        message = {"proposalId": proposal_id, "round": round_, "verdict": verdict}
-        return _sign(oracle, chain.chain_id, "Verdict", _VERDICT_FIELDS, message, key)
+        return sign_verdict_in(
+            Domain(chain.chain_id, oracle.address), proposal_id, round_, verdict, key
+        )
 
     return sign
 
@@ -366,22 +254,6 @@ def hot_keys(oracle, validators):
         return keys
 
     return make
-
-
-def eth_balance_of(oracle: Any) -> int:
-    """The ETH accounting invariant's right-hand side (docs/protocol.md)."""
-    return (
-        int(oracle.totalActive())
-        + int(oracle.totalUnbonding())
-        + int(oracle.totalClaimable())
-        + int(oracle.undistributedFees())
-        + int(oracle.slashedReserve())
-    )
-
-
-def verdicts_of(*classes: int) -> bytes:
-    """One verdict byte per proposal, in round order."""
-    return bytes(classes)
 
 
 @pytest.fixture(scope="session", autouse=True)

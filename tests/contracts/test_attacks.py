@@ -10,17 +10,7 @@ from __future__ import annotations
 
 import ape
 import pytest
-from conftest import (
-    FINALIZED,
-    LEGAL,
-    NO_CONSENSUS,
-    NON_REVEAL,
-    PENDING,
-    PROPOSAL_FEE,
-    STAKE,
-    eth_balance_of,
-    verdicts_of,
-)
+from tests.support.constants import FINALIZED, LEGAL, NO_CONSENSUS, NON_REVEAL, PENDING, PROPOSAL_FEE, STAKE, eth_balance_of, verdicts_of
 from eth_account import Account
 from eth_utils import keccak
 
@@ -290,8 +280,8 @@ def _sign_commit_on(sign_commit, domain_oracle, chain_id, chain, round_, validat
     """sign_commit uses the chain's id; a replay from another chain needs a forged id."""
     if chain_id == chain.chain_id:
         return sign_commit(domain_oracle, round_, keccak(b"my ballot"), validator.address, key)
-    from vote_signing import Domain
-    from vote_signing import sign_commit as sign_with_domain
+    from tests.support.vote_signing import Domain
+    from tests.support.vote_signing import sign_commit as sign_with_domain
 
     domain = Domain(chain_id=chain_id, oracle=domain_oracle.address)
     return sign_with_domain(domain, round_, keccak(b"my ballot"), validator.address, key.key)

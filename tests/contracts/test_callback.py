@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import ape
 import pytest
-from conftest import (
-    FINALIZED,
-    FRAUD,
-    LEGAL,
-    NO_CONSENSUS,
-    PENDING,
-    PROPOSAL_FEE,
-    TX_REQUEST_TYPE,
-)
+from tests.support.constants import FINALIZED, FRAUD, LEGAL, NO_CONSENSUS, PENDING, PROPOSAL_FEE, TX_REQUEST_TYPE
 from eth_abi import decode
 
 # GuardedTreasury.RequestState
-REQ_PENDING, REQ_APPROVED, REQ_REJECTED, REQ_EXECUTED = 1, 2, 3, 4
+from tests.support.constants import REQUEST_APPROVED as REQ_APPROVED
+from tests.support.constants import REQUEST_EXECUTED as REQ_EXECUTED
+from tests.support.constants import REQUEST_PENDING as REQ_PENDING
+from tests.support.constants import REQUEST_REJECTED as REQ_REJECTED
 PAYEE = "0x00000000000000000000000000000000000000A1"
 AMOUNT = 2 * 10**18
 

@@ -6,7 +6,7 @@ import secrets
 
 import ape
 import pytest
-from conftest import FRAUD, ILLICIT, LEGAL, STAKE, verdicts_of
+from tests.support.constants import FRAUD, ILLICIT, LEGAL, STAKE, verdicts_of
 from eth_abi import encode
 from eth_account import Account
 from eth_utils import keccak

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ape
 import pytest
-from conftest import EQUIVOCATION, FRAUD, LEGAL, STAKE, eth_balance_of
+from tests.support.constants import EQUIVOCATION, FRAUD, LEGAL, STAKE, eth_balance_of
 from eth_account import Account
 
 pytestmark = pytest.mark.usefixtures("keys")

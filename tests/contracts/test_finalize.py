@@ -4,17 +4,7 @@ from __future__ import annotations
 
 import ape
 import pytest
-from conftest import (
-    FINALIZED,
-    FRAUD,
-    ILLICIT,
-    LEGAL,
-    NO_CONSENSUS,
-    PENDING,
-    PROPOSAL_FEE,
-    STAKE,
-    verdicts_of,
-)
+from tests.support.constants import FINALIZED, FRAUD, ILLICIT, LEGAL, NO_CONSENSUS, PENDING, PROPOSAL_FEE, STAKE, verdicts_of
 
 # Five validators with STAKE each (50 ETH): quorum 50% = 3 reveals, supermajority 66.67%.
 pytestmark = pytest.mark.usefixtures("staked")

@@ -1,7 +1,7 @@
 """Stateful fuzzing: random stake / submit / commit / reveal / finalize / settle /
 unstake / withdraw / claim / time sequences against the real contract, checked
 after every step against the accounting views and a Python model of the spec
-(invariant_model.py).
+(tests/support/invariant_model.py).
 
 Sizes come from INVARIANT_EXAMPLES and INVARIANT_STEPS (`make fuzz` runs it long).
 """
@@ -22,9 +22,10 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from invariant_model import BPS, FINALIZED, OracleModel, Outcome, Params
-from vote_signing import Domain, commitment, list_hash, new_salt, sign_commit
-from web3_calls import Reverted, Web3Contract
+from oracle.chain.params import OracleParams
+from tests.support.invariant_model import BPS, FINALIZED, OracleModel, Outcome, Params
+from tests.support.vote_signing import Domain, commitment, list_hash, new_salt, sign_commit
+from tests.support.web3_calls import Reverted, Web3Contract
 
 EXAMPLES = int(os.environ.get("INVARIANT_EXAMPLES", "10"))
 STEPS = int(os.environ.get("INVARIANT_STEPS", "18"))
@@ -34,23 +35,24 @@ SHRINK = os.environ.get("INVARIANT_SHRINK", "1") != "0"
 ETHER = 10**18
 # Short phases and small rounds so that a 20-step run crosses rounds, rolls
 # proposals, spills full rounds and reaches settlement.
-CONFIG = {
-    "roundDuration": 100,
-    "revealDuration": 60,
-    "unbondingPeriod": 200,
-    "proposalFee": ETHER // 100,
-    "maxPayloadSize": 256,
-    "maxProposalsPerRound": 3,
-    "quorumBps": 5_000,
-    "supermajorityBps": 6_667,
-    "maxRounds": 2,
-    "minStake": ETHER,
-    "nonRevealSlashBps": 300,
-    "incoherentSlashBps": 1_000,
-    "equivocationSlashBps": 5_000,
-    "callbackGasLimit": 100_000,
-    "modelHash": b"\x42" * 32,
-}
+PARAMS = OracleParams(
+    roundDuration=100,
+    revealDuration=60,
+    unbondingPeriod=200,
+    proposalFee=ETHER // 100,
+    maxPayloadSize=256,
+    maxProposalsPerRound=3,
+    quorumBps=5_000,
+    supermajorityBps=6_667,
+    maxRounds=2,
+    minStake=ETHER,
+    nonRevealSlashBps=300,
+    incoherentSlashBps=1_000,
+    equivocationSlashBps=5_000,
+    callbackGasLimit=100_000,
+    modelHash="0x" + "42" * 32,
+)
+CONFIG = PARAMS.as_config()
 VALIDATORS = 4
 REQUESTERS = 2
 # How often each interesting outcome happened over the whole run (printed at the end).

@@ -4,18 +4,8 @@ from __future__ import annotations
 
 import ape
 import pytest
-from conftest import (
-    FRAUD,
-    INCOHERENT,
-    LEGAL,
-    NON_REVEAL,
-    PROPOSAL_FEE,
-    STAKE,
-    Rounds,
-    Voter,
-    eth_balance_of,
-    verdicts_of,
-)
+from tests.support.constants import FRAUD, INCOHERENT, LEGAL, NON_REVEAL, PROPOSAL_FEE, STAKE, eth_balance_of, verdicts_of
+from tests.support.voting import Rounds, Voter
 
 # Stakes 1, 1, 2, 2, 4 x STAKE (10 x STAKE in all): quorum 5, supermajority 6.667.
 STAKES = [STAKE, STAKE, 2 * STAKE, 2 * STAKE, 4 * STAKE]

@@ -1,6 +1,6 @@
 """Relayed commits and equivocation proofs signed with eth-account (EIP-712).
 
-Every signature here is made in Python from the spec (vote_signing.py), never
+Every signature here is made in Python from the spec (tests/support/vote_signing.py), never
 by asking the contract, so a domain or type-hash mistake in the contract fails
 these tests. Replays across rounds, proposals, chains and contracts must fail
 with the custom error that names the problem.
@@ -13,11 +13,10 @@ import pytest
 from eth_abi import encode
 from eth_account import Account
 from eth_utils import keccak
-from vote_signing import Domain, commitment, list_hash, new_salt, sign_commit, sign_verdict
-from voting_driver import RoundDriver
+from tests.support.vote_signing import Domain, commitment, list_hash, new_salt, sign_commit, sign_verdict
+from tests.support.voting import Rounds
 
-LEGAL, FRAUD = 0, 1
-EQUIVOCATION = 2  # Slashed.reason
+from tests.support.constants import EQUIVOCATION, FRAUD, LEGAL
 
 
 # Module-scoped: ape snapshots the chain after these run and reverts to it after every
@@ -38,7 +37,7 @@ def staked(oracle, validators, signers, stake_amount):
 
 @pytest.fixture(scope="module")
 def driver(oracle, chain):
-    return RoundDriver(oracle, chain)
+    return Rounds.on(oracle, chain)
 
 
 def submit_proposal(oracle, requester, payload: bytes) -> int:
@@ -50,7 +49,7 @@ def submit_proposal(oracle, requester, payload: bytes) -> int:
 def committing_round(oracle, requester, staked, driver):
     """A round with one proposal, in its commit phase."""
     round_ = driver.round_of(submit_proposal(oracle, requester, b"payload-1"))
-    driver.to_commit_phase(round_)
+    driver.to_commit(round_)
     return round_
 
 
@@ -80,7 +79,7 @@ def test_domain_separator__matches_eip712_of_the_spec(oracle, chain):
 
 def test_commitment_for__matches_python_commitment(oracle, driver, committing_round, validators):
     verdicts, salt = b"\x02", new_salt()
-    listed = list_hash(driver.proposals_of(committing_round))
+    listed = list_hash(driver.ids(committing_round))
     expected = commitment(
         driver.domain, committing_round, validators[0].address, listed, verdicts, salt
     )
@@ -117,13 +116,13 @@ def test_commit_relayed__then_reveal__tallies_the_signed_verdicts(
         relayed(driver, committing_round, v, s) for v, s in zip(staked, signers, strict=True)
     ]
     oracle.commitRelayed(committing_round, [e for _, e in entries], sender=owner)
-    driver.to_reveal_phase(committing_round)
+    driver.to_reveal(committing_round)
 
     oracle.revealMany(
         committing_round, [(b.validator, b.verdicts, b.salt) for b, _ in entries], sender=owner
     )
 
-    (pid,) = driver.proposals_of(committing_round)
+    (pid,) = driver.ids(committing_round)
     assert list(oracle.tallyOf(pid, committing_round)) == [stake_amount * len(staked), 0, 0, 0, 0]
 
 
@@ -194,7 +193,7 @@ def test_commit_relayed__signature_replayed_in_a_later_round__reverts(
     later_pid = submit_proposal(oracle, requester, b"payload-2")
     later_round = driver.round_of(later_pid)
     assert later_round > committing_round
-    driver.to_commit_phase(later_round)
+    driver.to_commit(later_round)
 
     with ape.reverts(oracle.OracleInvalidSignature):
         oracle.commitRelayed(later_round, [entry], sender=owner)
@@ -218,11 +217,11 @@ def test_reveal__commitment_copied_from_another_validator__reverts(
 ):
     honest, copier = staked[0], staked[1]
     original = driver.ballot(committing_round, honest.address, b"\x01")
-    driver.commit(original, honest)
+    driver.commit_ballot(original, honest)
     # The copier commits the very same hash, hoping to reveal whatever the honest one reveals.
     oracle.commit(committing_round, original.commitment, sender=copier)
-    driver.to_reveal_phase(committing_round)
-    driver.reveal(original, honest)
+    driver.to_reveal(committing_round)
+    driver.reveal_ballot(original, honest)
 
     with ape.reverts(oracle.OracleCommitmentMismatch):
         oracle.reveal(
@@ -239,10 +238,10 @@ def test_reveal__commitment_reused_for_another_round_of_proposals__reverts(
     old = driver.ballot(committing_round, v.address, b"\x00")
     later_pid = submit_proposal(oracle, requester, b"payload-2")
     later_round = driver.round_of(later_pid)
-    driver.to_commit_phase(later_round)
+    driver.to_commit(later_round)
     signature = sign_commit(driver.domain, later_round, old.commitment, v.address, s.key)
     oracle.commitRelayed(later_round, [(v.address, old.commitment, signature)], sender=owner)
-    driver.to_reveal_phase(later_round)
+    driver.to_reveal(later_round)
 
     with ape.reverts(oracle.OracleCommitmentMismatch):
         oracle.reveal(later_round, v.address, old.verdicts, old.salt, sender=owner)
@@ -254,12 +253,12 @@ def test_reveal__commitment_made_for_another_oracle__reverts(
     other = deploy_oracle()
     v = staked[0]
     verdicts, salt = b"\x00", new_salt()
-    listed = list_hash(driver.proposals_of(committing_round))
+    listed = list_hash(driver.ids(committing_round))
     foreign = commitment(
         Domain(chain.chain_id, other.address), committing_round, v.address, listed, verdicts, salt
     )
     oracle.commit(committing_round, foreign, sender=v)
-    driver.to_reveal_phase(committing_round)
+    driver.to_reveal(committing_round)
 
     with ape.reverts(oracle.OracleCommitmentMismatch):
         oracle.reveal(committing_round, v.address, verdicts, salt, sender=v)
@@ -270,7 +269,7 @@ def test_reveal__commitment_made_for_another_oracle__reverts(
 
 @pytest.fixture(scope="module")
 def proposal_in_round(oracle, committing_round, driver):
-    (pid,) = driver.proposals_of(committing_round)
+    (pid,) = driver.ids(committing_round)
     return pid, committing_round
 
 

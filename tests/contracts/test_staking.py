@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ape
-from conftest import LEGAL, MIN_STAKE, STAKE, UNBONDING_PERIOD, eth_balance_of, verdicts_of
+from tests.support.constants import LEGAL, MIN_STAKE, STAKE, UNBONDING_PERIOD, eth_balance_of, verdicts_of
 from eth_account import Account
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ape
-from conftest import MODEL_HASH, NONE, PENDING, PROPOSAL_FEE, STAKE, TX_REQUEST_TYPE
+from tests.support.constants import MODEL_HASH, NONE, PENDING, PROPOSAL_FEE, STAKE, TX_REQUEST_TYPE
 from eth_abi import decode, encode
 from eth_utils import keccak
 

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import ape
 import pytest
-from voting_driver import RoundDriver
+from tests.support.voting import Rounds
 
-LEGAL, FRAUD, ILLICIT = 0, 1, 2
-PENDING_STATE, APPROVED, REJECTED, EXECUTED = 1, 2, 3, 4  # GuardedTreasury.RequestState
-FINALIZED, NO_CONSENSUS = 2, 3  # IVerdictOracle.Status
+from tests.support.constants import FINALIZED, FRAUD, ILLICIT, LEGAL, NO_CONSENSUS
+from tests.support.constants import REQUEST_APPROVED as APPROVED
+from tests.support.constants import REQUEST_EXECUTED as EXECUTED
+from tests.support.constants import REQUEST_PENDING as PENDING_STATE
+from tests.support.constants import REQUEST_REJECTED as REJECTED
 RECIPIENT = "0x000000000000000000000000000000000000bEEF"
 AMOUNT = 5 * 10**18
 
@@ -24,7 +26,7 @@ def voters(stake_all):
 
 @pytest.fixture(scope="module")
 def driver(oracle, chain):
-    return RoundDriver(oracle, chain)
+    return Rounds.on(oracle, chain)
 
 
 @pytest.fixture
@@ -43,7 +45,7 @@ def request_transfer(treasury, oracle, owner, voters, driver):
 
 def judge(driver, round_: int, verdicts: list[int], voters) -> None:
     """Each voter commits and reveals its verdict on the round's only proposal."""
-    driver.vote(round_, {v: bytes([verdict]) for v, verdict in zip(voters, verdicts, strict=True)})
+    driver.vote_sealed(round_, {v: bytes([verdict]) for v, verdict in zip(voters, verdicts, strict=True)})
 
 
 def finalize(oracle, driver, request_id: int, round_: int, finalizer) -> object:

@@ -14,17 +14,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fleet_control import BYZANTINE, BYZANTINE_ENV, set_byzantine
-from localchain import OracleParams, deploy
-from rpc_proxy import RpcProxy
 from web3 import Web3
 
-from oracle.chain.anvil import Anvil
+from oracle.chain.anvil import ANVIL_MNEMONIC, Anvil
 from oracle.chain.client import OracleClient
 from oracle.chain.deployment import Deployment
 from oracle.chain.rpc import connect
-from oracle.validator.fleet import ANVIL_MNEMONIC, Fleet, FleetSpec
+from oracle.validator.fleet import Fleet, FleetSpec
 from oracle.validator.keys import anvil_key
+from tests.support.fleet_control import BYZANTINE, BYZANTINE_ENV, make_all_honest
+from tests.support.localchain import OracleParams, deploy
+from tests.support.rpc_proxy import RpcProxy
 
 VALIDATORS = 4
 ROUND_S = 15  # a validator killed after its commit must restart, load the model and reveal
@@ -129,8 +129,7 @@ def fleet(
 @pytest.fixture
 def honest_fleet(fleet: Fleet) -> Fleet:
     """The fleet with every member honest (the Byzantine one restarted if still Byzantine)."""
-    set_byzantine(fleet, BYZANTINE, False)
-    return fleet
+    return make_all_honest(fleet)
 
 
 @pytest.fixture(scope="session")

@@ -3,14 +3,14 @@ Every outcome is unchanged and that validator is slashed (incoherent votes)."""
 
 from __future__ import annotations
 
-from chain_env import events, payloads_of_every_class, wait_final, wait_for
-from fleet_control import BYZANTINE, set_byzantine
-
 from oracle.chain.client import OracleClient, Status
+from oracle.chain.slashing import SlashReason
 from oracle.chain.submitter import Submitter
 from oracle.validator.fleet import Fleet
+from tests.support.chain_env import events, payloads_of_every_class, wait_final, wait_for
+from tests.support.fleet_control import BYZANTINE, set_byzantine
 
-INCOHERENT = 1  # Slashed.reason
+INCOHERENT = SlashReason.INCOHERENT
 
 
 def test_byzantine_validator__outcomes_unchanged_and_it_is_slashed(
@@ -20,6 +20,8 @@ def test_byzantine_validator__outcomes_unchanged_and_it_is_slashed(
     requester,  # type: ignore[no-untyped-def]
 ) -> None:
     byz = fleet.members[BYZANTINE]
+    # Member BYZANTINE is the one the session's fleet fixture starts Byzantine
+    # (tests/support/fleet_control.py): this module depends on that member, no other.
     set_byzantine(fleet, BYZANTINE, True)  # started so by the fleet fixture: no restart
     stakes = {m.index: client.validator_info(m.address).active for m in fleet.members}
     assert len(set(stakes.values())) == 1, f"validators must have equal stake: {stakes}"

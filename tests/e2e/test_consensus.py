@@ -4,13 +4,13 @@ a payload whose bytes do not match its hash is reported and voted malformed."""
 from __future__ import annotations
 
 import httpx
-from chain_env import events, payloads_of_every_class, wait_final
 
 from oracle.chain.client import OracleClient, Status
 from oracle.chain.submitter import Submitter
 from oracle.model.labels import Verdict
 from oracle.validator.fleet import Fleet
 from oracle.validator.judge import HASH_MISMATCH_REASON
+from tests.support.chain_env import events, payloads_of_every_class, wait_final
 
 FINAL_TIMEOUT_S = 60
 
@@ -72,7 +72,7 @@ def test_guarded_treasury__executes_exactly_the_legal_transfers(
 ) -> None:
     from eth_account import Account
 
-    from oracle.validator.fleet import ANVIL_MNEMONIC
+    from oracle.chain.anvil import ANVIL_MNEMONIC
     from oracle.validator.keys import anvil_key
 
     owner = anvil_key(0, ANVIL_MNEMONIC)

@@ -9,11 +9,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from chain_env import events, payloads_of_every_class, wait_final, wait_for
 
 from oracle.chain.client import OracleClient, Status
 from oracle.chain.submitter import Submitter
 from oracle.validator.fleet import Fleet
+from tests.support.chain_env import events, payloads_of_every_class, wait_final, wait_for
+from tests.support.fleet_control import make_all_honest
 
 CRASHED = 3  # kill -9, database kept
 LOST_DB = 0  # kill -9, database deleted
@@ -28,9 +29,8 @@ class CrashedRound:
 
 @pytest.fixture(scope="module")
 def crashed_round(client: OracleClient, fleet: Fleet, requester) -> Iterator[CrashedRound]:  # type: ignore[no-untyped-def]
-    from fleet_control import BYZANTINE, set_byzantine
-
-    set_byzantine(fleet, BYZANTINE, False)
+    # Needs every member honest; which one another module made Byzantine is not its concern.
+    make_all_honest(fleet)
     from_block = client.w3.eth.block_number
     payloads = [p for _, p in payloads_of_every_class(per_class=1, seed=21)]
     ids = [s.proposal_id for s in Submitter(client, requester).submit(payloads)]
@@ -89,8 +89,8 @@ def test_lost_database_after_commit__salt_is_rederived_and_the_validator_reveals
     _assert_revealed_and_not_slashed(client, fleet, LOST_DB, crashed_round)
     # The fresh database holds the round's ballot again, with the salt derived from the key
     # (rebuilt in the reveal phase, or re-built in the commit phase if it was still open).
+    from oracle.chain.anvil import ANVIL_MNEMONIC
     from oracle.chain.commitment import derive_salt
-    from oracle.validator.fleet import ANVIL_MNEMONIC
     from oracle.validator.keys import anvil_key
     from oracle.validator.store import Store
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import time
 
 import httpx
-from chain_env import payloads_of_every_class, wait_final, wait_for
 
 from oracle.chain.client import OracleClient, Status
 from oracle.chain.submitter import Submitter
 from oracle.validator.fleet import Fleet
+from tests.support.chain_env import payloads_of_every_class, wait_final, wait_for
 
 CUT_OFF = 2
 

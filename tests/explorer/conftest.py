@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from oracle_scenario import OracleScenario
 from web3 import Web3
 
 from oracle.chain.anvil import Anvil
 from oracle.chain.deployment import Deployment
 from oracle.explorer.indexer import Indexer
+from tests.support.oracle_scenario import OracleScenario
 
 ANVIL_DIRS = [Path(__file__).resolve().parents[2] / "node_modules" / ".bin"]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 from fastapi.testclient import TestClient
-from oracle_scenario import OracleScenario
 
 from oracle.explorer.app import STATIC_DIR, create_app
 from oracle.explorer.indexer import Indexer
+from tests.support.oracle_scenario import OracleScenario
 
 
 def client_for(indexer: Indexer) -> TestClient:

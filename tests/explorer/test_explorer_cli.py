@@ -6,10 +6,10 @@ import json
 import socket
 from pathlib import Path
 
-from oracle_scenario import OracleScenario
 from typer.testing import CliRunner
 
 from oracle.cli import app
+from tests.support.oracle_scenario import OracleScenario
 
 
 def test_explorer__missing_deployment__says_run_deploy(tmp_path: Path) -> None:

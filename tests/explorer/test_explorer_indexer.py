@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from oracle_scenario import STAKES_ETH, OracleScenario
-
 from oracle.explorer import views
 from oracle.explorer.indexer import Indexer
+from oracle.model.labels import Verdict
+from tests.support.oracle_scenario import STAKES_ETH, OracleScenario
 
 ETH = 10**18
 
@@ -17,7 +17,7 @@ def test_sync__played_round__finalizes_each_class_and_rolls_the_split(
     statuses = {pid: (p.status, p.verdict) for pid, p in indexer.proposals.items()}
     first = scenario.proposal_ids[0]
     # legal, fraud, illicit, sanctioned, malformed: Finalized (2) with that verdict.
-    for offset, verdict in enumerate(range(5)):
+    for offset, verdict in enumerate(Verdict):
         assert statuses[first + offset] == (2, verdict)
     split = indexer.proposals[first + 5]
     assert split.status == 1

@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from headless_chromium import HeadlessChromium
-from oracle_scenario import OracleScenario
 
 from oracle.explorer.indexer import Indexer
 from oracle.explorer.server import BackgroundExplorer
+from tests.support.headless_chromium import HeadlessChromium
+from tests.support.oracle_scenario import OracleScenario
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 

@@ -11,22 +11,22 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from known_secrets import ADMIN_TOKEN, PASSWORD_ENV, SIGNER_PASSWORD
 from web3 import Web3
 
+from oracle.chain.anvil import ANVIL_MNEMONIC
 from oracle.model.pipeline import VerdictPipeline
 from oracle.model.tiny import train_tiny_model
-from oracle.validator.fleet import ANVIL_MNEMONIC, free_port
+from oracle.validator.fleet import free_port
 from oracle.validator.keys import anvil_key, write_keystore
 from oracle.validator.service import Validator, build_validator
 from oracle.validator.settings import ValidatorSettings
+from tests.support.known_secrets import ADMIN_TOKEN, PASSWORD_ENV, SIGNER_PASSWORD
 
 # The contract's hard cap on maxPayloadSize: the largest payload a proposal can carry.
 CONTRACT_MAX_PAYLOAD = 65_536
@@ -103,8 +103,7 @@ def anvil_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def deployment_file(anvil_url: str, pipeline, tmp_path_factory: pytest.TempPathFactory) -> Path:
     # The e2e suite's web3.py deployer (same deployment-file shape as `ape run deploy`).
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
-    from localchain import OracleParams, deploy
+    from tests.support.localchain import OracleParams, deploy
 
     w3 = Web3(Web3.HTTPProvider(anvil_url))
     params = OracleParams(roundDuration=60, revealDuration=30, modelHash=pipeline.model_hash)

@@ -7,12 +7,10 @@ failures, and `build_validator` directly for the ones that need the test chain.
 
 from __future__ import annotations
 
-import sys
 import threading
 from pathlib import Path
 
 import pytest
-from known_secrets import ADMIN_TOKEN, PASSWORD_ENV, SIGNER_PASSWORD
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
@@ -20,6 +18,7 @@ from oracle.chain.rpc import RpcUnreachable
 from oracle.cli import app
 from oracle.validator.service import build_validator
 from oracle.validator.settings import ValidatorSettings
+from tests.support.known_secrets import ADMIN_TOKEN, PASSWORD_ENV, SIGNER_PASSWORD
 
 BAD_VALUES = [
     ("port", "70000", "port"),
@@ -166,8 +165,7 @@ def test_validator__payload_limit__follows_the_oracles_max_payload_size(validato
 def test_build__rpc_down_at_start_for_seconds__waits_instead_of_exiting(
     settings_for, anvil_url, monkeypatch, caplog
 ):
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
-    from rpc_proxy import RpcProxy
+    from tests.support.rpc_proxy import RpcProxy
 
     monkeypatch.setenv(PASSWORD_ENV, SIGNER_PASSWORD)
     proxy = RpcProxy(anvil_url)

@@ -1,3 +1,3 @@
-"""The chain fixtures (a real Anvil, the real contracts): see chainfixtures.py."""
+"""The chain fixtures (a real Anvil, the real contracts): see tests/support/chain_fixtures.py."""
 
-from chainfixtures import account, anvil_url, client, deployment  # noqa: F401
+from tests.support.chain_fixtures import account, anvil_url, client, deployment  # noqa: F401

@@ -63,7 +63,7 @@ def test_send__stuck_transaction__is_replaced_with_higher_fees(
 def test_send__endpoint_down_for_a_while__backs_off_and_succeeds(
     client: OracleClient, account
 ) -> None:  # type: ignore[no-untyped-def]
-    from rpc_proxy import RpcProxy
+    from tests.support.rpc_proxy import RpcProxy
 
     proxy = RpcProxy(str(client.w3.provider.endpoint_uri))  # type: ignore[attr-defined]
     errors: list[BaseException] = []

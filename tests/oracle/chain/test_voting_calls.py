@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 from eth_account import Account
-from timetravel import advance_to
 
 from oracle.chain.client import OracleClient
-from oracle.chain.commitment import seal_ballot
 from oracle.chain.eip712 import sign_commit
 from oracle.chain.errors import TxReverted
 from oracle.chain.submitter import Submitter
+from tests.support.timetravel import advance_to
+from tests.support.validator_parts import seal_for
 
 
 def _skip_to_a_fresh_round(client: OracleClient) -> None:
@@ -28,15 +28,7 @@ def test_relayed_commit_then_reveal__is_accepted_and_tallied(client: OracleClien
     advance_to(client, client.round_timing(r).commit_start)
 
     verdicts = bytes([2] * len(listed))
-    salt, c = seal_ballot(
-        validator,
-        chain_id=client.chain_id,
-        oracle=client.address,
-        round_=r,
-        validator=validator.address,
-        proposal_ids=listed,
-        verdicts=verdicts,
-    )
+    salt, c = seal_for(client, validator, r, listed, verdicts)
     sig = sign_commit(validator, client.domain, round_=r, commitment=c, validator=validator.address)
     relayer = client.make_sender(Account.create())
     client.w3.provider.make_request("anvil_setBalance", [relayer.address, hex(10**20)])  # type: ignore[arg-type]

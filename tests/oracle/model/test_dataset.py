@@ -4,10 +4,10 @@ import json
 from pathlib import Path
 
 import pytest
-from tx_factories import eth_transfer
 
 from oracle.model.dataset import DatasetError, load_dataset
 from oracle.model.labels import Verdict
+from tests.support.tx_factories import eth_transfer
 
 GOOD = {"payload": eth_transfer("rent for june").to_json(), "label": "legal"}
 

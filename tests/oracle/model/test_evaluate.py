@@ -3,13 +3,13 @@
 import json
 from pathlib import Path
 
-from tx_factories import eth_transfer
 from typer.testing import CliRunner
 
 from oracle.chain.payload import encode_payload
 from oracle.cli import app
 from oracle.model.evaluate import compute_metrics
 from oracle.model.labels import Verdict
+from tests.support.tx_factories import eth_transfer
 
 
 def write_dataset(path: Path) -> Path:

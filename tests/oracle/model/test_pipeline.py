@@ -5,13 +5,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from tx_factories import BOB, USDC, call, eth_transfer, token_transfer
 
 from oracle.chain.payload import TxRequest, encode_payload
 from oracle.model.checkpoint import LabelMap, model_hash, save_checkpoint
 from oracle.model.labels import Verdict
 from oracle.model.pipeline import VerdictPipeline
 from oracle.model.rules import sample_sanctions_path
+from tests.support.tx_factories import BOB, USDC, call, eth_transfer, token_transfer
 
 SANCTIONED = next(
     line.split()[0]

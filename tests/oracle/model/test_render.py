@@ -1,11 +1,10 @@
 """The canonical text: method and memo first, human amounts, known names, short unknowns."""
 
-from tx_factories import ALICE, USDC, call, eth_transfer, token_transfer
-
 from oracle.chain.payload import TxRequest
 from oracle.model.calldata import decode_calldata
 from oracle.model.checkpoint import pretrained_minilm_path
 from oracle.model.render import render_transaction
+from tests.support.tx_factories import ALICE, USDC, call, eth_transfer, token_transfer
 
 SPENDER = "0x9999999999999999999999999999999999999999"
 

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pytest
-from tx_factories import ALICE, BOB, USDC, call, eth_transfer, token_transfer
 
 from oracle.chain.payload import TxRequest, encode_payload
 from oracle.model.labels import Verdict
@@ -14,6 +13,7 @@ from oracle.model.rules import (
     apply_rules,
     sample_sanctions_path,
 )
+from tests.support.tx_factories import ALICE, BOB, USDC, call, eth_transfer, token_transfer
 
 BAD = "0xdEAD000000000000000000000000000000000000"
 SANCTIONS = [SanctionsList([BAD.lower()])]

@@ -8,28 +8,19 @@ from eth_account import Account
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
+import oracle
 from oracle.chain.client import OracleClient
 from oracle.validator.api import create_app
-from oracle.validator.engine import Engine
-from oracle.validator.judge import Judge
 from oracle.validator.metrics import Metrics
 from oracle.validator.service import Validator
 from oracle.validator.settings import ValidatorSettings
-from oracle.validator.store import Store
+from tests.support.validator_parts import engine_without_model
 
 
 def _app(client: OracleClient, tmp_path: Path, token: str | None) -> TestClient:
     signer = Account.create()
     metrics = Metrics()
-    engine = Engine(
-        client=client,
-        store=Store(tmp_path / "v.db"),
-        judge=Judge(None),
-        signer=signer,
-        operator=signer.address,
-        sender=client.make_sender(signer),
-        metrics=metrics,
-    )
+    engine = engine_without_model(client, signer, tmp_path / "v.db", metrics)
     settings = ValidatorSettings(
         signer_keystore=tmp_path / "k.json", admin_token=SecretStr(token) if token else None
     )
@@ -46,6 +37,7 @@ def test_read_endpoints__answer_without_a_token(client: OracleClient, tmp_path: 
         assert ready.status_code == 503 and ready.json()["model_loaded"] is False
         status = http.get("/status").json()
         assert status["proposals"] == 0 and status["stake"] == "0"
+        assert status["version"] == oracle.__version__
         assert http.get("/proposals/12345").status_code == 404
         assert "oracle_rpc_errors_total" in http.get("/metrics").text
 

@@ -10,25 +10,16 @@ import logging
 from pathlib import Path
 
 import pytest
-from timetravel import advance_to  # tests/oracle/chain, on the path via conftest.py
 
 from oracle.chain.client import OracleClient
-from oracle.chain.commitment import seal_ballot
 from oracle.chain.submitter import Submitter
 from oracle.validator.engine import Engine
-from oracle.validator.judge import Judge
-from oracle.validator.store import Store
+from tests.support.timetravel import advance_to
+from tests.support.validator_parts import engine_without_model, seal_for
 
 
 def _engine(client: OracleClient, account, tmp_path: Path) -> Engine:  # type: ignore[no-untyped-def]
-    return Engine(
-        client=client,
-        store=Store(tmp_path / "validator.db"),
-        judge=Judge(None),
-        signer=account,
-        operator=account.address,
-        sender=client.make_sender(account),
-    )
+    return engine_without_model(client, account, tmp_path / "validator.db")
 
 
 def _proposal_round(client: OracleClient, account) -> tuple[int, list[int]]:  # type: ignore[no-untyped-def]
@@ -41,15 +32,7 @@ def _commit_directly(engine: Engine, r: int, ids: list[int]) -> None:
     """What the engine's commit step does, without the model: store the preimage, commit."""
     client = engine.client
     verdicts = bytes([2] * len(ids))
-    salt, c = seal_ballot(
-        engine.signer,
-        chain_id=client.chain_id,
-        oracle=client.address,
-        round_=r,
-        validator=engine.operator,
-        proposal_ids=ids,
-        verdicts=verdicts,
-    )
+    salt, c = seal_for(client, engine.signer, r, ids, verdicts, validator=engine.operator)
     engine.store.save_ballot(r, ids, verdicts, salt, c)
     client.commit(engine.sender, r, c)
     engine.store.set_ballot_state(r, "committed")

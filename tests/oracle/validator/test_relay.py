@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 from eth_account import Account
-from timetravel import advance_to
 
 from oracle.chain.client import OracleClient
-from oracle.chain.commitment import seal_ballot
 from oracle.chain.eip712 import sign_commit
 from oracle.chain.submitter import Submitter
 from oracle.validator.relay import Relayer
+from tests.support.timetravel import advance_to
+from tests.support.validator_parts import seal_for
 
 
 def _funded(client: OracleClient):  # type: ignore[no-untyped-def]
@@ -37,15 +37,7 @@ def test_relayer__submits_verified_commits_and_reveals_in_one_transaction_each(
     preimages = {}
     for v in validators:
         verdicts = bytes([0] * len(listed))
-        salt, c = seal_ballot(
-            v,
-            chain_id=client.chain_id,
-            oracle=client.address,
-            round_=r,
-            validator=v.address,
-            proposal_ids=listed,
-            verdicts=verdicts,
-        )
+        salt, c = seal_for(client, v, r, listed, verdicts)
         relayer.add_commit(
             r,
             v.address,

@@ -1,6 +1,6 @@
 """A Python model of the oracle's protocol (docs/protocol.md), for the stateful fuzz test.
 
-Owned by test_invariants.py. The model is written from the spec, not from the
+Used by tests/contracts/test_invariants.py. The model is written from the spec, not from the
 Solidity: it predicts whether each call succeeds (and with which error it
 fails), which round a proposal joins, every tally, every reward and slash, and
 so every wei the oracle should hold. The fuzz test compares it with the chain
@@ -12,9 +12,12 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
-BPS = 10_000
-CLASSES = 5
-PENDING, FINALIZED, NO_CONSENSUS = 1, 2, 3
+from oracle.chain.client import Status
+from oracle.chain.params import MAX_BPS as BPS
+from oracle.chain.round_clock import RoundClock
+from oracle.model.labels import NUM_CLASSES as CLASSES
+
+PENDING, FINALIZED, NO_CONSENSUS = Status.PENDING, Status.FINALIZED, Status.NO_CONSENSUS
 
 
 @dataclass
@@ -86,7 +89,7 @@ class Round:
 
 
 @dataclass
-class Ballot:
+class ModelBallot:
     verdicts: bytes
     salt: bytes
     revealed: bool = False
@@ -108,6 +111,7 @@ class Outcome:
 class OracleModel:
     def __init__(self, params: Params) -> None:
         self.p = params
+        self.clock = RoundClock(params.genesis, params.round_duration, params.reveal_duration)
         self.validators: dict[str, Validator] = {}
         self.total = Trace()
         self.total_unbonding = 0
@@ -117,19 +121,17 @@ class OracleModel:
         self.balance = 0
         self.proposals: dict[int, Proposal] = {}
         self.rounds: dict[int, Round] = {}
-        self.ballots: dict[tuple[int, str], Ballot] = {}
+        self.ballots: dict[tuple[int, str], ModelBallot] = {}
         self.tallies: dict[tuple[int, int], list[int]] = {}
         self.join_cursor = 0
 
     # ------------------------------------------------------------ time
 
     def current_round(self, now: int) -> int:
-        return (now - self.p.genesis) // self.p.round_duration
+        return self.clock.current_round(now)
 
     def timing(self, round_: int) -> tuple[int, int, int]:
-        commit_start = self.p.genesis + round_ * self.p.round_duration
-        reveal_start = commit_start + self.p.round_duration
-        return commit_start, reveal_start, reveal_start + self.p.reveal_duration
+        return self.clock.timing(round_).as_tuple()
 
     # ------------------------------------------------------------ stake
 
@@ -237,7 +239,7 @@ class OracleModel:
             return Outcome("StakingNotValidator")
         if (round_, v) in self.ballots:
             return Outcome("OracleAlreadyCommitted")
-        self.ballots[(round_, v)] = Ballot(verdicts, salt)
+        self.ballots[(round_, v)] = ModelBallot(verdicts, salt)
         self.validators[v].open_ballots += 1
         return Outcome()
 

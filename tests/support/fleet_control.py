@@ -20,3 +20,13 @@ def set_byzantine(fleet: Fleet, index: int, byzantine: bool) -> None:
     fleet.start(index, env=BYZANTINE_ENV if byzantine else None)
     current.symmetric_difference_update({index})
     fleet.wait_ready(indices=[index], timeout_s=180)
+
+
+def make_all_honest(fleet: Fleet) -> Fleet:
+    """Restart every member that plays Byzantine as honest, whichever it is.
+
+    For tests that need an all-honest fleet without knowing which member another
+    module made Byzantine."""
+    for index in sorted(fleet.byzantine):  # type: ignore[attr-defined]
+        set_byzantine(fleet, index, False)
+    return fleet

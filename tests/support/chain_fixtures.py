@@ -6,24 +6,20 @@ so `make compile` must have run.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from web3 import Web3
 
-from oracle.chain.anvil import Anvil
+from oracle.chain.anvil import ANVIL_MNEMONIC, Anvil
 from oracle.chain.client import OracleClient
 from oracle.chain.deployment import Deployment
 from oracle.chain.localdeploy import OracleParams, deploy
 from oracle.chain.rpc import connect
-from oracle.validator.fleet import ANVIL_MNEMONIC
 from oracle.validator.keys import anvil_key
 
-ROOT = Path(__file__).resolve().parents[3]
-# The JSON-RPC proxy the e2e tests use (tests/e2e/rpc_proxy.py) serves the outage tests here too.
-sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")

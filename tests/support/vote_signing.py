@@ -1,6 +1,6 @@
 """Commitments and EIP-712 signatures computed in Python, independently of the contract.
 
-Owned by the signatures/invariants/treasury tests (and the gas benchmark): these
+Used by the contract tests (their `sign_commit`/`sign_verdict` fixtures too): these
 helpers re-derive, from docs/protocol.md alone, what a validator signs and
 commits, so the tests check the contract against the spec rather than against
 itself.
@@ -98,7 +98,8 @@ def _sign(domain: Domain, primary: str, fields: list[dict[str, str]], message: d
         "domain": domain.as_dict(),
         "message": message,
     }
-    return bytes(Account.sign_message(encode_typed_data(full_message=typed), key).signature)
+    private_key = getattr(key, "key", key)  # a LocalAccount or a raw key
+    return bytes(Account.sign_message(encode_typed_data(full_message=typed), private_key).signature)
 
 
 def sign_commit(domain: Domain, round_: int, commitment_: bytes, validator: str, key) -> bytes:

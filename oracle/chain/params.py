@@ -1,0 +1,211 @@
+"""The oracle's deployment parameters: names, defaults and ranges, defined once.
+
+`OracleParams` mirrors the constructor's `OracleConfig` struct field by field and
+in order (tests/contracts/test_params_abi.py checks it against the compiled ABI,
+so a parameter added to the contract fails that one test). Everything that
+deploys or shows the parameters derives from here: `scripts/deploy.py`'s options,
+`oracle.chain.localdeploy`, the contract tests' configs, the explorer and the
+benches.
+
+Two default sets, because their users want different things:
+- `OracleParams()`: a local chain for tests and benches (3 s phases, a low
+  minimum stake, room for 256 proposals a round);
+- `DEPLOY_DEFAULTS`: what `ape run deploy` uses when no flag or ORACLE_* variable
+  says otherwise (6 s phases, 1 ETH minimum stake).
+
+`SPECS` holds each parameter's unit, help text and range as
+`contracts/OracleParameters.sol` enforces it; `problems()` checks a set of values
+against them before a deployment is sent, so a bad value is named in one line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+MAX_BPS = 10_000
+UINT8_MAX = 2**8 - 1
+UINT32_MAX = 2**32 - 1
+UINT96_MAX = 2**96 - 1
+ZERO_HASH = "0x" + "00" * 32
+
+
+@dataclass(frozen=True)
+class OracleParams:
+    """The constructor's OracleConfig: amounts in wei, durations in seconds, rates in bps."""
+
+    # Timing, immutable after deployment.
+    roundDuration: int = 3
+    revealDuration: int = 3
+    unbondingPeriod: int = 3600
+    # What a proposal may cost and carry, and how many a round takes.
+    proposalFee: int = 10**15
+    maxPayloadSize: int = 4096
+    maxProposalsPerRound: int = 256
+    # Consensus.
+    quorumBps: int = 5000
+    supermajorityBps: int = 6667
+    maxRounds: int = 3
+    # Stake and slashing.
+    minStake: int = 10**17
+    nonRevealSlashBps: int = 1000
+    incoherentSlashBps: int = 500
+    equivocationSlashBps: int = 5000
+    # The requester's callback; the classifier new proposals pin (0x + 64 hex digits).
+    callbackGasLimit: int = 200_000
+    modelHash: str = ZERO_HASH
+
+    def with_(self, **changes: Any) -> OracleParams:
+        """A copy with `changes`; `modelHash` may be given as 32 bytes or as hex."""
+        if isinstance(changes.get("modelHash"), bytes | bytearray):
+            changes["modelHash"] = "0x" + bytes(changes["modelHash"]).hex()
+        return dataclasses.replace(self, **changes)
+
+    def as_config(self) -> dict[str, Any]:
+        """The struct as ape and web3 take it: field name to value, modelHash as bytes."""
+        config: dict[str, Any] = dataclasses.asdict(self)
+        config["modelHash"] = model_hash_bytes(self.modelHash)
+        return config
+
+    def as_tuple(self) -> tuple[Any, ...]:
+        """The struct as an ABI tuple, in OracleConfig order."""
+        return tuple(self.as_config().values())
+
+    def as_record(self) -> dict[str, Any]:
+        """JSON-ready (the deployment file's `parameters`)."""
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class ParameterSpec:
+    """One numeric parameter: what it means and the range the contract accepts."""
+
+    name: str
+    unit: str
+    help: str
+    minimum: int
+    maximum: int
+
+    @property
+    def flag(self) -> str:
+        """`roundDuration` -> `round-duration` (the deploy script's option)."""
+        return "".join("-" + c.lower() if c.isupper() else c for c in self.name)
+
+    @property
+    def env(self) -> str:
+        """`roundDuration` -> `ORACLE_ROUND_DURATION`."""
+        return "ORACLE_" + self.flag.replace("-", "_").upper()
+
+    @property
+    def setter(self) -> str | None:
+        """The owner's setter, or None for the timings fixed at deployment."""
+        return (
+            None
+            if self.name in FIXED_AT_DEPLOYMENT
+            else "set" + self.name[0].upper() + self.name[1:]
+        )
+
+
+# Immutable in the contract; their ranges also depend on each other (see `problems`).
+FIXED_AT_DEPLOYMENT = frozenset({"roundDuration", "revealDuration", "unbondingPeriod"})
+
+# Ranges as contracts/OracleParameters.sol checks them (its constructor and _setParameter).
+SPECS: dict[str, ParameterSpec] = {
+    spec.name: spec
+    for spec in (
+        ParameterSpec(
+            "roundDuration", "s", "seconds per round (commit phase length)", 1, UINT32_MAX
+        ),
+        ParameterSpec(
+            "revealDuration", "s", "seconds of reveal phase, <= round duration", 1, UINT32_MAX
+        ),
+        ParameterSpec("unbondingPeriod", "s", "seconds, > round + reveal duration", 2, UINT32_MAX),
+        ParameterSpec("proposalFee", "wei", "minimum fee per proposal, wei", 0, UINT96_MAX),
+        ParameterSpec("maxPayloadSize", "bytes", "payload size limit, bytes", 1, 65_536),
+        ParameterSpec("maxProposalsPerRound", "count", "proposals a round takes", 1, 1_024),
+        ParameterSpec(
+            "quorumBps", "bps", "revealed stake needed, bps of snapshot stake", 1, MAX_BPS
+        ),
+        # Above one half, so two classes can never both win and a tie never wins.
+        ParameterSpec(
+            "supermajorityBps",
+            "bps",
+            "winning share of revealed stake, bps",
+            MAX_BPS // 2 + 1,
+            MAX_BPS,
+        ),
+        ParameterSpec(
+            "maxRounds", "count", "rounds a proposal may take before NoConsensus", 1, UINT8_MAX
+        ),
+        ParameterSpec("minStake", "wei", "minimum validator stake, wei", 1, UINT96_MAX),
+        ParameterSpec(
+            "nonRevealSlashBps", "bps", "slash per proposal for not revealing, bps", 0, MAX_BPS
+        ),
+        ParameterSpec("incoherentSlashBps", "bps", "slash per incoherent vote, bps", 0, MAX_BPS),
+        ParameterSpec(
+            "equivocationSlashBps",
+            "bps",
+            "slash for equivocation, bps of bonded stake",
+            0,
+            MAX_BPS,
+        ),
+        ParameterSpec(
+            "callbackGasLimit", "gas", "gas for requesters' onVerdict", 10_000, 2_000_000
+        ),
+    )
+}
+
+# `ape run deploy` without flags: a local chain a person watches (6 s phases).
+DEPLOY_DEFAULTS = OracleParams(
+    roundDuration=6,
+    revealDuration=6,
+    unbondingPeriod=60,
+    maxProposalsPerRound=64,
+    minStake=10**18,
+    nonRevealSlashBps=100,
+    callbackGasLimit=100_000,
+)
+
+
+def model_hash_bytes(value: str) -> bytes:
+    """32 bytes from `0x` + 64 hex digits; ValueError naming the expected form otherwise."""
+    text = value.removeprefix("0x")
+    try:
+        raw = bytes.fromhex(text)
+    except ValueError:
+        raw = b""
+    if len(raw) != 32:
+        raise ValueError(
+            f"{value!r} is not a 32-byte hex string; pass the model hash `oracle` prints "
+            "(0x followed by 64 hex digits)"
+        )
+    return raw
+
+
+def problems(params: OracleParams) -> list[str]:
+    """One line per value the contract's constructor would reject (empty when all fit)."""
+    found = []
+    for name, spec in SPECS.items():
+        value = getattr(params, name)
+        if not spec.minimum <= value <= spec.maximum:
+            found.append(f"{name}={value} is outside {spec.minimum}..{spec.maximum}")
+    # 0 < R <= D keeps at most two rounds' phases overlapping (reveal r with commit r+1).
+    if params.revealDuration > params.roundDuration:
+        found.append(
+            f"revealDuration={params.revealDuration} exceeds roundDuration={params.roundDuration}"
+        )
+    # Stake that voted must still be bonded when its round's reveal phase ends.
+    if params.unbondingPeriod <= params.roundDuration + params.revealDuration:
+        found.append(
+            f"unbondingPeriod={params.unbondingPeriod} must exceed roundDuration + "
+            f"revealDuration = {params.roundDuration + params.revealDuration}"
+        )
+    try:
+        model_hash_bytes(params.modelHash)
+    except ValueError as err:
+        found.append(f"modelHash: {err}")
+    return found
+
+
+PARAMETER_NAMES: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(OracleParams))
