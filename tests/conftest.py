@@ -1,6 +1,7 @@
 """Markers for the whole suite, applied from what a test uses, so they cannot go stale.
 
 - `anvil`: starts a local Anvil node (any test that needs the `anvil_url` or `anvil` fixture);
+- `ganache`: starts a local Ganache node (the `ganache` fixture);
 - `e2e`: runs validator or demo processes (tests/e2e, tests/demo);
 - `browser`: drives headless Chromium (the `browser` fixture);
 - `slow`: a real MiniLM forward pass (tests/oracle/model/test_minilm.py);
@@ -16,7 +17,12 @@ from pathlib import Path
 import pytest
 
 TESTS = Path(__file__).resolve().parent
-PROCESS_FIXTURES = {"anvil": {"anvil_url", "anvil"}, "browser": {"browser"}}
+# `node` (tests/oracle/chain/test_localnode.py) starts each kind of local chain in turn.
+PROCESS_FIXTURES = {
+    "anvil": {"anvil_url", "anvil", "node"},
+    "ganache": {"ganache", "node"},
+    "browser": {"browser"},
+}
 E2E_DIRS = (TESTS / "e2e", TESTS / "demo")
 SLOW_MODULES = {TESTS / "oracle" / "model" / "test_minilm.py"}
 FUZZ_MODULES = {TESTS / "contracts" / "test_invariants.py"}

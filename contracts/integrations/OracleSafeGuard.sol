@@ -26,7 +26,7 @@ interface ISafeMembers {
 /// when that never happened. Module transactions (`execTransactionFromModule`) are not guarded by
 /// Safe 1.4.1 at all (module guards arrived with Safe 1.5): enable only modules you trust.
 contract OracleSafeGuard is BaseGuard, IOracleSafeGuard, IVerdictCallback {
-    /// @notice LABELS.md payload: `abi.encode(TxRequest)`, the same struct as {GuardedTreasury}'s.
+    /// @notice docs/labels.md payload: `abi.encode(TxRequest)`, the same struct as {GuardedTreasury}'s.
     struct TxRequest {
         uint256 chainId;
         address from;

@@ -127,7 +127,7 @@ def treasury(project, owner, oracle):
 
 @pytest.fixture(scope="session")
 def make_payload(chain):
-    """Factory: `abi.encode(TxRequest)` bytes as LABELS.md defines them."""
+    """Factory: `abi.encode(TxRequest)` bytes as docs/labels.md defines them."""
 
     def make(
         to: str = "0x000000000000000000000000000000000000dEaD",

@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import ape
 import pytest
-from conftest import FINALIZED, FRAUD, ILLICIT, LEGAL, MODEL_HASH, NO_CONSENSUS, PENDING
 from eth_abi import encode
 from eth_utils import keccak
-from safe_harness import SafeHarness
-from voting_driver import RoundDriver
 
 from oracle.sdk.safe_tx import safe_tx_hash
+from tests.support.safe_harness import SafeHarness
+from tests.support.constants import (
+    FINALIZED,
+    FRAUD,
+    ILLICIT,
+    LEGAL,
+    MODEL_HASH,
+    NO_CONSENSUS,
+    PENDING,
+)
+from tests.support.voting import Rounds
 
 CALL, DELEGATE_CALL = 0, 1
 # IOracleSafeGuard.JudgementState
@@ -32,7 +40,7 @@ def voters(stake_all):
 
 @pytest.fixture(scope="module")
 def driver(oracle, chain):
-    return RoundDriver(oracle, chain)
+    return Rounds.on(oracle, chain)
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +76,7 @@ def judge(guard, oracle, wallet, to=RECIPIENT, value=AMOUNT, data=b"", operation
 def decide(oracle, driver, voters, proposal_id, verdicts, finalizer):
     """The validators vote `verdicts` on the round's only proposal; anyone finalizes."""
     round_ = driver.round_of(proposal_id)
-    driver.vote(round_, {v: bytes([c]) for v, c in zip(voters, verdicts, strict=True)})
+    driver.vote_sealed(round_, {v: bytes([c]) for v, c in zip(voters, verdicts, strict=True)})
     driver.past_reveal(round_)
     return oracle.finalize(proposal_id, sender=finalizer)
 
@@ -195,7 +203,7 @@ def test_no_consensus__refused__then_judged_again_and_executed(
     )
     (roll,) = rolled.decode_logs(oracle.ProposalRolled)
     last_round = int(roll.toRound)
-    driver.vote(
+    driver.vote_sealed(
         last_round,
         {
             v: bytes([c])

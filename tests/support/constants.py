@@ -17,7 +17,7 @@ from oracle.chain.params import DEPLOY_DEFAULTS
 from oracle.chain.slashing import SlashReason
 from oracle.model.labels import Verdict
 
-# Verdict classes (LABELS.md) and proposal statuses (IVerdictOracle.Status), as plain ints.
+# Verdict classes (docs/labels.md) and proposal statuses (IVerdictOracle.Status), as plain ints.
 LEGAL, FRAUD, ILLICIT, SANCTIONED, MALFORMED = (int(v) for v in Verdict)
 NONE, PENDING, FINALIZED, NO_CONSENSUS = (int(s) for s in Status)
 # Slashed.reason

@@ -1,7 +1,7 @@
 """The address book: a vendored maintained token list overlaid by the hand-written book."""
 
+import importlib.util
 import json
-import sys
 from pathlib import Path
 
 from oracle.model.address_book import (
@@ -16,8 +16,13 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_token_list__vendored_file__matches_the_installed_npm_package():
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from vendor_token_list import SOURCE, vendored
+    spec = importlib.util.spec_from_file_location(
+        "vendor_token_list", ROOT / "scripts" / "vendor_token_list.py"
+    )
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    SOURCE, vendored = script.SOURCE, script.vendored
 
     assert SOURCE.is_file(), "run `make setup` (npm) to install @uniswap/default-token-list"
     assert json.loads(TOKEN_LIST_PATH.read_text()) == vendored()
