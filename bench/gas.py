@@ -37,6 +37,8 @@ from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_utils import to_checksum_address
 
+from oracle.chain.oracle_abi import with_views
+
 RESULTS_FILE = Path(__file__).resolve().parent / "results" / "gas.json"
 PROPOSAL_COUNTS = (1, 16, 64)
 VALIDATOR_COUNTS = (4, 16)
@@ -195,7 +197,8 @@ def deploy_oracle(owner: Any, max_proposals_per_round: int) -> Any:
         "callbackGasLimit": 100_000,
         "modelHash": b"\x11" * 32,
     }
-    return owner.deploy(project.VerdictOracle, config, owner.address)
+    core = owner.deploy(project.VerdictOracle, config, owner.address)
+    return with_views(core, project.VerdictOracleViews.contract_type)
 
 
 def setup_round(

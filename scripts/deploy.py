@@ -1,4 +1,5 @@
-"""Deploy VerdictOracle and GuardedTreasury; write the deployment file validators read.
+"""Deploy VerdictOracle (it creates its VerdictOracleViews) and GuardedTreasury; write the
+deployment file validators read.
 
 Usage (from the project root, with the Makefile's env: SOLCX_BINARY_PATH, APE_DATA_FOLDER, PATH):
 
@@ -15,10 +16,12 @@ defaults are for a local chain: 6 s rounds, 6 s reveals. On a local chain (chain
 prompts; elsewhere `--account` is required.
 
 Writes `deployments/<chainId>.json` (or `--out FILE`):
-    {chain_id, rpc_url, deployed_block, deployer, contracts: {VerdictOracle, GuardedTreasury},
+    {chain_id, rpc_url, deployed_block, deployer,
+     contracts: {VerdictOracle, VerdictOracleViews, GuardedTreasury},
      parameters: {...}, abi: {VerdictOracle: "deployments/abi/VerdictOracle.json", ...}}
-and the ABI files it names (next to `--out FILE` in `abi/` when given). The validator reads
-these with web3.py only.
+and the ABI files it names (next to `--out FILE` in `abi/` when given). `VerdictOracle.json` is
+the ABI that answers at the oracle's address: the core's functions plus the view extension's
+(the oracle forwards those; contracts/README.md). The validator reads these with web3.py only.
 """
 
 from __future__ import annotations
@@ -32,8 +35,10 @@ from ape import accounts, chain, project
 from ape.cli import ConnectedProviderCommand, account_option, network_option
 from ape.exceptions import ContractLogicError
 
+from oracle.chain.oracle_abi import CORE, VIEW_EXTENSION, merged_oracle_abi, with_views
+
 LOCAL_CHAIN_IDS = {1337, 31337}
-CONTRACTS = ("VerdictOracle", "GuardedTreasury")
+CONTRACTS = (CORE, VIEW_EXTENSION, "GuardedTreasury")
 
 # (flag name, env var, default, help): every value passes to the constructor's OracleConfig.
 PARAMETERS: tuple[tuple[str, str, int, str], ...] = (
@@ -123,11 +128,15 @@ def _deployer(account: Any) -> Any:
 def _write_abis(abi_dir: Path) -> dict[str, Path]:
     abi_dir.mkdir(parents=True, exist_ok=True)
     written = {}
-    for name in CONTRACTS:
-        abi = [
+    abis = {
+        name: [
             entry.model_dump(mode="json", by_alias=True)
             for entry in project.get_contract(name).contract_type.abi
         ]
+        for name in CONTRACTS
+    }
+    abis[CORE] = merged_oracle_abi(abis[CORE], abis[VIEW_EXTENSION])
+    for name, abi in abis.items():
         path = abi_dir / f"{name}.json"
         path.write_text(json.dumps(abi, indent=2) + "\n")
         written[name] = path
@@ -160,16 +169,18 @@ def cli(provider: Any, account: Any, model_hash: str, out: Path | None, **params
     deployer = _deployer(account)
 
     try:
-        oracle = deployer.deploy(project.VerdictOracle, config, deployer.address)
+        core = deployer.deploy(project.VerdictOracle, config, deployer.address)
     except ContractLogicError as err:
         inputs = getattr(err, "inputs", None) or {}
-        if isinstance(inputs.get("name"), bytes):  # GovernanceInvalidParameter(name, value)
+        # GovernanceInvalidParameter(name, value, min, max)
+        if isinstance(inputs.get("name"), bytes):
             label = inputs["name"].rstrip(b"\0").decode()
             raise click.UsageError(
-                f"parameter {label}={inputs['value']} is out of range; see the setter's NatSpec in "
-                "contracts/interfaces/IOracleGovernance.sol (and R <= D < U - R for timings)"
+                f"parameter {label}={inputs['value']} is out of range: allowed "
+                f"{inputs['min']}..{inputs['max']} (contracts/interfaces/IOracleGovernance.sol)"
             ) from err
         raise
+    oracle = with_views(core, project.VerdictOracleViews.contract_type)
     # Validators scan events from here; the oracle's own block, before the treasury's.
     deployed_block = chain.blocks.head.number
     treasury = deployer.deploy(project.GuardedTreasury, oracle.address, deployer.address)
@@ -191,7 +202,11 @@ def cli(provider: Any, account: Any, model_hash: str, out: Path | None, **params
         "rpc_url": getattr(provider, "http_uri", None),
         "deployed_block": deployed_block,
         "deployer": deployer.address,
-        "contracts": {"VerdictOracle": oracle.address, "GuardedTreasury": treasury.address},
+        "contracts": {
+            CORE: oracle.address,
+            VIEW_EXTENSION: oracle.viewExtension(),
+            "GuardedTreasury": treasury.address,
+        },
         "parameters": {
             **{k: v for k, v in config.items() if k != "modelHash"},
             "modelHash": "0x" + config["modelHash"].hex(),
@@ -202,7 +217,7 @@ def cli(provider: Any, account: Any, model_hash: str, out: Path | None, **params
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(record, indent=2) + "\n")
 
-    click.echo(f"VerdictOracle   {oracle.address}")
+    click.echo(f"VerdictOracle   {oracle.address} (views: {oracle.viewExtension()})")
     click.echo(f"GuardedTreasury {treasury.address}")
     click.echo(f"chain {chain_id}, block {deployed_block}, deployer {deployer.address}")
     click.echo(f"wrote {out}")

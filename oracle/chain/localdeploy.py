@@ -17,6 +17,8 @@ from typing import Any
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
+from oracle.chain.oracle_abi import CORE, VIEW_EXTENSION, merged_oracle_abi
+
 DEFAULT_ARTIFACTS = Path(".build") / "__local__.json"
 
 
@@ -73,19 +75,27 @@ def deploy(
     *,
     artifacts: Path = DEFAULT_ARTIFACTS,
 ) -> Path:
-    """Deploy VerdictOracle and GuardedTreasury; write `out_dir/<chainId>.json` and the ABIs."""
+    """Deploy VerdictOracle (which creates its VerdictOracleViews) and GuardedTreasury; write
+    `out_dir/<chainId>.json` and the ABIs (VerdictOracle's includes the extension's views)."""
     types = load_artifacts(artifacts)
     config = tuple(
         bytes.fromhex(v[2:]) if k == "modelHash" else v for k, v in asdict(params).items()
     )
     first_block = w3.eth.block_number + 1
-    oracle = _deploy(w3, deployer, types["VerdictOracle"], config, deployer.address)
+    oracle = _deploy(w3, deployer, types[CORE], config, deployer.address)
+    views = w3.eth.contract(address=Web3.to_checksum_address(oracle), abi=types[CORE]["abi"])
+    view_extension = str(views.functions.viewExtension().call())
     treasury = _deploy(w3, deployer, types["GuardedTreasury"], oracle, deployer.address)
     abi_dir = out_dir / "abi"
     abi_dir.mkdir(parents=True, exist_ok=True)
+    written = {
+        CORE: merged_oracle_abi(types[CORE]["abi"], types[VIEW_EXTENSION]["abi"]),
+        VIEW_EXTENSION: types[VIEW_EXTENSION]["abi"],
+        "GuardedTreasury": types["GuardedTreasury"]["abi"],
+    }
     abis = {}
-    for name in ("VerdictOracle", "GuardedTreasury"):
-        (abi_dir / f"{name}.json").write_text(json.dumps(types[name]["abi"]))
+    for name, abi in written.items():
+        (abi_dir / f"{name}.json").write_text(json.dumps(abi))
         abis[name] = f"abi/{name}.json"
     chain_id = int(w3.eth.chain_id)
     path = out_dir / f"{chain_id}.json"
@@ -96,7 +106,11 @@ def deploy(
                 "rpc_url": rpc_url,
                 "deployed_block": first_block,
                 "deployer": deployer.address,
-                "contracts": {"VerdictOracle": oracle, "GuardedTreasury": treasury},
+                "contracts": {
+                    CORE: oracle,
+                    VIEW_EXTENSION: view_extension,
+                    "GuardedTreasury": treasury,
+                },
                 "parameters": asdict(params),
                 "abi": abis,
             },
