@@ -322,8 +322,8 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
     function _requireCommitPhase(uint64 round) private view {
         RoundClock.Clock memory clock = _clock();
         if (!RoundClock.inCommitPhase(clock, round, block.timestamp)) {
-            (uint64 commitStart, uint64 revealStart,) = RoundClock.timing(clock, round);
-            revert OracleNotCommitPhase(round, commitStart, revealStart);
+            (uint256 start, uint256 end) = RoundClock.commitPhase(clock, round);
+            revert OracleNotCommitPhase(round, start, end);
         }
         if (_voting().rounds[round].size == 0) revert OracleRoundEmpty(round);
     }
@@ -343,8 +343,8 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
     function _revealContext(uint64 round) private view returns (RoundContext memory ctx) {
         RoundClock.Clock memory clock = _clock();
         if (!RoundClock.inRevealPhase(clock, round, block.timestamp)) {
-            (, uint64 revealStart, uint64 revealEnd) = RoundClock.timing(clock, round);
-            revert OracleNotRevealPhase(round, revealStart, revealEnd);
+            (uint256 start, uint256 end) = RoundClock.revealPhase(clock, round);
+            revert OracleNotRevealPhase(round, start, end);
         }
         Round storage r = _voting().rounds[round];
         ctx.round = round;
@@ -435,10 +435,7 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
         if (!RoundClock.revealOver(clock, round, block.timestamp)) {
             bool decided = RoundClock.inRevealPhase(clock, round, block.timestamp)
                 && ConsensusMath.isDecided(winning, revealed, total, params.quorumBps, params.supermajorityBps);
-            if (!decided) {
-                (,, uint64 revealEnd) = RoundClock.timing(clock, round);
-                revert OracleTooEarlyToFinalize(id, revealEnd);
-            }
+            if (!decided) revert OracleTooEarlyToFinalize(id, RoundClock.revealEnd(clock, round));
         }
         r.pending -= 1;
 
@@ -485,8 +482,7 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
         Round storage r = $.rounds[round];
         RoundClock.Clock memory clock = _clock();
         if (!RoundClock.revealOver(clock, round, block.timestamp) || r.pending != 0) {
-            (,, uint64 revealEnd) = RoundClock.timing(clock, round);
-            revert OracleRoundNotSettleable(round, r.pending, revealEnd);
+            revert OracleRoundNotSettleable(round, r.pending, RoundClock.revealEnd(clock, round));
         }
         Parameters memory params = _parameters();
         o.incoherentSlashBps = params.incoherentSlashBps;
@@ -521,7 +517,7 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
         b.settled = true;
         _closeBallot(validator);
 
-        uint256 reward;
+        uint256 reward = 0;
         uint256 weight;
         uint256 penalty;
         IValidatorStaking.SlashReason reason;

@@ -132,7 +132,6 @@ abstract contract OracleLedger {
     /// @dev The only ETH transfer of the oracle. Forwards all gas: every caller is
     /// `nonReentrant` and has already debited the book it pays from.
     function _send(address to, uint256 amount) internal returns (bool ok) {
-        // slither-disable-next-line arbitrary-send-eth,low-level-calls
         (ok,) = payable(to).call{value: amount}("");
     }
 

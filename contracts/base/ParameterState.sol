@@ -116,7 +116,7 @@ abstract contract ParameterState {
         (bytes32 name, uint256 low, uint256 high) = _bounds(param);
         _checkRange(name, value, low, high);
         Parameters storage p = _store().params;
-        uint256 oldValue;
+        uint256 oldValue = 0;
         // The range check above makes every narrowing cast below lossless.
         if (param == Param.ProposalFee) (oldValue, p.proposalFee) = (p.proposalFee, uint96(value));
         else if (param == Param.MaxPayloadSize) (oldValue, p.maxPayloadSize) = (p.maxPayloadSize, uint32(value));

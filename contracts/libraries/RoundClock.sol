@@ -19,33 +19,49 @@ library RoundClock {
         return uint64((timestamp - clock.genesis) / clock.roundDuration);
     }
 
-    /// @notice Phase boundaries of `round`: commit `[commitStart, revealStart)`, reveal
-    /// `[revealStart, revealEnd)`.
+    /// @notice Commit phase of `round`: `[start, end)`.
+    function commitPhase(Clock memory clock, uint64 round) internal pure returns (uint256 start, uint256 end) {
+        start = clock.genesis + uint256(round) * clock.roundDuration;
+        end = start + clock.roundDuration;
+    }
+
+    /// @notice Reveal phase of `round`: `[start, end)`; it begins where the commit phase ends.
+    function revealPhase(Clock memory clock, uint64 round) internal pure returns (uint256 start, uint256 end) {
+        start = clock.genesis + (uint256(round) + 1) * clock.roundDuration;
+        end = start + clock.revealDuration;
+    }
+
+    /// @notice The end of `round`'s reveal phase (finalization without early decision, settlement).
+    function revealEnd(Clock memory clock, uint64 round) internal pure returns (uint256) {
+        return clock.genesis + (uint256(round) + 1) * clock.roundDuration + clock.revealDuration;
+    }
+
+    /// @notice Phase boundaries of `round` as the `roundTiming` view reports them.
+    /// @dev Truncated to uint64 like the view's ABI; a round whose timestamps pass 2^64 is
+    /// ~5.8e11 years away.
     function timing(Clock memory clock, uint64 round)
         internal
         pure
-        returns (uint64 commitStart, uint64 revealStart, uint64 revealEnd)
+        returns (uint64 commitStart, uint64 revealStart, uint64 revealEnd_)
     {
-        commitStart = uint64(clock.genesis + uint256(round) * clock.roundDuration);
-        revealStart = uint64(commitStart + clock.roundDuration);
-        revealEnd = uint64(revealStart + clock.revealDuration);
+        (uint256 start, uint256 end) = revealPhase(clock, round);
+        return (uint64(start - clock.roundDuration), uint64(start), uint64(end));
     }
 
     /// @notice True while `round` accepts commits.
     function inCommitPhase(Clock memory clock, uint64 round, uint256 timestamp) internal pure returns (bool) {
-        (uint64 commitStart, uint64 revealStart,) = timing(clock, round);
-        return timestamp >= commitStart && timestamp < revealStart;
+        (uint256 start, uint256 end) = commitPhase(clock, round);
+        return timestamp >= start && timestamp < end;
     }
 
     /// @notice True while `round` accepts reveals.
     function inRevealPhase(Clock memory clock, uint64 round, uint256 timestamp) internal pure returns (bool) {
-        (, uint64 revealStart, uint64 revealEnd) = timing(clock, round);
-        return timestamp >= revealStart && timestamp < revealEnd;
+        (uint256 start, uint256 end) = revealPhase(clock, round);
+        return timestamp >= start && timestamp < end;
     }
 
-    /// @notice True once `round`'s reveal phase has ended (finalize without early decision, settle).
+    /// @notice True once `round`'s reveal phase has ended.
     function revealOver(Clock memory clock, uint64 round, uint256 timestamp) internal pure returns (bool) {
-        (,, uint64 revealEnd) = timing(clock, round);
-        return timestamp >= revealEnd;
+        return timestamp >= revealEnd(clock, round);
     }
 }

@@ -35,9 +35,7 @@ def merged_oracle_abi(
     """
     core_functions = {_signature(i) for i in core_abi if i.get("type") == "function"}
     extra = [
-        i
-        for i in views_abi
-        if i.get("type") == "function" and _signature(i) not in core_functions
+        i for i in views_abi if i.get("type") == "function" and _signature(i) not in core_functions
     ]
     return [*core_abi, *extra]
 
