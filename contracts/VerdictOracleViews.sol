@@ -6,7 +6,6 @@ import {ParameterState} from "./base/ParameterState.sol";
 import {ValidatorRegistry} from "./base/ValidatorRegistry.sol";
 import {VotingState} from "./base/VotingState.sol";
 import {ConsensusMath, VERDICT_CLASSES} from "./libraries/ConsensusMath.sol";
-import {RoundClock} from "./libraries/RoundClock.sol";
 import {IOracleViews} from "./interfaces/IOracleViews.sol";
 
 /// @title VerdictOracleViews: the oracle's read-only views, outside its bytecode
@@ -25,7 +24,7 @@ contract VerdictOracleViews is ParameterState, OracleLedger, ValidatorRegistry, 
 
     /// @inheritdoc IOracleViews
     function currentRound() external view returns (uint64) {
-        return RoundClock.roundAt(_clock(), block.timestamp);
+        return _currentRound();
     }
 
     /// @inheritdoc IOracleViews
@@ -34,7 +33,9 @@ contract VerdictOracleViews is ParameterState, OracleLedger, ValidatorRegistry, 
         view
         returns (uint64 commitStart, uint64 revealStart, uint64 revealEnd)
     {
-        return RoundClock.timing(_clock(), round);
+        // Truncated to uint64 as the ABI says; only rounds ~5.8e11 years away would wrap.
+        (uint256 start, uint256 end) = _commitPhase(round);
+        return (uint64(start), uint64(end), uint64(_revealEnd(round)));
     }
 
     /// @inheritdoc IOracleViews

@@ -88,8 +88,24 @@ abstract contract ParameterState {
         return _store().modelHash;
     }
 
-    function _clock() internal view returns (RoundClock.Clock memory) {
-        return RoundClock.Clock({genesis: _genesis, roundDuration: _roundDuration, revealDuration: _revealDuration});
+    /// @dev The round whose commit phase is now.
+    function _currentRound() internal view returns (uint64) {
+        return RoundClock.roundAt(_genesis, _roundDuration, block.timestamp);
+    }
+
+    /// @dev `[start, end)` of `round`'s commit phase.
+    function _commitPhase(uint64 round) internal view returns (uint256 start, uint256 end) {
+        return RoundClock.commitPhase(_genesis, _roundDuration, round);
+    }
+
+    /// @dev `[start, end)` of `round`'s reveal phase.
+    function _revealPhase(uint64 round) internal view returns (uint256 start, uint256 end) {
+        return RoundClock.revealPhase(_genesis, _roundDuration, _revealDuration, round);
+    }
+
+    /// @dev The end of `round`'s reveal phase.
+    function _revealEnd(uint64 round) internal view returns (uint256) {
+        return RoundClock.revealEnd(_genesis, _roundDuration, _revealDuration, round);
     }
 
     /// @dev Name and allowed range of each parameter: the one table the setters, the constructor
