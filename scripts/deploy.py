@@ -26,6 +26,7 @@ the ABI that answers at the oracle's address: the core's functions plus the view
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ import click
 from ape import accounts, chain, project
 from ape.cli import ConnectedProviderCommand, account_option, network_option
 from ape.exceptions import ContractLogicError
+from eth_abi import decode as abi_decode
 
 from oracle.chain.oracle_abi import CORE, VIEW_EXTENSION, merged_oracle_abi, with_views
 
@@ -125,6 +127,23 @@ def _deployer(account: Any) -> Any:
     )
 
 
+def _error_inputs(err: ContractLogicError) -> dict[str, Any]:
+    """The arguments of the oracle's custom error in `err`, decoded here when ape could not:
+    a reverted deployment has no contract at its address yet, so ape finds no ABI to decode
+    with (it leaves the raw revert bytes, as hex or as a bytes literal, in the message)."""
+    text = str(err.message or "")
+    try:
+        raw = bytes.fromhex(text[2:]) if text.startswith("0x") else ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return {}
+    errors = project.VerdictOracle.contract_type.errors
+    if not isinstance(raw, bytes) or len(raw) < 4 or raw[:4] not in errors:
+        return {}
+    abi = errors[raw[:4]]
+    values = abi_decode([i.canonical_type for i in abi.inputs], raw[4:])
+    return {i.name: v for i, v in zip(abi.inputs, values, strict=True)}
+
+
 def _write_abis(abi_dir: Path) -> dict[str, Path]:
     abi_dir.mkdir(parents=True, exist_ok=True)
     written = {}
@@ -171,7 +190,7 @@ def cli(provider: Any, account: Any, model_hash: str, out: Path | None, **params
     try:
         core = deployer.deploy(project.VerdictOracle, config, deployer.address)
     except ContractLogicError as err:
-        inputs = getattr(err, "inputs", None) or {}
+        inputs = getattr(err, "inputs", None) or _error_inputs(err)
         # GovernanceInvalidParameter(name, value, min, max)
         if isinstance(inputs.get("name"), bytes):
             label = inputs["name"].rstrip(b"\0").decode()
