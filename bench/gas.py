@@ -38,6 +38,7 @@ from eth_account.messages import encode_typed_data
 from eth_utils import to_checksum_address
 
 from oracle.chain.params import DEPLOY_DEFAULTS
+from oracle.chain.oracle_abi import with_views
 
 RESULTS_FILE = Path(__file__).resolve().parent / "results" / "gas.json"
 PROPOSAL_COUNTS = (1, 16, 64)
@@ -188,7 +189,8 @@ def deploy_oracle(owner: Any, max_proposals_per_round: int) -> Any:
         maxProposalsPerRound=max_proposals_per_round,
         modelHash=b"\x11" * 32,
     ).as_config()
-    return owner.deploy(project.VerdictOracle, config, owner.address)
+    core = owner.deploy(project.VerdictOracle, config, owner.address)
+    return with_views(core, project.VerdictOracleViews.contract_type)
 
 
 def setup_round(

@@ -7,9 +7,13 @@ import {ERC165Checker} from "@openzeppelin/contracts/utils/introspection/ERC165C
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {OracleParameters} from "./OracleParameters.sol";
 import {ValidatorStaking} from "./ValidatorStaking.sol";
-import {ConsensusMath} from "./libraries/ConsensusMath.sol";
+import {VerdictOracleViews} from "./VerdictOracleViews.sol";
+import {VotingState} from "./base/VotingState.sol";
+import {ConsensusMath, VERDICT_CLASSES} from "./libraries/ConsensusMath.sol";
+import {RoundClock} from "./libraries/RoundClock.sol";
 import {IOracleGovernance} from "./interfaces/IOracleGovernance.sol";
 import {IOracleVoting} from "./interfaces/IOracleVoting.sol";
+import {IValidatorStaking} from "./interfaces/IValidatorStaking.sol";
 import {IVerdictCallback} from "./interfaces/IVerdictCallback.sol";
 import {IVerdictOracle} from "./interfaces/IVerdictOracle.sol";
 
@@ -20,48 +24,10 @@ import {IVerdictOracle} from "./interfaces/IVerdictOracle.sol";
 /// @dev Gas shape of the batched path (relayer): `commitRelayed` writes one ballot slot per
 /// validator; `revealMany` tallies in memory and writes each proposal's tally once per call;
 /// `settleMany` reads each proposal's outcome once per call. No loop runs over all validators.
-contract VerdictOracle is ValidatorStaking, EIP712, IOracleVoting {
-    /// @dev slot 0: | requester 160 | round 64 | attempts 8 | status 8 | verdict 8 | wantsCallback 8 |
-    ///      slot 1: | payloadHash 256 |
-    ///      slot 2: | modelHash 256 |
-    ///      slot 3: | fee 96 | createdAt 48 | free 112 |
-    /// The winning stake is not stored: it is the deciding round's tally of the verdict, which
-    /// also counts reveals that arrive after an early finalization.
-    struct Proposal {
-        address requester;
-        uint64 round;
-        uint8 attempts;
-        Status status;
-        uint8 verdict;
-        bool wantsCallback;
-        bytes32 payloadHash;
-        bytes32 modelHash;
-        uint96 fee;
-        uint48 createdAt;
-    }
-
-    /// @dev slot 0: | size 32 | pending 32 | snapshot 48 | free 144 |
-    ///      slot 1: | listHash 256 |
-    ///      slot 2+: ids, four uint64 per slot
-    struct Round {
-        uint32 size;
-        uint32 pending;
-        uint48 snapshot;
-        bytes32 listHash;
-        uint64[] ids;
-    }
-
-    /// @dev slot 0: | commitment 256 |
-    ///      slot 1: | verdictsHash 256 |
-    ///      slot 2: | stake 128 | revealed 8 | settled 8 | free 112 |
-    struct Ballot {
-        bytes32 commitment;
-        bytes32 verdictsHash;
-        uint128 stake;
-        bool revealed;
-        bool settled;
-    }
-
+/// Seams: ETH moves only through {OracleLedger}, stake and keys are reached only through the
+/// ledger's and {ValidatorRegistry}'s hooks, every phase check uses {RoundClock}, and the
+/// read-only views live in {VerdictOracleViews} (reached through {fallback}).
+contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
     /// @dev What a reveal batch needs about its round, read from storage once.
     struct RoundContext {
         uint64 round;
@@ -77,6 +43,8 @@ contract VerdictOracle is ValidatorStaking, EIP712, IOracleVoting {
     struct Outcomes {
         uint256 size;
         uint48 snapshot;
+        uint256 incoherentSlashBps;
+        uint256 nonRevealSlashBps;
         uint256[] packed;
     }
 
@@ -86,41 +54,59 @@ contract VerdictOracle is ValidatorStaking, EIP712, IOracleVoting {
     /// @dev Gas the finalizer keeps for itself after a callback returns (event, loop).
     uint256 private constant CALLBACK_RESERVE = 10_000;
 
-    mapping(uint256 id => Proposal) internal _proposals;
-    mapping(uint64 round => Round) internal _rounds;
-    mapping(uint64 round => mapping(address validator => Ballot)) internal _ballots;
-    mapping(uint256 id => mapping(uint64 round => uint128[5])) internal _tallies;
-    /// @inheritdoc IOracleVoting
-    mapping(address account => uint256) public claimable;
-    mapping(bytes32 validatorProposalRound => bool) internal _equivocationReported;
+    /// @notice The view extension this oracle forwards unknown selectors to (see {fallback}).
+    /// @dev Created by the constructor with the same timing, so no one can point it elsewhere.
+    address public immutable viewExtension;
 
-    /// @inheritdoc IVerdictOracle
-    uint256 public proposalCount;
-    /// @notice Wei owed to accounts and not yet claimed (sum of `claimable`).
-    uint256 public totalClaimable;
-    /// @notice Fees received and not yet paid out as rewards or refunds (includes rounding dust).
-    uint256 public undistributedFees;
-    /// @dev The furthest round any proposal has joined; rounds after it are empty.
-    uint64 internal _joinCursor;
+    mapping(bytes32 validatorProposalRound => bool) internal _equivocationReported;
 
     constructor(OracleConfig memory config, address initialOwner)
         OracleParameters(config, initialOwner)
         EIP712("VerdictOracle", "1")
-    {}
+    {
+        viewExtension = address(new VerdictOracleViews(_genesis, _roundDuration, _revealDuration, _unbondingPeriod));
+    }
+
+    /// @notice Answers every {IOracleViews} function at this address: forwards the call to the
+    /// view extension, which runs on this contract's storage.
+    /// @dev Two hops keep the extension read-only whatever its code: an outside call is turned
+    /// into a STATICCALL to this contract, and only that self-call (caller == this) is
+    /// DELEGATECALLed to the extension, so any state write in it reverts. The oracle never calls
+    /// itself otherwise (every outgoing call goes to `msg.sender`, a requester or an owner-named
+    /// address with empty calldata). Not payable: ETH sent with an unknown selector reverts, so
+    /// the ledger's invariant holds. A forwarded view costs ~5,000 gas more (measured); on-chain
+    /// consumers use {IVerdictOracle}, which is on the core.
+    fallback() external {
+        address target = viewExtension;
+        bool isSelf = msg.sender == address(this);
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            calldatacopy(ptr, 0, calldatasize())
+            let ok := 0
+            switch isSelf
+            case 0 { ok := staticcall(gas(), address(), ptr, calldatasize(), 0, 0) }
+            default { ok := delegatecall(gas(), target, ptr, calldatasize(), 0, 0) }
+            returndatacopy(ptr, 0, returndatasize())
+            if iszero(ok) { revert(ptr, returndatasize()) }
+            return(ptr, returndatasize())
+        }
+    }
 
     // ------------------------------------------------------------------ proposals
 
     /// @inheritdoc IVerdictOracle
     function submit(bytes calldata payload) external payable returns (uint256 id) {
-        if (msg.value < _params.proposalFee) revert OracleFeeTooLow(msg.value, _params.proposalFee);
-        if (payload.length > _params.maxPayloadSize) {
-            revert OraclePayloadTooLarge(payload.length, _params.maxPayloadSize);
+        Parameters memory params = _parameters();
+        if (msg.value < params.proposalFee) revert OracleFeeTooLow(msg.value, params.proposalFee);
+        if (payload.length > params.maxPayloadSize) {
+            revert OraclePayloadTooLarge(payload.length, params.maxPayloadSize);
         }
-        id = ++proposalCount;
-        uint64 round = _join(id);
+        VotingStorage storage $ = _voting();
+        id = ++$.proposalCount;
+        uint64 round = _join(id, params.maxProposalsPerRound);
         bytes32 payloadHash = keccak256(payload);
-        bytes32 pinnedModel = modelHash;
-        Proposal storage p = _proposals[id];
+        bytes32 pinnedModel = _modelHash();
+        Proposal storage p = $.proposals[id];
         p.requester = msg.sender;
         p.round = round;
         p.attempts = 1;
@@ -132,7 +118,7 @@ contract VerdictOracle is ValidatorStaking, EIP712, IOracleVoting {
         p.modelHash = pinnedModel;
         p.fee = SafeCast.toUint96(msg.value);
         p.createdAt = uint48(block.timestamp);
-        undistributedFees += msg.value;
+        _receiveFee(msg.value);
         emit ProposalSubmitted(id, msg.sender, round, payloadHash, pinnedModel, msg.value, payload);
     }
 
@@ -140,8 +126,8 @@ contract VerdictOracle is ValidatorStaking, EIP712, IOracleVoting {
 
     /// @inheritdoc IOracleVoting
     function commit(uint64 round, bytes32 commitment) external {
-        address validator = _operators[msg.sender];
-        if (validator == address(0) || (msg.sender != validator && _validators[validator].signer != msg.sender)) {
+        address validator = _operatorOf(msg.sender);
+        if (validator == address(0) || (msg.sender != validator && _signerOf(validator) != msg.sender)) {
             revert OracleNotOperatorOrSigner(msg.sender);
         }
         _requireCommitPhase(round);
@@ -153,7 +139,7 @@ contract VerdictOracle is ValidatorStaking, EIP712, IOracleVoting {
         _requireCommitPhase(round);
         for (uint256 i = 0; i < commits.length; ++i) {
             RelayedCommit calldata c = commits[i];
-            address signer = _validators[c.validator].signer;
+            address signer = _signerOf(c.validator);
             if (signer == address(0)) revert StakingNotValidator(c.validator);
             bytes32 digest =
                 _hashTypedDataV4(keccak256(abi.encode(COMMIT_TYPEHASH, round, c.commitment, c.validator)));
@@ -192,13 +178,14 @@ contract VerdictOracle is ValidatorStaking, EIP712, IOracleVoting {
 
     /// @inheritdoc IOracleVoting
     function finalize(uint256 id) external nonReentrant {
-        _finalize(id);
+        _finalize(id, _parameters());
     }
 
     /// @inheritdoc IOracleVoting
     function finalizeMany(uint256[] calldata ids) external nonReentrant {
+        Parameters memory params = _parameters();
         for (uint256 i = 0; i < ids.length; ++i) {
-            _finalize(ids[i]);
+            _finalize(ids[i], params);
         }
     }
 
@@ -207,30 +194,24 @@ contract VerdictOracle is ValidatorStaking, EIP712, IOracleVoting {
     /// @inheritdoc IOracleVoting
     function settle(uint64 round, address validator, bytes calldata verdicts) external {
         Outcomes memory outcomes = _outcomes(round);
-        uint256 reward = _settleBallot(round, outcomes, validator, verdicts);
-        _moveFeesToClaimable(reward);
+        _settleBallot(round, outcomes, validator, verdicts);
     }
 
     /// @inheritdoc IOracleVoting
     function settleMany(uint64 round, address[] calldata validators, bytes[] calldata verdicts) external {
         if (validators.length != verdicts.length) revert OracleArrayLengthMismatch(validators.length, verdicts.length);
         Outcomes memory outcomes = _outcomes(round);
-        uint256 rewards = 0;
         for (uint256 i = 0; i < validators.length; ++i) {
-            rewards += _settleBallot(round, outcomes, validators[i], verdicts[i]);
+            _settleBallot(round, outcomes, validators[i], verdicts[i]);
         }
-        _moveFeesToClaimable(rewards);
     }
 
     /// @inheritdoc IOracleVoting
     function claim() external nonReentrant {
-        uint256 amount = claimable[msg.sender];
+        uint256 amount = _payClaim(msg.sender);
         if (amount == 0) revert OracleNothingToClaim(msg.sender);
-        claimable[msg.sender] = 0;
-        totalClaimable -= amount;
         emit Claimed(msg.sender, amount);
-        (bool ok,) = payable(msg.sender).call{value: amount}("");
-        if (!ok) revert OracleTransferFailed(msg.sender, amount);
+        if (!_send(msg.sender, amount)) revert OracleTransferFailed(msg.sender, amount);
     }
 
     // ------------------------------------------------------------------ equivocation
@@ -245,7 +226,7 @@ contract VerdictOracle is ValidatorStaking, EIP712, IOracleVoting {
         address signerA = _verdictSigner(a, sigA);
         address signerB = _verdictSigner(b, sigB);
         if (signerA != signerB) revert OracleEquivocationSignersDiffer(signerA, signerB);
-        address validator = _operators[signerA];
+        address validator = _operatorOf(signerA);
         if (signerA == address(0) || validator == address(0)) revert OracleUnknownSigner(signerA);
         bytes32 key = keccak256(abi.encode(validator, a.proposalId, a.round));
         if (_equivocationReported[key]) revert OracleEquivocationAlreadyReported(validator, a.proposalId, a.round);
@@ -253,13 +234,10 @@ contract VerdictOracle is ValidatorStaking, EIP712, IOracleVoting {
 
         uint256 taken = _slash(
             validator,
-            ConsensusMath.bpsOf(_bondedStake(validator), _params.equivocationSlashBps),
-            SLASH_EQUIVOCATION
+            ConsensusMath.bpsOf(_bondedStake(validator), _parameters().equivocationSlashBps),
+            IValidatorStaking.SlashReason.Equivocation
         );
-        uint256 bounty = taken / 2;
-        slashedReserve -= bounty;
-        claimable[msg.sender] += bounty;
-        totalClaimable += bounty;
+        _bounty(msg.sender, taken / 2);
         emit EquivocationReported(validator, msg.sender, a.proposalId, a.round);
     }
 
@@ -267,30 +245,36 @@ contract VerdictOracle is ValidatorStaking, EIP712, IOracleVoting {
 
     /// @inheritdoc IOracleGovernance
     function sweepSlashed(address payable to, uint256 amount) external onlyOwner nonReentrant {
-        if (amount > slashedReserve) revert GovernanceInsufficientReserve(amount, slashedReserve);
-        slashedReserve -= amount;
+        uint256 reserve = _slashedReserve();
+        if (amount > reserve) revert GovernanceInsufficientReserve(amount, reserve);
+        _sweepReserve(amount);
         emit SlashedReserveSwept(to, amount);
-        (bool ok,) = to.call{value: amount}("");
-        if (!ok) revert OracleTransferFailed(to, amount);
+        if (!_send(to, amount)) revert OracleTransferFailed(to, amount);
     }
 
-    // ------------------------------------------------------------------ views
+    // ------------------------------------------------------------------ views (the dApp's; the rest: IOracleViews)
+
+    /// @inheritdoc IVerdictOracle
+    function proposalCount() external view returns (uint256) {
+        return _voting().proposalCount;
+    }
 
     /// @inheritdoc IVerdictOracle
     function verdictOf(uint256 id) external view returns (Status status, uint8 verdict) {
-        Proposal storage p = _proposals[id];
+        Proposal storage p = _voting().proposals[id];
         return (p.status, p.verdict);
     }
 
     /// @inheritdoc IVerdictOracle
     function isLegal(uint256 id) external view returns (bool) {
-        Proposal storage p = _proposals[id];
+        Proposal storage p = _voting().proposals[id];
         return p.status == Status.Finalized && p.verdict == 0;
     }
 
     /// @inheritdoc IVerdictOracle
     function proposal(uint256 id) external view returns (ProposalView memory) {
-        Proposal storage p = _proposals[id];
+        VotingStorage storage $ = _voting();
+        Proposal storage p = $.proposals[id];
         if (p.status == Status.None) revert OracleUnknownProposal(id);
         return ProposalView({
             requester: p.requester,
@@ -302,63 +286,8 @@ contract VerdictOracle is ValidatorStaking, EIP712, IOracleVoting {
             status: p.status,
             verdict: p.verdict,
             createdAt: p.createdAt,
-            winningStake: p.status == Status.Finalized ? _tallies[id][p.round][p.verdict] : 0
+            winningStake: p.status == Status.Finalized ? $.tallies[id][p.round][p.verdict] : 0
         });
-    }
-
-    /// @inheritdoc IOracleVoting
-    function currentRound() public view returns (uint64) {
-        return uint64((block.timestamp - genesis) / roundDuration);
-    }
-
-    /// @inheritdoc IOracleVoting
-    function roundTiming(uint64 round) public view returns (uint64 commitStart, uint64 revealStart, uint64 revealEnd) {
-        commitStart = uint64(genesis + uint256(round) * roundDuration);
-        revealStart = uint64(commitStart + roundDuration);
-        revealEnd = uint64(revealStart + revealDuration);
-    }
-
-    /// @inheritdoc IOracleVoting
-    function roundInfo(uint64 round)
-        external
-        view
-        returns (uint32 size, uint32 pending, uint48 snapshot, bytes32 listHash)
-    {
-        Round storage r = _rounds[round];
-        return (r.size, r.pending, r.snapshot, r.listHash);
-    }
-
-    /// @inheritdoc IOracleVoting
-    function roundProposals(uint64 round) external view returns (uint256[] memory ids) {
-        uint64[] storage stored = _rounds[round].ids;
-        ids = new uint256[](stored.length);
-        for (uint256 i = 0; i < ids.length; ++i) {
-            ids[i] = stored[i];
-        }
-    }
-
-    /// @inheritdoc IOracleVoting
-    function ballotOf(uint64 round, address validator)
-        external
-        view
-        returns (bytes32 commitment, bytes32 verdictsHash, uint128 stake, bool revealed, bool settled)
-    {
-        Ballot storage b = _ballots[round][validator];
-        return (b.commitment, b.verdictsHash, b.stake, b.revealed, b.settled);
-    }
-
-    /// @inheritdoc IOracleVoting
-    function tallyOf(uint256 id, uint64 round) external view returns (uint128[5] memory) {
-        return _tallies[id][round];
-    }
-
-    /// @inheritdoc IOracleVoting
-    function commitmentFor(uint64 round, address validator, bytes calldata verdicts, bytes32 salt)
-        external
-        view
-        returns (bytes32)
-    {
-        return _commitment(round, validator, _rounds[round].listHash, keccak256(verdicts), salt);
     }
 
     /// @inheritdoc IOracleVoting
@@ -369,18 +298,19 @@ contract VerdictOracle is ValidatorStaking, EIP712, IOracleVoting {
 
     // ------------------------------------------------------------------ internal: rounds
 
-    /// @dev Append `id` to the next round that has room: `currentRound() + 1`, or further when
-    /// full. `_joinCursor` is the furthest round ever joined, and every round after it is empty,
+    /// @dev Append `id` to the next round that has room: the current round + 1, or further when
+    /// full. `joinCursor` is the furthest round ever joined, and every round after it is empty,
     /// so one step past a full round always finds room (O(1), no loop).
-    function _join(uint256 id) internal returns (uint64 target) {
-        target = currentRound() + 1;
-        if (target < _joinCursor) target = _joinCursor;
-        Round storage r = _rounds[target];
-        if (r.size >= _params.maxProposalsPerRound) {
+    function _join(uint256 id, uint256 maxProposalsPerRound) internal returns (uint64 target) {
+        VotingStorage storage $ = _voting();
+        target = _currentRound() + 1;
+        if (target < $.joinCursor) target = $.joinCursor;
+        Round storage r = $.rounds[target];
+        if (r.size >= maxProposalsPerRound) {
             target += 1;
-            r = _rounds[target];
+            r = $.rounds[target];
         }
-        _joinCursor = target;
+        $.joinCursor = target;
         // Stake checkpointed after this instant never votes on this round (no flash staking).
         if (r.size == 0) r.snapshot = uint48(block.timestamp - 1);
         r.size += 1;
@@ -390,31 +320,27 @@ contract VerdictOracle is ValidatorStaking, EIP712, IOracleVoting {
     }
 
     function _requireCommitPhase(uint64 round) private view {
-        (uint64 commitStart, uint64 revealStart,) = roundTiming(round);
-        if (block.timestamp < commitStart || block.timestamp >= revealStart) {
-            revert OracleNotCommitPhase(round, commitStart, revealStart);
-        }
-        if (_rounds[round].size == 0) revert OracleRoundEmpty(round);
+        (uint256 start, uint256 end) = _commitPhase(round);
+        if (!RoundClock.within(start, end, block.timestamp)) revert OracleNotCommitPhase(round, start, end);
+        if (_voting().rounds[round].size == 0) revert OracleRoundEmpty(round);
     }
 
     function _commit(uint64 round, address validator, bytes32 commitment) private {
         if (commitment == bytes32(0)) revert OracleZeroCommitment(validator);
-        Ballot storage b = _ballots[round][validator];
+        Ballot storage b = _voting().ballots[round][validator];
         if (b.commitment != bytes32(0)) revert OracleAlreadyCommitted(round, validator);
         b.commitment = commitment;
         // Counted so the validator cannot withdraw before this ballot is settled (or slashed).
-        _validators[validator].openBallots += 1;
+        _openBallot(validator);
         emit VotesCommitted(round, validator, commitment);
     }
 
     // ------------------------------------------------------------------ internal: reveal
 
     function _revealContext(uint64 round) private view returns (RoundContext memory ctx) {
-        (, uint64 revealStart, uint64 revealEnd) = roundTiming(round);
-        if (block.timestamp < revealStart || block.timestamp >= revealEnd) {
-            revert OracleNotRevealPhase(round, revealStart, revealEnd);
-        }
-        Round storage r = _rounds[round];
+        (uint256 start, uint256 end) = _revealPhase(round);
+        if (!RoundClock.within(start, end, block.timestamp)) revert OracleNotRevealPhase(round, start, end);
+        Round storage r = _voting().rounds[round];
         ctx.round = round;
         ctx.snapshot = r.snapshot;
         ctx.listHash = r.listHash;
@@ -428,7 +354,7 @@ contract VerdictOracle is ValidatorStaking, EIP712, IOracleVoting {
         bytes32 salt,
         uint256[] memory sums
     ) private {
-        Ballot storage b = _ballots[ctx.round][validator];
+        Ballot storage b = _voting().ballots[ctx.round][validator];
         bytes32 committed = b.commitment;
         if (committed == bytes32(0)) revert OracleNoCommitment(ctx.round, validator);
         if (b.revealed) revert OracleAlreadyRevealed(ctx.round, validator);
@@ -449,99 +375,100 @@ contract VerdictOracle is ValidatorStaking, EIP712, IOracleVoting {
         emit VotesRevealed(ctx.round, validator, verdicts, weight);
     }
 
-    /// @dev `sums[i * 5 + verdicts[i]] += weight` for every i. Returns the first index whose class
-    /// is not 0..4, or type(uint256).max. Assembly because this is the innermost loop of the
-    /// batched reveal (validators x proposals iterations) and Solidity would bounds-check every
-    /// byte and word; the bounds hold by construction: the caller checked
-    /// `verdicts.length == n` and `sums` has 5n words. Sums cannot overflow: stakes are < 2^96.
+    /// @dev `sums[i * CLASSES + verdicts[i]] += weight` for every i. Returns the first index whose
+    /// class is not below CLASSES, or type(uint256).max. Assembly because this is the innermost
+    /// loop of the batched reveal (validators x proposals iterations) and Solidity would
+    /// bounds-check every byte and word; the bounds hold by construction: the caller checked
+    /// `verdicts.length == n` and `sums` has CLASSES * n words. Sums cannot overflow: stakes are < 2^96.
     function _addVotes(bytes calldata verdicts, uint256 weight, uint256[] memory sums)
         private
         pure
         returns (uint256 invalidAt)
     {
         invalidAt = type(uint256).max;
+        uint256 classes = ConsensusMath.CLASSES;
         assembly ("memory-safe") {
             let words := add(sums, 0x20)
             for { let i := 0 } lt(i, verdicts.length) { i := add(i, 1) } {
                 let v := byte(0, calldataload(add(verdicts.offset, i)))
-                if gt(v, 4) {
+                if iszero(lt(v, classes)) {
                     invalidAt := i
                     break
                 }
-                let word := add(words, shl(5, add(mul(i, 5), v)))
+                let word := add(words, shl(5, add(mul(i, classes), v)))
                 mstore(word, add(mload(word), weight))
             }
         }
     }
 
     function _addTallies(RoundContext memory ctx, uint256[] memory sums) private {
+        mapping(uint256 id => mapping(uint64 round => uint128[VERDICT_CLASSES])) storage tallies =
+            _voting().tallies;
         for (uint256 i = 0; i < ctx.ids.length; ++i) {
             for (uint256 c = 0; c < ConsensusMath.CLASSES; ++c) {
                 uint256 add = sums[i * ConsensusMath.CLASSES + c];
-                // Written through the mapping (not a storage pointer) so static analysis sees it.
-                if (add != 0) _tallies[ctx.ids[i]][ctx.round][c] += SafeCast.toUint128(add);
+                if (add != 0) tallies[ctx.ids[i]][ctx.round][c] += SafeCast.toUint128(add);
             }
         }
     }
 
-    /// @dev The one place the commitment is computed: `reveal` checks it, `commitmentFor` shows it.
-    function _commitment(uint64 round, address validator, bytes32 listHash, bytes32 verdictsHash, bytes32 salt)
-        private
-        view
-        returns (bytes32)
-    {
-        return keccak256(abi.encode(block.chainid, address(this), round, validator, listHash, verdictsHash, salt));
-    }
-
     // ------------------------------------------------------------------ internal: finalize
 
-    function _finalize(uint256 id) private {
-        Proposal storage p = _proposals[id];
+    function _finalize(uint256 id, Parameters memory params) private {
+        VotingStorage storage $ = _voting();
+        Proposal storage p = $.proposals[id];
         if (p.status != Status.Pending) {
             if (p.status == Status.None) revert OracleUnknownProposal(id);
             revert OracleProposalNotPending(id, uint8(p.status));
         }
         uint64 round = p.round;
-        Round storage r = _rounds[round];
-        (uint8 leader, uint256 winning, uint256 revealed) = ConsensusMath.leader(_tallies[id][round]);
+        Round storage r = $.rounds[round];
+        (uint8 leader, uint256 winning, uint256 revealed) = ConsensusMath.leader($.tallies[id][round]);
         uint256 total = _totalStakeAt(r.snapshot);
-        (, uint64 revealStart, uint64 revealEnd) = roundTiming(round);
-        if (block.timestamp < revealEnd) {
-            bool decided = block.timestamp >= revealStart
-                && ConsensusMath.isDecided(winning, revealed, total, _params.quorumBps, _params.supermajorityBps);
-            if (!decided) revert OracleTooEarlyToFinalize(id, revealEnd);
+        if (!_finalizable(round, winning, revealed, total, params)) {
+            revert OracleTooEarlyToFinalize(id, _revealEnd(round));
         }
         r.pending -= 1;
 
         if (
-            ConsensusMath.meetsQuorum(revealed, total, _params.quorumBps)
-                && ConsensusMath.hasSupermajority(winning, revealed, _params.supermajorityBps)
+            ConsensusMath.meetsQuorum(revealed, total, params.quorumBps)
+                && ConsensusMath.hasSupermajority(winning, revealed, params.supermajorityBps)
         ) {
             p.status = Status.Finalized;
             p.verdict = leader;
             emit ProposalFinalized(id, uint8(Status.Finalized), leader, round);
-            if (p.wantsCallback) _notify(p.requester, id, Status.Finalized, leader);
-        } else if (p.attempts < _params.maxRounds) {
-            uint64 next = _join(id);
+            if (p.wantsCallback) _notify(p.requester, id, Status.Finalized, leader, params.callbackGasLimit);
+        } else if (p.attempts < params.maxRounds) {
+            uint64 next = _join(id, params.maxProposalsPerRound);
             p.round = next;
             p.attempts += 1;
             emit ProposalRolled(id, round, next);
         } else {
             p.status = Status.NoConsensus;
-            uint256 fee = p.fee;
-            undistributedFees -= fee;
-            claimable[p.requester] += fee;
-            totalClaimable += fee;
+            _payFromFees(p.requester, p.fee);
             emit ProposalFinalized(id, uint8(Status.NoConsensus), 0, round);
-            if (p.wantsCallback) _notify(p.requester, id, Status.NoConsensus, 0);
+            if (p.wantsCallback) _notify(p.requester, id, Status.NoConsensus, 0, params.callbackGasLimit);
         }
+    }
+
+    /// @dev After the reveal deadline always; before it only once the outcome can no longer
+    /// change, and only from the reveal phase on. (Its own function: the legacy pipeline, which
+    /// Slither compiles with, runs out of stack slots inside `_finalize`.)
+    function _finalizable(uint64 round, uint256 winning, uint256 revealed, uint256 total, Parameters memory params)
+        private
+        view
+        returns (bool)
+    {
+        (uint256 revealStart, uint256 revealEnd) = _revealPhase(round);
+        if (block.timestamp >= revealEnd) return true;
+        return block.timestamp >= revealStart
+            && ConsensusMath.isDecided(winning, revealed, total, params.quorumBps, params.supermajorityBps);
     }
 
     /// @dev Call the requester with a gas cap and ignore its failure. The caller must leave enough
     /// gas that the callee really gets `callbackGasLimit` (EIP-150 forwards only 63/64), or a
     /// finalizer could starve the callback on purpose. Return data is not copied (no return bomb).
-    function _notify(address requester, uint256 id, Status status, uint8 verdict) private {
-        uint256 gasLimit = _params.callbackGasLimit;
+    function _notify(address requester, uint256 id, Status status, uint8 verdict, uint256 gasLimit) private {
         uint256 needed = (gasLimit * 64) / 63 + CALLBACK_RESERVE;
         if (gasleft() < needed) revert OracleInsufficientCallbackGas(needed, gasleft());
         bytes memory data = abi.encodeCall(IVerdictCallback.onVerdict, (id, uint8(status), verdict));
@@ -556,24 +483,26 @@ contract VerdictOracle is ValidatorStaking, EIP712, IOracleVoting {
 
     /// @dev Reads each proposal's outcome in `round` once; checks that the round can settle.
     function _outcomes(uint64 round) private view returns (Outcomes memory o) {
-        Round storage r = _rounds[round];
-        (,, uint64 revealEnd) = roundTiming(round);
-        if (block.timestamp < revealEnd || r.pending != 0) {
-            revert OracleRoundNotSettleable(round, r.pending, revealEnd);
-        }
+        VotingStorage storage $ = _voting();
+        Round storage r = $.rounds[round];
+        uint256 revealEnd = _revealEnd(round);
+        if (block.timestamp < revealEnd || r.pending != 0) revert OracleRoundNotSettleable(round, r.pending, revealEnd);
+        Parameters memory params = _parameters();
+        o.incoherentSlashBps = params.incoherentSlashBps;
+        o.nonRevealSlashBps = params.nonRevealSlashBps;
         uint64[] memory ids = r.ids;
         uint256 n = ids.length;
         o.size = n;
         o.snapshot = r.snapshot;
         o.packed = new uint256[](n);
         for (uint256 i = 0; i < n; ++i) {
-            Proposal storage p = _proposals[ids[i]];
+            Proposal storage p = $.proposals[ids[i]];
             // Only proposals decided by this round's tally pay or slash; rolled ones and
             // no-consensus ones do neither.
             if (p.status == Status.Finalized && p.round == round) {
                 // The final tally, not the stake at finalization: a validator may still
                 // reveal after an early finalization, and shares must sum to the fee.
-                o.packed[i] = _packOutcome(p.verdict, p.fee, _tallies[ids[i]][round][p.verdict]);
+                o.packed[i] = _packOutcome(p.verdict, p.fee, $.tallies[ids[i]][round][p.verdict]);
             } else {
                 o.packed[i] = _packOutcome(NO_WINNER, 0, 0);
             }
@@ -584,19 +513,17 @@ contract VerdictOracle is ValidatorStaking, EIP712, IOracleVoting {
         return (uint256(winner) << 248) | (uint256(fee) << 128) | winningStake;
     }
 
-    function _settleBallot(uint64 round, Outcomes memory o, address validator, bytes calldata verdicts)
-        private
-        returns (uint256 reward)
-    {
-        Ballot storage b = _ballots[round][validator];
+    function _settleBallot(uint64 round, Outcomes memory o, address validator, bytes calldata verdicts) private {
+        Ballot storage b = _voting().ballots[round][validator];
         if (b.commitment == bytes32(0)) revert OracleNoCommitment(round, validator);
         if (b.settled) revert OracleAlreadySettled(round, validator);
         b.settled = true;
-        _validators[validator].openBallots -= 1;
+        _closeBallot(validator);
 
+        uint256 reward = 0;
         uint256 weight;
         uint256 penalty;
-        uint8 reason;
+        IValidatorStaking.SlashReason reason;
         if (b.revealed) {
             if (keccak256(verdicts) != b.verdictsHash) revert OracleVerdictsMismatch(round, validator);
             weight = b.stake;
@@ -613,25 +540,19 @@ contract VerdictOracle is ValidatorStaking, EIP712, IOracleVoting {
                     ++incoherent;
                 }
             }
-            penalty = ConsensusMath.bpsOf(weight * incoherent, _params.incoherentSlashBps);
-            reason = SLASH_INCOHERENT;
+            penalty = ConsensusMath.bpsOf(weight * incoherent, o.incoherentSlashBps);
+            reason = IValidatorStaking.SlashReason.Incoherent;
         } else {
             if (verdicts.length != 0) revert OracleVerdictsMismatch(round, validator);
             weight = _stakeAt(validator, o.snapshot);
-            penalty = ConsensusMath.bpsOf(weight * o.size, _params.nonRevealSlashBps);
-            reason = SLASH_NON_REVEAL;
+            penalty = ConsensusMath.bpsOf(weight * o.size, o.nonRevealSlashBps);
+            reason = IValidatorStaking.SlashReason.NonReveal;
         }
         if (penalty > weight) penalty = weight;
 
-        if (reward != 0) claimable[validator] += reward;
+        if (reward != 0) _payFromFees(validator, reward);
         uint256 slashed = penalty != 0 ? _slash(validator, penalty, reason) : 0;
         emit BallotSettled(round, validator, reward, slashed);
-    }
-
-    function _moveFeesToClaimable(uint256 amount) private {
-        if (amount == 0) return;
-        undistributedFees -= amount;
-        totalClaimable += amount;
     }
 
     function _verdictSigner(Verdict calldata v, bytes calldata signature) private view returns (address signer) {

@@ -1,4 +1,5 @@
-"""Deploy VerdictOracle, GuardedTreasury and OracleSafeGuard; write the deployment file.
+"""Deploy VerdictOracle (it creates its VerdictOracleViews), GuardedTreasury and
+OracleSafeGuard; write the deployment file validators read.
 
 Usage (from the project root, with the Makefile's env: SOLCX_BINARY_PATH, APE_DATA_FOLDER, PATH):
 
@@ -21,7 +22,7 @@ prompts; elsewhere `--account` is required.
 
 Writes `deployments/<chainId>.json` (or `--out FILE`):
     {chain_id, rpc_url, deployed_block, deployer,
-     contracts: {VerdictOracle, GuardedTreasury, OracleSafeGuard},
+     contracts: {VerdictOracle, VerdictOracleViews, GuardedTreasury, OracleSafeGuard},
      parameters: {...}, abi: {VerdictOracle: "deployments/abi/VerdictOracle.json", ...}}
 and the ABI files it names (next to `--out FILE` in `abi/` when given). The validator reads
 these with web3.py only.
@@ -29,6 +30,7 @@ these with web3.py only.
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 from typing import Any
@@ -38,14 +40,15 @@ from ape import accounts, chain, project
 from ape.cli import ConnectedProviderCommand, account_option, network_option
 from ape.contracts import ContractContainer
 from ape.exceptions import ContractLogicError
+from eth_abi import decode as abi_decode
 from ethpm_types import ContractType
 
 from oracle.chain.builds import BUILDS, PRAGUE, Build, BuildError, artifacts_path, build_for
-
+from oracle.chain.oracle_abi import CORE, VIEW_EXTENSION, merged_oracle_abi, with_views
 from oracle.chain.params import DEPLOY_DEFAULTS, SPECS, OracleParams, problems
 
 LOCAL_CHAIN_IDS = {1337, 31337}
-CONTRACTS = ("VerdictOracle", "GuardedTreasury", "OracleSafeGuard")
+CONTRACTS = (CORE, VIEW_EXTENSION, "GuardedTreasury", "OracleSafeGuard")
 
 
 # Every option comes from oracle.chain.params (names, defaults, ranges) and passes to the
@@ -102,14 +105,36 @@ def _containers(build: Build) -> dict[str, Any]:
     return {name: ContractContainer(ContractType.model_validate(types[name])) for name in CONTRACTS}
 
 
+def _error_inputs(err: ContractLogicError) -> dict[str, Any]:
+    """The arguments of the oracle's custom error in `err`, decoded here when ape could not:
+    a reverted deployment has no contract at its address yet, so ape finds no ABI to decode
+    with (it leaves the raw revert bytes, as hex or as a bytes literal, in the message)."""
+    text = str(err.message or "")
+    try:
+        raw = bytes.fromhex(text[2:]) if text.startswith("0x") else ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return {}
+    errors = project.VerdictOracle.contract_type.errors
+    if not isinstance(raw, bytes) or len(raw) < 4 or raw[:4] not in errors:
+        return {}
+    abi = errors[raw[:4]]
+    values = abi_decode([i.canonical_type for i in abi.inputs], raw[4:])
+    return {i.name: v for i, v in zip(abi.inputs, values, strict=True)}
+
+
 def _write_abis(abi_dir: Path, containers: dict[str, Any]) -> dict[str, Path]:
     abi_dir.mkdir(parents=True, exist_ok=True)
     written = {}
-    for name in CONTRACTS:
-        abi = [
+    abis = {
+        name: [
             entry.model_dump(mode="json", by_alias=True)
             for entry in containers[name].contract_type.abi
         ]
+        for name in CONTRACTS
+    }
+    # The oracle's ABI includes the views its fallback forwards to VerdictOracleViews.
+    abis[CORE] = merged_oracle_abi(abis[CORE], abis[VIEW_EXTENSION])
+    for name, abi in abis.items():
         path = abi_dir / f"{name}.json"
         path.write_text(json.dumps(abi, indent=2) + "\n")
         written[name] = path
@@ -164,16 +189,18 @@ def cli(
     click.echo(f"build {build.name} (EVM {build.evm_version})")
 
     try:
-        oracle = deployer.deploy(contracts["VerdictOracle"], config, deployer.address)
+        core = deployer.deploy(contracts[CORE], config, deployer.address)
     except ContractLogicError as err:
-        inputs = getattr(err, "inputs", None) or {}
-        if isinstance(inputs.get("name"), bytes):  # GovernanceInvalidParameter(name, value)
+        inputs = getattr(err, "inputs", None) or _error_inputs(err)
+        # GovernanceInvalidParameter(name, value, min, max)
+        if isinstance(inputs.get("name"), bytes):
             label = inputs["name"].rstrip(b"\0").decode()
             raise click.UsageError(
-                f"parameter {label}={inputs['value']} is out of range; see the setter's NatSpec in "
-                "contracts/interfaces/IOracleGovernance.sol (and R <= D < U - R for timings)"
+                f"parameter {label}={inputs['value']} is out of range: allowed "
+                f"{inputs['min']}..{inputs['max']} (contracts/interfaces/IOracleGovernance.sol)"
             ) from err
         raise
+    oracle = with_views(core, contracts[VIEW_EXTENSION].contract_type)
     # Validators scan events from here; the oracle's own block, before the treasury's.
     deployed_block = chain.blocks.head.number
     treasury = deployer.deploy(contracts["GuardedTreasury"], oracle.address, deployer.address)
@@ -199,7 +226,8 @@ def cli(
         "deployed_block": deployed_block,
         "deployer": deployer.address,
         "contracts": {
-            "VerdictOracle": oracle.address,
+            CORE: oracle.address,
+            VIEW_EXTENSION: oracle.viewExtension(),
             "GuardedTreasury": treasury.address,
             "OracleSafeGuard": safe_guard.address,
         },
@@ -209,7 +237,7 @@ def cli(
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(record, indent=2) + "\n")
 
-    click.echo(f"VerdictOracle   {oracle.address}")
+    click.echo(f"VerdictOracle   {oracle.address} (views: {oracle.viewExtension()})")
     click.echo(f"GuardedTreasury {treasury.address}")
     click.echo(f"OracleSafeGuard {safe_guard.address}")
     click.echo(f"chain {chain_id}, block {deployed_block}, deployer {deployer.address}")

@@ -5,7 +5,7 @@ pragma solidity ^0.8.28;
 /// @notice The owner (an `Ownable2Step` account, ideally a timelock) tunes the parameters below
 /// and pins the classifier hash. Every change emits an event so validators can follow it.
 /// Round timing (`roundDuration`, `revealDuration`, `genesis`) and `unbondingPeriod` are
-/// immutable.
+/// immutable. The getters are in {IOracleViews}, answered at the oracle's address.
 interface IOracleGovernance {
     /// @notice Parameter `name` (e.g. "quorumBps") changed from `oldValue` to `newValue`.
     event ParameterChanged(bytes32 indexed name, uint256 oldValue, uint256 newValue);
@@ -14,8 +14,10 @@ interface IOracleGovernance {
     /// @notice The owner sent `amount` wei of slashed stake to `to`.
     event SlashedReserveSwept(address indexed to, uint256 amount);
 
-    /// @notice `value` is outside the allowed range of parameter `name` (see the setter's NatSpec).
-    error GovernanceInvalidParameter(bytes32 name, uint256 value);
+    /// @notice `value` is outside `[min, max]`, the allowed range of parameter `name`.
+    error GovernanceInvalidParameter(bytes32 name, uint256 value, uint256 min, uint256 max);
+    /// @notice The parameter table has no row for entry `index` (a contract bug, never user input).
+    error GovernanceUnknownParameter(uint8 index);
     /// @notice Only `available` wei is in the slashed reserve.
     error GovernanceInsufficientReserve(uint256 requested, uint256 available);
 
@@ -45,17 +47,4 @@ interface IOracleGovernance {
     function setModelHash(bytes32 newHash) external;
     /// @notice Send `amount` wei of slashed stake to `to`.
     function sweepSlashed(address payable to, uint256 amount) external;
-
-    /// @notice Current parameter values (ranges: see the setters).
-    function maxProposalsPerRound() external view returns (uint256);
-    function quorumBps() external view returns (uint256);
-    function supermajorityBps() external view returns (uint256);
-    function maxRounds() external view returns (uint256);
-    function nonRevealSlashBps() external view returns (uint256);
-    function incoherentSlashBps() external view returns (uint256);
-    function equivocationSlashBps() external view returns (uint256);
-    function callbackGasLimit() external view returns (uint256);
-    function roundDuration() external view returns (uint256);
-    function revealDuration() external view returns (uint256);
-    function genesis() external view returns (uint256);
 }

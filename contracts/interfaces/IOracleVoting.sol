@@ -6,7 +6,8 @@ pragma solidity ^0.8.28;
 /// per round to all its verdicts for the round (one byte per proposal, in list order), reveals
 /// them once, and is settled once: rewards for coherent votes, slashing for non-reveals and
 /// incoherent votes. Relayers may aggregate many validators' signed commits and their reveals
-/// into single transactions.
+/// into single transactions. The round, ballot and tally views are in {IOracleViews}, answered
+/// at the oracle's address.
 interface IOracleVoting {
     /// @notice A validator's commitment for a round, signed (EIP-712 `Commit`) by its signer key.
     struct RelayedCommit {
@@ -139,40 +140,6 @@ interface IOracleVoting {
     /// slashes its validator and credits half of the slash to the caller.
     function reportEquivocation(Verdict calldata a, bytes calldata sigA, Verdict calldata b, bytes calldata sigB)
         external;
-
-    /// @notice `(block.timestamp - genesis) / roundDuration`.
-    function currentRound() external view returns (uint64);
-
-    /// @notice Phase boundaries of `round`: commit in `[commitStart, revealStart)`,
-    /// reveal in `[revealStart, revealEnd)`.
-    function roundTiming(uint64 round) external view returns (uint64 commitStart, uint64 revealStart, uint64 revealEnd);
-
-    /// @notice Size, proposals still pending, stake snapshot timestamp and list hash of `round`.
-    function roundInfo(uint64 round)
-        external
-        view
-        returns (uint32 size, uint32 pending, uint48 snapshot, bytes32 listHash);
-
-    /// @notice The ordered proposal ids of `round` (bounded by `maxProposalsPerRound`).
-    function roundProposals(uint64 round) external view returns (uint256[] memory);
-
-    /// @notice `validator`'s ballot for `round`.
-    function ballotOf(uint64 round, address validator)
-        external
-        view
-        returns (bytes32 commitment, bytes32 verdictsHash, uint128 stake, bool revealed, bool settled);
-
-    /// @notice Revealed stake per class for proposal `id` in `round`.
-    function tallyOf(uint256 id, uint64 round) external view returns (uint128[5] memory);
-
-    /// @notice The commitment `reveal` will check, for building commits off-chain or in tests.
-    function commitmentFor(uint64 round, address validator, bytes calldata verdicts, bytes32 salt)
-        external
-        view
-        returns (bytes32);
-
-    /// @notice Wei `account` can `claim()`.
-    function claimable(address account) external view returns (uint256);
 
     /// @notice The EIP-712 domain separator (name "VerdictOracle", version "1").
     // solhint-disable-next-line func-name-mixedcase

@@ -5,8 +5,16 @@ pragma solidity ^0.8.28;
 /// @notice An operator (cold key) stakes ETH and may name a separate signer (hot key) that
 /// signs relayed commits and off-chain verdicts. Stake is checkpointed by timestamp so each
 /// voting round uses the stake at its snapshot (no flash staking). Leaving is two-step:
-/// {requestUnstake} then {withdraw} after `unbondingPeriod`.
+/// {requestUnstake} then {withdraw} after `unbondingPeriod`. The views (stake at a timepoint,
+/// validator records, totals) are in {IOracleViews}, answered at the oracle's address.
 interface IValidatorStaking {
+    /// @notice Why stake was slashed: the one list of reasons (Python: `oracle.explorer.labels`).
+    enum SlashReason {
+        NonReveal,
+        Incoherent,
+        Equivocation
+    }
+
     /// @notice `amount` wei was added; `active` is the validator's new active stake.
     event Staked(address indexed validator, uint256 amount, uint256 active);
     /// @notice The validator's signer key is now `signer`.
@@ -16,8 +24,8 @@ interface IValidatorStaking {
     /// @notice `amount` unbonded wei was paid out.
     event Withdrawn(address indexed validator, uint256 amount);
     /// @notice `amount` wei of stake was moved to the slashed reserve.
-    /// @param reason 0 non-reveal, 1 incoherent vote, 2 equivocation.
-    event Slashed(address indexed validator, uint256 amount, uint8 reason);
+    /// @param reason A {SlashReason} (ABI type uint8): 0 non-reveal, 1 incoherent vote, 2 equivocation.
+    event Slashed(address indexed validator, uint256 amount, SlashReason reason);
 
     /// @notice Nothing was sent: call with a non-zero `msg.value`.
     error StakingZeroAmount();
@@ -56,33 +64,4 @@ interface IValidatorStaking {
     /// @notice Pay out the unbonding balance once `withdrawableAt` has passed and every
     /// committed ballot of the caller has been settled.
     function withdraw() external;
-
-    /// @notice Active stake of `validator` at timestamp `timepoint` (checkpointed).
-    function stakeAt(address validator, uint48 timepoint) external view returns (uint256);
-
-    /// @notice Total active stake of all validators at timestamp `timepoint`.
-    function totalStakeAt(uint48 timepoint) external view returns (uint256);
-
-    /// @notice Current stake state of `validator`.
-    function validatorInfo(address validator)
-        external
-        view
-        returns (uint256 active, uint256 unbonding, uint64 withdrawableAt, address signer);
-
-    /// @notice The operator a signer key belongs to (zero if none).
-    function operatorOf(address signer) external view returns (address);
-
-    /// @notice Number of committed, unsettled ballots of `validator` (withdraw needs 0).
-    function openBallotsOf(address validator) external view returns (uint256);
-
-    /// @notice Sum of all active stake now.
-    function totalActive() external view returns (uint256);
-    /// @notice Sum of all unbonding balances now.
-    function totalUnbonding() external view returns (uint256);
-    /// @notice ETH taken by slashing and not yet swept by the owner.
-    function slashedReserve() external view returns (uint256);
-    /// @notice Smallest stake a validator may hold (except zero).
-    function minStake() external view returns (uint256);
-    /// @notice Seconds between the last `requestUnstake` and `withdraw`.
-    function unbondingPeriod() external view returns (uint256);
 }

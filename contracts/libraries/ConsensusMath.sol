@@ -1,16 +1,23 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+/// @dev Number of verdict classes (LABELS.md: 0 legal .. 4 malformed), the size of every tally.
+/// File-level because Solidity takes a fixed array length only from a literal or a constant it
+/// can see unqualified (`uint128[VERDICT_CLASSES]` does not compile); `ConsensusMath.CLASSES`
+/// is the same value for code.
+uint8 constant VERDICT_CLASSES = 5;
+
 /// @title ConsensusMath: the pure arithmetic of stake-weighted voting
 /// @notice Kept apart from storage so the rules can be read, and tested, on their own.
 /// All thresholds are in basis points (10000 = 100%).
 library ConsensusMath {
     uint256 internal constant BPS = 10_000;
-    uint8 internal constant CLASSES = 5;
+    /// @notice Number of verdict classes; see {VERDICT_CLASSES}.
+    uint8 internal constant CLASSES = VERDICT_CLASSES;
 
     /// @notice The class with the most stake (the lowest class id wins a tie), its stake, and
     /// the total revealed stake.
-    function leader(uint128[5] memory tally)
+    function leader(uint128[VERDICT_CLASSES] memory tally)
         internal
         pure
         returns (uint8 verdict, uint256 winningStake, uint256 revealedStake)

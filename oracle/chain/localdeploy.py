@@ -16,6 +16,7 @@ from typing import Any
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
+from oracle.chain.oracle_abi import CORE, VIEW_EXTENSION, merged_oracle_abi
 from oracle.chain.params import OracleParams
 
 __all__ = ["DEFAULT_ARTIFACTS", "OracleParams", "deploy", "load_artifacts"]
@@ -55,19 +56,28 @@ def deploy(
     *,
     artifacts: Path = DEFAULT_ARTIFACTS,
 ) -> Path:
-    """Deploy VerdictOracle, GuardedTreasury and OracleSafeGuard; write `out_dir/<chainId>.json`
-    and the ABIs."""
+    """Deploy VerdictOracle (which creates its VerdictOracleViews), GuardedTreasury and
+    OracleSafeGuard; write `out_dir/<chainId>.json` and the ABIs (VerdictOracle's includes the
+    extension's views)."""
     types = load_artifacts(artifacts)
     config = params.as_tuple()
     first_block = w3.eth.block_number + 1
-    oracle = _deploy(w3, deployer, types["VerdictOracle"], config, deployer.address)
+    oracle = _deploy(w3, deployer, types[CORE], config, deployer.address)
+    views = w3.eth.contract(address=Web3.to_checksum_address(oracle), abi=types[CORE]["abi"])
+    view_extension = str(views.functions.viewExtension().call())
     treasury = _deploy(w3, deployer, types["GuardedTreasury"], oracle, deployer.address)
     safe_guard = _deploy(w3, deployer, types["OracleSafeGuard"], oracle)
     abi_dir = out_dir / "abi"
     abi_dir.mkdir(parents=True, exist_ok=True)
+    written = {
+        CORE: merged_oracle_abi(types[CORE]["abi"], types[VIEW_EXTENSION]["abi"]),
+        VIEW_EXTENSION: types[VIEW_EXTENSION]["abi"],
+        "GuardedTreasury": types["GuardedTreasury"]["abi"],
+        "OracleSafeGuard": types["OracleSafeGuard"]["abi"],
+    }
     abis = {}
-    for name in ("VerdictOracle", "GuardedTreasury", "OracleSafeGuard"):
-        (abi_dir / f"{name}.json").write_text(json.dumps(types[name]["abi"]))
+    for name, abi in written.items():
+        (abi_dir / f"{name}.json").write_text(json.dumps(abi))
         abis[name] = f"abi/{name}.json"
     chain_id = int(w3.eth.chain_id)
     path = out_dir / f"{chain_id}.json"
@@ -79,7 +89,8 @@ def deploy(
                 "deployed_block": first_block,
                 "deployer": deployer.address,
                 "contracts": {
-                    "VerdictOracle": oracle,
+                    CORE: oracle,
+                    VIEW_EXTENSION: view_extension,
                     "GuardedTreasury": treasury,
                     "OracleSafeGuard": safe_guard,
                 },

@@ -100,11 +100,14 @@ def stake_amount():
 
 @pytest.fixture(scope="session")
 def deploy_oracle(project, owner):
-    """Factory: a VerdictOracle with ORACLE_CONFIG overridden by keyword arguments."""
+    """Factory: a VerdictOracle with ORACLE_CONFIG overridden by keyword arguments. The object
+    also has the views the oracle answers through its view extension (IOracleViews)."""
+    from oracle.chain.oracle_abi import with_views
 
     def deploy(**overrides: Any) -> Any:
         config = {**ORACLE_CONFIG, **overrides}
-        return owner.deploy(project.VerdictOracle, config, owner.address)
+        core = owner.deploy(project.VerdictOracle, config, owner.address)
+        return with_views(core, project.VerdictOracleViews.contract_type)
 
     return deploy
 

@@ -23,6 +23,21 @@ PARAMETERS = [
 ]
 ACCEPTED = [(setter, getter, good) for setter, getter, goods, _ in PARAMETERS for good in goods]
 
+# The allowed range each parameter's GovernanceInvalidParameter reports (IOracleGovernance NatSpec).
+BOUNDS = {
+    "proposalFee": (0, 2**96 - 1),
+    "maxPayloadSize": (1, 65_536),
+    "maxProposalsPerRound": (1, 1_024),
+    "quorumBps": (1, 10_000),
+    "supermajorityBps": (5_001, 10_000),
+    "maxRounds": (1, 255),
+    "minStake": (1, 2**96 - 1),
+    "nonRevealSlashBps": (0, 10_000),
+    "incoherentSlashBps": (0, 10_000),
+    "equivocationSlashBps": (0, 10_000),
+    "callbackGasLimit": (10_000, 2_000_000),
+}
+
 
 def name_of(getter: str) -> bytes:
     return getter.encode().ljust(32, b"\0")
@@ -45,8 +60,11 @@ def test_setter__owner_in_range__changes_value_and_emits(oracle, owner, setter, 
     [(p[0], p[1], bad) for p in PARAMETERS for bad in p[3]],
     ids=[f"{p[1]}={bad}" for p in PARAMETERS for bad in p[3]],
 )
-def test_setter__value_out_of_range__reverts(oracle, owner, setter, getter, bad):
-    with ape.reverts(oracle.GovernanceInvalidParameter, name=name_of(getter), value=bad):
+def test_setter__value_out_of_range__reverts_with_allowed_range(oracle, owner, setter, getter, bad):
+    low, high = BOUNDS[getter]
+    with ape.reverts(
+        oracle.GovernanceInvalidParameter, name=name_of(getter), value=bad, min=low, max=high
+    ):
         getattr(oracle, setter)(bad, sender=owner)
 
 
@@ -118,6 +136,20 @@ def test_constructor__invalid_config__reverts(deploy_oracle, project, overrides,
     # A failed deployment's error belongs to the contract container, not to a deployed instance.
     with ape.reverts(project.VerdictOracle.GovernanceInvalidParameter, name=name_of(name)):
         deploy_oracle(**overrides)
+
+
+def test_constructor__unbonding_not_above_round_plus_reveal__reports_lowest_allowed(
+    deploy_oracle, project
+):
+    d, r = ORACLE_CONFIG["roundDuration"], ORACLE_CONFIG["revealDuration"]
+    with ape.reverts(
+        project.VerdictOracle.GovernanceInvalidParameter,
+        name=name_of("unbondingPeriod"),
+        value=d + r,
+        min=d + r + 1,
+        max=2**32 - 1,
+    ):
+        deploy_oracle(unbondingPeriod=d + r)
 
 
 @pytest.fixture

@@ -27,6 +27,8 @@ from tests.support.invariant_model import BPS, FINALIZED, OracleModel, Outcome, 
 from tests.support.vote_signing import Domain, commitment, list_hash, new_salt, sign_commit
 from tests.support.web3_calls import Reverted, Web3Contract
 
+from oracle.chain.oracle_abi import with_views
+
 EXAMPLES = int(os.environ.get("INVARIANT_EXAMPLES", "10"))
 STEPS = int(os.environ.get("INVARIANT_STEPS", "18"))
 # Shrinking a long failing run can take minutes; INVARIANT_SHRINK=0 reports it unshrunk.
@@ -66,7 +68,8 @@ def event(name: str) -> None:
 @pytest.fixture(scope="module")
 def fuzz_deployment(accounts, project, chain):
     owner = accounts[0]
-    oracle = owner.deploy(project.VerdictOracle, CONFIG, owner.address)
+    core = owner.deploy(project.VerdictOracle, CONFIG, owner.address)
+    oracle = with_views(core, project.VerdictOracleViews.contract_type)
     validators = list(accounts[1 : 1 + VALIDATORS])
     requesters = list(accounts[1 + VALIDATORS : 1 + VALIDATORS + REQUESTERS])
     return oracle, validators, requesters

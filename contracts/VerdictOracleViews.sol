@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {OracleLedger} from "./base/OracleLedger.sol";
+import {ParameterState} from "./base/ParameterState.sol";
+import {ValidatorRegistry} from "./base/ValidatorRegistry.sol";
+import {VotingState} from "./base/VotingState.sol";
+import {ConsensusMath, VERDICT_CLASSES} from "./libraries/ConsensusMath.sol";
+import {IOracleViews} from "./interfaces/IOracleViews.sol";
+
+/// @title VerdictOracleViews: the oracle's read-only views, outside its bytecode
+/// @notice Deployed by {VerdictOracle}'s constructor and reached only through the oracle's
+/// `fallback` (DELEGATECALL inside a STATICCALL), so every function here reads the oracle's
+/// storage and can write nothing. Called directly at its own address it reads its own, empty,
+/// storage: always call the oracle.
+/// @dev Inherits the oracle's state contracts for their layouts (each at a fixed slot) and
+/// internal read hooks; it has no external function that is not a view.
+contract VerdictOracleViews is ParameterState, OracleLedger, ValidatorRegistry, VotingState, IOracleViews {
+    constructor(uint256 genesis_, uint256 roundDuration_, uint256 revealDuration_, uint256 unbondingPeriod_)
+        ParameterState(genesis_, roundDuration_, revealDuration_, unbondingPeriod_)
+    {}
+
+    // ------------------------------------------------------------------ rounds and ballots
+
+    /// @inheritdoc IOracleViews
+    function currentRound() external view returns (uint64) {
+        return _currentRound();
+    }
+
+    /// @inheritdoc IOracleViews
+    function roundTiming(uint64 round)
+        external
+        view
+        returns (uint64 commitStart, uint64 revealStart, uint64 revealEnd)
+    {
+        // Truncated to uint64 as the ABI says; only rounds ~5.8e11 years away would wrap.
+        (uint256 start, uint256 end) = _commitPhase(round);
+        return (uint64(start), uint64(end), uint64(_revealEnd(round)));
+    }
+
+    /// @inheritdoc IOracleViews
+    function roundInfo(uint64 round)
+        external
+        view
+        returns (uint32 size, uint32 pending, uint48 snapshot, bytes32 listHash)
+    {
+        Round storage r = _voting().rounds[round];
+        return (r.size, r.pending, r.snapshot, r.listHash);
+    }
+
+    /// @inheritdoc IOracleViews
+    function roundProposals(uint64 round) external view returns (uint256[] memory ids) {
+        uint64[] storage stored = _voting().rounds[round].ids;
+        ids = new uint256[](stored.length);
+        for (uint256 i = 0; i < ids.length; ++i) {
+            ids[i] = stored[i];
+        }
+    }
+
+    /// @inheritdoc IOracleViews
+    function ballotOf(uint64 round, address validator)
+        external
+        view
+        returns (bytes32 commitment, bytes32 verdictsHash, uint128 stake, bool revealed, bool settled)
+    {
+        Ballot storage b = _voting().ballots[round][validator];
+        return (b.commitment, b.verdictsHash, b.stake, b.revealed, b.settled);
+    }
+
+    /// @inheritdoc IOracleViews
+    function tallyOf(uint256 id, uint64 round) external view returns (uint128[VERDICT_CLASSES] memory) {
+        return _voting().tallies[id][round];
+    }
+
+    /// @inheritdoc IOracleViews
+    function commitmentFor(uint64 round, address validator, bytes calldata verdicts, bytes32 salt)
+        external
+        view
+        returns (bytes32)
+    {
+        return _commitment(round, validator, _voting().rounds[round].listHash, keccak256(verdicts), salt);
+    }
+
+    // ------------------------------------------------------------------ stake and books
+
+    /// @inheritdoc IOracleViews
+    function stakeAt(address validator, uint48 timepoint) external view returns (uint256) {
+        return _stakeAt(validator, timepoint);
+    }
+
+    /// @inheritdoc IOracleViews
+    function totalStakeAt(uint48 timepoint) external view returns (uint256) {
+        return _totalStakeAt(timepoint);
+    }
+
+    /// @inheritdoc IOracleViews
+    function validatorInfo(address validator)
+        external
+        view
+        returns (uint256 active, uint256 unbonding, uint64 withdrawableAt, address signer)
+    {
+        return (_activeStake(validator), _unbondingOf(validator), _withdrawableAt(validator), _signerOf(validator));
+    }
+
+    /// @inheritdoc IOracleViews
+    function operatorOf(address signer) external view returns (address) {
+        return _operatorOf(signer);
+    }
+
+    /// @inheritdoc IOracleViews
+    function openBallotsOf(address validator) external view returns (uint256) {
+        return _openBallots(validator);
+    }
+
+    /// @inheritdoc IOracleViews
+    function claimable(address account) external view returns (uint256) {
+        return _claimableOf(account);
+    }
+
+    /// @inheritdoc IOracleViews
+    function totalActive() external view returns (uint256 active) {
+        (active,,,,) = _books();
+    }
+
+    /// @inheritdoc IOracleViews
+    function totalUnbonding() external view returns (uint256 unbonding) {
+        (, unbonding,,,) = _books();
+    }
+
+    /// @inheritdoc IOracleViews
+    function totalClaimable() external view returns (uint256 owed) {
+        (,, owed,,) = _books();
+    }
+
+    /// @inheritdoc IOracleViews
+    function undistributedFees() external view returns (uint256 fees) {
+        (,,, fees,) = _books();
+    }
+
+    /// @inheritdoc IOracleViews
+    function slashedReserve() external view returns (uint256 reserve) {
+        (,,,, reserve) = _books();
+    }
+
+    // ------------------------------------------------------------------ parameters
+
+    /// @inheritdoc IOracleViews
+    function minStake() external view returns (uint256) {
+        return _parameters().minStake;
+    }
+
+    /// @inheritdoc IOracleViews
+    function maxProposalsPerRound() external view returns (uint256) {
+        return _parameters().maxProposalsPerRound;
+    }
+
+    /// @inheritdoc IOracleViews
+    function quorumBps() external view returns (uint256) {
+        return _parameters().quorumBps;
+    }
+
+    /// @inheritdoc IOracleViews
+    function supermajorityBps() external view returns (uint256) {
+        return _parameters().supermajorityBps;
+    }
+
+    /// @inheritdoc IOracleViews
+    function maxRounds() external view returns (uint256) {
+        return _parameters().maxRounds;
+    }
+
+    /// @inheritdoc IOracleViews
+    function nonRevealSlashBps() external view returns (uint256) {
+        return _parameters().nonRevealSlashBps;
+    }
+
+    /// @inheritdoc IOracleViews
+    function incoherentSlashBps() external view returns (uint256) {
+        return _parameters().incoherentSlashBps;
+    }
+
+    /// @inheritdoc IOracleViews
+    function equivocationSlashBps() external view returns (uint256) {
+        return _parameters().equivocationSlashBps;
+    }
+
+    /// @inheritdoc IOracleViews
+    function callbackGasLimit() external view returns (uint256) {
+        return _parameters().callbackGasLimit;
+    }
+
+    /// @inheritdoc IOracleViews
+    function roundDuration() external view returns (uint256) {
+        return _roundDuration;
+    }
+
+    /// @inheritdoc IOracleViews
+    function revealDuration() external view returns (uint256) {
+        return _revealDuration;
+    }
+
+    /// @inheritdoc IOracleViews
+    function genesis() external view returns (uint256) {
+        return _genesis;
+    }
+
+    /// @inheritdoc IOracleViews
+    function unbondingPeriod() external view returns (uint256) {
+        return _unbondingPeriod;
+    }
+}

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {IVerdictOracle} from "../interfaces/IVerdictOracle.sol";
+import {ConsensusMath, VERDICT_CLASSES} from "../libraries/ConsensusMath.sol";
+
+/// @title VotingState: proposals, rounds, ballots and tallies
+/// @notice The voting records of the oracle, in storage at a fixed slot so that the oracle
+/// (which writes them) and its view extension (which reads them) share one layout. Also the one
+/// definition of a ballot's commitment, which `reveal` checks and `commitmentFor` shows.
+abstract contract VotingState {
+    /// @dev slot 0: | requester 160 | round 64 | attempts 8 | status 8 | verdict 8 | wantsCallback 8 |
+    ///      slot 1: | payloadHash 256 |
+    ///      slot 2: | modelHash 256 |
+    ///      slot 3: | fee 96 | createdAt 48 | free 112 |
+    /// The winning stake is not stored: it is the deciding round's tally of the verdict, which
+    /// also counts reveals that arrive after an early finalization.
+    struct Proposal {
+        address requester;
+        uint64 round;
+        uint8 attempts;
+        IVerdictOracle.Status status;
+        uint8 verdict;
+        bool wantsCallback;
+        bytes32 payloadHash;
+        bytes32 modelHash;
+        uint96 fee;
+        uint48 createdAt;
+    }
+
+    /// @dev slot 0: | size 32 | pending 32 | snapshot 48 | free 144 |
+    ///      slot 1: | listHash 256 |
+    ///      slot 2+: ids, four uint64 per slot
+    struct Round {
+        uint32 size;
+        uint32 pending;
+        uint48 snapshot;
+        bytes32 listHash;
+        uint64[] ids;
+    }
+
+    /// @dev slot 0: | commitment 256 |
+    ///      slot 1: | verdictsHash 256 |
+    ///      slot 2: | stake 128 | revealed 8 | settled 8 | free 112 |
+    struct Ballot {
+        bytes32 commitment;
+        bytes32 verdictsHash;
+        uint128 stake;
+        bool revealed;
+        bool settled;
+    }
+
+        struct VotingStorage {
+        mapping(uint256 id => Proposal) proposals;
+        mapping(uint64 round => Round) rounds;
+        mapping(uint64 round => mapping(address validator => Ballot)) ballots;
+        mapping(uint256 id => mapping(uint64 round => uint128[VERDICT_CLASSES])) tallies;
+        uint256 proposalCount;
+        /// @dev The furthest round any proposal has joined; rounds after it are empty.
+        uint64 joinCursor;
+    }
+
+    /// @dev The fixed first slot of this contract's storage (see {OracleLedger} on why a small number).
+    uint256 private constant STORAGE_SLOT = 0x400;
+
+    function _voting() internal pure returns (VotingStorage storage $) {
+        assembly ("memory-safe") {
+            $.slot := STORAGE_SLOT
+        }
+    }
+
+    /// @dev The one place the commitment is computed: `reveal` checks it, `commitmentFor` shows it.
+    /// `address(this)` is the oracle in both (the view extension runs by delegatecall).
+    function _commitment(uint64 round, address validator, bytes32 listHash, bytes32 verdictsHash, bytes32 salt)
+        internal
+        view
+        returns (bytes32)
+    {
+        return keccak256(abi.encode(block.chainid, address(this), round, validator, listHash, verdictsHash, salt));
+    }
+}

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {ConsensusMath, VERDICT_CLASSES} from "../libraries/ConsensusMath.sol";
+
+/// @title IOracleViews: the read-only views of the oracle that are not part of {IVerdictOracle}
+/// @notice Rounds, ballots, tallies, stake and the books, and the current parameters. Call them
+/// at the oracle's address: the oracle forwards any selector it does not implement to its view
+/// extension ({VerdictOracleViews}), which runs them on the oracle's storage in a static context.
+/// The ABI files the deploy scripts write for `VerdictOracle` include these functions.
+/// @dev Kept out of the core contract for bytecode room (EIP-170): an internal library frees
+/// nothing, a separate runtime does. dApps need only {IVerdictOracle}, which stays on the core.
+interface IOracleViews {
+    // ------------------------------------------------------------------ rounds and ballots
+
+    /// @notice `(block.timestamp - genesis) / roundDuration`.
+    function currentRound() external view returns (uint64);
+
+    /// @notice Phase boundaries of `round`: commit in `[commitStart, revealStart)`,
+    /// reveal in `[revealStart, revealEnd)`.
+    function roundTiming(uint64 round) external view returns (uint64 commitStart, uint64 revealStart, uint64 revealEnd);
+
+    /// @notice Size, proposals still pending, stake snapshot timestamp and list hash of `round`.
+    function roundInfo(uint64 round)
+        external
+        view
+        returns (uint32 size, uint32 pending, uint48 snapshot, bytes32 listHash);
+
+    /// @notice The ordered proposal ids of `round` (bounded by `maxProposalsPerRound`).
+    function roundProposals(uint64 round) external view returns (uint256[] memory);
+
+    /// @notice `validator`'s ballot for `round`.
+    function ballotOf(uint64 round, address validator)
+        external
+        view
+        returns (bytes32 commitment, bytes32 verdictsHash, uint128 stake, bool revealed, bool settled);
+
+    /// @notice Revealed stake per class for proposal `id` in `round`.
+    function tallyOf(uint256 id, uint64 round) external view returns (uint128[VERDICT_CLASSES] memory);
+
+    /// @notice The commitment `reveal` will check, for building commits off-chain or in tests.
+    function commitmentFor(uint64 round, address validator, bytes calldata verdicts, bytes32 salt)
+        external
+        view
+        returns (bytes32);
+
+    // ------------------------------------------------------------------ stake and books
+
+    /// @notice Active stake of `validator` at timestamp `timepoint` (checkpointed).
+    function stakeAt(address validator, uint48 timepoint) external view returns (uint256);
+
+    /// @notice Total active stake of all validators at timestamp `timepoint`.
+    function totalStakeAt(uint48 timepoint) external view returns (uint256);
+
+    /// @notice Current stake state of `validator`.
+    function validatorInfo(address validator)
+        external
+        view
+        returns (uint256 active, uint256 unbonding, uint64 withdrawableAt, address signer);
+
+    /// @notice The operator a signer key belongs to (zero if none).
+    function operatorOf(address signer) external view returns (address);
+
+    /// @notice Number of committed, unsettled ballots of `validator` (withdraw needs 0).
+    function openBallotsOf(address validator) external view returns (uint256);
+
+    /// @notice Wei `account` can `claim()`.
+    function claimable(address account) external view returns (uint256);
+
+    /// @notice Sum of all active stake now.
+    function totalActive() external view returns (uint256);
+    /// @notice Sum of all unbonding balances now.
+    function totalUnbonding() external view returns (uint256);
+    /// @notice Wei owed to accounts and not yet claimed (sum of `claimable`).
+    function totalClaimable() external view returns (uint256);
+    /// @notice Fees received and not yet paid out as rewards or refunds (includes rounding dust).
+    function undistributedFees() external view returns (uint256);
+    /// @notice ETH taken by slashing and not yet swept by the owner.
+    function slashedReserve() external view returns (uint256);
+
+    // ------------------------------------------------------------------ parameters (ranges: IOracleGovernance setters)
+
+    function minStake() external view returns (uint256);
+    function maxProposalsPerRound() external view returns (uint256);
+    function quorumBps() external view returns (uint256);
+    function supermajorityBps() external view returns (uint256);
+    function maxRounds() external view returns (uint256);
+    function nonRevealSlashBps() external view returns (uint256);
+    function incoherentSlashBps() external view returns (uint256);
+    function equivocationSlashBps() external view returns (uint256);
+    function callbackGasLimit() external view returns (uint256);
+    /// @notice Seconds of one round's commit phase (also the round period).
+    function roundDuration() external view returns (uint256);
+    /// @notice Seconds of the reveal phase that follows a round's commit phase.
+    function revealDuration() external view returns (uint256);
+    /// @notice Timestamp at which round 0 started (the deployment block).
+    function genesis() external view returns (uint256);
+    /// @notice Seconds between the last `requestUnstake` and `withdraw`.
+    function unbondingPeriod() external view returns (uint256);
+}

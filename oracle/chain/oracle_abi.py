@@ -1,0 +1,59 @@
+"""The ABI that answers at the oracle's address: the core contract's plus its view extension's.
+
+`VerdictOracle` forwards every selector it does not implement to `VerdictOracleViews`
+(contracts/README.md, "Views"), so callers keep one contract object at one address. The
+deploy scripts write this merged ABI as `abi/VerdictOracle.json`; the contract tests and the
+gas bench build the same object from the compiled types.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+CORE = "VerdictOracle"
+VIEW_EXTENSION = "VerdictOracleViews"
+
+
+def _signature(item: dict[str, Any]) -> str:
+    return f"{item.get('name', '')}({','.join(_type_of(i) for i in item.get('inputs', []))})"
+
+
+def _type_of(param: dict[str, Any]) -> str:
+    kind = str(param["type"])
+    if kind.startswith("tuple"):
+        return f"({','.join(_type_of(c) for c in param['components'])}){kind[5:]}"
+    return kind
+
+
+def merged_oracle_abi(
+    core_abi: list[dict[str, Any]], views_abi: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """`core_abi` plus the view extension's functions the core does not implement itself.
+
+    Only functions are added: the extension has no events of its own, its constructor is not
+    the oracle's, and the errors it can raise are declared on the core's interfaces too.
+    """
+    core_functions = {_signature(i) for i in core_abi if i.get("type") == "function"}
+    extra = [
+        i for i in views_abi if i.get("type") == "function" and _signature(i) not in core_functions
+    ]
+    return [*core_abi, *extra]
+
+
+def with_views(instance: Any, views_contract_type: Any) -> Any:
+    """An ape `ContractInstance` of the oracle at the same address whose ABI also has the view
+    extension's functions (for the ape users: contract tests, the gas bench, `ape run deploy`).
+
+    ape is a development dependency, so it is imported here, on use, never by the validator.
+    """
+    from ape.contracts import ContractInstance
+
+    core = instance.contract_type
+    known = {item.selector for item in core.abi if item.type == "function"}
+    extra = [
+        item
+        for item in views_contract_type.abi
+        if item.type == "function" and item.selector not in known
+    ]
+    merged = core.model_copy(update={"abi": [*core.abi, *extra]})
+    return ContractInstance(instance.address, merged, txn_hash=instance.txn_hash)
