@@ -37,8 +37,8 @@ from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_utils import to_checksum_address
 
-from oracle.chain.params import DEPLOY_DEFAULTS
 from oracle.chain.oracle_abi import with_views
+from oracle.chain.params import DEPLOY_DEFAULTS
 
 RESULTS_FILE = Path(__file__).resolve().parent / "results" / "gas.json"
 PROPOSAL_COUNTS = (1, 16, 64)

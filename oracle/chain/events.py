@@ -9,7 +9,7 @@ rather than skips.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -29,7 +29,7 @@ class CursorStore(Protocol):
 def log_chunks(
     w3: Web3,
     *,
-    address: str | list[str],
+    address: str | Sequence[str],
     from_block: int,
     to_block: int,
     chunk_size: int,

@@ -59,7 +59,8 @@ class JudgementState(IntEnum):
 
 @dataclass(frozen=True)
 class Verdict:
-    """A proposal's status; `verdict` (docs/labels.md class) is meaningful when `status` is FINALIZED."""
+    """A proposal's status; `verdict` (a docs/labels.md class) is meaningful when `status`
+    is FINALIZED."""
 
     proposal_id: int
     status: Status
