@@ -16,7 +16,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from chain_env import events, wait_final
 from eth_account import Account
 
 from oracle.chain.builds import SHANGHAI, build_for
@@ -32,6 +31,7 @@ from oracle.model.generate import CorpusGenerator
 from oracle.model.labels import Verdict
 from oracle.validator.fleet import ANVIL_MNEMONIC, Fleet, FleetSpec
 from oracle.validator.keys import anvil_key
+from tests.support.chain_env import events, wait_final
 
 pytestmark = pytest.mark.e2e
 

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from eth_account import Account
-from sdk_voting import fund
 from typer.testing import CliRunner
 
 from oracle.chain.client import OracleClient
@@ -14,6 +13,7 @@ from oracle.chain.deployment import Deployment
 from oracle.cli import app
 from oracle.sdk.safe_deploy import deploy_safe
 from oracle.validator.keys import write_keystore
+from tests.support.sdk_voting import fund
 
 GUARD_SLOT = 0x4A204F620C8C5CCDCA3FD54D003BADD85BA500436A431F0CBDA4F558C93C34C8
 PASSWORD = "owner-test-password"

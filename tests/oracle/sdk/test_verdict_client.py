@@ -8,8 +8,6 @@ import pytest
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
-from no_filter_proxy import NoFilterProxy
-from sdk_voting import decide, fund, to_fresh_round
 
 from oracle.chain.client import OracleClient, Status
 from oracle.chain.deployment import Deployment
@@ -22,6 +20,8 @@ from oracle.sdk.client import JudgementState, Verdict, VerdictClient, VerdictTim
 from oracle.sdk.safe_deploy import deploy_safe
 from oracle.sdk.safe_tx import Operation
 from oracle.sdk.safe_wallet import SafeWallet
+from tests.support.no_filter_proxy import NoFilterProxy
+from tests.support.sdk_voting import decide, fund, to_fresh_round
 
 LEGAL, FRAUD = 0, 1
 RECIPIENT = "0x000000000000000000000000000000000000bEEF"
