@@ -48,6 +48,9 @@ class StepsFailed(RuntimeError):
 
 
 EVENTS = ("ProposalSubmitted", "ProposalFinalized", "ProposalRolled", "VotesRevealed")
+# How far from the block a proposal was stored from its event is looked for again when
+# its payload hash no longer matches the chain's: a reorg moves it by about its depth.
+REFETCH_WINDOW_BLOCKS = 256
 
 
 @dataclass
@@ -391,8 +394,11 @@ class Engine:
         """Whether every stored payload hash of round r is the chain's `proposal(id).payloadHash`.
 
         The store's identity rules out another deployment; this catches what is left (a
-        reorg that renumbered proposals, an edited database): the verdicts would be about
-        other payloads. Such a round is not voted (no commit, so no slash), said once.
+        reorg deeper than `confirmations` that renumbered proposals, an edited database):
+        the verdicts would be about other payloads. A differing proposal is re-read from
+        its `ProposalSubmitted` event near the block it was stored from and judged again
+        (the round seals on a later tick); one that cannot be found there refuses the
+        round: no commit, so no slash. Either is logged once.
         """
         if r in self._refused_rounds:
             return False
@@ -401,20 +407,54 @@ class Engine:
         differ = [pid for pid in ids if on_chain.get(pid) != stored[pid].payload_hash]
         if not differ:
             return True
+        first, seen = differ[0], on_chain.get(differ[0])
+        what = (
+            f"stored payload hashes of {len(differ)} proposal(s) differ from the chain's "
+            f"(proposal {first}: stored 0x{stored[first].payload_hash.hex()}, chain "
+            f"{'none' if seen is None else '0x' + seen.hex()})"
+        )
+        refetched = [
+            pid for pid in differ if self._refetch(pid, stored[pid].block, on_chain.get(pid))
+        ]
+        if len(refetched) == len(differ):
+            log.warning("round %d: %s; re-read them from the chain to judge again", r, what)
+            return False
         self._refused_rounds.add(r)
-        first = differ[0]
-        seen = on_chain.get(first)
         log.error(
-            "round %d: stored payload hashes of %d proposal(s) differ from the chain's "
-            "(proposal %d: stored 0x%s, chain %s); not voting this round. A reorg or an edited "
-            "database: if it repeats, stop the validator and set db_path to a new file",
+            "round %d: %s and %d could not be re-read; not voting this round. If it repeats, "
+            "stop the validator and set db_path to a new file",
             r,
-            len(differ),
-            first,
-            stored[first].payload_hash.hex(),
-            "none" if seen is None else "0x" + seen.hex(),
+            what,
+            len(differ) - len(refetched),
         )
         return False
+
+    def _refetch(self, pid: int, near_block: int, chain_hash: bytes | None) -> bool:
+        """Replace proposal `pid`'s stored payload with its chain event's; whether it could."""
+        if chain_hash is None:
+            return False
+        head = self.reader.safe_head()
+        found = [
+            ev
+            for ev in self.reader.find(
+                "ProposalSubmitted",
+                ["0x" + pid.to_bytes(32, "big").hex()],
+                from_block=near_block - REFETCH_WINDOW_BLOCKS,
+                to_block=min(head, near_block + REFETCH_WINDOW_BLOCKS),
+            )
+            if bytes(ev.args["payloadHash"]) == chain_hash
+        ]
+        if not found:
+            return False
+        ev = found[-1]
+        self.store.replace_proposal(
+            id=pid,
+            payload=bytes(ev.args["payload"]),
+            payload_hash=chain_hash,
+            requester=str(ev.args["requester"]),
+            block=ev.block_number,
+        )
+        return True
 
     def _send_commit(self, b: StoredBallot) -> None:
         onchain = self.client.ballot_of(b.round, self.operator)

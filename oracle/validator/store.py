@@ -221,6 +221,17 @@ class Store:
             )
             return cur.rowcount > 0
 
+    def replace_proposal(
+        self, *, id: int, payload: bytes, payload_hash: bytes, requester: str, block: int
+    ) -> None:
+        """The chain's payload for a stored proposal whose hash differed; judged again."""
+        with self.transaction() as c:
+            c.execute(
+                "UPDATE proposals SET payload=?, payload_hash=?, requester=?, block=?,"
+                " verdict=NULL, confidence=NULL, reason=NULL WHERE id=?",
+                (payload, payload_hash, requester, block, id),
+            )
+
     def unjudged(self, limit: int = 10_000) -> list[StoredProposal]:
         rows = (
             self._conn()

@@ -161,13 +161,48 @@ def _staked_engine_at_commit(
     return engine, r, ids
 
 
-def test_commit__stored_payload_hash_differs_from_the_chain__refuses_the_round_logged_once(
+def _tamper(engine: Engine, pid: int, **cols: object) -> None:
+    """Edit a stored proposal, as a reorg that renumbered proposals or a hand edit leaves it."""
+    sets = ", ".join(f"{k}=?" for k in cols)
+    with engine.store.transaction() as c:
+        c.execute(f"UPDATE proposals SET {sets} WHERE id=?", (*cols.values(), pid))
+
+
+def test_commit__stored_payload_differs_from_the_chain__rereads_it_and_judges_again(
+    client: OracleClient, account: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    engine, r, ids = _staked_engine_at_commit(client, account, tmp_path / "validator.db")
+    real = engine.store.proposal(ids[0])
+    assert real is not None
+    _tamper(engine, ids[0], payload=b"\x99" * 64, payload_hash=b"\xee" * 32)
+    now = client.round_timing(r).commit_start
+
+    with caplog.at_level(logging.WARNING, logger="oracle.validator.engine"):
+        engine.commit_due(r, now)  # re-read, not judged yet: nothing sealed
+
+    assert engine.store.ballot(r) is None
+    assert not client.ballot_of(r, account.address).committed
+    said = [m for m in caplog.messages if "differ from the chain's" in m]
+    assert len(said) == 1 and "re-read them" in said[0] and "0x" + "ee" * 32 in said[0]
+    again = engine.store.proposal(ids[0])
+    assert again is not None and again.verdict is None  # to be judged on the right bytes
+    assert (again.payload, again.payload_hash) == (real.payload, real.payload_hash)
+
+    engine.store.set_verdicts([(ids[0], 2, 1.0, "test")])  # the judge's next pass
+    with caplog.at_level(logging.WARNING, logger="oracle.validator.engine"):
+        engine.commit_due(r, now)
+    assert client.ballot_of(r, account.address).committed
+    assert len([m for m in caplog.messages if "differ from the chain's" in m]) == 1
+
+
+def test_commit__differing_payload_not_found_near_its_block__refuses_the_round_logged_once(
     client: OracleClient, account: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     db = tmp_path / "validator.db"
     engine, r, ids = _staked_engine_at_commit(client, account, db)
-    with engine.store.transaction() as c:  # an edited database, or a reorg that renumbered
-        c.execute("UPDATE proposals SET payload_hash=? WHERE id=?", (b"\xee" * 32, ids[0]))
+    real = engine.store.proposal(ids[0])
+    assert real is not None
+    _tamper(engine, ids[0], payload_hash=b"\xee" * 32, block=real.block + 100_000)
     now = client.round_timing(r).commit_start
 
     with caplog.at_level(logging.ERROR, logger="oracle.validator.engine"):
@@ -177,12 +212,10 @@ def test_commit__stored_payload_hash_differs_from_the_chain__refuses_the_round_l
     assert engine.store.ballot(r) is None
     assert not client.ballot_of(r, account.address).committed
     said = [m for m in caplog.messages if "differ from the chain's" in m]
-    assert len(said) == 1 and f"proposal {ids[0]}" in said[0] and "0x" + "ee" * 32 in said[0]
+    assert len(said) == 1 and f"proposal {ids[0]}" in said[0] and "not voting" in said[0]
 
-    # The same round with the chain's hash back in place commits: the mismatch was the cause.
-    with engine.store.transaction() as c:
-        good = client.proposal(ids[0]).payload_hash
-        c.execute("UPDATE proposals SET payload_hash=? WHERE id=?", (good, ids[0]))
+    # The same round with the chain's row back in place commits: the mismatch was the cause.
+    _tamper(engine, ids[0], payload_hash=real.payload_hash, block=real.block)
     engine.store.close()
     engine_without_model(client, account, db).commit_due(r, now)
     assert client.ballot_of(r, account.address).committed
