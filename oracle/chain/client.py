@@ -8,9 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import partial
 from typing import Any
 
 from web3 import Web3
+from web3.exceptions import ContractCustomError, ContractLogicError
 
 from oracle.chain.deployment import Deployment
 from oracle.chain.eip712 import Domain
@@ -120,10 +122,7 @@ class OracleClient:
         return bytes(self._view("commitmentFor", round_, validator, verdicts, salt))
 
     def proposal(self, proposal_id: int) -> ProposalView:
-        raw = self._view("proposal", proposal_id)
-        # A struct return may come back as a one-element tuple around the struct.
-        if len(raw) == 1 and isinstance(raw[0], tuple | list):
-            raw = raw[0]
+        raw = _unwrap_struct(self._view("proposal", proposal_id))
         # The first eight fields are normative (docs/protocol.md); later ones are additions.
         requester, payload_hash, model_hash, rnd, attempts, fee, status, verdict = raw[:8]
         return ProposalView(
@@ -136,6 +135,38 @@ class OracleClient:
             Status(int(status)),
             int(verdict),
         )
+
+    def payload_hashes(self, ids: Sequence[int], batch: int = 256) -> dict[int, bytes | None]:
+        """`proposal(id).payloadHash` of each id (None: no such proposal), in JSON-RPC batches.
+
+        One HTTP round trip per `batch` ids: a validator checks every proposal of a round
+        before it seals its ballot, and one request per proposal would multiply its RPC load.
+        """
+        out: dict[int, bytes | None] = {}
+        for start in range(0, len(ids), batch):
+            chunk = list(ids[start : start + batch])
+            out.update(
+                with_retry(partial(self._payload_hash_batch, chunk), on_error=self.on_rpc_error)
+            )
+        return out
+
+    def _payload_hash_batch(self, ids: list[int]) -> dict[int, bytes | None]:
+        fn = self.contract.get_function_by_name("proposal")
+        try:
+            with self.w3.batch_requests() as b:
+                for pid in ids:
+                    b.add(fn(pid))
+                replies = b.execute()
+        except (ContractCustomError, ContractLogicError):
+            # One unknown id fails the whole batch: ask one by one to find which.
+            return {pid: self._payload_hash_one(pid) for pid in ids}
+        return {pid: _payload_hash_of(raw) for pid, raw in zip(ids, replies, strict=True)}
+
+    def _payload_hash_one(self, pid: int) -> bytes | None:
+        try:
+            return self.proposal(pid).payload_hash
+        except (ContractCustomError, ContractLogicError):
+            return None  # OracleUnknownProposal
 
     def verdict_of(self, proposal_id: int) -> tuple[Status, int]:
         status, verdict = self._view("verdictOf", proposal_id)
@@ -222,3 +253,14 @@ class OracleClient:
             on_rpc_error=self.on_rpc_error,
             **kw,
         )
+
+
+def _unwrap_struct(raw: Any) -> Any:
+    # A struct return may come back as a one-element tuple around the struct.
+    if len(raw) == 1 and isinstance(raw[0], tuple | list):
+        return raw[0]
+    return raw
+
+
+def _payload_hash_of(raw: Any) -> bytes:
+    return bytes(_unwrap_struct(raw)[1])

@@ -115,6 +115,24 @@ class EventReader:
         out.sort(key=lambda e: (e.block_number, e.log_index))
         return out, max(new_cursor, (cursor if cursor is not None else self.start_block - 1))
 
+    def find(
+        self, name: str, indexed: list[Any], *, from_block: int, to_block: int
+    ) -> list[ChainEvent]:
+        """Events `name` in [from_block, to_block] whose first indexed arguments are `indexed`
+        (as 32-byte topics), in block order; no cursor involved."""
+        topic = next(t for t, abi in self._by_topic.items() if abi["name"] == name)
+        out: list[ChainEvent] = []
+        for _to, logs in log_chunks(
+            self.w3,
+            address=self.address,
+            from_block=max(self.start_block, from_block),
+            to_block=to_block,
+            chunk_size=self.chunk_size,
+            topics=[HexBytes(topic), *indexed],
+        ):
+            out.extend(self._decode(entry) for entry in logs)
+        return sorted(out, key=lambda e: (e.block_number, e.log_index))
+
     def _decode(self, entry: Any) -> ChainEvent:
         abi = self._by_topic[bytes(entry["topics"][0])]
         data = get_event_data(self.w3.codec, abi, entry)

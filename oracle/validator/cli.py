@@ -52,7 +52,15 @@ def run(config: Annotated[Path, typer.Option("--config", help="TOML settings fil
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    validator = build_validator(settings)
+    from oracle.validator.store_schema import StoreError
+
+    try:
+        validator = build_validator(settings)
+    except StoreError as exc:
+        # The store refused (another deployment or operator, newer schema, corrupt file):
+        # the message says what to do; a traceback would only bury it.
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
     typer.echo(
         f"validator {validator.engine.operator} listening on http://{settings.host}:{settings.port}"
     )

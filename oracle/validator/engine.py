@@ -34,6 +34,7 @@ from oracle.validator.judge import HASH_MISMATCH_REASON, Judge
 from oracle.validator.metrics import Metrics
 from oracle.validator.relay import RelayClient
 from oracle.validator.store import Store, StoredBallot
+from oracle.validator.store_identity import StoreIdentity
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,9 @@ class StepsFailed(RuntimeError):
 
 
 EVENTS = ("ProposalSubmitted", "ProposalFinalized", "ProposalRolled", "VotesRevealed")
+# How far from the block a proposal was stored from its event is looked for again when
+# its payload hash no longer matches the chain's: a reorg moves it by about its depth.
+REFETCH_WINDOW_BLOCKS = 256
 
 
 @dataclass
@@ -62,6 +66,9 @@ class ValidatorEngineConfig:
     byzantine_shift: int = 0
     # How long start-up chain reads wait for the RPC endpoint (see wait_for_rpc).
     startup_timeout_s: float = 600.0
+    # Final proposals and settled ballots older than this many rounds are pruned.
+    retention_rounds: int = 10_000
+    prune_every_s: float = 60.0
 
 
 class Engine:
@@ -99,13 +106,24 @@ class Engine:
             start_block=client.deployment.deployed_block,
             confirmations=self.config.confirmations,
         )
+        rpc_url = str(getattr(client.w3.provider, "endpoint_uri", "rpc_url"))
         t0 = wait_for_rpc(
-            str(getattr(client.w3.provider, "endpoint_uri", "rpc_url")),
+            rpc_url,
             lambda: client.round_timing(0),
             timeout_s=self.config.startup_timeout_s,
             what="the round timing",
         )
         self.clock = RoundClock.from_timing(0, t0)
+        # Before anything reads the store: its rows must be this deployment's (or refuse).
+        self.store.bind(
+            wait_for_rpc(
+                rpc_url,
+                self._store_identity,
+                timeout_s=self.config.startup_timeout_s,
+                what="the deployment block",
+            ),
+            chain_payload_hash=lambda pid: client.payload_hashes([pid])[pid],
+        )
         self.last_block = 0
         self.last_block_time = 0
         self.last_tick_ok = False
@@ -115,8 +133,20 @@ class Engine:
         self._last_claim = 0.0
         self._last_reveal_at = 0.0
         self._finalize_tried: dict[int, float] = {}
+        self._refused_rounds: set[int] = set()  # stored payload hashes differ from the chain's
+        self._last_prune = 0.0
         self._settle_checked: dict[int, float] = {}
         self._stop = threading.Event()
+
+    def _store_identity(self) -> StoreIdentity:
+        block = self.client.deployment.deployed_block
+        return StoreIdentity(
+            chain_id=self.client.chain_id,
+            oracle=self.client.address,
+            deployed_block=block,
+            deployed_block_hash="0x" + bytes(self.client.w3.eth.get_block(block)["hash"]).hex(),
+            operator=self.operator,
+        )
 
     # --------------------------------------------------------------- timing
 
@@ -212,6 +242,7 @@ class Engine:
         step("finalize", lambda: self.finalize_due(cr, self.now()))
         step("settle", lambda: self.settle_due(self.now()))
         step("claim", self.claim_due)
+        step("prune", self.prune_due, cr)
         total = time.perf_counter() - started
         if total > max(2.0, self.round_duration / 4):
             # A slow pass risks missed phases: say where the time went.
@@ -229,16 +260,21 @@ class Engine:
         cursor = self.store.get_cursor("events")
         while True:
             events, new_cursor = self.reader.read(cursor)
-            for ev in events:
-                self._apply(ev)
+            # A chunk's events and the cursor past them commit together: a failure (or a
+            # kill) anywhere in the chunk leaves neither, and the chunk is read again.
+            with self.store.transaction():
+                added = sum(self._apply(ev) for ev in events)
+                if new_cursor is not None and new_cursor != cursor:
+                    self.store.set_cursor("events", new_cursor)
+            self.metrics.proposals_seen.inc(added)
             if new_cursor == cursor or new_cursor is None:
                 break
-            self.store.set_cursor("events", new_cursor)
             if new_cursor >= self.reader.safe_head():
                 break
             cursor = new_cursor
 
-    def _apply(self, ev: ChainEvent) -> None:
+    def _apply(self, ev: ChainEvent) -> bool:
+        """Store one event (inside ingest's transaction); True for a newly seen proposal."""
         a = ev.args
         if ev.name == "ProposalSubmitted":
             added = self.store.add_proposal(
@@ -249,8 +285,7 @@ class Engine:
                 round_=int(a["round"]),
                 block=ev.block_number,
             )
-            if added:
-                self.metrics.proposals_seen.inc()
+            return added
         elif ev.name == "ProposalRolled":
             self.store.set_rolled(int(a["id"]), int(a["toRound"]))
         elif ev.name == "ProposalFinalized":
@@ -265,6 +300,7 @@ class Engine:
                     r, ids, bytes(a["verdicts"]), b"\x00" * 32, onchain.commitment
                 )
                 self.store.set_ballot_state(r, "settled" if onchain.settled else "revealed")
+        return False
 
     def _judge_ids(self, ids: list[int]) -> None:
         stored = self.store.proposals(ids)
@@ -346,11 +382,79 @@ class Engine:
                 log.error("round %d: local list hash differs from the contract's; not voting", cr)
                 self._empty_rounds.add(cr)
                 return
+            if not self._payloads_match_chain(cr, ids):
+                return
             # Durable before the commit transaction goes out (see store.py).
             self.store.save_ballot(cr, ids, verdicts, salt, c)
             ballot = self.store.ballot(cr)
         if ballot is not None and ballot.state == "prepared":
             self._send_commit(ballot)
+
+    def _payloads_match_chain(self, r: int, ids: list[int]) -> bool:
+        """Whether every stored payload hash of round r is the chain's `proposal(id).payloadHash`.
+
+        The store's identity rules out another deployment; this catches what is left (a
+        reorg deeper than `confirmations` that renumbered proposals, an edited database):
+        the verdicts would be about other payloads. A differing proposal is re-read from
+        its `ProposalSubmitted` event near the block it was stored from and judged again
+        (the round seals on a later tick); one that cannot be found there refuses the
+        round: no commit, so no slash. Either is logged once.
+        """
+        if r in self._refused_rounds:
+            return False
+        stored = self.store.proposals(ids)
+        on_chain = self.client.payload_hashes(ids)
+        differ = [pid for pid in ids if on_chain.get(pid) != stored[pid].payload_hash]
+        if not differ:
+            return True
+        first, seen = differ[0], on_chain.get(differ[0])
+        what = (
+            f"stored payload hashes of {len(differ)} proposal(s) differ from the chain's "
+            f"(proposal {first}: stored 0x{stored[first].payload_hash.hex()}, chain "
+            f"{'none' if seen is None else '0x' + seen.hex()})"
+        )
+        refetched = [
+            pid for pid in differ if self._refetch(pid, stored[pid].block, on_chain.get(pid))
+        ]
+        if len(refetched) == len(differ):
+            log.warning("round %d: %s; re-read them from the chain to judge again", r, what)
+            return False
+        self._refused_rounds.add(r)
+        log.error(
+            "round %d: %s and %d could not be re-read; not voting this round. If it repeats, "
+            "stop the validator and set db_path to a new file",
+            r,
+            what,
+            len(differ) - len(refetched),
+        )
+        return False
+
+    def _refetch(self, pid: int, near_block: int, chain_hash: bytes | None) -> bool:
+        """Replace proposal `pid`'s stored payload with its chain event's; whether it could."""
+        if chain_hash is None:
+            return False
+        head = self.reader.safe_head()
+        found = [
+            ev
+            for ev in self.reader.find(
+                "ProposalSubmitted",
+                ["0x" + pid.to_bytes(32, "big").hex()],
+                from_block=near_block - REFETCH_WINDOW_BLOCKS,
+                to_block=min(head, near_block + REFETCH_WINDOW_BLOCKS),
+            )
+            if bytes(ev.args["payloadHash"]) == chain_hash
+        ]
+        if not found:
+            return False
+        ev = found[-1]
+        self.store.replace_proposal(
+            id=pid,
+            payload=bytes(ev.args["payload"]),
+            payload_hash=chain_hash,
+            requester=str(ev.args["requester"]),
+            block=ev.block_number,
+        )
+        return True
 
     def _send_commit(self, b: StoredBallot) -> None:
         onchain = self.client.ballot_of(b.round, self.operator)
@@ -407,8 +511,9 @@ class Engine:
                 log.error("round %d: cannot reproduce the on-chain commitment; reveal lost", r)
                 self._recovery_done.add(r)
                 continue
-            self.store.save_ballot(r, ids, verdicts, salt, c)
-            self.store.set_ballot_state(r, "revealed" if onchain.revealed else "committed")
+            with self.store.transaction():
+                self.store.save_ballot(r, ids, verdicts, salt, c)
+                self.store.set_ballot_state(r, "revealed" if onchain.revealed else "committed")
             log.warning("round %d: ballot rebuilt from the signer key after a lost database", r)
 
     def reveal_due(self, now: int) -> None:
@@ -564,6 +669,14 @@ class Engine:
         self.client.claim(self.operator_sender)
         log.info("claimed %d wei", amount)
         return amount
+
+    def prune_due(self, cr: int) -> None:
+        if time.monotonic() - self._last_prune < self.config.prune_every_s:
+            return
+        self._last_prune = time.monotonic()
+        proposals, ballots = self.store.prune(cr - self.config.retention_rounds)
+        if proposals or ballots:
+            log.info("pruned %d final proposals and %d settled ballots", proposals, ballots)
 
     # ----------------------------------------------------------- reporting
 

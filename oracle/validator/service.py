@@ -155,6 +155,7 @@ def build_validator(settings: ValidatorSettings) -> Validator:
             auto_claim=settings.auto_claim,
             byzantine_shift=settings.byzantine_shift,
             startup_timeout_s=settings.startup_timeout_s,
+            retention_rounds=settings.retention_rounds,
         ),
         relay=relay,
         relayer=relayer,

@@ -62,6 +62,11 @@ class ValidatorSettings(BaseSettings):
 
     # Store and service
     db_path: Path = Path("runs/validator/validator.db")
+    retention_rounds: int = Field(
+        10_000,
+        ge=16,
+        description="prune final proposals and settled ballots older than this many rounds",
+    )
     host: str = "127.0.0.1"
     port: int = Field(8700, ge=0, le=65535)
     admin_token: SecretStr | None = None

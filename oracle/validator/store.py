@@ -4,46 +4,42 @@ The ballot row (salt, verdicts, commitment) is written and committed to disk
 *before* the commit transaction is sent, so a restarted validator can always
 reveal. Each thread opens its own connection (SQLite connections are not
 shared across threads); WAL lets the API read while the engine writes.
+
+Every write runs in `transaction()`: BEGIN IMMEDIATE, then COMMIT, or ROLLBACK on any
+error, so a failed write never leaves the connection inside an open transaction that
+would swallow the writes after it. The file holds salts: it (and SQLite's -wal and -shm
+files, which take the database file's mode) is created 0600. The schema is versioned
+(store_schema.py) and the store is bound to one deployment and operator
+(store_identity.py).
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS proposals (
-    id INTEGER PRIMARY KEY,
-    payload BLOB NOT NULL,
-    payload_hash BLOB NOT NULL,
-    requester TEXT NOT NULL,
-    first_round INTEGER NOT NULL,
-    block INTEGER NOT NULL,
-    verdict INTEGER,            -- this validator's verdict (before any test-only shift)
-    confidence REAL,
-    reason TEXT,
-    status INTEGER NOT NULL DEFAULT 1,  -- Status enum; 1 pending
-    final_verdict INTEGER,
-    final_round INTEGER,
-    current_round INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS proposals_unjudged ON proposals(id) WHERE verdict IS NULL;
-CREATE TABLE IF NOT EXISTS ballots (
-    round INTEGER PRIMARY KEY,
-    proposal_ids TEXT NOT NULL,   -- comma-separated, in list order
-    verdicts BLOB NOT NULL,
-    salt BLOB NOT NULL,
-    commitment BLOB NOT NULL,
-    state TEXT NOT NULL,          -- prepared, committed, revealed, settled, missed, uncommitted
-    commit_tx TEXT,
-    reveal_tx TEXT,
-    settle_tx TEXT
-);
-"""
+from oracle.validator.store_identity import (
+    StoreHoldsOtherPayloads,
+    StoreIdentity,
+    StoreIdentityMismatch,
+    same_identity,
+)
+from oracle.validator.store_schema import StoreError, migrate
+
+log = logging.getLogger(__name__)
+
+# Ballots that may still need a transaction (reveal, settle): their rows, and the rows of
+# the proposals they list, are never pruned.
+UNSETTLED_STATES = ("prepared", "committed", "revealed", "missed")
+FILE_MODE = 0o600
+SQLITE_SIDE_FILES = ("-wal", "-shm")
 
 
 @dataclass(frozen=True)
@@ -81,17 +77,29 @@ class Store:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        with self._conn() as c:
+        _create_private(self.path)
+        try:
+            c = self._conn()
             c.execute("PRAGMA journal_mode=WAL")
-            c.executescript(SCHEMA)
+            self.migrated_from = migrate(c, self.path)
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise StoreError(
+                f"store {self.path} is not a readable SQLite database ({exc}); move it aside "
+                "and restart (ballots committed on chain are rebuilt from the signer key)"
+            ) from exc
+        _restrict_side_files(self.path)
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
+            # isolation_level=None: the sqlite3 module never opens transactions behind our
+            # back; transaction() opens and ends every one explicitly.
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             conn.execute("PRAGMA synchronous=FULL")  # durable before the commit tx goes out
             conn.execute("PRAGMA busy_timeout=30000")
             self._local.conn = conn
+            self._local.depth = 0
         return conn
 
     def close(self) -> None:
@@ -100,6 +108,78 @@ class Store:
             conn.close()
             self._local.conn = None
 
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One logical write: everything inside commits together or not at all.
+
+        Nested uses join the outermost transaction (an error anywhere rolls it all back).
+        BEGIN IMMEDIATE takes the write lock up front, so a busy database fails here,
+        before any statement, rather than at COMMIT.
+        """
+        c = self._conn()
+        if self._local.depth:
+            self._local.depth += 1
+            try:
+                yield c
+            finally:
+                self._local.depth -= 1
+            return
+        c.execute("BEGIN IMMEDIATE")
+        self._local.depth = 1
+        try:
+            yield c
+            c.execute("COMMIT")
+        except BaseException:
+            if c.in_transaction:
+                c.execute("ROLLBACK")
+            raise
+        finally:
+            self._local.depth = 0
+
+    # -------------------------------------------------------------- identity
+
+    def identity(self) -> StoreIdentity | None:
+        rows = self._conn().execute("SELECT key, value FROM meta WHERE key LIKE 'identity:%'")
+        return StoreIdentity.from_meta({str(k): str(v) for k, v in rows.fetchall()})
+
+    def bind(
+        self,
+        wanted: StoreIdentity,
+        *,
+        chain_payload_hash: Callable[[int], bytes | None] | None = None,
+    ) -> str:
+        """Tie the store to `wanted`'s deployment and operator, or refuse (StoreError).
+
+        'new': first start, identity written. 'matched': the same deployment and operator.
+        'adopted': a store from before identities existed; if it holds proposals, the
+        newest one's payload hash is checked against the chain (`chain_payload_hash`,
+        None when the chain has no such proposal) before the identity is written.
+        """
+        with self.transaction() as c:
+            stored = self.identity()
+            if stored is not None:
+                if not same_identity(stored, wanted):
+                    raise StoreIdentityMismatch(self.path, stored, wanted)
+                return "matched"
+            row = c.execute(
+                "SELECT id, payload_hash FROM proposals ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+            outcome = "new" if row is None else "adopted"
+            if row is not None and chain_payload_hash is not None:
+                on_chain = chain_payload_hash(int(row[0]))
+                if on_chain != bytes(row[1]):
+                    raise StoreHoldsOtherPayloads(
+                        self.path,
+                        int(row[0]),
+                        "0x" + bytes(row[1]).hex(),
+                        "none" if on_chain is None else "0x" + on_chain.hex(),
+                    )
+            for key, value in wanted.as_meta().items():
+                self.set_meta(key, value)
+        if outcome == "adopted":
+            log.warning("store %s had no recorded deployment; bound it to this one", self.path)
+        return outcome
+
     # ------------------------------------------------------------------ meta
 
     def get_meta(self, key: str) -> str | None:
@@ -107,11 +187,12 @@ class Store:
         return None if row is None else str(row[0])
 
     def set_meta(self, key: str, value: str) -> None:
-        self._conn().execute(
-            "INSERT INTO meta(key, value) VALUES(?, ?)"
-            " ON CONFLICT(key) DO UPDATE SET value=excluded.value",
-            (key, value),
-        )
+        with self.transaction() as c:
+            c.execute(
+                "INSERT INTO meta(key, value) VALUES(?, ?)"
+                " ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                (key, value),
+            )
 
     def get_cursor(self, name: str) -> int | None:
         v = self.get_meta(f"cursor:{name}")
@@ -132,12 +213,24 @@ class Store:
         round_: int,
         block: int,
     ) -> bool:
-        cur = self._conn().execute(
-            "INSERT OR IGNORE INTO proposals(id, payload, payload_hash, requester,"
-            " first_round, block, current_round) VALUES(?,?,?,?,?,?,?)",
-            (id, payload, payload_hash, requester, round_, block, round_),
-        )
-        return cur.rowcount > 0
+        with self.transaction() as c:
+            cur = c.execute(
+                "INSERT OR IGNORE INTO proposals(id, payload, payload_hash, requester,"
+                " first_round, block, current_round) VALUES(?,?,?,?,?,?,?)",
+                (id, payload, payload_hash, requester, round_, block, round_),
+            )
+            return cur.rowcount > 0
+
+    def replace_proposal(
+        self, *, id: int, payload: bytes, payload_hash: bytes, requester: str, block: int
+    ) -> None:
+        """The chain's payload for a stored proposal whose hash differed; judged again."""
+        with self.transaction() as c:
+            c.execute(
+                "UPDATE proposals SET payload=?, payload_hash=?, requester=?, block=?,"
+                " verdict=NULL, confidence=NULL, reason=NULL WHERE id=?",
+                (payload, payload_hash, requester, block, id),
+            )
 
     def unjudged(self, limit: int = 10_000) -> list[StoredProposal]:
         rows = (
@@ -149,13 +242,11 @@ class Store:
 
     def set_verdicts(self, results: list[tuple[int, int, float, str]]) -> None:
         """(id, verdict, confidence, reason) each, in one transaction."""
-        c = self._conn()
-        c.execute("BEGIN")
-        c.executemany(
-            "UPDATE proposals SET verdict=?, confidence=?, reason=? WHERE id=?",
-            [(v, conf, reason, pid) for pid, v, conf, reason in results],
-        )
-        c.execute("COMMIT")
+        with self.transaction() as c:
+            c.executemany(
+                "UPDATE proposals SET verdict=?, confidence=?, reason=? WHERE id=?",
+                [(v, conf, reason, pid) for pid, v, conf, reason in results],
+            )
 
     def proposal(self, pid: int) -> StoredProposal | None:
         row = self._conn().execute("SELECT * FROM proposals WHERE id=?", (pid,)).fetchone()
@@ -171,13 +262,15 @@ class Store:
         return out
 
     def set_final(self, pid: int, status: int, verdict: int, round_: int) -> None:
-        self._conn().execute(
-            "UPDATE proposals SET status=?, final_verdict=?, final_round=? WHERE id=?",
-            (status, verdict, round_, pid),
-        )
+        with self.transaction() as c:
+            c.execute(
+                "UPDATE proposals SET status=?, final_verdict=?, final_round=? WHERE id=?",
+                (status, verdict, round_, pid),
+            )
 
     def set_rolled(self, pid: int, to_round: int) -> None:
-        self._conn().execute("UPDATE proposals SET current_round=? WHERE id=?", (to_round, pid))
+        with self.transaction() as c:
+            c.execute("UPDATE proposals SET current_round=? WHERE id=?", (to_round, pid))
 
     def pending_in_round(self, round_: int) -> list[int]:
         rows = (
@@ -223,11 +316,12 @@ class Store:
         self, round_: int, proposal_ids: list[int], verdicts: bytes, salt: bytes, commitment: bytes
     ) -> None:
         """Persist the preimage durably; called before the commit transaction is sent."""
-        self._conn().execute(
-            "INSERT OR REPLACE INTO ballots(round, proposal_ids, verdicts, salt, commitment, state)"
-            " VALUES(?,?,?,?,?,'prepared')",
-            (round_, ",".join(map(str, proposal_ids)), verdicts, salt, commitment),
-        )
+        with self.transaction() as c:
+            c.execute(
+                "INSERT OR REPLACE INTO ballots(round, proposal_ids, verdicts, salt, commitment,"
+                " state) VALUES(?,?,?,?,?,'prepared')",
+                (round_, ",".join(map(str, proposal_ids)), verdicts, salt, commitment),
+            )
 
     def ballot(self, round_: int) -> StoredBallot | None:
         row = self._conn().execute("SELECT * FROM ballots WHERE round=?", (round_,)).fetchone()
@@ -250,9 +344,38 @@ class Store:
 
     def set_ballot_state(self, round_: int, state: str, **tx: Any) -> None:
         cols = ["state=?"] + [f"{k}=?" for k in tx]
-        self._conn().execute(
-            f"UPDATE ballots SET {', '.join(cols)} WHERE round=?", (state, *tx.values(), round_)
-        )
+        with self.transaction() as c:
+            c.execute(
+                f"UPDATE ballots SET {', '.join(cols)} WHERE round=?", (state, *tx.values(), round_)
+            )
+
+    # --------------------------------------------------------------- pruning
+
+    def prune(self, before_round: int, batch: int = 5_000) -> tuple[int, int]:
+        """Delete what no later step reads: (proposals, ballots) deleted, at most `batch` each.
+
+        Final proposals that finished before `before_round`, and settled or uncommitted
+        ballots of rounds before it. The cut-off never passes the oldest unsettled ballot:
+        a proposal is only listed in ballots of rounds up to the one it finished in, so
+        every proposal an unsettled ballot lists is kept.
+        """
+        with self.transaction() as c:
+            marks = ",".join("?" * len(UNSETTLED_STATES))
+            oldest = c.execute(
+                f"SELECT MIN(round) FROM ballots WHERE state IN ({marks})", UNSETTLED_STATES
+            ).fetchone()[0]
+            cutoff = before_round if oldest is None else min(before_round, int(oldest))
+            proposals = c.execute(
+                "DELETE FROM proposals WHERE id IN (SELECT id FROM proposals"
+                " WHERE status <> 1 AND final_round < ? LIMIT ?)",
+                (cutoff, batch),
+            ).rowcount
+            ballots = c.execute(
+                "DELETE FROM ballots WHERE round IN (SELECT round FROM ballots"
+                " WHERE state IN ('settled', 'uncommitted') AND round < ? LIMIT ?)",
+                (cutoff, batch),
+            ).rowcount
+        return int(proposals), int(ballots)
 
 
 def _ballot(row: Any) -> StoredBallot:
@@ -268,3 +391,26 @@ def _ballot(row: Any) -> StoredBallot:
         row[7],
         row[8],
     )
+
+
+def _create_private(path: Path) -> None:
+    """Create the database file 0600 before SQLite does (it would use 0644 under umask 022).
+
+    SQLite gives its -wal and -shm files the database file's mode, so they follow. An
+    existing file written by an older release is tightened to 0600.
+    """
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    os.close(fd)
+    _restrict(path)
+
+
+def _restrict_side_files(path: Path) -> None:
+    for suffix in SQLITE_SIDE_FILES:
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            _restrict(side)
+
+
+def _restrict(path: Path) -> None:
+    if path.stat().st_mode & 0o777 != FILE_MODE:
+        os.chmod(path, FILE_MODE)
