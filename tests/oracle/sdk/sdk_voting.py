@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from eth_account.signers.local import LocalAccount
-from timetravel import advance_to
 
 from oracle.chain.client import OracleClient
 from oracle.chain.commitment import seal_ballot
+from tests.support.timetravel import advance_to
 
 
 def fund(client: OracleClient, account: LocalAccount, wei: int = 10**21) -> None:
