@@ -72,10 +72,6 @@ def load_csv(path: Path) -> list[LabeledRequest]:
     return records
 
 
-_In = TypeVar("_In")
-_Out = TypeVar("_Out")
-
-
 def _record(path: Path, lineno: int, payload: object, label: object) -> LabeledRequest:
     where = f"{path}:{lineno}"
     if not isinstance(payload, dict):
@@ -87,6 +83,10 @@ def _record(path: Path, lineno: int, payload: object, label: object) -> LabeledR
             raise DatasetError(f"{where}: field 'label' must be a string")
         verdict = _parsed(Verdict.from_label, label, ValueError, f"{where}: field 'label'")
     return LabeledRequest(tx, verdict, lineno)
+
+
+_In = TypeVar("_In")
+_Out = TypeVar("_Out")
 
 
 def _parsed(parse: Callable[[_In], _Out], value: _In, error: type[Exception], where: str) -> _Out:
