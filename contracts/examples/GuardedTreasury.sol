@@ -7,6 +7,7 @@ import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {IOracleVoting} from "../interfaces/IOracleVoting.sol";
 import {IVerdictCallback} from "../interfaces/IVerdictCallback.sol";
 import {IVerdictOracle} from "../interfaces/IVerdictOracle.sol";
+import {TxRequestPayload} from "../libraries/TxRequestPayload.sol";
 
 /// @title GuardedTreasury: an ETH treasury that pays out only what the oracle judged legal
 /// @notice The pattern a dApp follows: build the `TxRequest` payload on-chain (so nobody can
@@ -14,16 +15,6 @@ import {IVerdictOracle} from "../interfaces/IVerdictOracle.sol";
 /// The oracle's callback only records the outcome (it runs under a gas cap); the owner then
 /// calls {execute}, which also reads the oracle directly if the callback never arrived.
 contract GuardedTreasury is Ownable2Step, IVerdictCallback {
-    /// @notice docs/labels.md payload: `abi.encode(TxRequest)`.
-    struct TxRequest {
-        uint256 chainId;
-        address from;
-        address to;
-        uint256 value;
-        bytes data;
-        string memo;
-    }
-
     enum RequestState {
         None,
         Pending,
@@ -95,10 +86,7 @@ contract GuardedTreasury is Ownable2Step, IVerdictCallback {
         uint256 available = address(this).balance - msg.value - reserved;
         if (amount > available) revert TreasuryInsufficientFunds(amount, available);
         reserved += amount;
-        bytes memory payload = abi.encode(
-            TxRequest({chainId: block.chainid, from: address(this), to: to, value: amount, data: "", memo: memo})
-        );
-        requestId = oracle.submit{value: msg.value}(payload);
+        requestId = oracle.submit{value: msg.value}(TxRequestPayload.encode(address(this), to, amount, "", memo));
         _requests[requestId] = TransferRequest({to: to, state: RequestState.Pending, amount: amount});
         emit TransferRequested(requestId, to, amount, memo);
     }

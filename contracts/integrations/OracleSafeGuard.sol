@@ -7,6 +7,7 @@ import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {IOracleSafeGuard} from "../interfaces/IOracleSafeGuard.sol";
 import {IVerdictCallback} from "../interfaces/IVerdictCallback.sol";
 import {IVerdictOracle} from "../interfaces/IVerdictOracle.sol";
+import {TxRequestPayload} from "../libraries/TxRequestPayload.sol";
 
 /// @dev The two views of Safe 1.4.1's `OwnerManager` and `ModuleManager` the guard reads. Declared
 /// here because importing `Safe.sol` would compile the whole Safe with the project's via-IR
@@ -26,16 +27,6 @@ interface ISafeMembers {
 /// when that never happened. Module transactions (`execTransactionFromModule`) are not guarded by
 /// Safe 1.4.1 at all (module guards arrived with Safe 1.5): enable only modules you trust.
 contract OracleSafeGuard is BaseGuard, IOracleSafeGuard, IVerdictCallback {
-    /// @notice docs/labels.md payload: `abi.encode(TxRequest)`, the same struct as {GuardedTreasury}'s.
-    struct TxRequest {
-        uint256 chainId;
-        address from;
-        address to;
-        uint256 value;
-        bytes data;
-        string memo;
-    }
-
     /// @notice The oracle this guard trusts.
     IVerdictOracle public immutable oracle;
 
@@ -83,10 +74,7 @@ contract OracleSafeGuard is BaseGuard, IOracleSafeGuard, IVerdictCallback {
         ) {
             revert GuardAlreadyJudged(key, previous.proposalId, previous.state);
         }
-        bytes memory payload = abi.encode(
-            TxRequest({chainId: block.chainid, from: safe, to: to, value: value, data: data, memo: memo})
-        );
-        proposalId = oracle.submit{value: msg.value}(payload);
+        proposalId = oracle.submit{value: msg.value}(TxRequestPayload.encode(safe, to, value, data, memo));
         if (proposalId > type(uint64).max) revert GuardProposalIdTooLarge(proposalId);
         // The proposal pins the oracle's model now; refusing here saves a fee on a useless verdict.
         bytes32 pinned = oracle.proposal(proposalId).modelHash;

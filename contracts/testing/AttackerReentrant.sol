@@ -5,7 +5,7 @@ import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {IOracleVoting} from "../interfaces/IOracleVoting.sol";
 import {IValidatorStaking} from "../interfaces/IValidatorStaking.sol";
 import {IVerdictCallback} from "../interfaces/IVerdictCallback.sol";
-import {IVerdictOracle} from "../interfaces/IVerdictOracle.sol";
+import {OracleActor} from "./OracleActor.sol";
 
 /// @title AttackerReentrant: a hostile requester and validator for the attack tests
 /// @notice It opts into the verdict callback and receives ETH from `claim` and `withdraw`, and
@@ -13,7 +13,7 @@ import {IVerdictOracle} from "../interfaces/IVerdictOracle.sol";
 /// in try/catch and its revert selector recorded, so a test sees both that the outer call
 /// completed once and *why* the re-entry was refused.
 /// @dev Test double only; never deployed by `ape run deploy`.
-contract AttackerReentrant is IVerdictCallback {
+contract AttackerReentrant is OracleActor, IVerdictCallback {
     enum Mode {
         Idle, // accept callbacks and ETH, do nothing
         ReenterFinalize, // in onVerdict: finalize(target)
@@ -22,7 +22,6 @@ contract AttackerReentrant is IVerdictCallback {
         ReturnBomb // in onVerdict: return a large buffer (the oracle must not copy it)
     }
 
-    address public immutable oracle;
     Mode public mode;
     uint256 public target;
     uint256 public attempts;
@@ -30,9 +29,7 @@ contract AttackerReentrant is IVerdictCallback {
     bytes4 public lastError;
     uint256 public received;
 
-    constructor(address oracle_) {
-        oracle = oracle_;
-    }
+    constructor(address oracle_) OracleActor(oracle_) {}
 
     receive() external payable {
         received += msg.value;
@@ -43,26 +40,6 @@ contract AttackerReentrant is IVerdictCallback {
     function setMode(Mode newMode, uint256 newTarget) external {
         mode = newMode;
         target = newTarget;
-    }
-
-    function submit(bytes calldata payload) external payable returns (uint256) {
-        return IVerdictOracle(oracle).submit{value: msg.value}(payload);
-    }
-
-    function stake() external payable {
-        IValidatorStaking(oracle).stake{value: msg.value}();
-    }
-
-    function requestUnstake(uint256 amount) external {
-        IValidatorStaking(oracle).requestUnstake(amount);
-    }
-
-    function withdraw() external {
-        IValidatorStaking(oracle).withdraw();
-    }
-
-    function claim() external {
-        IOracleVoting(oracle).claim();
     }
 
     /// @inheritdoc IVerdictCallback

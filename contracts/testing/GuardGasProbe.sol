@@ -2,32 +2,17 @@
 pragma solidity ^0.8.28;
 
 import {Enum} from "@safe-global/safe-contracts/contracts/common/Enum.sol";
+import {Guard} from "@safe-global/safe-contracts/contracts/base/GuardManager.sol";
 import {IOracleSafeGuard} from "../interfaces/IOracleSafeGuard.sol";
 import {IVerdictOracle} from "../interfaces/IVerdictOracle.sol";
-
-interface ICheckTransaction {
-    function checkTransaction(
-        address to,
-        uint256 value,
-        bytes calldata data,
-        Enum.Operation operation,
-        uint256 safeTxGas,
-        uint256 baseGas,
-        uint256 gasPrice,
-        address gasToken,
-        address payable refundReceiver,
-        bytes calldata signatures,
-        address msgSender
-    ) external;
-}
 
 /// @title GuardGasProbe: measures OracleSafeGuard.checkTransaction alone (test double, never deployed)
 /// @notice Plays the Safe towards the guard (every caller counts as an owner) and calls
 /// `checkTransaction` between two `gasleft()` readings, with the guard's account already warm,
 /// so the figure is the hook's own cost and excludes the Safe's cold-call surcharge. The same call
-/// to this contract's own empty `checkTransaction` is the baseline (a warm CALL and the argument
-/// encoding, which any guard costs), reported separately.
-contract GuardGasProbe is ICheckTransaction {
+/// to this contract, which lands in its empty `fallback`, is the baseline (a warm CALL and the
+/// argument encoding, which any guard costs), reported separately.
+contract GuardGasProbe {
     /// @notice One measurement: `gasUsed` by the guard's `checkTransaction`, and `baseline` by the
     /// same call to an empty hook.
     event CheckTransactionGas(uint256 gasUsed, uint256 baseline);
@@ -60,27 +45,15 @@ contract GuardGasProbe is ICheckTransaction {
     function measure(address to, uint256 value, bytes calldata data) external returns (uint256 gasUsed) {
         guard.policyOf(address(this)); // warm the guard's account: the Safe's cold-call cost is not the hook's
         bytes memory signatures = new bytes(130);
-        uint256 baseline = _timed(ICheckTransaction(address(this)), to, value, data, signatures);
-        gasUsed = _timed(ICheckTransaction(address(guard)), to, value, data, signatures);
+        uint256 baseline = _timed(Guard(address(this)), to, value, data, signatures);
+        gasUsed = _timed(Guard(address(guard)), to, value, data, signatures);
         emit CheckTransactionGas(gasUsed, baseline);
     }
 
-    /// @notice The empty hook of the baseline.
-    function checkTransaction(
-        address,
-        uint256,
-        bytes calldata,
-        Enum.Operation,
-        uint256,
-        uint256,
-        uint256,
-        address,
-        address payable,
-        bytes calldata,
-        address
-    ) external {}
+    /// @notice The empty hook of the baseline: `checkTransaction` calls to this contract end here.
+    fallback() external {}
 
-    function _timed(ICheckTransaction hook, address to, uint256 value, bytes calldata data, bytes memory signatures)
+    function _timed(Guard hook, address to, uint256 value, bytes calldata data, bytes memory signatures)
         private
         returns (uint256)
     {

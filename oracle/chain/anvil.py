@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from typing import ClassVar
 
 from oracle.chain.localnode import TEST_MNEMONIC, LocalNode, LocalNodeError, free_port, port_is_free
@@ -24,15 +23,10 @@ class Anvil(LocalNode):
     error: ClassVar[type[LocalNodeError]] = AnvilError
     set_balance_method = "anvil_setBalance"
 
-    def command(self, port: int, *, accounts: int, block_time: float | None) -> list[str]:
-        binary = shutil.which("anvil")
-        if binary is None:
-            raise AnvilError(
-                "anvil is not on PATH: run `make setup` (it installs node_modules/.bin/anvil) "
-                "and put node_modules/.bin on PATH"
-            )
-        args = [
-            binary,
+    block_time_flag = "--block-time"
+
+    def options(self, port: int, *, accounts: int) -> list[str]:
+        return [
             "--host",
             "127.0.0.1",
             "--port",
@@ -43,6 +37,3 @@ class Anvil(LocalNode):
             ANVIL_MNEMONIC,
             "--silent",
         ]
-        if block_time is not None:
-            args += ["--block-time", str(block_time)]
-        return args

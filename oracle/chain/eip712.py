@@ -14,25 +14,16 @@ from eth_account.messages import encode_typed_data
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak, to_checksum_address
 
+from oracle.chain.abi_fields import fields
+
 DOMAIN_NAME = "VerdictOracle"
 DOMAIN_VERSION = "1"
 
-_DOMAIN_TYPE = [
-    {"name": "name", "type": "string"},
-    {"name": "version", "type": "string"},
-    {"name": "chainId", "type": "uint256"},
-    {"name": "verifyingContract", "type": "address"},
-]
-COMMIT_TYPE = [
-    {"name": "round", "type": "uint64"},
-    {"name": "commitment", "type": "bytes32"},
-    {"name": "validator", "type": "address"},
-]
-VERDICT_TYPE = [
-    {"name": "proposalId", "type": "uint256"},
-    {"name": "round", "type": "uint64"},
-    {"name": "verdict", "type": "uint8"},
-]
+_DOMAIN_TYPE = fields(
+    "string name", "string version", "uint256 chainId", "address verifyingContract"
+)
+COMMIT_TYPE = fields("uint64 round", "bytes32 commitment", "address validator")
+VERDICT_TYPE = fields("uint256 proposalId", "uint64 round", "uint8 verdict")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ Anvil's, with Anvil's 10,000 ETH each.
 
 from __future__ import annotations
 
-import shutil
 from typing import ClassVar
 
 from oracle.chain.localnode import TEST_MNEMONIC, LocalNode, LocalNodeError
@@ -37,15 +36,10 @@ class Ganache(LocalNode):
     # estimates on the single-threaded node until nothing answers.
     request_timeout_s = 60.0
 
-    def command(self, port: int, *, accounts: int, block_time: float | None) -> list[str]:
-        binary = shutil.which("ganache")
-        if binary is None:
-            raise GanacheError(
-                "ganache is not on PATH: run `make setup` (it installs node_modules/.bin/ganache "
-                "from package.json) and put node_modules/.bin on PATH"
-            )
-        args = [
-            binary,
+    block_time_flag = "--miner.blockTime"
+
+    def options(self, port: int, *, accounts: int) -> list[str]:
+        return [
             "--server.host",
             "127.0.0.1",
             "--server.port",
@@ -62,6 +56,3 @@ class Ganache(LocalNode):
             str(ACCOUNT_BALANCE_ETH),
             "--logging.quiet",
         ]
-        if block_time is not None:
-            args += ["--miner.blockTime", str(block_time)]
-        return args

@@ -8,6 +8,7 @@ travel, balances), so callers work against either through this interface.
 
 from __future__ import annotations
 
+import shutil
 import socket
 import subprocess
 import time
@@ -76,6 +77,22 @@ class LocalNode:
 
     def command(self, port: int, *, accounts: int, block_time: float | None) -> list[str]:
         """The argv that starts this node on 127.0.0.1:`port` with the test mnemonic."""
+        binary = shutil.which(self.name)
+        if binary is None:
+            raise self.error(
+                f"{self.name} is not on PATH: run `make setup` (it installs node_modules/.bin/"
+                f"{self.name} from package.json) and put node_modules/.bin on PATH"
+            )
+        args = [binary, *self.options(port, accounts=accounts)]
+        if block_time is not None:
+            args += [self.block_time_flag, str(block_time)]
+        return args
+
+    # The node's own spelling of "mine a block every N seconds".
+    block_time_flag: ClassVar[str]
+
+    def options(self, port: int, *, accounts: int) -> list[str]:
+        """This node's flags for loopback on `port`, `accounts` test accounts and quiet logs."""
         raise NotImplementedError
 
     def _wait_ready(self, timeout: float) -> None:

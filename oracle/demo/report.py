@@ -7,8 +7,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from oracle.demo.safe_scenario import SafeOutcome
-from oracle.demo.submissions import Submission, TreasuryOutcome
+from oracle.demo.submissions import Submission, TransferOutcome
 from oracle.explorer import views
 from oracle.explorer.indexer import Indexer
 from oracle.explorer.payload_view import memo_excerpt
@@ -60,36 +59,22 @@ def proposals_table(
     return table
 
 
-def treasury_table(outcomes: list[TreasuryOutcome]) -> Table:
+def treasury_table(outcomes: list[TransferOutcome]) -> Table:
     table = Table(title="GuardedTreasury: executed vs refused transfers")
-    table.add_column("request", justify="right", no_wrap=True)
-    table.add_column("to", no_wrap=True)
-    table.add_column("amount (ETH)", justify="right", no_wrap=True)
-    table.add_column("memo", max_width=34, overflow="ellipsis", no_wrap=True)
-    table.add_column("verdict", no_wrap=True)
-    table.add_column("outcome", no_wrap=True)
-    table.add_column("gas", justify="right", no_wrap=True)
-    for outcome in outcomes:
-        transfer = outcome.submission.transfer
-        assert transfer is not None
-        table.add_row(
-            str(outcome.submission.proposal_id),
-            transfer.to[:10] + "…",
-            views.eth(transfer.amount_wei),
-            transfer.memo,
-            _styled(outcome.verdict),
-            ("[green]EXECUTED[/] " if outcome.executed else "[red]REFUSED[/] ") + outcome.detail,
-            f"{outcome.gas_used:,}" if outcome.gas_used else "-",
-        )
-    return table
+    return _outcome_rows(table, "request", outcomes)
 
 
-def safe_table(safe_address: str, outcomes: list[SafeOutcome]) -> Table:
+def safe_table(safe_address: str, outcomes: list[TransferOutcome]) -> Table:
     table = Table(
         title="Safe (2 of 3, OracleSafeGuard): executed vs refused transactions",
         caption=f"Safe {safe_address}",
     )
-    table.add_column("proposal", justify="right", no_wrap=True)
+    return _outcome_rows(table, "proposal", outcomes)
+
+
+def _outcome_rows(table: Table, id_column: str, outcomes: list[TransferOutcome]) -> Table:
+    """The columns and rows both transfer tables share; `id_column` names the proposal id."""
+    table.add_column(id_column, justify="right", no_wrap=True)
     table.add_column("to", no_wrap=True)
     table.add_column("amount (ETH)", justify="right", no_wrap=True)
     table.add_column("memo", max_width=34, overflow="ellipsis", no_wrap=True)
@@ -116,8 +101,8 @@ def print_report(
     indexer: Indexer,
     submissions: list[Submission],
     validators: list[str],
-    outcomes: list[TreasuryOutcome],
-    safe: tuple[str, list[SafeOutcome]] | None = None,
+    outcomes: list[TransferOutcome],
+    safe: tuple[str, list[TransferOutcome]] | None = None,
 ) -> None:
     console.print()
     console.print(proposals_table(indexer, submissions, validators))
@@ -139,9 +124,9 @@ def summary_json(
     indexer: Indexer,
     submissions: list[Submission],
     validators: list[str],
-    outcomes: list[TreasuryOutcome],
+    outcomes: list[TransferOutcome],
     endpoints: dict[str, Any],
-    safe: tuple[str, list[SafeOutcome]] | None = None,
+    safe: tuple[str, list[TransferOutcome]] | None = None,
 ) -> dict[str, Any]:
     """What the report shows, as data: `summary.json` in the work folder, for scripts and tests."""
     with indexer.lock:

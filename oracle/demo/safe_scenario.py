@@ -14,11 +14,16 @@ from typing import Any
 
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
-from web3.logs import DISCARD
 
 from oracle.chain.deployment import Deployment
 from oracle.demo.scenario import TreasuryTransfer
-from oracle.demo.submissions import Submission, error_name
+from oracle.demo.submissions import (
+    Submission,
+    TransferOutcome,
+    error_name,
+    judged,
+    submission_from,
+)
 from oracle.demo.wallet import DemoTxError, Wallet
 from oracle.sdk.safe_deploy import deploy_safe
 from oracle.sdk.safe_tx import SafeTx, sign_safe_tx
@@ -33,15 +38,6 @@ class DemoSafe:
     wallet: SafeWallet
     guard: Any
     owners: list[LocalAccount]
-
-
-@dataclass
-class SafeOutcome:
-    submission: Submission
-    verdict: str
-    executed: bool
-    detail: str
-    gas_used: int | None
 
 
 def set_up_safe(
@@ -79,48 +75,32 @@ def judge_via_safe(
         )
         for t in transfers
     ]
-    out = []
-    for transfer, receipt in zip(transfers, owner.send_all(calls), strict=True):
-        (event,) = safe.guard.events.JudgementRequested().process_receipt(receipt, errors=DISCARD)
-        out.append(
-            Submission(
-                int(event["args"]["proposalId"]),
-                "safe",
-                transfer.expected,
-                "Safe transfer",
-                receipt["transactionHash"].to_0x_hex(),
-                int(receipt["gasUsed"]),
-                transfer,
-            )
-        )
-    return out
+    requested = safe.guard.events.JudgementRequested
+    return [
+        submission_from(r, requested, "proposalId", "safe", t.expected, "Safe transfer", t)
+        for t, r in zip(transfers, owner.send_all(calls), strict=True)
+    ]
 
 
 def settle_safe(
     oracle: Any, safe: DemoSafe, owner: Wallet, submissions: list[Submission]
-) -> list[SafeOutcome]:
+) -> list[TransferOutcome]:
     """Two owners sign every transfer; the guard decides which ones the Safe executes."""
-    from oracle.explorer.labels import status_name, verdict_name
-
     outcomes = []
     for sub in submissions:
         transfer = sub.transfer
         assert transfer is not None
-        status, verdict = oracle.functions.verdictOf(sub.proposal_id).call()
-        judged = verdict_name(int(verdict)) if int(status) == 2 else status_name(int(status))
+        label, _legal = judged(oracle, sub.proposal_id)  # the guard, not the demo, decides
         tx = safe.wallet.transaction(Web3.to_checksum_address(transfer.to), transfer.amount_wei)
         call = _exec_call(safe, tx)
         try:
             call.call({"from": owner.address})
         except Exception as exc:  # the guard's revert: record its custom error's name
-            outcomes.append(
-                SafeOutcome(
-                    sub, judged, False, "by the guard: " + error_name(exc, safe.guard), None
-                )
-            )
+            refused = "by the guard: " + error_name(exc, safe.guard)
+            outcomes.append(TransferOutcome(sub, label, False, refused, None))
             continue
         receipt = owner.send(call, what=f"Safe.execTransaction (proposal {sub.proposal_id})")
-        outcomes.append(SafeOutcome(sub, judged, True, "executed", int(receipt["gasUsed"])))
+        outcomes.append(TransferOutcome(sub, label, True, "executed", int(receipt["gasUsed"])))
     return outcomes
 
 

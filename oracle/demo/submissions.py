@@ -30,20 +30,11 @@ def submit_direct(
 ) -> list[Submission]:
     fee = int(oracle.functions.proposalFee().call())
     calls = [(oracle.functions.submit(p.payload), fee, f"submit ({p.note})") for p in proposals]
-    out = []
-    for proposal, receipt in zip(proposals, requester.send_all(calls), strict=True):
-        (event,) = oracle.events.ProposalSubmitted().process_receipt(receipt, errors=DISCARD)
-        out.append(
-            Submission(
-                int(event["args"]["id"]),
-                "direct",
-                proposal.expected,
-                proposal.note,
-                receipt["transactionHash"].to_0x_hex(),
-                int(receipt["gasUsed"]),
-            )
-        )
-    return out
+    receipts = requester.send_all(calls)
+    return [
+        submission_from(r, oracle.events.ProposalSubmitted, "id", "direct", p.expected, p.note)
+        for p, r in zip(proposals, receipts, strict=True)
+    ]
 
 
 def submit_via_treasury(
@@ -62,25 +53,39 @@ def submit_via_treasury(
         )
         for t in transfers
     ]
-    out = []
-    for transfer, receipt in zip(transfers, owner.send_all(calls), strict=True):
-        (event,) = treasury.events.TransferRequested().process_receipt(receipt, errors=DISCARD)
-        out.append(
-            Submission(
-                int(event["args"]["requestId"]),
-                "treasury",
-                transfer.expected,
-                "treasury transfer",
-                receipt["transactionHash"].to_0x_hex(),
-                int(receipt["gasUsed"]),
-                transfer,
-            )
-        )
-    return out
+    requested = treasury.events.TransferRequested
+    return [
+        submission_from(r, requested, "requestId", "treasury", t.expected, "treasury transfer", t)
+        for t, r in zip(transfers, owner.send_all(calls), strict=True)
+    ]
+
+
+def submission_from(
+    receipt: Any,
+    event: Any,
+    id_field: str,
+    route: str,
+    expected: str,
+    note: str,
+    transfer: TreasuryTransfer | None = None,
+) -> Submission:
+    """The submission a receipt records: its proposal id is `id_field` of its one `event`."""
+    (log,) = event().process_receipt(receipt, errors=DISCARD)
+    return Submission(
+        int(log["args"][id_field]),
+        route,
+        expected,
+        note,
+        receipt["transactionHash"].to_0x_hex(),
+        int(receipt["gasUsed"]),
+        transfer,
+    )
 
 
 @dataclass
-class TreasuryOutcome:
+class TransferOutcome:
+    """What became of one judged transfer (through the treasury or the Safe)."""
+
     submission: Submission
     verdict: str
     executed: bool
@@ -88,22 +93,28 @@ class TreasuryOutcome:
     gas_used: int | None
 
 
-def settle_treasury(
-    oracle: Any, treasury: Any, owner: Wallet, submissions: list[Submission]
-) -> list[TreasuryOutcome]:
-    """Execute what the oracle judged legal; everything else is refused by the treasury."""
+def judged(oracle: Any, proposal_id: int) -> tuple[str, bool]:
+    """The oracle's word on a proposal as the report shows it, and whether it is a final `legal`."""
     from oracle.explorer.labels import status_name, verdict_name
 
+    status, verdict = (int(v) for v in oracle.functions.verdictOf(proposal_id).call())
+    label = verdict_name(verdict) if status == 2 else status_name(status)
+    return label, status == 2 and verdict == 0
+
+
+def settle_treasury(
+    oracle: Any, treasury: Any, owner: Wallet, submissions: list[Submission]
+) -> list[TransferOutcome]:
+    """Execute what the oracle judged legal; everything else is refused by the treasury."""
     outcomes = []
     for sub in submissions:
-        status, verdict = oracle.functions.verdictOf(sub.proposal_id).call()
-        judged = verdict_name(int(verdict)) if int(status) == 2 else status_name(int(status))
-        if int(status) == 2 and int(verdict) == 0:
+        label, legal = judged(oracle, sub.proposal_id)
+        if legal:
             receipt = owner.send(
                 treasury.functions.execute(sub.proposal_id),
                 what=f"treasury.execute({sub.proposal_id})",
             )
-            outcomes.append(TreasuryOutcome(sub, judged, True, "paid out", int(receipt["gasUsed"])))
+            outcomes.append(TransferOutcome(sub, label, True, "paid out", int(receipt["gasUsed"])))
             continue
         # The treasury itself refuses: `execute` reverts with TreasuryTransferNotApproved.
         try:
@@ -111,7 +122,7 @@ def settle_treasury(
             detail = "NOT refused: execute would have paid (bug)"
         except Exception as exc:
             detail = "by execute(): " + error_name(exc, treasury)
-        outcomes.append(TreasuryOutcome(sub, judged, False, detail, None))
+        outcomes.append(TransferOutcome(sub, label, False, detail, None))
     return outcomes
 
 

@@ -9,12 +9,16 @@ Multicall3, Aave, Lido, ENS, bridges, batch payouts) in `protocol_calls.py`.
 
 from __future__ import annotations
 
-from eth_abi import decode as abi_decode
-from eth_abi import encode as abi_encode
-from eth_abi.exceptions import DecodingError
 from eth_utils import keccak
 
-from oracle.model.calldata_types import CalldataError, DecodedCall, InnerDecoder, Signature
+from oracle.model.calldata_types import (
+    CalldataError,
+    DecodedCall,
+    InnerDecoder,
+    Signature,
+    decode_canonical,
+    signature,
+)
 from oracle.model.protocol_calls import PROTOCOL_SIGNATURES
 
 __all__ = ["CalldataError", "DecodedCall", "Signature", "decode_calldata", "selector_of"]
@@ -46,77 +50,70 @@ def _v3_single(
 
 
 _SIGNATURES: list[Signature] = [
-    Signature("transfer", ("address", "uint256"), ("recipient", "amount")),
-    Signature("approve", ("address", "uint256"), ("spender", "amount")),
-    Signature("transferFrom", ("address", "address", "uint256"), ("owner", "recipient", "amount")),
-    Signature("increaseAllowance", ("address", "uint256"), ("spender", "amount")),
-    Signature(
+    signature("transfer", "address recipient, uint256 amount"),
+    signature("approve", "address spender, uint256 amount"),
+    signature("transferFrom", "address owner, address recipient, uint256 amount"),
+    signature("increaseAllowance", "address spender, uint256 amount"),
+    signature(
         "permit",
-        ("address", "address", "uint256", "uint256", "uint8", "bytes32", "bytes32"),
-        ("owner", "spender", "amount", "deadline", "v", "r", "s"),
+        "address owner, address spender, uint256 amount, uint256 deadline, uint8 v, bytes32 r, "
+        "bytes32 s",
     ),
-    Signature("setApprovalForAll", ("address", "bool"), ("operator", "approved")),
-    Signature(
-        "safeTransferFrom", ("address", "address", "uint256"), ("owner", "recipient", "token_id")
+    signature("setApprovalForAll", "address operator, bool approved"),
+    signature("safeTransferFrom", "address owner, address recipient, uint256 token_id"),
+    signature(
+        "safeTransferFrom", "address owner, address recipient, uint256 token_id, bytes extra"
     ),
-    Signature(
+    signature(
         "safeTransferFrom",
-        ("address", "address", "uint256", "bytes"),
-        ("owner", "recipient", "token_id", "extra"),
+        "address owner, address recipient, uint256 token_id, uint256 quantity, bytes extra",
     ),
-    Signature(
-        "safeTransferFrom",
-        ("address", "address", "uint256", "uint256", "bytes"),
-        ("owner", "recipient", "token_id", "quantity", "extra"),
-    ),
-    Signature("deposit", (), ()),
-    Signature("withdraw", ("uint256",), ("amount",)),
-    Signature(
+    signature("deposit"),
+    signature("withdraw", "uint256 amount"),
+    signature(
         "swapExactTokensForTokens",
-        ("uint256", "uint256", "address[]", "address", "uint256"),
-        ("amount_in", "amount_out_min", "path", "recipient", "deadline"),
+        "uint256 amount_in, uint256 amount_out_min, address[] path, address recipient, "
+        "uint256 deadline",
     ),
-    Signature(
+    signature(
         "swapTokensForExactTokens",
-        ("uint256", "uint256", "address[]", "address", "uint256"),
-        ("amount_out", "amount_in_max", "path", "recipient", "deadline"),
+        "uint256 amount_out, uint256 amount_in_max, address[] path, address recipient, "
+        "uint256 deadline",
     ),
-    Signature(
+    signature(
         "swapExactETHForTokens",
-        ("uint256", "address[]", "address", "uint256"),
-        ("amount_out_min", "path", "recipient", "deadline"),
+        "uint256 amount_out_min, address[] path, address recipient, uint256 deadline",
     ),
-    Signature(
+    signature(
         "swapExactTokensForETH",
-        ("uint256", "uint256", "address[]", "address", "uint256"),
-        ("amount_in", "amount_out_min", "path", "recipient", "deadline"),
+        "uint256 amount_in, uint256 amount_out_min, address[] path, address recipient, "
+        "uint256 deadline",
     ),
-    Signature(
+    signature(
         "swapETHForExactTokens",
-        ("uint256", "address[]", "address", "uint256"),
-        ("amount_out", "path", "recipient", "deadline"),
+        "uint256 amount_out, address[] path, address recipient, uint256 deadline",
     ),
-    Signature(
+    signature(
         "addLiquidity",
-        ("address", "address", "uint256", "uint256", "uint256", "uint256", "address", "uint256"),
-        ("token_a", "token_b", "amount_a", "amount_b", "min_a", "min_b", "recipient", "deadline"),
+        "address token_a, address token_b, uint256 amount_a, uint256 amount_b, uint256 min_a, "
+        "uint256 min_b, address recipient, uint256 deadline",
     ),
-    Signature(
+    signature(
         "addLiquidityETH",
-        ("address", "uint256", "uint256", "uint256", "address", "uint256"),
-        ("token", "amount_token", "min_token", "min_eth", "recipient", "deadline"),
+        "address token, uint256 amount_token, uint256 min_token, uint256 min_eth, "
+        "address recipient, uint256 deadline",
     ),
-    Signature(
+    signature(
         "removeLiquidity",
-        ("address", "address", "uint256", "uint256", "uint256", "address", "uint256"),
-        ("token_a", "token_b", "liquidity", "min_a", "min_b", "recipient", "deadline"),
+        "address token_a, address token_b, uint256 liquidity, uint256 min_a, uint256 min_b, "
+        "address recipient, uint256 deadline",
     ),
-    Signature(
+    signature(
         "removeLiquidityETH",
-        ("address", "uint256", "uint256", "uint256", "address", "uint256"),
-        ("token", "liquidity", "min_token", "min_eth", "recipient", "deadline"),
+        "address token, uint256 liquidity, uint256 min_token, uint256 min_eth, address recipient, "
+        "uint256 deadline",
     ),
-    Signature("exactInputSingle", (_V3_SINGLE,), ("params",), shape=_v3_single),
+    signature("exactInputSingle", f"{_V3_SINGLE} params", shape=_v3_single),
     *PROTOCOL_SIGNATURES,
 ]
 
@@ -200,19 +197,4 @@ def _decode_static(sig: Signature, body: bytes) -> list[object]:
 
 
 def _decode_dynamic(sig: Signature, body: bytes) -> list[object]:
-    """eth-abi decode, then require the canonical encoding (re-encoding gives the same bytes)."""
-    try:
-        values = list(abi_decode(list(sig.types), body))
-    except (DecodingError, ValueError, OverflowError) as exc:
-        raise CalldataError(f"{sig.text} arguments do not decode: {exc}") from None
-    if abi_encode(list(sig.types), values) != body:
-        raise CalldataError(f"{sig.text} arguments are not canonically encoded")
-    return [_normalise(v) for v in values]
-
-
-def _normalise(value: object) -> object:
-    if isinstance(value, str) and value.startswith("0x"):
-        return value.lower()
-    if isinstance(value, (list, tuple)):
-        return [_normalise(v) for v in value]
-    return value
+    return decode_canonical(sig.types, body, f"{sig.text} arguments")

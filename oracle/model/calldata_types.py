@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+
+from eth_abi import decode as abi_decode
+from eth_abi import encode as abi_encode
+from eth_abi.exceptions import DecodingError
 
 
 class CalldataError(ValueError):
@@ -59,3 +63,64 @@ class Signature:
     @property
     def text(self) -> str:
         return f"{self.abi_name or self.name}({','.join(self.types)})"
+
+
+def parameters(declaration: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The ABI types and the argument names of a Solidity-style parameter list.
+
+    `"address recipient, (uint256,bool)[] rows"` is `(("address", "(uint256,bool)[]"),
+    ("recipient", "rows"))`: each name stands next to its type, so the two cannot drift
+    apart. Tuple types are written without spaces; "" is no parameters."""
+    parts: list[str] = []
+    depth = start = 0
+    for i, char in enumerate(declaration):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append(declaration[start:i])
+            start = i + 1
+    parts.append(declaration[start:])
+    types: list[str] = []
+    names: list[str] = []
+    for part in parts if declaration.strip() else []:
+        type_, _, name = part.strip().rpartition(" ")
+        if not type_ or " " in type_ or not name:
+            raise ValueError(
+                f"parameter {part.strip()!r} of {declaration!r} is not '<type> <name>'"
+            )
+        types.append(type_)
+        names.append(name)
+    return tuple(types), tuple(names)
+
+
+def signature(
+    name: str,
+    declaration: str = "",
+    *,
+    abi_name: str | None = None,
+    shape: Shaper | None = None,
+    nests: bool = False,
+) -> Signature:
+    """A `Signature` from its parameter list, e.g. `signature("transfer", "address recipient,
+    uint256 amount")` (see `parameters`)."""
+    types, names = parameters(declaration)
+    return Signature(name, types, names, abi_name, shape, nests)
+
+
+def decode_canonical(types: Sequence[str], body: bytes, what: str) -> list[object]:
+    """eth-abi decode of `body`, required to be the canonical encoding (re-encoding gives the
+    same bytes), with hex strings lower-cased; `what` names the arguments in errors."""
+    try:
+        values = list(abi_decode(list(types), body))
+    except (DecodingError, ValueError, OverflowError) as exc:
+        raise CalldataError(f"{what} do not decode: {exc}") from None
+    if abi_encode(list(types), values) != body:
+        raise CalldataError(f"{what} are not canonically encoded")
+    return [_lower_hex(v) for v in values]
+
+
+def _lower_hex(value: object) -> object:
+    if isinstance(value, str) and value.startswith("0x"):
+        return value.lower()
+    if isinstance(value, (list, tuple)):
+        return [_lower_hex(v) for v in value]
+    return value

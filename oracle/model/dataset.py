@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from oracle.chain.payload import PayloadError, TxRequest
 from oracle.model.labels import Verdict
@@ -71,21 +73,28 @@ def load_csv(path: Path) -> list[LabeledRequest]:
 
 
 def _record(path: Path, lineno: int, payload: object, label: object) -> LabeledRequest:
+    where = f"{path}:{lineno}"
     if not isinstance(payload, dict):
-        raise DatasetError(f"{path}:{lineno}: field 'payload' must be an object")
-    try:
-        tx = TxRequest.from_json(payload)
-    except PayloadError as exc:
-        raise DatasetError(f"{path}:{lineno}: payload: {exc}") from None
+        raise DatasetError(f"{where}: field 'payload' must be an object")
+    tx = _parsed(TxRequest.from_json, payload, PayloadError, f"{where}: payload")
     verdict = None
     if label is not None:
         if not isinstance(label, str):
-            raise DatasetError(f"{path}:{lineno}: field 'label' must be a string")
-        try:
-            verdict = Verdict.from_label(label)
-        except ValueError as exc:
-            raise DatasetError(f"{path}:{lineno}: field 'label': {exc}") from None
+            raise DatasetError(f"{where}: field 'label' must be a string")
+        verdict = _parsed(Verdict.from_label, label, ValueError, f"{where}: field 'label'")
     return LabeledRequest(tx, verdict, lineno)
+
+
+_In = TypeVar("_In")
+_Out = TypeVar("_Out")
+
+
+def _parsed(parse: Callable[[_In], _Out], value: _In, error: type[Exception], where: str) -> _Out:
+    """`parse(value)`, its `error` turned into a DatasetError that says `where`."""
+    try:
+        return parse(value)
+    except error as exc:
+        raise DatasetError(f"{where}: {exc}") from None
 
 
 def file_hash(*paths: Path) -> str:

@@ -15,7 +15,9 @@ from oracle.model.calldata_types import (
     DecodedCall,
     InnerDecoder,
     Shaped,
+    Shaper,
     Signature,
+    signature,
 )
 from oracle.model.universal_router import UNIVERSAL_ROUTER_SIGNATURES, decode_v3_path
 
@@ -33,7 +35,7 @@ _SEAPORT_BASIC = (
 _NATIVE_OR_ERC20 = (0, 1)  # Seaport item types that are payment, not NFTs
 
 
-def _keep(*names: str) -> object:
+def _keep(*names: str) -> Shaper:
     """A shaper that keeps only the named arguments (drops signatures, gas fields)."""
 
     def shape(args: dict[str, object], _decode: InnerDecoder) -> Shaped:
@@ -258,306 +260,204 @@ def _with_target(call: DecodedCall, target: object) -> DecodedCall:
     return DecodedCall(call.method, call.selector, {"target": target, **call.args}, call.inner)
 
 
-def _s(
-    name: str,
-    types: tuple[str, ...],
-    names: tuple[str, ...],
-    *,
-    abi_name: str | None = None,
-    shape: object = None,
-    nests: bool = False,
-) -> Signature:
-    return Signature(name, types, names, abi_name, shape, nests)  # type: ignore[arg-type]
-
-
 _V3_IN = "(bytes,address,uint256,uint256,uint256)"
 _V3_IN_02 = "(bytes,address,uint256,uint256)"
 
 PROTOCOL_SIGNATURES: list[Signature] = [
     # ---- Permit2 ----
-    _s(
+    signature(
         "permit2_approve",
-        ("address", "address", "uint160", "uint48"),
-        ("token", "spender", "amount", "expiration"),
+        "address token, address spender, uint160 amount, uint48 expiration",
         abi_name="approve",
     ),
-    _s("permit2_lockdown", ("(address,address)[]",), ("approvals",), abi_name="lockdown"),
-    _s(
+    signature("permit2_lockdown", "(address,address)[] approvals", abi_name="lockdown"),
+    signature(
         "permit2_permit",
-        ("address", f"({_PERMIT_DETAILS},address,uint256)", "bytes"),
-        ("owner", "permit", "signature"),
+        f"address owner, ({_PERMIT_DETAILS},address,uint256) permit, bytes signature",
         abi_name="permit",
         shape=_permit2_single,
     ),
-    _s(
+    signature(
         "permit2_permit_batch",
-        ("address", f"({_PERMIT_DETAILS}[],address,uint256)", "bytes"),
-        ("owner", "permit", "signature"),
+        f"address owner, ({_PERMIT_DETAILS}[],address,uint256) permit, bytes signature",
         abi_name="permit",
         shape=_permit2_batch,
     ),
-    _s(
+    signature(
         "permit2_transfer_from",
-        ("address", "address", "uint160", "address"),
-        ("owner", "recipient", "amount", "token"),
+        "address owner, address recipient, uint160 amount, address token",
         abi_name="transferFrom",
     ),
-    _s(
+    signature(
         "permit2_transfer_from_batch",
-        ("(address,address,uint160,address)[]",),
-        ("transfers",),
+        "(address,address,uint160,address)[] transfers",
         abi_name="transferFrom",
         shape=_permit2_transfer_batch,
     ),
     # ---- Uniswap V3 SwapRouter and SwapRouter02 ----
-    _s("exactInput", (_V3_IN,), ("params",), shape=_v3_path_in),
-    _s("exactInput", (_V3_IN_02,), ("params",), shape=_v3_path_in),
-    _s("exactOutput", (_V3_IN,), ("params",), shape=_v3_path_out),
-    _s("exactOutput", (_V3_IN_02,), ("params",), shape=_v3_path_out),
-    _s(
+    signature("exactInput", f"{_V3_IN} params", shape=_v3_path_in),
+    signature("exactInput", f"{_V3_IN_02} params", shape=_v3_path_in),
+    signature("exactOutput", f"{_V3_IN} params", shape=_v3_path_out),
+    signature("exactOutput", f"{_V3_IN_02} params", shape=_v3_path_out),
+    signature(
         "exactInputSingle",
-        ("(address,address,uint24,address,uint256,uint256,uint160)",),
-        ("params",),
+        "(address,address,uint24,address,uint256,uint256,uint160) params",
         shape=_v3_single_in_02,
     ),
-    _s(
+    signature(
         "exactOutputSingle",
-        ("(address,address,uint24,address,uint256,uint256,uint256,uint160)",),
-        ("params",),
+        "(address,address,uint24,address,uint256,uint256,uint256,uint160) params",
         shape=_v3_single_out,
     ),
-    _s(
+    signature(
         "exactOutputSingle",
-        ("(address,address,uint24,address,uint256,uint256,uint160)",),
-        ("params",),
+        "(address,address,uint24,address,uint256,uint256,uint160) params",
         shape=_v3_single_out,
     ),
-    _s("unwrapWETH9", ("uint256", "address"), ("amount_min", "recipient")),
-    _s("unwrapWETH9", ("uint256",), ("amount_min",)),
-    _s("refundETH", (), ()),
-    _s("sweepToken", ("address", "uint256", "address"), ("token", "amount_min", "recipient")),
-    _s("multicall", ("bytes[]",), ("calls",), shape=_nested, nests=True),
-    _s("multicall", ("uint256", "bytes[]"), ("deadline", "calls"), shape=_nested, nests=True),
-    _s(
-        "multicall",
-        ("bytes32", "bytes[]"),
-        ("previous_blockhash", "calls"),
-        shape=_nested,
-        nests=True,
-    ),
+    signature("unwrapWETH9", "uint256 amount_min, address recipient"),
+    signature("unwrapWETH9", "uint256 amount_min"),
+    signature("refundETH"),
+    signature("sweepToken", "address token, uint256 amount_min, address recipient"),
+    signature("multicall", "bytes[] calls", shape=_nested, nests=True),
+    signature("multicall", "uint256 deadline, bytes[] calls", shape=_nested, nests=True),
+    signature("multicall", "bytes32 previous_blockhash, bytes[] calls", shape=_nested, nests=True),
     # ---- Universal Router ----
     *UNIVERSAL_ROUTER_SIGNATURES,
     # ---- Seaport 1.5 / 1.6 ----
-    _s("fulfillBasicOrder", (_SEAPORT_BASIC,), ("parameters",), shape=_seaport_basic),
-    _s(
+    signature("fulfillBasicOrder", f"{_SEAPORT_BASIC} parameters", shape=_seaport_basic),
+    signature(
         "fulfillBasicOrder",
-        (_SEAPORT_BASIC,),
-        ("parameters",),
+        f"{_SEAPORT_BASIC} parameters",
         abi_name="fulfillBasicOrder_efficient_6GL6yc",
         shape=_seaport_basic,
     ),
-    _s(
+    signature(
         "fulfillOrder",
-        (f"({_SEAPORT_PARAMETERS},bytes)", "bytes32"),
-        ("order", "conduit_key"),
+        f"({_SEAPORT_PARAMETERS},bytes) order, bytes32 conduit_key",
         shape=_seaport_order,
     ),
-    _s(
+    signature(
         "fulfillAdvancedOrder",
-        (
-            f"({_SEAPORT_PARAMETERS},uint120,uint120,bytes,bytes)",
-            "(uint256,uint8,uint256,uint256,bytes32[])[]",
-            "bytes32",
-            "address",
-        ),
-        ("order", "criteria", "conduit_key", "recipient"),
+        f"({_SEAPORT_PARAMETERS},uint120,uint120,bytes,bytes) order, "
+        "(uint256,uint8,uint256,uint256,bytes32[])[] criteria, bytes32 conduit_key, "
+        "address recipient",
         shape=_seaport_order,
     ),
     # ---- Safe ----
-    _s(
+    signature(
         "execTransaction",
-        (
-            "address",
-            "uint256",
-            "bytes",
-            "uint8",
-            "uint256",
-            "uint256",
-            "uint256",
-            "address",
-            "address",
-            "bytes",
-        ),
-        (
-            "target",
-            "value_wei",
-            "data",
-            "operation",
-            "safe_tx_gas",
-            "base_gas",
-            "gas_price",
-            "gas_token",
-            "refund_receiver",
-            "signatures",
-        ),
+        "address target, uint256 value_wei, bytes data, uint8 operation, uint256 safe_tx_gas, "
+        "uint256 base_gas, uint256 gas_price, address gas_token, address refund_receiver, "
+        "bytes signatures",
         shape=_safe_exec,
         nests=True,
     ),
     # ---- Multicall3 ----
-    _s("aggregate", ("(address,bytes)[]",), ("calls",), shape=_multicall3, nests=True),
-    _s("aggregate3", ("(address,bool,bytes)[]",), ("calls",), shape=_multicall3, nests=True),
-    _s(
-        "aggregate3Value",
-        ("(address,bool,uint256,bytes)[]",),
-        ("calls",),
-        shape=_multicall3,
-        nests=True,
+    signature("aggregate", "(address,bytes)[] calls", shape=_multicall3, nests=True),
+    signature("aggregate3", "(address,bool,bytes)[] calls", shape=_multicall3, nests=True),
+    signature(
+        "aggregate3Value", "(address,bool,uint256,bytes)[] calls", shape=_multicall3, nests=True
     ),
-    _s(
+    signature(
         "tryAggregate",
-        ("bool", "(address,bytes)[]"),
-        ("require_success", "calls"),
+        "bool require_success, (address,bytes)[] calls",
         shape=_multicall3,
         nests=True,
     ),
     # ---- Aave v3 Pool ----
-    _s(
-        "supply",
-        ("address", "uint256", "address", "uint16"),
-        ("asset", "amount", "on_behalf_of", "referral"),
-    ),
-    _s("withdraw", ("address", "uint256", "address"), ("asset", "amount", "recipient")),
-    _s(
+    signature("supply", "address asset, uint256 amount, address on_behalf_of, uint16 referral"),
+    signature("withdraw", "address asset, uint256 amount, address recipient"),
+    signature(
         "borrow",
-        ("address", "uint256", "uint256", "uint16", "address"),
-        ("asset", "amount", "rate_mode", "referral", "on_behalf_of"),
+        "address asset, uint256 amount, uint256 rate_mode, uint16 referral, address on_behalf_of",
     ),
-    _s(
-        "repay",
-        ("address", "uint256", "uint256", "address"),
-        ("asset", "amount", "rate_mode", "on_behalf_of"),
-    ),
-    _s("repayWithATokens", ("address", "uint256", "uint256"), ("asset", "amount", "rate_mode")),
-    _s("setUserUseReserveAsCollateral", ("address", "bool"), ("asset", "use_as_collateral")),
-    _s(
+    signature("repay", "address asset, uint256 amount, uint256 rate_mode, address on_behalf_of"),
+    signature("repayWithATokens", "address asset, uint256 amount, uint256 rate_mode"),
+    signature("setUserUseReserveAsCollateral", "address asset, bool use_as_collateral"),
+    signature(
         "liquidationCall",
-        ("address", "address", "address", "uint256", "bool"),
-        ("asset", "debt_asset", "borrower", "amount", "receive_a_token"),
+        "address asset, address debt_asset, address borrower, uint256 amount, bool receive_a_token",
     ),
     # ---- Lido ----
-    _s("submit", ("address",), ("referral",)),
-    _s(
-        "requestWithdrawals",
-        ("uint256[]", "address"),
-        ("amounts", "owner"),
-        shape=_lido_requests,
-    ),
-    _s(
-        "requestWithdrawalsWstETH",
-        ("uint256[]", "address"),
-        ("amounts", "owner"),
-        shape=_lido_requests,
-    ),
-    _s(
+    signature("submit", "address referral"),
+    signature("requestWithdrawals", "uint256[] amounts, address owner", shape=_lido_requests),
+    signature("requestWithdrawalsWstETH", "uint256[] amounts, address owner", shape=_lido_requests),
+    signature(
         "requestWithdrawalsWithPermit",
-        ("uint256[]", "address", "(uint256,uint256,uint8,bytes32,bytes32)"),
-        ("amounts", "owner", "permit"),
+        "uint256[] amounts, address owner, (uint256,uint256,uint8,bytes32,bytes32) permit",
         shape=_lido_requests,
     ),
-    _s(
-        "claimWithdrawals",
-        ("uint256[]", "uint256[]"),
-        ("request_ids", "hints"),
-        shape=_lido_claims,
-    ),
-    _s(
+    signature("claimWithdrawals", "uint256[] request_ids, uint256[] hints", shape=_lido_claims),
+    signature(
         "claimWithdrawalsTo",
-        ("uint256[]", "uint256[]", "address"),
-        ("request_ids", "hints", "recipient"),
+        "uint256[] request_ids, uint256[] hints, address recipient",
         shape=_lido_claims,
     ),
-    _s("claimWithdrawal", ("uint256",), ("request_id",)),
-    _s("wrap", ("uint256",), ("amount",)),
-    _s("unwrap", ("uint256",), ("amount",)),
+    signature("claimWithdrawal", "uint256 request_id"),
+    signature("wrap", "uint256 amount"),
+    signature("unwrap", "uint256 amount"),
     # ---- ENS ----
-    _s(
+    signature(
         "register",
-        ("string", "address", "uint256", "bytes32", "address", "bytes[]", "bool", "uint16"),
-        ("label", "owner", "duration", "secret", "resolver", "data", "reverse", "fuses"),
+        "string label, address owner, uint256 duration, bytes32 secret, address resolver, "
+        "bytes[] data, bool reverse, uint16 fuses",
         shape=_ens_register,
     ),
-    _s("renew", ("string", "uint256"), ("label", "duration"), shape=_ens_renew),
-    _s("commit", ("bytes32",), ("commitment",), shape=_keep()),
-    _s(
-        "setAddr", ("bytes32", "address"), ("node", "address_record"), shape=_keep("address_record")
-    ),
-    _s("setName", ("string",), ("ens_name",)),
+    signature("renew", "string label, uint256 duration", shape=_ens_renew),
+    signature("commit", "bytes32 commitment", shape=_keep()),
+    signature("setAddr", "bytes32 node, address address_record", shape=_keep("address_record")),
+    signature("setName", "string ens_name"),
     # ---- canonical L2 bridges: OP Stack (Optimism, Base) L1StandardBridge ----
-    _s("depositETH", ("uint32", "bytes"), ("min_gas_limit", "extra_data"), shape=_keep()),
-    _s(
+    signature("depositETH", "uint32 min_gas_limit, bytes extra_data", shape=_keep()),
+    signature(
         "depositETHTo",
-        ("address", "uint32", "bytes"),
-        ("recipient", "min_gas_limit", "extra_data"),
+        "address recipient, uint32 min_gas_limit, bytes extra_data",
         shape=_keep("recipient"),
     ),
-    _s("bridgeETH", ("uint32", "bytes"), ("min_gas_limit", "extra_data"), shape=_keep()),
-    _s(
+    signature("bridgeETH", "uint32 min_gas_limit, bytes extra_data", shape=_keep()),
+    signature(
         "bridgeETHTo",
-        ("address", "uint32", "bytes"),
-        ("recipient", "min_gas_limit", "extra_data"),
+        "address recipient, uint32 min_gas_limit, bytes extra_data",
         shape=_keep("recipient"),
     ),
-    _s(
+    signature(
         "depositERC20",
-        ("address", "address", "uint256", "uint32", "bytes"),
-        ("token", "l2_token", "amount", "min_gas_limit", "extra_data"),
+        "address token, address l2_token, uint256 amount, uint32 min_gas_limit, bytes extra_data",
         shape=_keep("token", "l2_token", "amount"),
     ),
-    _s(
+    signature(
         "depositERC20To",
-        ("address", "address", "address", "uint256", "uint32", "bytes"),
-        ("token", "l2_token", "recipient", "amount", "min_gas_limit", "extra_data"),
+        "address token, address l2_token, address recipient, uint256 amount, "
+        "uint32 min_gas_limit, bytes extra_data",
         shape=_keep("token", "l2_token", "recipient", "amount"),
     ),
     # ---- Arbitrum: Inbox and L1 gateway router ----
-    _s("depositEth", (), ()),
-    _s(
+    signature("depositEth"),
+    signature(
         "outboundTransfer",
-        ("address", "address", "uint256", "uint256", "uint256", "bytes"),
-        ("token", "recipient", "amount", "max_gas", "gas_price_bid", "extra_data"),
+        "address token, address recipient, uint256 amount, uint256 max_gas, "
+        "uint256 gas_price_bid, bytes extra_data",
         shape=_keep("token", "recipient", "amount"),
     ),
-    _s(
+    signature(
         "outboundTransferCustomRefund",
-        ("address", "address", "address", "uint256", "uint256", "uint256", "bytes"),
-        ("token", "refund_to", "recipient", "amount", "max_gas", "gas_price_bid", "extra_data"),
+        "address token, address refund_to, address recipient, uint256 amount, uint256 max_gas, "
+        "uint256 gas_price_bid, bytes extra_data",
         shape=_keep("token", "refund_to", "recipient", "amount"),
     ),
     # ---- Polygon PoS RootChainManager ----
-    _s("depositEtherFor", ("address",), ("recipient",)),
-    _s(
-        "depositFor",
-        ("address", "address", "bytes"),
-        ("recipient", "token", "deposit_data"),
-        shape=_polygon_deposit,
+    signature("depositEtherFor", "address recipient"),
+    signature(
+        "depositFor", "address recipient, address token, bytes deposit_data", shape=_polygon_deposit
     ),
     # ---- Disperse-style batch payouts ----
-    _s(
-        "disperseEther",
-        ("address[]", "uint256[]"),
-        ("recipients", "values"),
-        shape=_disperse,
+    signature("disperseEther", "address[] recipients, uint256[] values", shape=_disperse),
+    signature(
+        "disperseToken", "address token, address[] recipients, uint256[] values", shape=_disperse
     ),
-    _s(
-        "disperseToken",
-        ("address", "address[]", "uint256[]"),
-        ("token", "recipients", "values"),
-        shape=_disperse,
-    ),
-    _s(
+    signature(
         "disperseTokenSimple",
-        ("address", "address[]", "uint256[]"),
-        ("token", "recipients", "values"),
+        "address token, address[] recipients, uint256[] values",
         shape=_disperse,
     ),
 ]

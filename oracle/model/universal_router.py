@@ -12,16 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from eth_abi import decode as abi_decode
-from eth_abi import encode as abi_encode
-from eth_abi.exceptions import DecodingError
-
 from oracle.model.calldata_types import (
     CalldataError,
     DecodedCall,
     InnerDecoder,
     Shaped,
     Signature,
+    decode_canonical,
+    parameters,
+    signature,
 )
 
 COMMAND_MASK = 0x3F
@@ -36,55 +35,45 @@ class Command:
     names: tuple[str, ...]
 
 
+def _command(name: str, declaration: str) -> Command:
+    return Command(name, *parameters(declaration))
+
+
 COMMANDS: dict[int, Command] = {
-    0x00: Command(
+    0x00: _command(
         "v3_swap_exact_in",
-        ("address", "uint256", "uint256", "bytes", "bool"),
-        ("recipient", "amount_in", "amount_out_min", "path", "payer_is_user"),
+        "address recipient, uint256 amount_in, uint256 amount_out_min, bytes path, "
+        "bool payer_is_user",
     ),
-    0x01: Command(
+    0x01: _command(
         "v3_swap_exact_out",
-        ("address", "uint256", "uint256", "bytes", "bool"),
-        ("recipient", "amount_out", "amount_in_max", "path", "payer_is_user"),
+        "address recipient, uint256 amount_out, uint256 amount_in_max, bytes path, "
+        "bool payer_is_user",
     ),
-    0x02: Command(
-        "permit2_transfer_from",
-        ("address", "address", "uint160"),
-        ("token", "recipient", "amount"),
+    0x02: _command("permit2_transfer_from", "address token, address recipient, uint160 amount"),
+    0x03: _command(
+        "permit2_permit_batch", f"({_PERMIT_DETAILS}[],address,uint256) permit, bytes signature"
     ),
-    0x03: Command(
-        "permit2_permit_batch",
-        (f"({_PERMIT_DETAILS}[],address,uint256)", "bytes"),
-        ("permit", "signature"),
-    ),
-    0x04: Command("sweep", ("address", "address", "uint256"), ("token", "recipient", "amount_min")),
-    0x05: Command("transfer", ("address", "address", "uint256"), ("token", "recipient", "amount")),
-    0x06: Command("pay_portion", ("address", "address", "uint256"), ("token", "recipient", "bips")),
-    0x08: Command(
+    0x04: _command("sweep", "address token, address recipient, uint256 amount_min"),
+    0x05: _command("transfer", "address token, address recipient, uint256 amount"),
+    0x06: _command("pay_portion", "address token, address recipient, uint256 bips"),
+    0x08: _command(
         "v2_swap_exact_in",
-        ("address", "uint256", "uint256", "address[]", "bool"),
-        ("recipient", "amount_in", "amount_out_min", "path", "payer_is_user"),
+        "address recipient, uint256 amount_in, uint256 amount_out_min, address[] path, "
+        "bool payer_is_user",
     ),
-    0x09: Command(
+    0x09: _command(
         "v2_swap_exact_out",
-        ("address", "uint256", "uint256", "address[]", "bool"),
-        ("recipient", "amount_out", "amount_in_max", "path", "payer_is_user"),
+        "address recipient, uint256 amount_out, uint256 amount_in_max, address[] path, "
+        "bool payer_is_user",
     ),
-    0x0A: Command(
-        "permit2_permit",
-        (f"({_PERMIT_DETAILS},address,uint256)", "bytes"),
-        ("permit", "signature"),
+    0x0A: _command(
+        "permit2_permit", f"({_PERMIT_DETAILS},address,uint256) permit, bytes signature"
     ),
-    0x0B: Command("wrap_eth", ("address", "uint256"), ("recipient", "amount_min")),
-    0x0C: Command("unwrap_weth", ("address", "uint256"), ("recipient", "amount_min")),
-    0x0D: Command(
-        "permit2_transfer_from_batch",
-        ("(address,address,uint160,address)[]",),
-        ("transfers",),
-    ),
-    0x0E: Command(
-        "balance_check_erc20", ("address", "address", "uint256"), ("owner", "token", "min_balance")
-    ),
+    0x0B: _command("wrap_eth", "address recipient, uint256 amount_min"),
+    0x0C: _command("unwrap_weth", "address recipient, uint256 amount_min"),
+    0x0D: _command("permit2_transfer_from_batch", "(address,address,uint160,address)[] transfers"),
+    0x0E: _command("balance_check_erc20", "address owner, address token, uint256 min_balance"),
 }
 
 
@@ -101,15 +90,8 @@ def decode_step(command_byte: int, data: bytes) -> DecodedCall:
     command = COMMANDS.get(code)
     if command is None:
         return DecodedCall(f"ur:command_0x{code:02x}", None)
-    try:
-        values = list(abi_decode(list(command.types), data))
-    except (DecodingError, ValueError, OverflowError) as exc:
-        raise CalldataError(
-            f"Universal Router {command.name} input does not decode: {exc}"
-        ) from None
-    if abi_encode(list(command.types), values) != data:
-        raise CalldataError(f"Universal Router {command.name} input is not canonically encoded")
-    args: dict[str, object] = dict(zip(command.names, (_lower(v) for v in values), strict=True))
+    values = decode_canonical(command.types, data, f"Universal Router {command.name} arguments")
+    args: dict[str, object] = dict(zip(command.names, values, strict=True))
     args.pop("payer_is_user", None)
     args.pop("signature", None)
     if "path" in args and isinstance(args["path"], bytes):
@@ -138,14 +120,6 @@ def _permit_fields(permit: object, *, batch: bool) -> dict[str, object]:
     }
 
 
-def _lower(value: object) -> object:
-    if isinstance(value, str) and value.startswith("0x"):
-        return value.lower()
-    if isinstance(value, (list, tuple)):
-        return [_lower(v) for v in value]
-    return value
-
-
 def _execute(args: dict[str, object], _decode: InnerDecoder) -> Shaped:
     commands, inputs = args["commands"], args["inputs"]
     assert isinstance(commands, bytes) and isinstance(inputs, (list, tuple))
@@ -158,12 +132,8 @@ def _execute(args: dict[str, object], _decode: InnerDecoder) -> Shaped:
 
 
 UNIVERSAL_ROUTER_SIGNATURES: list[Signature] = [
-    Signature(
-        "execute",
-        ("bytes", "bytes[]", "uint256"),
-        ("commands", "inputs", "deadline"),
-        shape=_execute,
-        nests=True,
+    signature(
+        "execute", "bytes commands, bytes[] inputs, uint256 deadline", shape=_execute, nests=True
     ),
-    Signature("execute", ("bytes", "bytes[]"), ("commands", "inputs"), shape=_execute, nests=True),
+    signature("execute", "bytes commands, bytes[] inputs", shape=_execute, nests=True),
 ]

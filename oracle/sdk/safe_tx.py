@@ -17,24 +17,25 @@ from eth_account.messages import encode_typed_data
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak, to_checksum_address
 
+from oracle.chain.abi_fields import fields
+
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 
-_DOMAIN_TYPE = [
-    {"name": "chainId", "type": "uint256"},
-    {"name": "verifyingContract", "type": "address"},
-]
-SAFE_TX_TYPE = [
-    {"name": "to", "type": "address"},
-    {"name": "value", "type": "uint256"},
-    {"name": "data", "type": "bytes"},
-    {"name": "operation", "type": "uint8"},
-    {"name": "safeTxGas", "type": "uint256"},
-    {"name": "baseGas", "type": "uint256"},
-    {"name": "gasPrice", "type": "uint256"},
-    {"name": "gasToken", "type": "address"},
-    {"name": "refundReceiver", "type": "address"},
-    {"name": "nonce", "type": "uint256"},
-]
+_DOMAIN_TYPE = fields("uint256 chainId", "address verifyingContract")
+SAFE_TX_TYPE = fields(
+    "address to",
+    "uint256 value",
+    "bytes data",
+    "uint8 operation",
+    "uint256 safeTxGas",
+    "uint256 baseGas",
+    "uint256 gasPrice",
+    "address gasToken",
+    "address refundReceiver",
+    "uint256 nonce",
+)
+# `execTransaction` takes the SafeTx fields but the nonce (the Safe's own), then the signatures.
+EXEC_TRANSACTION_INPUTS = [*SAFE_TX_TYPE[:-1], *fields("bytes signatures")]
 
 
 class Operation(IntEnum):

@@ -13,7 +13,7 @@ from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
 from oracle.chain.sender import SentTx, TxSender
-from oracle.sdk.safe_tx import Operation, SafeTx, sign_safe_tx
+from oracle.sdk.safe_tx import EXEC_TRANSACTION_INPUTS, Operation, SafeTx, sign_safe_tx
 
 SAFE_ABI: list[dict[str, Any]] = [
     {
@@ -27,18 +27,7 @@ SAFE_ABI: list[dict[str, Any]] = [
         "type": "function",
         "name": "execTransaction",
         "stateMutability": "payable",
-        "inputs": [
-            {"name": "to", "type": "address"},
-            {"name": "value", "type": "uint256"},
-            {"name": "data", "type": "bytes"},
-            {"name": "operation", "type": "uint8"},
-            {"name": "safeTxGas", "type": "uint256"},
-            {"name": "baseGas", "type": "uint256"},
-            {"name": "gasPrice", "type": "uint256"},
-            {"name": "gasToken", "type": "address"},
-            {"name": "refundReceiver", "type": "address"},
-            {"name": "signatures", "type": "bytes"},
-        ],
+        "inputs": EXEC_TRANSACTION_INPUTS,
         "outputs": [{"name": "success", "type": "bool"}],
     },
     {
