@@ -120,6 +120,8 @@ def explain_revert(client: OracleClient, exc: TxReverted, what: str) -> str:
             shown[key] = _utc(value)
         elif key in _WEI_ARGS:
             shown[key] = format_eth(int(value))
+        elif isinstance(value, str) and Web3.is_address(value):
+            shown[key] = Web3.to_checksum_address(value)
         else:
             shown[key] = str(value)
     try:
