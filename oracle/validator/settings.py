@@ -167,7 +167,6 @@ def read_password(env_name: str, file: Path | None, *, what: str, file_hint: str
     value = os.environ.get(env_name)
     if value is None:
         raise ValueError(
-            f"no password for {what}: set the environment variable {env_name} "
-            f"or {file_hint}"
+            f"no password for {what}: set the environment variable {env_name} or {file_hint}"
         )
     return value

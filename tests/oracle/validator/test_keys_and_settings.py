@@ -11,8 +11,8 @@ from eth_account import Account
 from typer.testing import CliRunner
 
 from oracle.cli import app
-from oracle.validator.keys import keystore_address, open_keystore, write_keystore
 from oracle.validator.cli_common import KEYSTORE_PASSWORD_ENV, PRIVATE_KEY_ENV
+from oracle.validator.keys import keystore_address, open_keystore, write_keystore
 from oracle.validator.settings import ValidatorSettings, read_password
 
 ROOT = Path(__file__).resolve().parents[3]
