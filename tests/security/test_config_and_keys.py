@@ -301,3 +301,10 @@ def test_startup_summary__names_chain_oracle_keys_balance_model_and_sanctions(va
     local = validator.engine.judge.pipeline.model_hash
     assert f"model {local} (matches the pinned hash)" in line
     assert f"sha256 {facts.sanctions.sha256}" in line
+
+
+def test_build__logs_the_signers_balance_against_ten_rounds_of_gas(validator, captured_logs):
+    signer = validator.facts.signer
+    lines = [line for line in captured_logs.lines if f"signer {signer} balance " in line]
+    assert lines, "the start-up must say what the signer holds"
+    assert "pays for 10 rounds of votes at the current gas price" in lines[0]
