@@ -75,6 +75,8 @@ class SanctionsListFile:
     @classmethod
     def of(cls, sanctions_file: Path | None) -> SanctionsListFile:
         path = Path(sanctions_file) if sanctions_file is not None else sample_sanctions_path()
+        if not path.is_file():
+            raise FileNotFoundError(f"sanctions_file {path} does not exist")
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         return cls(path, "0x" + digest, sanctions_file is None)
 

@@ -308,3 +308,11 @@ def test_build__logs_the_signers_balance_against_ten_rounds_of_gas(validator, ca
     lines = [line for line in captured_logs.lines if f"signer {signer} balance " in line]
     assert lines, "the start-up must say what the signer holds"
     assert "pays for 10 rounds of votes at the current gas price" in lines[0]
+
+
+def test_build__sanctions_file_missing__refuses_to_start_naming_it(
+    settings_for, tmp_path, monkeypatch
+):
+    monkeypatch.setenv(PASSWORD_ENV, SIGNER_PASSWORD)
+    with pytest.raises(FileNotFoundError, match="sanctions_file .*no-list.txt does not exist"):
+        build_validator(settings_for(sanctions_file=tmp_path / "no-list.txt"))
