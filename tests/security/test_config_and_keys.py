@@ -314,5 +314,5 @@ def test_build__sanctions_file_missing__refuses_to_start_naming_it(
     settings_for, tmp_path, monkeypatch
 ):
     monkeypatch.setenv(PASSWORD_ENV, SIGNER_PASSWORD)
-    with pytest.raises(FileNotFoundError, match="sanctions_file .*no-list.txt does not exist"):
+    with pytest.raises(FileNotFoundError, match=r"sanctions_file .*no-list\.txt does not exist"):
         build_validator(settings_for(sanctions_file=tmp_path / "no-list.txt"))
