@@ -176,6 +176,9 @@ class OracleClient:
         active, unbonding, withdrawable_at, signer = self._view("validatorInfo", validator)
         return ValidatorInfo(int(active), int(unbonding), int(withdrawable_at), str(signer))
 
+    def open_ballots_of(self, validator: str) -> int:
+        return int(self._view("openBallotsOf", validator))
+
     def operator_of(self, signer: str) -> str:
         return str(self._view("operatorOf", signer))
 
@@ -234,6 +237,12 @@ class OracleClient:
 
     def stake(self, sender: TxSender, amount: int) -> SentTx:
         return sender.send_call(self.fn("stake"), value=amount)
+
+    def request_unstake(self, sender: TxSender, amount: int) -> SentTx:
+        return sender.send_call(self.fn("requestUnstake", amount))
+
+    def withdraw(self, sender: TxSender) -> SentTx:
+        return sender.send_call(self.fn("withdraw"))
 
     def set_signer(self, sender: TxSender, signer: str) -> SentTx:
         return sender.send_call(self.fn("setSigner", signer))

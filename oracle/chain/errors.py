@@ -16,11 +16,32 @@ class TxReverted(ChainError):
     """A transaction (or its gas estimate) reverted; `error` names the custom error when known."""
 
     def __init__(
-        self, message: str, *, error: str | None = None, tx_hash: str | None = None
+        self,
+        message: str,
+        *,
+        error: str | None = None,
+        tx_hash: str | None = None,
+        data: bytes = b"",
     ) -> None:
         super().__init__(message)
         self.error = error
         self.tx_hash = tx_hash
+        self.data = data  # the raw revert bytes, for callers that explain the arguments
+
+
+class InsufficientFunds(ChainError):
+    """The sending key cannot pay gas x fee + value: it needs ETH, not a retry."""
+
+    def __init__(self, address: str, balance: int, cost: int) -> None:
+        from oracle.chain.units import format_eth
+
+        super().__init__(
+            f"{address} cannot pay for the transaction: balance {format_eth(balance)}, "
+            f"this transaction needs up to {format_eth(cost)}; send ETH to {address}"
+        )
+        self.address = address
+        self.balance = balance
+        self.cost = cost
 
 
 class ErrorDecoder:
@@ -28,12 +49,27 @@ class ErrorDecoder:
 
     def __init__(self, abi: list[dict[str, Any]]) -> None:
         self._errors: dict[bytes, tuple[str, list[str]]] = {}
+        self._arg_names: dict[bytes, list[str]] = {}
         for item in abi:
             if item.get("type") != "error":
                 continue
             types = [_abi_type(i) for i in item.get("inputs", [])]
             sig = f"{item['name']}({','.join(types)})"
-            self._errors[function_signature_to_4byte_selector(sig)] = (item["name"], types)
+            selector = function_signature_to_4byte_selector(sig)
+            self._errors[selector] = (item["name"], types)
+            self._arg_names[selector] = [str(i.get("name", "")) for i in item.get("inputs", [])]
+
+    def arguments(self, data: bytes) -> dict[str, Any]:
+        """The decoded arguments of a custom error by name ({} when unknown or undecodable)."""
+        selector = bytes(data[:4])
+        entry = self._errors.get(selector)
+        if entry is None:
+            return {}
+        try:
+            values = decode(entry[1], bytes(data[4:]))
+        except Exception:
+            return {}
+        return dict(zip(self._arg_names[selector], values, strict=True))
 
     def name(self, data: bytes) -> str | None:
         entry = self._errors.get(bytes(data[:4]))

@@ -27,7 +27,7 @@ from web3.exceptions import (
     Web3RPCError,
 )
 
-from oracle.chain.errors import ErrorDecoder, TxReverted, revert_data
+from oracle.chain.errors import ErrorDecoder, InsufficientFunds, TxReverted, revert_data
 from oracle.chain.retry import RetryPolicy
 
 log = logging.getLogger(__name__)
@@ -122,7 +122,7 @@ class TxSender:
         data = revert_data(exc)
         name = self.decoder.name(data)
         text = self.decoder.describe(data) if data else str(exc)
-        return TxReverted(f"reverted: {text}", error=name, tx_hash=tx_hash)
+        return TxReverted(f"reverted: {text}", error=name, tx_hash=tx_hash, data=data)
 
     def _retrying(self, fn: Callable[[], Any]) -> Any:
         def note(exc: BaseException, _attempt: int, _delay: float) -> None:
@@ -172,7 +172,15 @@ class TxSender:
             est = self._retrying(lambda: self.w3.eth.estimate_gas(tx, "pending"))  # type: ignore[arg-type]
         except (ContractCustomError, ContractLogicError) as exc:
             raise self._reverted(exc) from None
+        except (ValueError, Web3RPCError) as exc:
+            if _is_insufficient_funds(exc):
+                raise self._insufficient(int(tx.get("value", 0))) from None
+            raise
         return int(est * self.config.gas_margin) + 10_000
+
+    def _insufficient(self, cost: int) -> InsufficientFunds:
+        balance = int(self._retrying(lambda: self.w3.eth.get_balance(self.account.address)))
+        return InsufficientFunds(self.address, balance, cost)
 
     def _send(self, *, to: str, data: HexBytes, value: int, gas: int | None) -> SentTx:
         base_tx: dict[str, Any] = {
@@ -208,6 +216,9 @@ class TxSender:
             if outcome == "underpriced":
                 fees = self._bumped(fees)
                 continue
+            if outcome == "insufficient-funds":
+                fee = fees.get("maxFeePerGas", fees.get("gasPrice", 0))
+                raise self._insufficient(gas_limit * fee + value)
             started = time.monotonic()
             while time.monotonic() - started < self.config.stuck_after_s:
                 # An automining node has mined it already: look before sleeping.
@@ -234,7 +245,9 @@ class TxSender:
             )
 
     def _submit_raw(self, raw: bytes, tx_hash: HexBytes) -> str:
-        """Send signed bytes: 'sent', 'nonce-too-low' or 'underpriced'. Retries transient errors."""
+        """Send signed bytes: 'sent', 'nonce-too-low', 'underpriced' or 'insufficient-funds'.
+
+        Retries transient errors."""
 
         def once() -> str:
             try:
@@ -252,6 +265,8 @@ class TxSender:
                     return "nonce-too-low"
                 if "underpriced" in msg or "fee too low" in msg:
                     return "underpriced"
+                if _is_insufficient_funds(exc):
+                    return "insufficient-funds"
                 raise
 
         return str(self._retrying(once))
@@ -282,3 +297,8 @@ class TxSender:
     def _bumped(self, fees: dict[str, int]) -> dict[str, int]:
         f = self.config.bump_factor
         return {k: int(v * f) + 1 for k, v in fees.items()}
+
+
+def _is_insufficient_funds(exc: BaseException) -> bool:
+    """Geth, Anvil and Ganache all say "insufficient funds" (for gas * price + value)."""
+    return "insufficient funds" in str(exc).lower()

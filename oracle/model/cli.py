@@ -171,11 +171,18 @@ def generate_data(
     ),
     records: Annotated[int, typer.Option()] = 5000,
     seed: Annotated[int, typer.Option()] = 0,
+    chain_id: Annotated[
+        int,
+        typer.Option(
+            help="chain id the records name; submit them to an oracle on this chain "
+            "(on any other they are all judged malformed)"
+        ),
+    ] = 1,
 ) -> None:
     """Write a seeded, labelled corpus (docs/labels.md JSONL) split 80/10/10."""
     from oracle.model.generate import write_splits
 
-    for name, path in write_splits(out_dir, records, seed).items():
+    for name, path in write_splits(out_dir, records, seed, chain_id=chain_id).items():
         typer.echo(f"{name}: {path}")
 
 

@@ -39,6 +39,8 @@ from oracle.model.rules import SanctionsList, sample_sanctions_path
 
 UINT_MAX = 2**256 - 1
 CHAIN_ID = 1
+# Chains a wrong-chain `malformed` record names (never the records' own chain).
+OTHER_CHAINS = (5, 10, 56, 137, 8453, 42161, 11155111)
 # Share of each class; the rule classes are small but always present.
 CLASS_WEIGHTS = {
     Verdict.LEGAL: 0.44,
@@ -69,9 +71,16 @@ class CorpusGenerator:
     """
 
     def __init__(
-        self, seed: int = 0, *, obfuscation_rate: float = 0.15, split: str | None = None
+        self,
+        seed: int = 0,
+        *,
+        obfuscation_rate: float = 0.15,
+        split: str | None = None,
+        chain_id: int = CHAIN_ID,
     ) -> None:
         self.rng = random.Random(seed)
+        # The chain the records are for: the oracle's chain, or every record is `malformed`.
+        self.chain_id = chain_id
         self.obfuscation_rate = obfuscation_rate
         self.phrases = GeneratorSplit.of(split)
         book = default_address_book()
@@ -182,7 +191,7 @@ class CorpusGenerator:
         if r < 0.35:  # wrong chain
             tx = self._payment(memo)
             return TxRequest(
-                self.rng.choice([5, 10, 56, 137, 8453, 42161, 11155111]),
+                self.rng.choice([c for c in OTHER_CHAINS if c != self.chain_id]),
                 tx.sender,
                 tx.to,
                 tx.value,
@@ -350,7 +359,7 @@ class CorpusGenerator:
 
     def _tx(self, to: str, value: int, data: bytes, memo: str) -> TxRequest:
         return TxRequest(
-            CHAIN_ID, self.unknown_address(), to_checksum_address(to), value, data, memo
+            self.chain_id, self.unknown_address(), to_checksum_address(to), value, data, memo
         )
 
     @staticmethod
@@ -432,7 +441,12 @@ def _typo(rng: random.Random, text: str) -> str:
 
 
 def write_splits(
-    out_dir: Path, n: int, seed: int = 0, *, fractions: tuple[float, float] = (0.8, 0.1)
+    out_dir: Path,
+    n: int,
+    seed: int = 0,
+    *,
+    fractions: tuple[float, float] = (0.8, 0.1),
+    chain_id: int = CHAIN_ID,
 ) -> dict[str, Path]:
     """Generate n records and write train/validation/test JSONL; returns the paths.
 
@@ -443,7 +457,7 @@ def write_splits(
     n_val = int(n * fractions[1])
     sizes = dict(zip(SPLITS, (n_train, n_val, n - n_train - n_val), strict=True))
     splits = {
-        name: CorpusGenerator(seed * 1000 + i, split=name).records(size)
+        name: CorpusGenerator(seed * 1000 + i, split=name, chain_id=chain_id).records(size)
         for i, (name, size) in enumerate(sizes.items())
     }
     out_dir.mkdir(parents=True, exist_ok=True)

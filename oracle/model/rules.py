@@ -8,6 +8,7 @@ never a drainer (legal). A payload a rule decides never reaches the model.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +61,27 @@ class SanctionsList:
 def sample_sanctions_path() -> Path:
     """The SYNTHETIC sample list shipped for demos, tests and the generated corpus."""
     return DATA_DIR / "sanctions_sample.txt"
+
+
+@dataclass(frozen=True)
+class SanctionsListFile:
+    """Which sanctions list a validator judges with: validators that disagree on it vote apart,
+    so its hash is logged at start and shown in /status."""
+
+    path: Path
+    sha256: str  # "0x" + 64 hex, of the file's bytes
+    sample: bool  # the shipped synthetic sample (no sanctions_file set)
+
+    @classmethod
+    def of(cls, sanctions_file: Path | None) -> SanctionsListFile:
+        path = Path(sanctions_file) if sanctions_file is not None else sample_sanctions_path()
+        if not path.is_file():
+            raise FileNotFoundError(f"sanctions_file {path} does not exist")
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        return cls(path, "0x" + digest, sanctions_file is None)
+
+    def as_json(self) -> dict[str, object]:
+        return {"path": str(self.path), "sha256": self.sha256, "sample": self.sample}
 
 
 class OnChainSanctionsOracle:

@@ -96,6 +96,10 @@ def create_app(validator: Validator, *, start_engine: bool = True) -> FastAPI:
     @app.get("/status")
     def status() -> dict[str, Any]:
         out = {"version": __version__, **engine.status()}
+        if validator.facts is not None:
+            # Validators judging with different lists vote apart: compare these across hosts.
+            out["sanctions"] = validator.facts.sanctions.as_json()
+            out["pinned_model_hash"] = validator.facts.pinned_model_hash
         try:
             out["stake"] = str(validator.client.validator_info(engine.operator).active)
         except Exception:

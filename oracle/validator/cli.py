@@ -3,8 +3,10 @@
 oracle validator run --config FILE     one validator service
 oracle keys new|import|address         encrypted keystore files
 oracle fleet up --validators N         N local validators against one chain
+oracle validate-config FILE            check a validator.toml without starting anything
 oracle submit FILE.jsonl               submit proposals from a dataset
 oracle watch                           follow proposals to their final verdicts
+oracle stake|unstake|withdraw|set-signer|claim|status   operator commands (operator_cli.py)
 """
 
 from __future__ import annotations
@@ -19,6 +21,20 @@ from typing import Annotated
 
 import typer
 
+from oracle.validator.cli_common import (
+    DEFAULT_DEPLOYMENT,
+    DEFAULT_RPC_URL,
+    PRIVATE_KEY_ENV,
+    AnvilAccount,
+    DeploymentFile,
+    PasswordEnv,
+    PasswordFile,
+    RpcUrl,
+    cli_account,
+    cli_client,
+    cli_password,
+)
+
 validator_app = typer.Typer(help="Run a validator.", no_args_is_help=True)
 keys_app = typer.Typer(
     help="Encrypted keystore files (password from --password-env or --password-file).",
@@ -32,8 +48,12 @@ def register(app: typer.Typer) -> None:
     app.add_typer(validator_app, name="validator")
     app.add_typer(keys_app, name="keys")
     app.add_typer(fleet_app, name="fleet")
+    app.command("validate-config")(validate_config)
     app.command("submit")(submit)
     app.command("watch")(watch)
+    from oracle.validator.operator_cli import register as register_operator_commands
+
+    register_operator_commands(app)
 
 
 # ------------------------------------------------------------------ validator
@@ -70,16 +90,21 @@ def run(config: Annotated[Path, typer.Option("--config", help="TOML settings fil
 # ----------------------------------------------------------------------- keys
 
 
-def _password(env: str | None, file: Path | None) -> str:
-    from oracle.validator.settings import read_password
+def validate_config(
+    file: Annotated[Path, typer.Argument(help="the validator.toml to check")],
+) -> None:
+    """Check a validator.toml (and the files it names) without starting anything.
 
-    return read_password(env or "ORACLE_KEYSTORE_PASSWORD", file, what="keystore")
+    One line per problem and exit 1, or `ok: FILE` and exit 0.
+    """
+    from oracle.validator.config_check import check_config
 
-
-PasswordEnv = Annotated[
-    str | None, typer.Option(help="env var holding the password (default ORACLE_KEYSTORE_PASSWORD)")
-]
-PasswordFile = Annotated[Path | None, typer.Option(help="file whose first line is the password")]
+    problems = check_config(file)
+    for problem in problems:
+        typer.echo(f"error: {problem}", err=True)
+    if problems:
+        raise typer.Exit(1)
+    typer.echo(f"ok: {file}")
 
 
 @keys_app.command("new")
@@ -89,7 +114,7 @@ def keys_new(
     """Create a new random key, encrypted into PATH; prints its address."""
     from oracle.validator.keys import new_keystore
 
-    typer.echo(new_keystore(path, _password(password_env, password_file)))
+    typer.echo(new_keystore(path, cli_password(password_env, password_file, path)))
 
 
 @keys_app.command("import")
@@ -97,7 +122,7 @@ def keys_import(
     path: Path,
     private_key_env: Annotated[
         str, typer.Option(help="env var holding the hex private key")
-    ] = "ORACLE_PRIVATE_KEY",
+    ] = PRIVATE_KEY_ENV,
     password_env: PasswordEnv = None,
     password_file: PasswordFile = None,
 ) -> None:
@@ -106,10 +131,8 @@ def keys_import(
 
     key = os.environ.get(private_key_env)
     if not key:
-        raise typer.BadParameter(
-            f"set the environment variable {private_key_env} to the hex private key"
-        )
-    typer.echo(write_keystore(path, key, _password(password_env, password_file)))
+        raise ValueError(f"set the environment variable {private_key_env} to the hex private key")
+    typer.echo(write_keystore(path, key, cli_password(password_env, password_file, path)))
 
 
 @keys_app.command("address")
@@ -178,52 +201,55 @@ def fleet_up(
 # --------------------------------------------------------------- submit/watch
 
 
-def _client(rpc_url: str, deployment: Path):  # type: ignore[no-untyped-def]
-    from oracle.chain.client import OracleClient
-    from oracle.chain.deployment import Deployment
-    from oracle.chain.rpc import connect
-
-    return OracleClient(connect(rpc_url), Deployment.load(deployment))
-
-
 def submit(
     file: Path,
-    rpc_url: str = "http://127.0.0.1:8545",
-    deployment: Path = Path("deployments/31337.json"),
+    rpc_url: RpcUrl = DEFAULT_RPC_URL,
+    deployment: DeploymentFile = DEFAULT_DEPLOYMENT,
     keystore: Annotated[Path | None, typer.Option(help="requester keystore")] = None,
     password_env: PasswordEnv = None,
     password_file: PasswordFile = None,
-    anvil_account: Annotated[
-        int | None, typer.Option(help="DEV ONLY: use this Anvil mnemonic account")
-    ] = None,
+    anvil_account: AnvilAccount = None,
 ) -> None:
     """Submit each record of FILE.jsonl (docs/labels.md) as a proposal; one JSON line each."""
-    from oracle.chain.anvil import ANVIL_MNEMONIC
     from oracle.chain.payload import TxRequest, encode_payload
     from oracle.chain.submitter import Submitter
-    from oracle.validator.keys import anvil_key, open_keystore
 
-    if keystore is not None:
-        account = open_keystore(keystore, _password(password_env, password_file))
-    elif anvil_account is not None:
-        account = anvil_key(anvil_account, ANVIL_MNEMONIC)
-    else:
-        raise typer.BadParameter("give --keystore (or --anvil-account N on a local dev chain)")
-    payloads = []
+    account = cli_account(keystore, password_env, password_file, anvil_account)
+    if not file.is_file():
+        raise FileNotFoundError(f"{file} does not exist")
+    requests: list[TxRequest] = []
     for n, line in enumerate(file.read_text().splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            payloads.append(encode_payload(TxRequest.from_json(json.loads(line)["payload"])))
-        except (ValueError, KeyError) as exc:
-            raise typer.BadParameter(f"{file}:{n}: {exc}") from None
-    for s in Submitter(_client(rpc_url, deployment), account).submit(payloads):
+            requests.append(TxRequest.from_json(json.loads(line)["payload"]))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"{file}:{n}: {exc}") from None
+    client = cli_client(rpc_url, deployment)
+    warning = chain_id_warning([r.chain_id for r in requests], client.chain_id)
+    if warning:
+        typer.echo(f"warning: {warning}", err=True)
+    payloads = [encode_payload(r) for r in requests]
+    for s in Submitter(client, account).submit(payloads):
         typer.echo(json.dumps({"id": s.proposal_id, "tx": s.tx_hash, "block": s.block}))
 
 
+def chain_id_warning(record_chain_ids: list[int], chain_id: int) -> str | None:
+    """A warning when records name another chain: validators judge those `malformed`."""
+    other = [c for c in record_chain_ids if c != chain_id]
+    if not other:
+        return None
+    common = max(set(other), key=other.count)
+    return (
+        f"{len(other)} of {len(record_chain_ids)} records name another chain than the "
+        f"oracle's ({chain_id}; most often {common}): validators judge them malformed. "
+        f"For test data, `oracle generate-data --chain-id {chain_id}`"
+    )
+
+
 def watch(
-    rpc_url: str = "http://127.0.0.1:8545",
-    deployment: Path = Path("deployments/31337.json"),
+    rpc_url: RpcUrl = DEFAULT_RPC_URL,
+    deployment: DeploymentFile = DEFAULT_DEPLOYMENT,
     once: Annotated[bool, typer.Option(help="print the table once and exit")] = False,
     last: Annotated[int, typer.Option(help="rows to show")] = 30,
 ) -> None:
@@ -232,7 +258,7 @@ def watch(
 
     from oracle.validator.watch import ProposalWatcher
 
-    watcher = ProposalWatcher(_client(rpc_url, deployment))
+    watcher = ProposalWatcher(cli_client(rpc_url, deployment))
     if once:
         watcher.poll()
         from rich.console import Console

@@ -23,13 +23,14 @@ from eth_utils import keccak
 
 from oracle.chain.client import OracleClient
 from oracle.chain.commitment import round_list_hash, seal_ballot
-from oracle.chain.errors import TxReverted
+from oracle.chain.errors import InsufficientFunds, TxReverted
 from oracle.chain.events import ChainEvent, EventReader
 from oracle.chain.retry import is_transient
 from oracle.chain.round_clock import RoundClock, RoundTiming
 from oracle.chain.rpc import wait_for_rpc
 from oracle.chain.sender import TxSender
 from oracle.model.labels import NUM_CLASSES, Verdict
+from oracle.validator.funds import ShortfallLog
 from oracle.validator.judge import HASH_MISMATCH_REASON, Judge
 from oracle.validator.metrics import Metrics
 from oracle.validator.relay import RelayClient
@@ -137,6 +138,7 @@ class Engine:
         self._last_prune = 0.0
         self._settle_checked: dict[int, float] = {}
         self._stop = threading.Event()
+        self._shortfalls = ShortfallLog(log, signer.address)
 
     def _store_identity(self) -> StoreIdentity:
         block = self.client.deployment.deployed_block
@@ -213,6 +215,10 @@ class Engine:
             nonlocal last
             try:
                 fn(*args)
+            except InsufficientFunds as exc:
+                # Not a bug: the key needs ETH. One line (rate-limited), no traceback.
+                failed.append(name)
+                self._shortfalls.note(exc, name, self.client.w3)
             except Exception as exc:
                 if is_transient(exc):
                     raise

@@ -19,6 +19,7 @@ def write_keystore(
     path: Path, private_key: str | bytes, password: str, *, light: bool = False
 ) -> str:
     """Encrypt `private_key` into `path` (mode 0600); returns the address. Refuses to overwrite."""
+    require_password(password, path)
     if path.exists():
         raise FileExistsError(
             f"keystore {path} already exists; choose another path or delete it first"
@@ -44,7 +45,17 @@ def keystore_address(path: Path) -> str:
     return str(to_checksum_address("0x" + str(addr).removeprefix("0x")))
 
 
+def require_password(password: str, path: Path) -> None:
+    """An empty password encrypts the key with nothing: refused, on creating and on opening."""
+    if not password:
+        raise ValueError(
+            f"empty password for keystore {path}: refused; use a non-empty password "
+            "(it encrypts the key)"
+        )
+
+
 def open_keystore(path: Path, password: str) -> LocalAccount:
+    require_password(password, path)
     try:
         key = Account.decrypt(_read(path), password)
     except ValueError as exc:

@@ -14,12 +14,17 @@ from oracle.chain.client import OracleClient
 from oracle.chain.deployment import Deployment
 from oracle.chain.rpc import connect, wait_for_rpc
 from oracle.chain.sender import TxSender
+from oracle.chain.units import format_eth
+from oracle.model.rules import SanctionsListFile
 from oracle.validator.engine import Engine, ValidatorEngineConfig
+from oracle.validator.funds import signer_funds_line
 from oracle.validator.judge import Judge
 from oracle.validator.keys import open_keystore
 from oracle.validator.metrics import Metrics
+from oracle.validator.operator import ZERO_ADDRESS
 from oracle.validator.relay import RelayClient, Relayer
 from oracle.validator.settings import ValidatorSettings, read_password
+from oracle.validator.startup_report import StartupFacts
 from oracle.validator.store import Store
 
 log = logging.getLogger(__name__)
@@ -33,6 +38,7 @@ class Validator:
     metrics: Metrics
     relayer: Relayer | None
     load_model: Callable[[], Any] | None = None
+    facts: StartupFacts | None = None
     thread: threading.Thread | None = None
     stop_event: threading.Event | None = None
 
@@ -57,6 +63,20 @@ class Validator:
         except Exception as exc:
             self.engine.judge.load_error = f"{type(exc).__name__}: {exc}"
             log.exception("loading the model failed; this validator cannot vote until restarted")
+        self.log_summary()
+
+    def log_summary(self) -> str | None:
+        """The start-up summary line (startup_report.py), logged and returned."""
+        if self.facts is None:
+            return None
+        try:
+            balance: int | None = int(self.client.w3.eth.get_balance(self.facts.signer))  # type: ignore[arg-type]
+        except Exception:
+            balance = None  # the chain is down for a moment: the line still comes out
+        pipeline = self.engine.judge.pipeline
+        line = self.facts.summary(balance, getattr(pipeline, "model_hash", None))
+        log.info("%s", line)
+        return line
 
     def stop(self) -> None:
         if self.stop_event is not None:
@@ -68,14 +88,22 @@ class Validator:
 def build_validator(settings: ValidatorSettings) -> Validator:
     signer = open_keystore(
         settings.signer_keystore,
-        read_password(settings.signer_password_env, settings.signer_password_file, what="signer"),
+        read_password(
+            settings.signer_password_env,
+            settings.signer_password_file,
+            what="the signer keystore",
+            file_hint="set signer_password_file",
+        ),
     )
     operator_account: LocalAccount | None = None
     if settings.operator_keystore is not None:
         operator_account = open_keystore(
             settings.operator_keystore,
             read_password(
-                settings.operator_password_env, settings.operator_password_file, what="operator"
+                settings.operator_password_env,
+                settings.operator_password_file,
+                what="the operator keystore",
+                file_hint="set operator_password_file",
             ),
         )
     operator = (
@@ -160,12 +188,25 @@ def build_validator(settings: ValidatorSettings) -> Validator:
         relay=relay,
         relayer=relayer,
     )
+    sanctions = SanctionsListFile.of(settings.sanctions_file)
+    if sanctions.sample:
+        log.warning(
+            "sanctions_file is not set: judging with the shipped SAMPLE sanctions list %s "
+            "(synthetic addresses, sha256 %s); set sanctions_file to the list your "
+            "validators agree on",
+            sanctions.path,
+            sanctions.sha256,
+        )
+    else:
+        log.info("sanctions list %s sha256 %s", sanctions.path, sanctions.sha256)
     if settings.byzantine_shift:
         log.warning(
             "TEST ONLY: byzantine_shift=%d, this validator votes wrong classes",
             settings.byzantine_shift,
         )
     ensure_stake(client, operator_sender, signer.address, settings.auto_stake_wei)
+    enough, funds_line = signer_funds_line(w3, signer.address)
+    (log.info if enough else log.warning)("%s", funds_line)
     return Validator(
         settings=settings,
         client=client,
@@ -173,21 +214,48 @@ def build_validator(settings: ValidatorSettings) -> Validator:
         metrics=metrics,
         relayer=relayer,
         load_model=load_model,
+        facts=StartupFacts(
+            chain_id=deployment.chain_id,
+            oracle=client.address,
+            operator=engine.operator,
+            signer=signer.address,
+            pinned_model_hash="0x" + bytes(client.param("modelHash")).hex(),
+            sanctions=sanctions,
+        ),
     )
 
 
 def ensure_stake(
     client: OracleClient, operator_sender: TxSender | None, signer: str, target: int
-) -> None:
-    """Top the operator's stake up to `target`, register the signer (needs the operator key)."""
+) -> int:
+    """`auto_stake_wei`: stake `target` once, for an operator not registered yet; the wei staked.
+
+    A registered operator is never topped up: after a slash the missing stake is the
+    penalty, and after `requestUnstake` the lower stake is what the operator asked for;
+    re-staking on every restart would undo both. Top up by hand with `oracle stake`.
+    The signer is registered for the operator when its key is here.
+    """
     if target <= 0 or operator_sender is None:
-        return
-    info = client.validator_info(operator_sender.address)
-    if info.active < target:
-        client.stake(operator_sender, target - info.active)
-        log.info("staked %d wei (active now %d)", target - info.active, target)
-    if signer.lower() != operator_sender.address.lower():
-        info = client.validator_info(operator_sender.address)
+        return 0
+    operator = operator_sender.address
+    info = client.validator_info(operator)
+    staked = 0
+    if info.signer.lower() == ZERO_ADDRESS:
+        client.stake(operator_sender, target)
+        staked = target
+        log.info("auto_stake_wei: staked %s for the new operator %s", format_eth(target), operator)
+    elif info.active < target:
+        log.info(
+            "auto_stake_wei: operator %s is registered (active %s, unbonding %s, target %s); "
+            "not staking again (a slash or an unstake lowered it); top up with `oracle stake`",
+            operator,
+            format_eth(info.active),
+            format_eth(info.unbonding),
+            format_eth(target),
+        )
+    if signer.lower() != operator.lower():
+        info = client.validator_info(operator)
         if info.signer.lower() != signer.lower():
             client.set_signer(operator_sender, signer)
             log.info("signer set to %s", signer)
+    return staked

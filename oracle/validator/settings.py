@@ -7,10 +7,12 @@ and are never logged (`SecretStr`).
 
 from __future__ import annotations
 
+import difflib
+import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -19,6 +21,15 @@ from pydantic_settings import (
 )
 
 from oracle.model.labels import NUM_CLASSES
+
+
+class ConfigError(ValueError):
+    """A settings file that cannot be used; `problems` has one line per thing to fix."""
+
+    def __init__(self, path: Path | None, problems: list[str]) -> None:
+        self.problems = problems
+        where = f"{path}: " if path is not None else ""
+        super().__init__(where + "; ".join(problems))
 
 
 class ValidatorSettings(BaseSettings):
@@ -101,9 +112,14 @@ class ValidatorSettings(BaseSettings):
         # pydantic-settings picks its sources per class, so the file is handed over on the
         # class for the duration of this one construction and always taken back: a failed
         # load must not leave a stale file for the next `ValidatorSettings(...)`.
-        cls._toml_path = Path(path) if path else None  # type: ignore[attr-defined]
+        toml_path = Path(path) if path else None
+        cls._toml_path = toml_path  # type: ignore[attr-defined]
         try:
             return cls(**overrides)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(toml_path, [f"not valid TOML: {exc}"]) from exc
+        except ValidationError as exc:
+            raise ConfigError(toml_path, settings_problems(exc)) from exc
         finally:
             cls._toml_path = None  # type: ignore[attr-defined]
 
@@ -123,18 +139,39 @@ class ValidatorSettings(BaseSettings):
         return tuple(sources)
 
 
-def read_password(env_name: str, file: Path | None, *, what: str) -> str:
-    """A keystore password from a file (first line) or an environment variable."""
+def settings_problems(exc: ValidationError) -> list[str]:
+    """One `setting: what is wrong` per problem, never the rejected value (it may be a secret)."""
+    known = list(ValidatorSettings.model_fields)
+    problems = []
+    for error in exc.errors():
+        name = ".".join(str(part) for part in error.get("loc", ())) or "settings"
+        if error.get("type") == "extra_forbidden":
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else " (see docs/validator.md)"
+            problems.append(f"{name}: unknown setting{hint}")
+        elif error.get("type") == "missing":
+            problems.append(f"{name}: required, not set")
+        else:
+            problems.append(f"{name}: {error.get('msg', 'invalid value')}")
+    return problems
+
+
+def read_password(env_name: str, file: Path | None, *, what: str, file_hint: str) -> str:
+    """A keystore password from a file (first line) or an environment variable.
+
+    `what` names the keystore ("the signer keystore"); `file_hint` says how this caller
+    names a password file (a setting, a CLI option), for the message when neither is given.
+    """
     import os
 
     if file is not None:
         if not file.is_file():
-            raise FileNotFoundError(f"{what} password file {file} does not exist")
-        return file.read_text().splitlines()[0] if file.read_text() else ""
+            raise FileNotFoundError(f"password file {file} for {what} does not exist")
+        text = file.read_text()
+        return text.splitlines()[0] if text else ""
     value = os.environ.get(env_name)
     if value is None:
         raise ValueError(
-            f"no password for the {what} keystore: set the environment variable {env_name} "
-            f"or the setting {what}_password_file"
+            f"no password for {what}: set the environment variable {env_name} or {file_hint}"
         )
     return value

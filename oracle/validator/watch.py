@@ -1,8 +1,11 @@
-"""Follows proposals from submission to final verdict, for `oracle watch`."""
+"""Follows proposals from submission to final verdict, for `oracle watch`.
+
+Latency is chain time: the submitting block's timestamp to the finalizing block's. Wall
+time of reading would be 0 for every row that one poll reads whole (`--once`).
+"""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from rich.table import Table
@@ -31,16 +34,24 @@ class ProposalWatcher:
             event_names=("ProposalSubmitted", "ProposalFinalized", "ProposalRolled"),
             start_block=client.deployment.deployed_block,
         )
+        self.w3 = client.w3
         self.cursor: int | None = None
         self.rows: dict[int, Row] = {}
+        self._block_times: dict[int, float] = {}
+
+    def block_time(self, number: int) -> float:
+        """A block's timestamp, read once per block (many events share one)."""
+        if number not in self._block_times:
+            self._block_times[number] = float(self.w3.eth.get_block(number)["timestamp"])
+        return self._block_times[number]
 
     def poll(self) -> None:
         events, self.cursor = self.reader.read(self.cursor)
-        now = time.time()
         for ev in events:
             pid = int(ev.args["id"])
+            at = self.block_time(ev.block_number)
             if ev.name == "ProposalSubmitted":
-                self.rows.setdefault(pid, Row(pid, int(ev.args["round"]), now))
+                self.rows.setdefault(pid, Row(pid, int(ev.args["round"]), at))
             elif pid in self.rows and ev.name == "ProposalRolled":
                 self.rows[pid].round = int(ev.args["toRound"])
             elif pid in self.rows and ev.name == "ProposalFinalized":
@@ -49,7 +60,7 @@ class ProposalWatcher:
                 row.verdict = (
                     Verdict(int(ev.args["verdict"])).label if row.status == "finalized" else ""
                 )
-                row.final_at = now
+                row.final_at = at
 
     def table(self, last: int = 30) -> Table:
         t = Table(

@@ -1,5 +1,5 @@
-"""Bad settings and a wrong keystore password stop the validator at start, with a message
-that names what is wrong; no secret appears in that message.
+"""Bad settings and a wrong keystore password stop the validator at start, with one line
+`error: ...` that names what is wrong; no secret appears in that line.
 
 `oracle validator run --config FILE` is driven in process (typer's runner) for the start-up
 failures, and `build_validator` directly for the ones that need the test chain.
@@ -11,7 +11,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from oracle.chain.rpc import RpcUnreachable
@@ -38,6 +37,14 @@ def run_cli(config: Path, env: dict[str, str] | None = None):
     return CliRunner().invoke(app, ["validator", "run", "--config", str(config)], env=env)
 
 
+def error_line(result) -> str:  # type: ignore[no-untyped-def]
+    """The one `error: ...` line a failed start prints (no traceback)."""
+    assert result.exit_code != 0
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.output
+    return lines[0]
+
+
 def write_config(tmp_path: Path, body: str) -> Path:
     path = tmp_path / "validator.toml"
     path.write_text(body, encoding="utf-8")
@@ -51,17 +58,14 @@ def test_run__bad_setting__exits_non_zero_naming_the_setting(tmp_path, key, valu
         f'signer_keystore = "k.json"\nadmin_token = "{ADMIN_TOKEN}"\n{key} = {value}\n',
     )
     result = run_cli(config)
-    assert result.exit_code != 0
-    assert isinstance(result.exception, ValidationError)
-    message = str(result.exception)
-    assert named in message
+    message = error_line(result)
+    assert f"{named}: " in message
     assert ADMIN_TOKEN not in message + result.output
 
 
 def test_run__missing_config_file__says_it_does_not_exist(tmp_path):
     result = run_cli(tmp_path / "nope.toml")
-    assert result.exit_code != 0
-    assert "does not exist" in str(result.exception)
+    assert "does not exist" in error_line(result)
 
 
 def test_run__toml_syntax_error__exits_non_zero(tmp_path):
@@ -72,15 +76,13 @@ def test_run__toml_syntax_error__exits_non_zero(tmp_path):
 
 def test_run__no_signer_keystore__names_the_missing_setting(tmp_path):
     result = run_cli(write_config(tmp_path, "port = 9000\n"))
-    assert result.exit_code != 0
-    assert "signer_keystore" in str(result.exception)
+    assert "signer_keystore: required, not set" in error_line(result)
 
 
 def test_run__keystore_file_missing__says_how_to_create_one(tmp_path):
     config = write_config(tmp_path, f'signer_keystore = "{tmp_path / "absent.json"}"\n')
     result = run_cli(config, env={"ORACLE_SIGNER_PASSWORD": "x"})
-    assert result.exit_code != 0
-    assert "oracle keys new" in str(result.exception)
+    assert "oracle keys new" in error_line(result)
 
 
 def test_run__wrong_keystore_password__fails_at_start_without_echoing_it(tmp_path, signer_keystore):
@@ -90,8 +92,7 @@ def test_run__wrong_keystore_password__fails_at_start_without_echoing_it(tmp_pat
         f'signer_keystore = "{signer_keystore[0]}"\nsigner_password_env = "{PASSWORD_ENV}"\n',
     )
     result = run_cli(config, env={PASSWORD_ENV: wrong})
-    assert result.exit_code != 0
-    message = str(result.exception)
+    message = error_line(result)
     assert "wrong password" in message
     for secret in (wrong, SIGNER_PASSWORD, signer_keystore[1].removeprefix("0x")):
         assert secret not in message + result.output
@@ -104,8 +105,9 @@ def test_run__password_env_var_unset__names_the_variable(tmp_path, signer_keysto
         'signer_password_env = "ORACLE_SECURITY_TEST_UNSET_VARIABLE"\n',
     )
     result = run_cli(config)
-    assert result.exit_code != 0
-    assert "ORACLE_SECURITY_TEST_UNSET_VARIABLE" in str(result.exception)
+    message = error_line(result)
+    assert "ORACLE_SECURITY_TEST_UNSET_VARIABLE" in message
+    assert "set signer_password_file" in message
 
 
 def test_build__model_folder_missing__says_how_to_get_one(settings_for, tmp_path, monkeypatch):
@@ -184,3 +186,133 @@ def test_build__rpc_down_at_start_for_seconds__waits_instead_of_exiting(
         back.cancel()
         proxy.up()
         proxy.close()
+
+
+def test_run__empty_keystore_password__refused_at_start(tmp_path, signer_keystore):
+    config = write_config(
+        tmp_path,
+        f'signer_keystore = "{signer_keystore[0]}"\nsigner_password_env = "{PASSWORD_ENV}"\n',
+    )
+    assert "empty password" in error_line(run_cli(config, env={PASSWORD_ENV: ""}))
+
+
+def test_run__rpc_unreachable__one_error_line_naming_rpc_url(
+    tmp_path, signer_keystore, deployment_file
+):
+    config = write_config(
+        tmp_path,
+        f'signer_keystore = "{signer_keystore[0]}"\nsigner_password_env = "{PASSWORD_ENV}"\n'
+        'rpc_url = "http://127.0.0.1:9"\nstartup_timeout_s = 0\n'
+        f'deployment = "{deployment_file}"\n',
+    )
+    message = error_line(run_cli(config, env={PASSWORD_ENV: SIGNER_PASSWORD}))
+    assert "cannot reach rpc_url http://127.0.0.1:9" in message
+    assert SIGNER_PASSWORD not in message
+
+
+# ------------------------------------------------------------------ oracle validate-config
+
+
+def validate(config: Path, env: dict[str, str] | None = None):
+    return CliRunner().invoke(app, ["validate-config", str(config)], env=env)
+
+
+def test_validate_config__good_file__ok_and_exit_0(
+    tmp_path, signer_keystore, deployment_file, tiny_model_dir
+):
+    config = write_config(
+        tmp_path,
+        f'signer_keystore = "{signer_keystore[0]}"\nsigner_password_env = "{PASSWORD_ENV}"\n'
+        f'deployment = "{deployment_file}"\nmodel_dir = "{tiny_model_dir}"\n'
+        f'db_path = "{tmp_path / "db" / "v.db"}"\n',
+    )
+    result = validate(config, env={PASSWORD_ENV: SIGNER_PASSWORD})
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == f"ok: {config}"
+    assert not (tmp_path / "db").exists()  # nothing started, nothing created
+
+
+def test_validate_config__every_problem__one_line_each_and_exit_1(tmp_path):
+    config = write_config(
+        tmp_path,
+        f'signer_keystore = "{tmp_path / "no-key.json"}"\n'
+        'signer_password_env = "ORACLE_SECURITY_TEST_UNSET_VARIABLE"\n'
+        f'deployment = "{tmp_path / "no-deployment.json"}"\n'
+        f'model_dir = "{tmp_path / "no-model"}"\n'
+        f'sanctions_file = "{tmp_path / "no-list.txt"}"\n'
+        'relay_url = "ftp://x"\n',
+    )
+    result = validate(config)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    named = [
+        "signer_keystore:",
+        "signer_password_env:",
+        "deployment:",
+        "model_dir:",
+        "sanctions_file:",
+        "relay_url:",
+    ]
+    assert len(lines) == len(named), result.output
+    for line, setting in zip(lines, named, strict=True):
+        assert line.startswith(f"error: {config}: {setting}"), line
+
+
+def test_validate_config__bad_values__one_line_per_setting(tmp_path):
+    config = write_config(tmp_path, f'admin_token = "{ADMIN_TOKEN}"\nport = 70000\nrpc_ulr = 1\n')
+    result = validate(config)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert sorted(line.split(": ")[2] for line in lines) == ["port", "rpc_ulr", "signer_keystore"]
+    assert ADMIN_TOKEN not in result.output
+
+
+# ------------------------------------------------------------------ what a validator pins
+
+
+def test_build__no_sanctions_file__logs_the_shipped_sample_and_its_hash(validator, captured_logs):
+    import hashlib
+
+    from oracle.model.rules import sample_sanctions_path
+
+    sha = "0x" + hashlib.sha256(sample_sanctions_path().read_bytes()).hexdigest()
+    lines = [line for line in captured_logs.lines if "SAMPLE sanctions list" in line]
+    assert lines and sha in lines[0] and "set sanctions_file" in lines[0]
+    assert validator.facts.sanctions.sha256 == sha
+
+
+def test_status__shows_the_sanctions_list_hash(validator):
+    from fastapi.testclient import TestClient
+
+    from oracle.validator.api import create_app
+
+    with TestClient(create_app(validator, start_engine=False)) as http:
+        body = http.get("/status").json()
+    assert body["sanctions"] == validator.facts.sanctions.as_json()
+    assert body["sanctions"]["sample"] is True
+
+
+def test_startup_summary__names_chain_oracle_keys_balance_model_and_sanctions(validator):
+    line = validator.log_summary()
+    facts = validator.facts
+    assert line.startswith(f"start-up: chain {facts.chain_id}, oracle {facts.oracle}, ")
+    assert f"operator {validator.engine.operator}" in line
+    assert f"signer {facts.signer} balance " in line and " ETH" in line
+    local = validator.engine.judge.pipeline.model_hash
+    assert f"model {local} (matches the pinned hash)" in line
+    assert f"sha256 {facts.sanctions.sha256}" in line
+
+
+def test_build__logs_the_signers_balance_against_ten_rounds_of_gas(validator, captured_logs):
+    signer = validator.facts.signer
+    lines = [line for line in captured_logs.lines if f"signer {signer} balance " in line]
+    assert lines, "the start-up must say what the signer holds"
+    assert "pays for 10 rounds of votes at the current gas price" in lines[0]
+
+
+def test_build__sanctions_file_missing__refuses_to_start_naming_it(
+    settings_for, tmp_path, monkeypatch
+):
+    monkeypatch.setenv(PASSWORD_ENV, SIGNER_PASSWORD)
+    with pytest.raises(FileNotFoundError, match=r"sanctions_file .*no-list\.txt does not exist"):
+        build_validator(settings_for(sanctions_file=tmp_path / "no-list.txt"))

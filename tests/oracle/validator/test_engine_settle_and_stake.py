@@ -13,7 +13,10 @@ import pytest
 
 from oracle.chain.client import OracleClient
 from oracle.chain.submitter import Submitter
-from oracle.validator.engine import Engine
+from oracle.chain.units import format_eth
+from oracle.validator.engine import Engine, StepsFailed
+from oracle.validator.funds import signer_funds_line
+from oracle.validator.service import ensure_stake
 from tests.support.timetravel import advance_to
 from tests.support.validator_parts import engine_without_model, seal_for
 
@@ -111,3 +114,107 @@ def test_tick__committed_without_stake__reveal_marks_it_missed_then_settles(
     engine.tick()
     assert engine.store.ballot(r).state == "settled"  # type: ignore[union-attr]
     assert client.ballot_of(r, account.address).settled
+
+
+# ------------------------------------------------------------------ auto_stake_wei
+
+
+def test_ensure_stake__new_operator__stakes_the_target_once_and_says_so(
+    client: OracleClient,
+    account,  # type: ignore[no-untyped-def]
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    target = 2 * int(client.param("minStake"))
+    sender = client.make_sender(account)
+    with caplog.at_level(logging.INFO, logger="oracle.validator.service"):
+        assert ensure_stake(client, sender, account.address, target) == target
+        assert ensure_stake(client, sender, account.address, target) == 0  # a restart
+    assert client.validator_info(account.address).active == target
+    assert any(
+        f"auto_stake_wei: staked {format_eth(target)} for the new operator" in m
+        for m in caplog.messages
+    )
+
+
+def test_ensure_stake__after_request_unstake__restart_does_not_stake_again(
+    client: OracleClient,
+    account,  # type: ignore[no-untyped-def]
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    target = int(client.param("minStake"))
+    sender = client.make_sender(account)
+    ensure_stake(client, sender, account.address, target)
+    client.request_unstake(sender, target)  # the operator leaves
+
+    with caplog.at_level(logging.INFO, logger="oracle.validator.service"):
+        staked = ensure_stake(client, sender, account.address, target)  # the restart
+
+    info = client.validator_info(account.address)
+    assert (staked, info.active, info.unbonding) == (0, 0, target)
+    assert any("not staking again" in m for m in caplog.messages)
+
+
+def test_ensure_stake__after_a_slash__does_not_top_the_stake_back_up(
+    client: OracleClient,
+    account,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    stake = int(client.param("minStake"))
+    sender = client.make_sender(account)
+    ensure_stake(client, sender, account.address, stake)
+    advance_to(client, client.round_timing(client.current_round() + 2).commit_start)
+    engine = _engine(client, account, tmp_path)
+    r, ids = _proposal_round(client, account)
+    advance_to(client, client.round_timing(r).commit_start)
+    _commit_directly(engine, r, ids)
+    _finalize_round_after_reveal(engine, r, ids)
+    engine.tick()  # settles the missed ballot: the non-reveal slash
+    slashed = client.validator_info(account.address).active
+    assert slashed < stake
+
+    assert ensure_stake(client, sender, account.address, stake) == 0  # the restart
+    assert client.validator_info(account.address).active == slashed
+
+
+# ------------------------------------------------------------------ the signer's gas
+
+
+def test_tick__signer_without_gas__one_line_naming_address_balance_and_need(
+    client: OracleClient,
+    account,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    client.stake(client.make_sender(account), int(client.param("minStake")))
+    advance_to(client, client.round_timing(client.current_round() + 2).commit_start)
+    engine = _engine(client, account, tmp_path)
+    r, ids = _proposal_round(client, account)
+    advance_to(client, client.round_timing(r).commit_start)
+    _commit_directly(engine, r, ids)
+    advance_to(client, client.round_timing(r).reveal_start)
+    client.w3.provider.make_request("anvil_setBalance", [account.address, hex(1000)])  # type: ignore[arg-type]
+
+    with caplog.at_level(logging.INFO, logger="oracle.validator.engine"):
+        for _ in range(3):  # each tick retries the reveal; the line comes once
+            with pytest.raises(StepsFailed):
+                engine.tick()
+
+    lines = [r for r in caplog.records if "cannot pay" in r.getMessage()]
+    assert len(lines) == 1
+    line = lines[0].getMessage()
+    assert line.startswith(f"signer {account.address} cannot pay for its reveal transaction")
+    assert "balance 0.000000000000001 ETH" in line and "for 10 rounds" in line
+    assert all(r.exc_info is None for r in caplog.records)  # no traceback anywhere
+    assert engine.store.ballot(r).state == "committed"  # type: ignore[union-attr]  # kept
+
+
+def test_signer_funds_line__empty_signer__says_to_send_eth(
+    client: OracleClient,
+) -> None:
+    from eth_account import Account
+
+    empty = Account.create().address
+    enough, line = signer_funds_line(client.w3, empty)
+    assert not enough
+    assert line.startswith(f"signer {empty} balance 0 ETH; about ")
+    assert line.endswith(f"send ETH to {empty}, it cannot vote without gas")

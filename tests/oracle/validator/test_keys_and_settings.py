@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -9,8 +11,11 @@ from eth_account import Account
 from typer.testing import CliRunner
 
 from oracle.cli import app
+from oracle.validator.cli_common import KEYSTORE_PASSWORD_ENV, PRIVATE_KEY_ENV
 from oracle.validator.keys import keystore_address, open_keystore, write_keystore
 from oracle.validator.settings import ValidatorSettings, read_password
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_keystore__round_trips_and_is_private(tmp_path: Path) -> None:
@@ -83,7 +88,9 @@ def test_settings__unknown_key_and_missing_file__are_clear_errors(tmp_path: Path
 def test_read_password__missing__names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NO_SUCH_PW", raising=False)
     with pytest.raises(ValueError, match="NO_SUCH_PW"):
-        read_password("NO_SUCH_PW", None, what="signer")
+        read_password(
+            "NO_SUCH_PW", None, what="the signer keystore", file_hint="set signer_password_file"
+        )
 
 
 def test_settings__failed_file_load__leaves_no_file_behind_for_the_next_load(
@@ -96,3 +103,91 @@ def test_settings__failed_file_load__leaves_no_file_behind_for_the_next_load(
     # Built without a file, the settings must not read the previous (bad) one.
     s = ValidatorSettings(signer_keystore=Path("other.json"))
     assert s.signer_keystore == Path("other.json")
+
+
+@pytest.mark.parametrize("password", ["", None])
+def test_keystore__empty_password__refused_on_create_and_on_open(
+    tmp_path: Path, password: str | None
+) -> None:
+    if password is None:  # an empty password file
+        empty = tmp_path / "pw"
+        empty.write_text("\n")
+        password = read_password("UNUSED", empty, what="a keystore", file_hint="")
+    with pytest.raises(ValueError, match="empty password"):
+        write_keystore(tmp_path / "k.json", Account.create().key, password, light=True)
+    assert not (tmp_path / "k.json").exists()
+    # A keystore someone made elsewhere with an empty password: not opened either.
+    made = tmp_path / "made.json"
+    write_keystore(made, Account.create().key, "pw", light=True)
+    with pytest.raises(ValueError, match="empty password"):
+        open_keystore(made, password)
+
+
+def test_keys_cli__empty_password__one_error_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(KEYSTORE_PASSWORD_ENV, "")
+    result = CliRunner().invoke(app, ["keys", "new", str(tmp_path / "k.json")])
+    assert result.exit_code != 0
+    assert result.output.startswith("error: empty password")
+    assert not (tmp_path / "k.json").exists()
+
+
+def test_keys_cli__no_password__hint_names_the_commands_option_not_a_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(KEYSTORE_PASSWORD_ENV, raising=False)
+    result = CliRunner().invoke(app, ["keys", "new", str(tmp_path / "k.json")])
+    assert result.exit_code != 0
+    assert "--password-file" in result.output
+    assert "keystore_password_file" not in result.output  # the setting that never existed
+
+
+# Where user-facing messages live: the validator and the chain access it uses.
+MESSAGE_SOURCES = [
+    *sorted((ROOT / "oracle" / "validator").glob("*.py")),
+    ROOT / "oracle" / "chain" / "rpc.py",
+]
+ENV_VAR = re.compile(r"\bORACLE_[A-Z0-9_]+\b")
+# `set X`, `the setting X`, `(X)`, `fix X`, `X = ...`: the forms a hint uses for a setting.
+SETTING_MENTION = re.compile(
+    r"(?:\bset(?:ting)?|\bfix|\()\s+([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b|\(([a-z]+(?:_[a-z0-9]+)+)\)"
+)
+
+
+def _string_constants(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text())
+    return [
+        n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    ]
+
+
+def test_messages__every_setting_and_oracle_variable_they_name_exists() -> None:
+    fields = ValidatorSettings.model_fields
+    env_vars = {f"ORACLE_{name.upper()}" for name in fields}
+    # Default values of the *_password_env settings, and the key commands' own variables.
+    env_vars |= {str(f.default) for n, f in fields.items() if n.endswith("_password_env")}
+    env_vars |= {KEYSTORE_PASSWORD_ENV, PRIVATE_KEY_ENV}
+    unknown = []
+    for path in MESSAGE_SOURCES:
+        for text in _string_constants(path):
+            for var in ENV_VAR.findall(text):
+                if var not in env_vars and var != "ORACLE_":
+                    unknown.append(f"{path.name}: {var}")
+            for match in SETTING_MENTION.finditer(text):
+                name = match.group(1) or match.group(2)
+                if name not in fields:
+                    unknown.append(f"{path.name}: {name} in {text!r}")
+    assert unknown == []
+
+
+def test_read_password__hints_of_the_validator__name_real_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The f-string hints the static scan cannot read: built the way service.py builds them."""
+    from oracle.validator import service
+
+    source = Path(service.__file__).read_text()
+    hints = re.findall(r'file_hint="set ([a-z_]+)"', source)
+    assert sorted(hints) == ["operator_password_file", "signer_password_file"]
+    assert all(h in ValidatorSettings.model_fields for h in hints)

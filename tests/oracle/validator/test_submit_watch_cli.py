@@ -85,3 +85,67 @@ def test_watch_once__lists_submitted_proposals(client: OracleClient, account) ->
     assert result.exit_code == 0, result.output
     rows = [line for line in result.output.splitlines() if f" {submitted.proposal_id} " in line]
     assert rows and "pending" in rows[0]
+
+
+def _cli(client: OracleClient, *args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(
+        app,
+        [
+            *args,
+            "--rpc-url",
+            str(client.w3.provider.endpoint_uri),  # type: ignore[attr-defined]
+            "--deployment",
+            str(client.deployment.path),
+        ],
+    )
+
+
+def test_submit__records_for_another_chain__warns_and_still_submits(
+    client: OracleClient, tmp_path: Path
+) -> None:
+    data = tmp_path / "d.jsonl"
+    mainnet = {**RECORD, "payload": {**RECORD["payload"], "chain_id": 1}}  # type: ignore[dict-item]
+    data.write_text(json.dumps(mainnet) + "\n" + json.dumps(RECORD) + "\n")
+    result = _cli(client, "submit", str(data), "--anvil-account", "12")
+    assert result.exit_code == 0, result.output
+    assert "warning: 1 of 2 records name another chain than the oracle's (31337" in result.stderr
+    assert "oracle generate-data --chain-id 31337" in result.stderr
+    assert len(result.stdout.splitlines()) == 2  # both submitted, one JSON line each
+
+
+def test_submit__records_for_this_chain__no_warning(client: OracleClient, tmp_path: Path) -> None:
+    data = tmp_path / "d.jsonl"
+    data.write_text(json.dumps(RECORD) + "\n")
+    result = _cli(client, "submit", str(data), "--anvil-account", "12")
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr
+
+
+def test_watch_once__final_proposal__shows_chain_time_from_submission_to_final(
+    client: OracleClient,
+    account,  # type: ignore[no-untyped-def]
+) -> None:
+    from oracle.chain.submitter import Submitter
+    from tests.support.timetravel import advance_to
+
+    (submitted,) = Submitter(client, account).submit([b"\x0b" * 64])
+    pid = submitted.proposal_id
+    sender = client.make_sender(account)
+    final_block = None
+    for _ in range(int(client.param("maxRounds")) + 1):  # nobody votes: NoConsensus at the end
+        advance_to(client, client.round_timing(client.proposal(pid).round).reveal_end + 1)
+        final_block = client.finalize_many(sender, [pid]).block_number
+        if client.proposal(pid).status != 1:
+            break
+    assert client.proposal(pid).status == 3
+    took = (
+        client.w3.eth.get_block(final_block)["timestamp"]
+        - client.w3.eth.get_block(submitted.block)["timestamp"]
+    )
+    assert took > 0
+
+    result = _cli(client, "watch", "--once", "--last", "1000")
+    assert result.exit_code == 0, result.output
+    (row,) = [line for line in result.output.splitlines() if f" {pid} " in line]
+    assert "no_consensus" in row
+    assert f"{float(took):.1f}" in row  # chain time, not the 0.0 s of one read

@@ -1,0 +1,214 @@
+"""Operator commands: stake, unstake, withdraw, set-signer, claim, status.
+
+oracle stake AMOUNT           add to the operator's active stake (AMOUNT: 1.5, 1.5eth, 20gwei)
+oracle unstake AMOUNT         start unbonding AMOUNT (voting power drops at once)
+oracle withdraw               pay out the unbonded stake once unbonding is over
+oracle set-signer ADDRESS     name the hot key that votes for this operator
+oracle claim                  pay out the operator's rewards
+oracle status                 stake, unbonding, signer and its balance, open ballots, rewards
+
+Each signs with --keystore (the operator's cold key) or, on a dev chain, --anvil-account N;
+a refusal by the contract is one line saying what it means and what to do.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from oracle.validator.cli_common import (
+    DEFAULT_DEPLOYMENT,
+    DEFAULT_RPC_URL,
+    AnvilAccount,
+    DeploymentFile,
+    Keystore,
+    PasswordEnv,
+    PasswordFile,
+    RpcUrl,
+    cli_account,
+    cli_client,
+)
+
+if TYPE_CHECKING:
+    from oracle.chain.client import OracleClient
+    from oracle.chain.sender import SentTx, TxSender
+
+
+def register(app: typer.Typer) -> None:
+    for name, fn in (
+        ("stake", stake),
+        ("unstake", unstake),
+        ("withdraw", withdraw),
+        ("set-signer", set_signer),
+        ("claim", claim),
+        ("status", status),
+    ):
+        app.command(name)(fn)
+
+
+Amount = Annotated[str, typer.Argument(help="ETH (1.5), or with a unit: 1.5eth, 20gwei, 7wei")]
+
+
+def _operator(
+    rpc_url: str,
+    deployment: Path,
+    keystore: Path | None,
+    password_env: str | None,
+    password_file: Path | None,
+    anvil_account: int | None,
+) -> tuple[OracleClient, TxSender]:
+    account = cli_account(keystore, password_env, password_file, anvil_account)
+    client = cli_client(rpc_url, deployment)
+    return client, client.make_sender(account)
+
+
+def _transact(client: OracleClient, what: str, call: Callable[[], SentTx]) -> SentTx:
+    from oracle.chain.errors import TxReverted
+    from oracle.validator.operator import explain_revert
+
+    try:
+        return call()
+    except TxReverted as exc:
+        raise ValueError(explain_revert(client, exc, what)) from None
+
+
+def stake(
+    amount: Amount,
+    rpc_url: RpcUrl = DEFAULT_RPC_URL,
+    deployment: DeploymentFile = DEFAULT_DEPLOYMENT,
+    keystore: Keystore = None,
+    password_env: PasswordEnv = None,
+    password_file: PasswordFile = None,
+    anvil_account: AnvilAccount = None,
+) -> None:
+    """Add AMOUNT to the operator's active stake (the first stake registers the operator)."""
+    from oracle.chain.units import format_eth, parse_amount
+
+    wei = parse_amount(amount)
+    client, sender = _operator(
+        rpc_url, deployment, keystore, password_env, password_file, anvil_account
+    )
+    sent = _transact(client, "stake", lambda: client.stake(sender, wei))
+    active = client.validator_info(sender.address).active
+    typer.echo(f"staked {format_eth(wei)}; active stake {format_eth(active)} (tx {sent.tx_hash})")
+
+
+def unstake(
+    amount: Amount,
+    rpc_url: RpcUrl = DEFAULT_RPC_URL,
+    deployment: DeploymentFile = DEFAULT_DEPLOYMENT,
+    keystore: Keystore = None,
+    password_env: PasswordEnv = None,
+    password_file: PasswordFile = None,
+    anvil_account: AnvilAccount = None,
+) -> None:
+    """Move AMOUNT of active stake to unbonding; `oracle withdraw` pays it out afterwards."""
+    from oracle.chain.units import format_eth, parse_amount
+
+    wei = parse_amount(amount)
+    client, sender = _operator(
+        rpc_url, deployment, keystore, password_env, password_file, anvil_account
+    )
+    sent = _transact(client, "unstake", lambda: client.request_unstake(sender, wei))
+    info = client.validator_info(sender.address)
+    typer.echo(
+        f"unbonding {format_eth(info.unbonding)}, withdrawable at chain time "
+        f"{info.withdrawable_at}; active stake {format_eth(info.active)} (tx {sent.tx_hash})"
+    )
+
+
+def withdraw(
+    rpc_url: RpcUrl = DEFAULT_RPC_URL,
+    deployment: DeploymentFile = DEFAULT_DEPLOYMENT,
+    keystore: Keystore = None,
+    password_env: PasswordEnv = None,
+    password_file: PasswordFile = None,
+    anvil_account: AnvilAccount = None,
+) -> None:
+    """Pay out the unbonded stake (after the unbonding period, with every ballot settled)."""
+    from oracle.chain.units import format_eth
+
+    client, sender = _operator(
+        rpc_url, deployment, keystore, password_env, password_file, anvil_account
+    )
+    amount = client.validator_info(sender.address).unbonding
+    sent = _transact(client, "withdraw", lambda: client.withdraw(sender))
+    typer.echo(f"withdrew {format_eth(amount)} to {sender.address} (tx {sent.tx_hash})")
+
+
+def set_signer(
+    address: Annotated[str, typer.Argument(help="the hot key's address")],
+    rpc_url: RpcUrl = DEFAULT_RPC_URL,
+    deployment: DeploymentFile = DEFAULT_DEPLOYMENT,
+    keystore: Keystore = None,
+    password_env: PasswordEnv = None,
+    password_file: PasswordFile = None,
+    anvil_account: AnvilAccount = None,
+) -> None:
+    """Name ADDRESS as the key that signs and sends this operator's votes."""
+    from web3 import Web3
+
+    if not Web3.is_address(address):
+        raise ValueError(f"{address!r} is not an address (0x followed by 40 hex digits)")
+    signer = Web3.to_checksum_address(address)
+    client, sender = _operator(
+        rpc_url, deployment, keystore, password_env, password_file, anvil_account
+    )
+    sent = _transact(client, "set-signer", lambda: client.set_signer(sender, signer))
+    typer.echo(f"signer of {sender.address} is now {signer} (tx {sent.tx_hash})")
+
+
+def claim(
+    rpc_url: RpcUrl = DEFAULT_RPC_URL,
+    deployment: DeploymentFile = DEFAULT_DEPLOYMENT,
+    keystore: Keystore = None,
+    password_env: PasswordEnv = None,
+    password_file: PasswordFile = None,
+    anvil_account: AnvilAccount = None,
+) -> None:
+    """Pay out the operator's rewards."""
+    from oracle.chain.units import format_eth
+
+    client, sender = _operator(
+        rpc_url, deployment, keystore, password_env, password_file, anvil_account
+    )
+    amount = client.claimable(sender.address)
+    sent = _transact(client, "claim", lambda: client.claim(sender))
+    typer.echo(f"claimed {format_eth(amount)} to {sender.address} (tx {sent.tx_hash})")
+
+
+def status(
+    operator: Annotated[
+        str | None, typer.Option(help="the operator's address (default: the key's address)")
+    ] = None,
+    rpc_url: RpcUrl = DEFAULT_RPC_URL,
+    deployment: DeploymentFile = DEFAULT_DEPLOYMENT,
+    keystore: Keystore = None,
+    anvil_account: AnvilAccount = None,
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON object")] = False,
+) -> None:
+    """Show the operator's stake, unbonding, signer and its balance, open ballots, rewards."""
+    from web3 import Web3
+
+    from oracle.validator.operator import read_status
+
+    if operator is None:
+        if keystore is not None:
+            from oracle.validator.keys import keystore_address
+
+            operator = keystore_address(keystore)  # no password needed to read it
+        elif anvil_account is not None:
+            operator = cli_account(None, None, None, anvil_account).address
+        else:
+            raise ValueError("give --operator ADDRESS, --keystore FILE or --anvil-account N")
+    if not Web3.is_address(operator):
+        raise ValueError(f"{operator!r} is not an address (0x followed by 40 hex digits)")
+    state = read_status(cli_client(rpc_url, deployment), operator)
+    if as_json:
+        typer.echo(json.dumps(state.as_json()))
+    else:
+        typer.echo("\n".join(state.lines()))
