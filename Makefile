@@ -65,6 +65,9 @@ compile-shanghai: setup $(SHANGHAI_BUILD) ## compile the shanghai build for Gana
 
 $(SHANGHAI_BUILD): $(shell find contracts -name '*.sol' -not -path '*/.cache/*') ape-config.yaml tools/compile_build.py oracle/chain/builds.py
 	$(PY) tools/compile_build.py shanghai
+	@# The compile copies the dependencies into contracts/.cache again; with them there, ape
+	@# sees only the first 500 files under contracts/ and `ape test` misses project contracts.
+	rm -rf contracts/.cache
 
 test: setup compile compile-shanghai chromium lint ## everything CI runs: lint, contracts, oracle, e2e, explorer, demo
 	@# In-process EVM: the contract tests travel in time per block (Anvil follows the wall clock).
