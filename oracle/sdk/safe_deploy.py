@@ -48,6 +48,21 @@ class DeployedSafe:
     proxy: str
 
 
+def setup_args(owners: Sequence[str], threshold: int) -> list[Any]:
+    """`Safe.setup` arguments for plain owners and a threshold: no module, fallback handler,
+    payment or refund."""
+    return [
+        [Web3.to_checksum_address(o) for o in owners],
+        threshold,
+        ZERO_ADDRESS,
+        b"",
+        ZERO_ADDRESS,
+        ZERO_ADDRESS,
+        0,
+        ZERO_ADDRESS,
+    ]
+
+
 def deploy_safe(
     w3: Web3,
     deployer: LocalAccount,
@@ -61,19 +76,7 @@ def deploy_safe(
     singleton = _deploy(w3, deployer, types["Safe"])
     factory = _deploy(w3, deployer, types["SafeProxyFactory"])
     safe_abi = types["Safe"]["abi"]
-    setup = w3.eth.contract(abi=safe_abi).encode_abi(
-        "setup",
-        [
-            [Web3.to_checksum_address(o) for o in owners],
-            threshold,
-            ZERO_ADDRESS,
-            b"",
-            ZERO_ADDRESS,
-            ZERO_ADDRESS,
-            0,
-            ZERO_ADDRESS,
-        ],
-    )
+    setup = w3.eth.contract(abi=safe_abi).encode_abi("setup", setup_args(owners, threshold))
     factory_contract = w3.eth.contract(
         address=Web3.to_checksum_address(factory), abi=types["SafeProxyFactory"]["abi"]
     )

@@ -12,7 +12,8 @@ from typing import Any
 
 from eth_account import Account
 
-from oracle.sdk.safe_tx import ZERO_ADDRESS, Operation, SafeTx, sign_safe_tx
+from oracle.sdk.safe_deploy import setup_args
+from oracle.sdk.safe_tx import Operation, SafeTx, sign_safe_tx
 
 # GuardManager's storage slot: keccak256("guard_manager.guard.address").
 GUARD_SLOT = 0x4A204F620C8C5CCDCA3FD54D003BADD85BA500436A431F0CBDA4F558C93C34C8
@@ -28,14 +29,7 @@ class SafeHarness:
         singleton = deployer.deploy(safe_package.Safe)
         factory = deployer.deploy(safe_package.SafeProxyFactory)
         initializer = singleton.setup.encode_input(
-            [o.address for o in self.owners],
-            threshold,
-            ZERO_ADDRESS,
-            b"",
-            ZERO_ADDRESS,
-            ZERO_ADDRESS,
-            0,
-            ZERO_ADDRESS,
+            *setup_args([o.address for o in self.owners], threshold)
         )
         tx = factory.createProxyWithNonce(singleton.address, initializer, 0, sender=deployer)
         (created,) = tx.decode_logs(factory.ProxyCreation)
