@@ -9,7 +9,7 @@ import {IVerdictOracle} from "./interfaces/IVerdictOracle.sol";
 
 /// @title OracleParameters: the owner's setters over {ParameterState}
 /// @notice Every mutable parameter goes through one range-checked internal setter
-/// ({ParameterState-_setParameter}), used by the constructor and by the owner's setters alike,
+/// ({ParameterState-_setParameter}), used by the constructor and by the owner's {setParameter} alike,
 /// so the same limits hold from deployment on and every value ever in force was announced by a
 /// `ParameterChanged` event. The getters other than the dApp's are in {IOracleViews}.
 /// @dev It inherits the dApp interface only to implement its parameter getters.
@@ -52,58 +52,12 @@ abstract contract OracleParameters is ParameterState, Ownable2Step, IOracleGover
     }
 
     /// @inheritdoc IOracleGovernance
-    function setProposalFee(uint256 value) external onlyOwner {
-        _setParameter(Param.ProposalFee, value);
-    }
-
-    /// @inheritdoc IOracleGovernance
-    function setMaxPayloadSize(uint256 value) external onlyOwner {
-        _setParameter(Param.MaxPayloadSize, value);
-    }
-
-    /// @inheritdoc IOracleGovernance
-    function setMaxProposalsPerRound(uint256 value) external onlyOwner {
-        _setParameter(Param.MaxProposalsPerRound, value);
-    }
-
-    /// @inheritdoc IOracleGovernance
-    function setQuorumBps(uint256 value) external onlyOwner {
-        _setParameter(Param.QuorumBps, value);
-    }
-
-    /// @inheritdoc IOracleGovernance
-    function setSupermajorityBps(uint256 value) external onlyOwner {
-        _setParameter(Param.SupermajorityBps, value);
-    }
-
-    /// @inheritdoc IOracleGovernance
-    function setMaxRounds(uint256 value) external onlyOwner {
-        _setParameter(Param.MaxRounds, value);
-    }
-
-    /// @inheritdoc IOracleGovernance
-    function setMinStake(uint256 value) external onlyOwner {
-        _setParameter(Param.MinStake, value);
-    }
-
-    /// @inheritdoc IOracleGovernance
-    function setNonRevealSlashBps(uint256 value) external onlyOwner {
-        _setParameter(Param.NonRevealSlashBps, value);
-    }
-
-    /// @inheritdoc IOracleGovernance
-    function setIncoherentSlashBps(uint256 value) external onlyOwner {
-        _setParameter(Param.IncoherentSlashBps, value);
-    }
-
-    /// @inheritdoc IOracleGovernance
-    function setEquivocationSlashBps(uint256 value) external onlyOwner {
-        _setParameter(Param.EquivocationSlashBps, value);
-    }
-
-    /// @inheritdoc IOracleGovernance
-    function setCallbackGasLimit(uint256 value) external onlyOwner {
-        _setParameter(Param.CallbackGasLimit, value);
+    /// @dev The set in force is archived first, so rounds already opened keep deciding and
+    /// settling under it (see {ParameterState}).
+    function setParameter(uint8 param, uint256 value) external onlyOwner {
+        if (param > uint8(type(Param).max)) revert GovernanceUnknownParameter(param);
+        _newVersion();
+        _setParameter(Param(param), value);
     }
 
     /// @inheritdoc IOracleGovernance

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {OracleReentrancyGuard} from "reentrancy-guard/OracleReentrancyGuard.sol";
 import {OracleParameters} from "./OracleParameters.sol";
 import {OracleLedger} from "./base/OracleLedger.sol";
@@ -20,6 +21,10 @@ abstract contract ValidatorStaking is
     OracleReentrancyGuard,
     IValidatorStaking
 {
+    /// @dev EIP-712 type of the signer key's consent to serve `operator` (docs/protocol.md).
+    bytes32 private constant SIGNER_ACCEPTANCE_TYPEHASH =
+        keccak256("SignerAcceptance(address operator,address signer,uint256 deadline)");
+
     /// @inheritdoc IValidatorStaking
     function stake() external payable {
         if (msg.value == 0) revert StakingZeroAmount();
@@ -33,9 +38,21 @@ abstract contract ValidatorStaking is
     }
 
     /// @inheritdoc IValidatorStaking
-    function setSigner(address signer) external {
+    function setSigner(address signer, uint256 deadline, bytes calldata acceptance) external {
         if (_signerOf(msg.sender) == address(0)) revert StakingNotValidator(msg.sender);
         if (signer == address(0)) revert StakingZeroSigner();
+        // A binding is permanent, so the key must consent: otherwise anyone could bind any
+        // address to itself and bar it from ever staking. The operator's own key consents by
+        // sending this transaction.
+        if (signer != msg.sender) {
+            if (block.timestamp > deadline) revert StakingAcceptanceExpired(signer, deadline);
+            bytes32 digest =
+                _typedDataHash(keccak256(abi.encode(SIGNER_ACCEPTANCE_TYPEHASH, msg.sender, signer, deadline)));
+            // A failed recovery yields address(0), which is never `signer` (checked non-zero above).
+            // slither-disable-next-line unused-return
+            (address recovered,,) = ECDSA.tryRecover(digest, acceptance);
+            if (recovered != signer) revert StakingSignerNotAccepted(signer, recovered);
+        }
         _bindSigner(msg.sender, signer);
     }
 
@@ -66,4 +83,7 @@ abstract contract ValidatorStaking is
         emit Withdrawn(msg.sender, amount);
         if (!_send(msg.sender, amount)) revert StakingTransferFailed(msg.sender, amount);
     }
+
+    /// @dev The EIP-712 digest of `structHash` under the oracle's domain (the oracle is EIP712).
+    function _typedDataHash(bytes32 structHash) internal view virtual returns (bytes32);
 }

@@ -103,7 +103,7 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
         }
         VotingStorage storage $ = _voting();
         id = ++$.proposalCount;
-        uint64 round = _join(id, params.maxProposalsPerRound);
+        uint64 round = _join(id, params);
         bytes32 payloadHash = keccak256(payload);
         bytes32 pinnedModel = _modelHash();
         Proposal storage p = $.proposals[id];
@@ -300,19 +300,24 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
 
     /// @dev Append `id` to the next round that has room: the current round + 1, or further when
     /// full. `joinCursor` is the furthest round ever joined, and every round after it is empty,
-    /// so one step past a full round always finds room (O(1), no loop).
-    function _join(uint256 id, uint256 maxProposalsPerRound) internal returns (uint64 target) {
+    /// so one step past a full round always finds room (O(1), no loop). `current` is the
+    /// parameter set in force now: its room per round, and its version for a round it opens.
+    function _join(uint256 id, Parameters memory current) internal returns (uint64 target) {
         VotingStorage storage $ = _voting();
         target = _currentRound() + 1;
         if (target < $.joinCursor) target = $.joinCursor;
         Round storage r = $.rounds[target];
-        if (r.size >= maxProposalsPerRound) {
+        if (r.size >= current.maxProposalsPerRound) {
             target += 1;
             r = $.rounds[target];
         }
         $.joinCursor = target;
-        // Stake checkpointed after this instant never votes on this round (no flash staking).
-        if (r.size == 0) r.snapshot = uint48(block.timestamp - 1);
+        if (r.size == 0) {
+            // Stake checkpointed after this instant never votes on this round (no flash staking).
+            r.snapshot = uint48(block.timestamp - 1);
+            // The round is decided and settled under this set, whatever the owner changes later.
+            r.paramsVersion = current.version;
+        }
         r.size += 1;
         r.pending += 1;
         r.listHash = keccak256(abi.encode(r.listHash, id));
@@ -414,7 +419,9 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
 
     // ------------------------------------------------------------------ internal: finalize
 
-    function _finalize(uint256 id, Parameters memory params) private {
+    /// @dev `current`: the set in force now, for a proposal that rolls into a new round; the
+    /// decision itself uses the set the proposal's round opened under.
+    function _finalize(uint256 id, Parameters memory current) private {
         VotingStorage storage $ = _voting();
         Proposal storage p = $.proposals[id];
         if (p.status != Status.Pending) {
@@ -423,6 +430,7 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
         }
         uint64 round = p.round;
         Round storage r = $.rounds[round];
+        Parameters memory params = _parametersOf(r.paramsVersion, current);
         (uint8 leader, uint256 winning, uint256 revealed) = ConsensusMath.leader($.tallies[id][round]);
         uint256 total = _totalStakeAt(r.snapshot);
         if (!_finalizable(round, winning, revealed, total, params)) {
@@ -439,7 +447,7 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
             emit ProposalFinalized(id, uint8(Status.Finalized), leader, round);
             if (p.wantsCallback) _notify(p.requester, id, Status.Finalized, leader, params.callbackGasLimit);
         } else if (p.attempts < params.maxRounds) {
-            uint64 next = _join(id, params.maxProposalsPerRound);
+            uint64 next = _join(id, current);
             p.round = next;
             p.attempts += 1;
             emit ProposalRolled(id, round, next);
@@ -487,7 +495,8 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
         Round storage r = $.rounds[round];
         uint256 revealEnd = _revealEnd(round);
         if (block.timestamp < revealEnd || r.pending != 0) revert OracleRoundNotSettleable(round, r.pending, revealEnd);
-        Parameters memory params = _parameters();
+        // The rates in force when the round opened, not now: no change reaches an open ballot.
+        Parameters memory params = _parametersOf(r.paramsVersion, _parameters());
         o.incoherentSlashBps = params.incoherentSlashBps;
         o.nonRevealSlashBps = params.nonRevealSlashBps;
         uint64[] memory ids = r.ids;
@@ -553,6 +562,10 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
         if (reward != 0) _payFromFees(validator, reward);
         uint256 slashed = penalty != 0 ? _slash(validator, penalty, reason) : 0;
         emit BallotSettled(round, validator, reward, slashed);
+    }
+
+    function _typedDataHash(bytes32 structHash) internal view override returns (bytes32) {
+        return _hashTypedDataV4(structHash);
     }
 
     function _verdictSigner(Verdict calldata v, bytes calldata signature) private view returns (address signer) {

@@ -145,67 +145,23 @@ contract VerdictOracleViews is ParameterState, OracleLedger, ValidatorRegistry, 
     // ------------------------------------------------------------------ parameters
 
     /// @inheritdoc IOracleViews
-    function minStake() external view returns (uint256) {
-        return _parameters().minStake;
+    function parameters() external view returns (Parameters memory) {
+        return _parameters();
     }
 
     /// @inheritdoc IOracleViews
-    function maxProposalsPerRound() external view returns (uint256) {
-        return _parameters().maxProposalsPerRound;
+    function roundParameters(uint64 round) external view returns (Parameters memory) {
+        Round storage r = _voting().rounds[round];
+        Parameters memory current = _parameters();
+        return r.size == 0 ? current : _parametersOf(r.paramsVersion, current);
     }
 
     /// @inheritdoc IOracleViews
-    function quorumBps() external view returns (uint256) {
-        return _parameters().quorumBps;
-    }
-
-    /// @inheritdoc IOracleViews
-    function supermajorityBps() external view returns (uint256) {
-        return _parameters().supermajorityBps;
-    }
-
-    /// @inheritdoc IOracleViews
-    function maxRounds() external view returns (uint256) {
-        return _parameters().maxRounds;
-    }
-
-    /// @inheritdoc IOracleViews
-    function nonRevealSlashBps() external view returns (uint256) {
-        return _parameters().nonRevealSlashBps;
-    }
-
-    /// @inheritdoc IOracleViews
-    function incoherentSlashBps() external view returns (uint256) {
-        return _parameters().incoherentSlashBps;
-    }
-
-    /// @inheritdoc IOracleViews
-    function equivocationSlashBps() external view returns (uint256) {
-        return _parameters().equivocationSlashBps;
-    }
-
-    /// @inheritdoc IOracleViews
-    function callbackGasLimit() external view returns (uint256) {
-        return _parameters().callbackGasLimit;
-    }
-
-    /// @inheritdoc IOracleViews
-    function roundDuration() external view returns (uint256) {
-        return _roundDuration;
-    }
-
-    /// @inheritdoc IOracleViews
-    function revealDuration() external view returns (uint256) {
-        return _revealDuration;
-    }
-
-    /// @inheritdoc IOracleViews
-    function genesis() external view returns (uint256) {
-        return _genesis;
-    }
-
-    /// @inheritdoc IOracleViews
-    function unbondingPeriod() external view returns (uint256) {
-        return _unbondingPeriod;
+    function timing()
+        external
+        view
+        returns (uint256 genesis, uint256 roundDuration, uint256 revealDuration, uint256 unbondingPeriod)
+    {
+        return (_genesis, _roundDuration, _revealDuration, _unbondingPeriod);
     }
 }

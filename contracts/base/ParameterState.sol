@@ -9,8 +9,11 @@ import {RoundClock} from "../libraries/RoundClock.sol";
 /// struct at a fixed slot, and the one table that knows each parameter's name, range and
 /// slot. Inherited by the oracle (which writes through {_setParameter}) and by its view
 /// extension (which only reads), so both see the same layout whatever else they inherit.
-/// @dev Storage is private; derived contracts read a memory copy with {_parameters}, which is
-/// also the shape a per-round snapshot of the parameters takes.
+/// @dev Storage is private; derived contracts read a memory copy with {_parameters}.
+/// Versions: every owner change ({_newVersion} then {_setParameter}) archives the set in force
+/// under its version number and bumps `version`; a round records the version in force when its
+/// first proposal joined and is decided and settled under {_parametersOf} that version, so a
+/// change applies only to rounds opened after it (docs/protocol.md, "Governance").
 abstract contract ParameterState {
     /// @notice The tunable parameters, in `OracleConfig` order (the enum is the table's key).
     enum Param {
@@ -30,7 +33,10 @@ abstract contract ParameterState {
     /// @dev Packed in two slots:
     /// slot A: | proposalFee 96 | minStake 96 | maxPayloadSize 32 | callbackGasLimit 32 |
     /// slot B: | maxProposalsPerRound 16 | quorumBps 16 | supermajorityBps 16 | maxRounds 8 |
-    ///         | nonRevealSlashBps 16 | incoherentSlashBps 16 | equivocationSlashBps 16 | free 152 |
+    ///         | nonRevealSlashBps 16 | incoherentSlashBps 16 | equivocationSlashBps 16 |
+    ///         | version 32 | free 120 |
+    /// `version` counts owner changes (0: the constructor's set); it is not a parameter.
+    /// A field added here must get its place in {_row} and, past slot B, PARAMETER_SLOTS.
     struct Parameters {
         uint96 proposalFee;
         uint96 minStake;
@@ -43,15 +49,20 @@ abstract contract ParameterState {
         uint16 nonRevealSlashBps;
         uint16 incoherentSlashBps;
         uint16 equivocationSlashBps;
+        uint32 version;
     }
 
-        struct ParameterStorage {
+    struct ParameterStorage {
         Parameters params;
         bytes32 modelHash;
+        /// @dev Every superseded set, by its version; rounds opened under it still read it.
+        mapping(uint256 version => Parameters) archived;
     }
 
     /// @dev The fixed first slot of this contract's storage (see {OracleLedger} on why a small number).
     uint256 private constant STORAGE_SLOT = 0x100;
+    /// @dev Storage words of {Parameters} (its layout comment); {_newVersion} copies this many.
+    uint256 private constant PARAMETER_SLOTS = 2;
 
     uint256 internal constant MAX_BPS = 10_000;
     /// @dev Bounds every per-round loop (reveal, settle, roundProposals).
@@ -84,6 +95,29 @@ abstract contract ParameterState {
         return _store().params;
     }
 
+    /// @dev The set that was in force as `version`: the current one, or an archived one.
+    /// Returns `current` itself (no copy) when `version` is the current version.
+    function _parametersOf(uint32 version, Parameters memory current) internal view returns (Parameters memory) {
+        if (version == current.version) return current;
+        return _store().archived[version];
+    }
+
+    /// @dev Start a new version before an owner change: archive the set in force, bump `version`.
+    function _newVersion() internal {
+        ParameterStorage storage $ = _store();
+        Parameters storage current = $.params;
+        uint32 version = current.version;
+        Parameters storage archive = $.archived[version];
+        // A raw copy of the struct's PARAMETER_SLOTS words: far less bytecode than Solidity's
+        // field-by-field struct copy.
+        assembly ("memory-safe") {
+            for { let i := 0 } lt(i, PARAMETER_SLOTS) { i := add(i, 1) } {
+                sstore(add(archive.slot, i), sload(add(current.slot, i)))
+            }
+        }
+        current.version = version + 1;
+    }
+
     function _modelHash() internal view returns (bytes32) {
         return _store().modelHash;
     }
@@ -108,50 +142,51 @@ abstract contract ParameterState {
         return RoundClock.revealEnd(_genesis, _roundDuration, _revealDuration, round);
     }
 
-    /// @dev Name and allowed range of each parameter: the one table the setters, the constructor
-    /// and the `GovernanceInvalidParameter` error read.
-    function _bounds(Param param) internal pure returns (bytes32 name, uint256 low, uint256 high) {
-        if (param == Param.ProposalFee) return ("proposalFee", 0, type(uint96).max);
-        if (param == Param.MaxPayloadSize) return ("maxPayloadSize", 1, MAX_PAYLOAD_SIZE);
-        if (param == Param.MaxProposalsPerRound) return ("maxProposalsPerRound", 1, MAX_PROPOSALS_PER_ROUND);
-        if (param == Param.QuorumBps) return ("quorumBps", 1, MAX_BPS);
+    /// @dev Name, allowed range and storage place of each parameter: the one table the
+    /// constructor, {_setParameter} and the `GovernanceInvalidParameter` error read. The place is
+    /// where Solidity packs the field in {Parameters} (fields fill each slot from the low-order
+    /// bits up): `word` 0 or 1 (slot A or B), then `offset` and `bits` within it. Every row is
+    /// checked by tests/contracts/test_governance.py, which sets each parameter and reads the
+    /// whole struct back.
+    function _row(Param param)
+        internal
+        pure
+        returns (bytes32 name, uint256 low, uint256 high, uint256 word, uint256 offset, uint256 bits)
+    {
+        // Above zero: a free proposal would make spam cost only gas.
+        if (param == Param.ProposalFee) return ("proposalFee", 1, type(uint96).max, 0, 0, 96);
+        if (param == Param.MinStake) return ("minStake", 1, type(uint96).max, 0, 96, 96);
+        if (param == Param.MaxPayloadSize) return ("maxPayloadSize", 1, MAX_PAYLOAD_SIZE, 0, 192, 32);
+        if (param == Param.CallbackGasLimit) {
+            return ("callbackGasLimit", MIN_CALLBACK_GAS, MAX_CALLBACK_GAS, 0, 224, 32);
+        }
+        if (param == Param.MaxProposalsPerRound) {
+            return ("maxProposalsPerRound", 1, MAX_PROPOSALS_PER_ROUND, 1, 0, 16);
+        }
+        if (param == Param.QuorumBps) return ("quorumBps", 1, MAX_BPS, 1, 16, 16);
         // Above one half, so two classes can never both win and a tie never wins.
-        if (param == Param.SupermajorityBps) return ("supermajorityBps", MAX_BPS / 2 + 1, MAX_BPS);
-        if (param == Param.MaxRounds) return ("maxRounds", 1, type(uint8).max);
-        if (param == Param.MinStake) return ("minStake", 1, type(uint96).max);
-        if (param == Param.NonRevealSlashBps) return ("nonRevealSlashBps", 0, MAX_BPS);
-        if (param == Param.IncoherentSlashBps) return ("incoherentSlashBps", 0, MAX_BPS);
-        if (param == Param.EquivocationSlashBps) return ("equivocationSlashBps", 0, MAX_BPS);
-        if (param == Param.CallbackGasLimit) return ("callbackGasLimit", MIN_CALLBACK_GAS, MAX_CALLBACK_GAS);
+        if (param == Param.SupermajorityBps) return ("supermajorityBps", MAX_BPS / 2 + 1, MAX_BPS, 1, 32, 16);
+        if (param == Param.MaxRounds) return ("maxRounds", 1, type(uint8).max, 1, 48, 8);
+        if (param == Param.NonRevealSlashBps) return ("nonRevealSlashBps", 0, MAX_BPS, 1, 56, 16);
+        if (param == Param.IncoherentSlashBps) return ("incoherentSlashBps", 0, MAX_BPS, 1, 72, 16);
+        if (param == Param.EquivocationSlashBps) return ("equivocationSlashBps", 0, MAX_BPS, 1, 88, 16);
         // Unreachable while every enum member has a row; a new member without one reverts here.
         revert IOracleGovernance.GovernanceUnknownParameter(uint8(param));
     }
 
     /// @dev The one write path of every parameter: range check, store, `ParameterChanged`.
+    /// One masked write at the row's place instead of a branch per field (bytecode room).
     function _setParameter(Param param, uint256 value) internal {
-        (bytes32 name, uint256 low, uint256 high) = _bounds(param);
+        (bytes32 name, uint256 low, uint256 high, uint256 word, uint256 offset, uint256 bits) = _row(param);
         _checkRange(name, value, low, high);
-        Parameters storage p = _store().params;
-        uint256 oldValue = 0;
-        // The range check above makes every narrowing cast below lossless.
-        if (param == Param.ProposalFee) (oldValue, p.proposalFee) = (p.proposalFee, uint96(value));
-        else if (param == Param.MaxPayloadSize) (oldValue, p.maxPayloadSize) = (p.maxPayloadSize, uint32(value));
-        else if (param == Param.MaxProposalsPerRound) {
-            (oldValue, p.maxProposalsPerRound) = (p.maxProposalsPerRound, uint16(value));
-        } else if (param == Param.QuorumBps) (oldValue, p.quorumBps) = (p.quorumBps, uint16(value));
-        else if (param == Param.SupermajorityBps) (oldValue, p.supermajorityBps) = (p.supermajorityBps, uint16(value));
-        else if (param == Param.MaxRounds) (oldValue, p.maxRounds) = (p.maxRounds, uint8(value));
-        else if (param == Param.MinStake) (oldValue, p.minStake) = (p.minStake, uint96(value));
-        else if (param == Param.NonRevealSlashBps) {
-            (oldValue, p.nonRevealSlashBps) = (p.nonRevealSlashBps, uint16(value));
-        } else if (param == Param.IncoherentSlashBps) {
-            (oldValue, p.incoherentSlashBps) = (p.incoherentSlashBps, uint16(value));
-        } else if (param == Param.EquivocationSlashBps) {
-            (oldValue, p.equivocationSlashBps) = (p.equivocationSlashBps, uint16(value));
-        } else if (param == Param.CallbackGasLimit) {
-            (oldValue, p.callbackGasLimit) = (p.callbackGasLimit, uint32(value));
-        } else {
-            revert IOracleGovernance.GovernanceUnknownParameter(uint8(param));
+        uint256 slot = STORAGE_SLOT + word;
+        uint256 oldValue;
+        // The range check above keeps `value` within the field's `bits` (every `high` fits).
+        assembly ("memory-safe") {
+            let mask := sub(shl(bits, 1), 1)
+            let packed := sload(slot)
+            oldValue := and(shr(offset, packed), mask)
+            sstore(slot, or(and(packed, not(shl(offset, mask))), shl(offset, value)))
         }
         emit IOracleGovernance.ParameterChanged(name, oldValue, value);
     }

@@ -28,13 +28,16 @@ abstract contract VotingState {
         uint48 createdAt;
     }
 
-    /// @dev slot 0: | size 32 | pending 32 | snapshot 48 | free 144 |
+    /// @dev slot 0: | size 32 | pending 32 | snapshot 48 | paramsVersion 32 | free 112 |
     ///      slot 1: | listHash 256 |
     ///      slot 2+: ids, four uint64 per slot
+    /// `paramsVersion`: the parameter set in force when the first proposal joined; the round is
+    /// decided and settled under it ({ParameterState-_parametersOf}).
     struct Round {
         uint32 size;
         uint32 pending;
         uint48 snapshot;
+        uint32 paramsVersion;
         bytes32 listHash;
         uint64[] ids;
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {ParameterState} from "../base/ParameterState.sol";
 import {ConsensusMath, VERDICT_CLASSES} from "../libraries/ConsensusMath.sol";
 
 /// @title IOracleViews: the read-only views of the oracle that are not part of {IVerdictOracle}
@@ -78,23 +79,23 @@ interface IOracleViews {
     /// @notice ETH taken by slashing and not yet swept by the owner.
     function slashedReserve() external view returns (uint256);
 
-    // ------------------------------------------------------------------ parameters (ranges: IOracleGovernance setters)
+    // ------------------------------------------------------------------ parameters (ranges: IOracleGovernance)
 
-    function minStake() external view returns (uint256);
-    function maxProposalsPerRound() external view returns (uint256);
-    function quorumBps() external view returns (uint256);
-    function supermajorityBps() external view returns (uint256);
-    function maxRounds() external view returns (uint256);
-    function nonRevealSlashBps() external view returns (uint256);
-    function incoherentSlashBps() external view returns (uint256);
-    function equivocationSlashBps() external view returns (uint256);
-    function callbackGasLimit() external view returns (uint256);
-    /// @notice Seconds of one round's commit phase (also the round period).
-    function roundDuration() external view returns (uint256);
-    /// @notice Seconds of the reveal phase that follows a round's commit phase.
-    function revealDuration() external view returns (uint256);
-    /// @notice Timestamp at which round 0 started (the deployment block).
-    function genesis() external view returns (uint256);
-    /// @notice Seconds between the last `requestUnstake` and `withdraw`.
-    function unbondingPeriod() external view returns (uint256);
+    /// @notice Every tunable parameter now in force, and its `version` (0: the constructor's;
+    /// each owner change adds one). Rounds opened from now on are decided under these.
+    /// `proposalFee`, `maxPayloadSize` and `modelHash` are also on {IVerdictOracle}.
+    function parameters() external view returns (ParameterState.Parameters memory);
+
+    /// @notice The parameters `round` is decided and settled under: those in force when its
+    /// first proposal joined (for a round nobody joined yet: those in force now).
+    function roundParameters(uint64 round) external view returns (ParameterState.Parameters memory);
+
+    /// @notice The timing fixed at deployment: `genesis` (the timestamp round 0 started),
+    /// `roundDuration` (seconds of a commit phase, also the round period), `revealDuration`
+    /// (seconds of the reveal phase that follows) and `unbondingPeriod` (seconds between the
+    /// last `requestUnstake` and `withdraw`).
+    function timing()
+        external
+        view
+        returns (uint256 genesis, uint256 roundDuration, uint256 revealDuration, uint256 unbondingPeriod);
 }

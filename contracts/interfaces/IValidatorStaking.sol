@@ -39,6 +39,11 @@ interface IValidatorStaking {
     error StakingSignerTaken(address signer, address operator);
     /// @notice The zero address cannot sign.
     error StakingZeroSigner();
+    /// @notice `signer`'s acceptance expired at `deadline`; have the key sign a new one.
+    error StakingAcceptanceExpired(address signer, uint256 deadline);
+    /// @notice The acceptance is not `signer`'s signature over SignerAcceptance(operator=caller,
+    /// signer, deadline) (it recovers to `recovered`); sign it with the signer key.
+    error StakingSignerNotAccepted(address signer, address recovered);
     /// @notice Only `active` wei is staked; request at most that.
     error StakingInsufficientActive(uint256 requested, uint256 active);
     /// @notice Nothing is unbonding for `validator`; call `requestUnstake` first.
@@ -54,8 +59,13 @@ interface IValidatorStaking {
     /// caller as a validator whose signer is itself.
     function stake() external payable;
 
-    /// @notice Name the hot key that signs for the caller; a signer can serve one operator only.
-    function setSigner(address signer) external;
+    /// @notice Name the hot key that signs for the caller; a signer serves one operator, ever,
+    /// so the key must consent: `acceptance` is its EIP-712 signature over
+    /// `SignerAcceptance(address operator, address signer, uint256 deadline)` (operator = the
+    /// caller), valid until `deadline` (a timestamp). Naming the caller's own address needs no
+    /// acceptance (pass any deadline and empty bytes). An address that never signed an
+    /// acceptance can never be bound to someone else, so it can always stake as an operator.
+    function setSigner(address signer, uint256 deadline, bytes calldata acceptance) external;
 
     /// @notice Move `amount` of active stake to unbonding; voting power drops at once and the
     /// unbonding clock (re)starts for the whole unbonding balance.
