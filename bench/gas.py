@@ -37,6 +37,7 @@ from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_utils import to_checksum_address
 
+from oracle.chain.eip712 import Domain, sign_signer_acceptance
 from oracle.chain.oracle_abi import with_views
 from oracle.chain.params import DEPLOY_DEFAULTS
 
@@ -200,7 +201,14 @@ def setup_round(
     oracle = deploy_oracle(owner, per_round)
     for v in validators:
         oracle.stake(sender=v.operator, value=STAKE)
-        oracle.setSigner(v.signer.address, sender=v.operator)
+        deadline = chain.pending_timestamp + 3600
+        acceptance = sign_signer_acceptance(
+            v.signer,
+            Domain(chain.chain_id, oracle.address),
+            operator=v.operator.address,
+            deadline=deadline,
+        )
+        oracle.setSigner(v.signer.address, deadline, acceptance, sender=v.operator)
     # A round's snapshot is one second before its first proposal joined; Anvil packs
     # blocks into one second, so let a second pass or the fresh stake would not count.
     advance_to(chain.pending_timestamp + 2)

@@ -16,7 +16,9 @@ where it does not, e.g. Ganache 7; `--build prague|shanghai` (env ORACLE_BUILD) 
 
 Parameters come from flags or the ORACLE_* environment variables below (flags win); names,
 defaults and ranges live in oracle/chain/params.py (DEPLOY_DEFAULTS: a local chain, 6 s
-rounds, 6 s reveals). On a local chain (chain id 1337 or
+rounds, 6 s reveals). Each phase must last at least two block intervals of the target chain,
+measured from its last 32 blocks (`--block-interval S` states it instead, 0 skips the check):
+a shorter phase may hold no block. On a local chain (chain id 1337 or
 31337) the deployer is ape's test account 0, which is Anvil's first funded account, so nothing
 prompts; elsewhere `--account` is required.
 
@@ -43,9 +45,10 @@ from ape.exceptions import ContractLogicError
 from eth_abi import decode as abi_decode
 from ethpm_types import ContractType
 
+from oracle.chain.block_interval import SPAN_BLOCKS, average_block_interval
 from oracle.chain.builds import BUILDS, PRAGUE, Build, BuildError, artifacts_path, build_for
 from oracle.chain.oracle_abi import CORE, VIEW_EXTENSION, merged_oracle_abi, with_views
-from oracle.chain.params import DEPLOY_DEFAULTS, SPECS, OracleParams, problems
+from oracle.chain.params import DEPLOY_DEFAULTS, SPECS, OracleParams, phase_problems, problems
 
 LOCAL_CHAIN_IDS = {1337, 31337}
 CONTRACTS = (CORE, VIEW_EXTENSION, "GuardedTreasury", "OracleSafeGuard")
@@ -141,6 +144,15 @@ def _write_abis(abi_dir: Path, containers: dict[str, Any]) -> dict[str, Path]:
     return written
 
 
+def _block_interval(stated: float | None) -> float | None:
+    """The stated interval (0: no check), or the one measured from the chain's recent blocks."""
+    if stated is not None:
+        return stated or None
+    return average_block_interval(
+        lambda n: int(chain.blocks[n].timestamp), chain.blocks.head.number
+    )
+
+
 @click.command(cls=ConnectedProviderCommand)
 @network_option()
 @account_option(prompt=False)
@@ -163,6 +175,14 @@ def _write_abis(abi_dir: Path, containers: dict[str, Any]) -> dict[str, Path]:
     "[env ORACLE_BUILD]",
 )
 @click.option(
+    "--block-interval",
+    envvar="ORACLE_BLOCK_INTERVAL",
+    type=click.FloatRange(min=0),
+    default=None,
+    help=f"the chain's seconds per block for the phase check [default: measured over the "
+    f"last {SPAN_BLOCKS} blocks; 0 skips the check] [env ORACLE_BLOCK_INTERVAL]",
+)
+@click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
@@ -173,12 +193,13 @@ def cli(
     account: Any,
     model_hash: str,
     build_name: str,
+    block_interval: float | None,
     out: Path | None,
     **params: Any,
 ) -> None:
     """Deploy VerdictOracle, GuardedTreasury and OracleSafeGuard; write the deployment file."""
     chosen = OracleParams(**params, modelHash=model_hash)
-    wrong = problems(chosen)
+    wrong = problems(chosen) + phase_problems(chosen, _block_interval(block_interval))
     if wrong:
         # Checked here so the error names every bad value before any transaction is sent.
         raise click.UsageError("; ".join(wrong) + " (see oracle/chain/params.py)")
@@ -231,7 +252,7 @@ def cli(
             "GuardedTreasury": treasury.address,
             "OracleSafeGuard": safe_guard.address,
         },
-        "parameters": {**chosen.as_record(), "genesis": int(oracle.genesis())},
+        "parameters": {**chosen.as_record(), "genesis": int(oracle.timing()[0])},
         "abi": abi_refs,
     }
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -11,15 +11,25 @@ from enum import IntEnum
 from functools import partial
 from typing import Any
 
+from eth_account.signers.local import LocalAccount
 from web3 import Web3
 from web3.exceptions import ContractCustomError, ContractLogicError
 
 from oracle.chain.deployment import Deployment
-from oracle.chain.eip712 import Domain
+from oracle.chain.eip712 import Domain, sign_signer_acceptance
 from oracle.chain.errors import ErrorDecoder
+from oracle.chain.oracle_abi import named_outputs
+from oracle.chain.params import TIMING_FIELDS
 from oracle.chain.retry import with_retry
 from oracle.chain.round_clock import RoundTiming
 from oracle.chain.sender import SentTx, TxSender
+
+# How long a signer's acceptance stays valid by default: long enough to pass it to the
+# operator's host and send it, short enough that a stray copy soon means nothing.
+ACCEPTANCE_VALID_FOR_S = 3600
+
+# Parameters on the dApp interface (the core), answered without the view extension's hop.
+_DAPP_VIEWS = frozenset({"proposalFee", "maxPayloadSize", "modelHash"})
 
 
 class Status(IntEnum):
@@ -194,9 +204,24 @@ class OracleClient:
     def domain_separator(self) -> bytes:
         return bytes(self._view("DOMAIN_SEPARATOR"))
 
+    def parameters(self) -> dict[str, int]:
+        """Every tunable parameter now in force (and its `version`), by name."""
+        return self._named("parameters", self._view("parameters"))
+
+    def timing(self) -> dict[str, int]:
+        """`genesis`, `roundDuration`, `revealDuration`, `unbondingPeriod` (fixed at deployment)."""
+        return self._named("timing", self._view("timing"))
+
     def param(self, name: str) -> Any:
-        """A public governance parameter getter, e.g. `proposalFee`, `minStake`."""
-        return self._view(name)
+        """One parameter by name, e.g. `proposalFee`, `minStake`, `roundDuration`, `modelHash`."""
+        if name in _DAPP_VIEWS:
+            return self._view(name)
+        if name in TIMING_FIELDS:
+            return self.timing()[name]
+        return self.parameters()[name]
+
+    def _named(self, function: str, values: Any) -> dict[str, int]:
+        return named_outputs(self.contract.get_function_by_name(function).abi, values)
 
     # ------------------------------------------------------------------ calls
 
@@ -244,8 +269,23 @@ class OracleClient:
     def withdraw(self, sender: TxSender) -> SentTx:
         return sender.send_call(self.fn("withdraw"))
 
-    def set_signer(self, sender: TxSender, signer: str) -> SentTx:
-        return sender.send_call(self.fn("setSigner", signer))
+    def set_signer(
+        self, sender: TxSender, signer: str, deadline: int = 0, acceptance: bytes = b""
+    ) -> SentTx:
+        """Bind `signer` to the sender's operator; `acceptance` is the signer key's consent
+        (`oracle.chain.eip712.sign_signer_acceptance`), not needed for the operator's own key."""
+        return sender.send_call(self.fn("setSigner", signer, deadline, acceptance))
+
+    def accept_signer(
+        self, signer: LocalAccount, operator: str, valid_for_s: int = ACCEPTANCE_VALID_FOR_S
+    ) -> tuple[int, bytes]:
+        """`signer`'s consent to serve `operator`: (deadline, acceptance) for `set_signer`,
+        valid for `valid_for_s` seconds of chain time from the latest block."""
+        deadline = int(self.w3.eth.get_block("latest")["timestamp"]) + valid_for_s
+        acceptance = sign_signer_acceptance(
+            signer, self.domain, operator=operator, deadline=deadline
+        )
+        return deadline, acceptance
 
     def claim(self, sender: TxSender) -> SentTx:
         return sender.send_call(self.fn("claim"))

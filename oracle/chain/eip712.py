@@ -1,4 +1,4 @@
-"""EIP-712 typed data the oracle contract verifies: relayed commits and signed verdicts.
+"""EIP-712 typed data the oracle verifies: relayed commits, signed verdicts, signer consent.
 
 Domain: name "VerdictOracle", version "1", chainId, verifyingContract (docs/protocol.md).
 """
@@ -24,6 +24,7 @@ _DOMAIN_TYPE = fields(
 )
 COMMIT_TYPE = fields("uint64 round", "bytes32 commitment", "address validator")
 VERDICT_TYPE = fields("uint256 proposalId", "uint64 round", "uint8 verdict")
+SIGNER_ACCEPTANCE_TYPE = fields("address operator", "address signer", "uint256 deadline")
 
 
 @dataclass(frozen=True)
@@ -105,5 +106,26 @@ def sign_verdict(
         "Verdict",
         VERDICT_TYPE,
         {"proposalId": proposal_id, "round": round_, "verdict": verdict},
+    )
+    return bytes(signer.sign_message(msg).signature)
+
+
+def sign_signer_acceptance(
+    signer: LocalAccount, domain: Domain, *, operator: str, deadline: int
+) -> bytes:
+    """The signer key's consent to serve `operator` until `deadline` (a chain timestamp).
+
+    `setSigner(signer, deadline, acceptance)` binds a key to an operator for good, so the
+    contract takes the binding only with this signature of the key itself.
+    """
+    msg = _typed(
+        domain,
+        "SignerAcceptance",
+        SIGNER_ACCEPTANCE_TYPE,
+        {
+            "operator": to_checksum_address(operator),
+            "signer": signer.address,
+            "deadline": deadline,
+        },
     )
     return bytes(signer.sign_message(msg).signature)

@@ -57,3 +57,15 @@ def with_views(instance: Any, views_contract_type: Any) -> Any:
     ]
     merged = core.model_copy(update={"abi": [*core.abi, *extra]})
     return ContractInstance(instance.address, merged, txn_hash=instance.txn_hash)
+
+
+def named_outputs(function_abi: dict[str, Any], result: Any) -> dict[str, int]:
+    """A web3 view result as output name to int: the fields of a one-struct return
+    (`parameters()`), or the named values of a several-value return (`timing()`)."""
+    outputs = function_abi["outputs"]
+    values = list(result)
+    if len(outputs) == 1 and "components" in outputs[0]:
+        outputs = outputs[0]["components"]
+        if len(values) == 1 and isinstance(values[0], tuple | list):
+            values = list(values[0])  # a struct may come back wrapped in a one-element tuple
+    return {o["name"]: int(v) for o, v in zip(outputs, values, strict=True)}

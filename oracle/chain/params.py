@@ -14,14 +14,18 @@ Two default sets, because their users want different things:
   says otherwise (6 s phases, 1 ETH minimum stake).
 
 `SPECS` holds each parameter's unit, help text and range as
-`contracts/OracleParameters.sol` enforces it; `problems()` checks a set of values
+`contracts/base/ParameterState.sol` enforces it; `problems()` checks a set of values
 against them before a deployment is sent, so a bad value is named in one line.
+`Param` is the number the owner's `setParameter(param, value)` takes for each
+mutable parameter (the contract's `ParameterState.Param`, in the same order).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
+from enum import IntEnum
 from typing import Any
 
 MAX_BPS = 10_000
@@ -98,17 +102,42 @@ class ParameterSpec:
         return "ORACLE_" + self.flag.replace("-", "_").upper()
 
     @property
-    def setter(self) -> str | None:
-        """The owner's setter, or None for the timings fixed at deployment."""
-        return (
-            None
-            if self.name in FIXED_AT_DEPLOYMENT
-            else "set" + self.name[0].upper() + self.name[1:]
-        )
+    def param(self) -> Param | None:
+        """The `setParameter` number, or None for the timings fixed at deployment."""
+        return None if self.name in FIXED_AT_DEPLOYMENT else Param[self.name]
 
 
-# Immutable in the contract; their ranges also depend on each other (see `problems`).
+# Immutable in the contract (read with `timing()`); their ranges also depend on each other
+# (see `problems`).
 FIXED_AT_DEPLOYMENT = frozenset({"roundDuration", "revealDuration", "unbondingPeriod"})
+
+
+class Param(IntEnum):
+    """`ParameterState.Param`: what `setParameter(param, value)` takes, in the contract's order.
+
+    Member names are the parameter names (the fields of `parameters()` and of OracleConfig).
+    tests/contracts/test_params_abi.py sets each one on the contract and checks the name
+    its `ParameterChanged` event carries.
+    """
+
+    proposalFee = 0
+    maxPayloadSize = 1
+    maxProposalsPerRound = 2
+    quorumBps = 3
+    supermajorityBps = 4
+    maxRounds = 5
+    minStake = 6
+    nonRevealSlashBps = 7
+    incoherentSlashBps = 8
+    equivocationSlashBps = 9
+    callbackGasLimit = 10
+
+
+# The fields of `timing()`, the view of the values fixed at deployment, in its order.
+TIMING_FIELDS: tuple[str, ...] = ("genesis", "roundDuration", "revealDuration", "unbondingPeriod")
+
+# A phase must hold at least this many blocks of the target chain (see `phase_problems`).
+MIN_BLOCKS_PER_PHASE = 2
 
 # Ranges as contracts/OracleParameters.sol checks them (its constructor and _setParameter).
 SPECS: dict[str, ParameterSpec] = {
@@ -121,7 +150,8 @@ SPECS: dict[str, ParameterSpec] = {
             "revealDuration", "s", "seconds of reveal phase, <= round duration", 1, UINT32_MAX
         ),
         ParameterSpec("unbondingPeriod", "s", "seconds, > round + reveal duration", 2, UINT32_MAX),
-        ParameterSpec("proposalFee", "wei", "minimum fee per proposal, wei", 0, UINT96_MAX),
+        # At least 1 wei: a free proposal would make spam cost only gas.
+        ParameterSpec("proposalFee", "wei", "minimum fee per proposal, wei", 1, UINT96_MAX),
         ParameterSpec("maxPayloadSize", "bytes", "payload size limit, bytes", 1, 65_536),
         ParameterSpec("maxProposalsPerRound", "count", "proposals a round takes", 1, 1_024),
         ParameterSpec(
@@ -206,6 +236,26 @@ def problems(params: OracleParams) -> list[str]:
     except ValueError as err:
         found.append(f"modelHash: {err}")
     return found
+
+
+def phase_problems(params: OracleParams, block_interval: float | None) -> list[str]:
+    """One line per phase shorter than MIN_BLOCKS_PER_PHASE blocks of `block_interval` seconds.
+
+    A phase that may hold no block cannot be voted in (a 6 s reveal phase on a 12 s-slot
+    chain may see no block at all, and every committed validator would be slashed). The
+    contract can only enforce >= 1 s, which suits every chain; the deployment knows its chain.
+    `block_interval` None (not measurable, e.g. a chain with one block) checks nothing.
+    """
+    if block_interval is None:
+        return []
+    floor = MIN_BLOCKS_PER_PHASE * block_interval
+    return [
+        f"{name}={getattr(params, name)} s is shorter than {MIN_BLOCKS_PER_PHASE} block "
+        f"intervals of this chain ({MIN_BLOCKS_PER_PHASE} x {block_interval:.1f} s measured); "
+        f"use --{SPECS[name].flag} {math.ceil(floor)} or more"
+        for name in ("roundDuration", "revealDuration")
+        if getattr(params, name) < floor
+    ]
 
 
 PARAMETER_NAMES: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(OracleParams))

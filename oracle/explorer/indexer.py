@@ -19,13 +19,14 @@ from web3._utils.events import get_event_data
 
 from oracle.chain.deployment import Deployment
 from oracle.chain.events import log_chunks
+from oracle.chain.oracle_abi import named_outputs
 from oracle.chain.params import SPECS
 from oracle.explorer.labels import slash_reason
 from oracle.explorer.records import HistoryEntry, Proposal, Reveal, Round, Validator
 
 SAFE_GUARD = "OracleSafeGuard"
-# Parameters shown on the page: all of oracle.chain.params' numeric ones, each read only
-# if the ABI has it.
+# Parameters shown on the page: all of oracle.chain.params' numeric ones, read from the two
+# views that hold them (`parameters()` and `timing()`).
 PARAMETER_VIEWS: tuple[str, ...] = tuple(SPECS)
 
 
@@ -155,17 +156,20 @@ class Indexer:
 
     def _read_parameters(self, head: int) -> dict[str, Any]:
         names = {e.get("name") for e in self.abi if e.get("type") == "function"}
-        values: dict[str, Any] = {}
-        for name in PARAMETER_VIEWS:
-            if name in names:
-                values[name] = int(
-                    getattr(self.contract.functions, name)().call(block_identifier=head)
-                )
+        read: dict[str, int] = {}
+        for view in ("parameters", "timing"):
+            if view in names:
+                read.update(self._named_view(view, head))
+        values: dict[str, Any] = {name: read[name] for name in PARAMETER_VIEWS if name in read}
         if "modelHash" in names:
             values["modelHash"] = (
                 "0x" + bytes(self.contract.functions.modelHash().call(block_identifier=head)).hex()
             )
         return values
+
+    def _named_view(self, view: str, head: int) -> dict[str, int]:
+        fn = self.contract.get_function_by_name(view)
+        return named_outputs(fn.abi, fn().call(block_identifier=head))
 
     # ---- per-round views (fixed once read) --------------------------------------
 

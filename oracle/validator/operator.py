@@ -94,6 +94,10 @@ OPERATOR_ERRORS: dict[str, str] = {
     "StakingSignerTaken": "signer {signer} already belongs to operator {operator}; "
     "a signer serves one operator for ever, create a new key (`oracle keys new`)",
     "StakingZeroSigner": "the zero address cannot sign; give the signer key's address",
+    "StakingAcceptanceExpired": "the acceptance of {signer} expired at chain time {deadline}; "
+    "sign a new one with `oracle accept-signer OPERATOR` and the signer's key",
+    "StakingSignerNotAccepted": "the acceptance is not {signer}'s signature for this operator "
+    "(it is {recovered}'s); sign it with `oracle accept-signer OPERATOR` and the signer's key",
     "StakingInsufficientActive": "only {active} is staked, cannot unstake {requested}",
     "StakingNothingToWithdraw": "nothing is unbonding for {validator}; "
     "run `oracle unstake AMOUNT` first",

@@ -3,11 +3,13 @@
 oracle stake AMOUNT           add to the operator's active stake (AMOUNT: 1.5, 1.5eth, 20gwei)
 oracle unstake AMOUNT         start unbonding AMOUNT (voting power drops at once)
 oracle withdraw               pay out the unbonded stake once unbonding is over
-oracle set-signer ADDRESS     name the hot key that votes for this operator
+oracle accept-signer OPERATOR sign, with the hot key, its consent to serve OPERATOR
+oracle set-signer ADDRESS     name the hot key that votes for this operator (with its consent)
 oracle claim                  pay out the operator's rewards
 oracle status                 stake, unbonding, signer and its balance, open ballots, rewards
 
-Each signs with --keystore (the operator's cold key) or, on a dev chain, --anvil-account N;
+Each signs with --keystore (the operator's cold key; for accept-signer the hot key's) or, on
+a dev chain, --anvil-account N;
 a refusal by the contract is one line saying what it means and what to do.
 """
 
@@ -43,6 +45,7 @@ def register(app: typer.Typer) -> None:
         ("stake", stake),
         ("unstake", unstake),
         ("withdraw", withdraw),
+        ("accept-signer", accept_signer),
         ("set-signer", set_signer),
         ("claim", claim),
         ("status", status),
@@ -140,8 +143,11 @@ def withdraw(
     typer.echo(f"withdrew {format_eth(amount)} to {sender.address} (tx {sent.tx_hash})")
 
 
-def set_signer(
-    address: Annotated[str, typer.Argument(help="the hot key's address")],
+def accept_signer(
+    operator: Annotated[str, typer.Argument(help="the operator's address the key will serve")],
+    valid_for: Annotated[
+        int, typer.Option(help="seconds of chain time the acceptance stays valid")
+    ] = 3600,
     rpc_url: RpcUrl = DEFAULT_RPC_URL,
     deployment: DeploymentFile = DEFAULT_DEPLOYMENT,
     keystore: Keystore = None,
@@ -149,16 +155,66 @@ def set_signer(
     password_file: PasswordFile = None,
     anvil_account: AnvilAccount = None,
 ) -> None:
-    """Name ADDRESS as the key that signs and sends this operator's votes."""
+    """Sign, with the hot key (--keystore), its consent to serve OPERATOR; prints set-signer's
+    command. A key serves one operator for ever, so the contract binds none without this."""
+    from web3 import Web3
+
+    if not Web3.is_address(operator):
+        raise ValueError(f"{operator!r} is not an address (0x followed by 40 hex digits)")
+    if valid_for <= 0:
+        raise ValueError(f"--valid-for {valid_for} must be a positive number of seconds")
+    signer = cli_account(keystore, password_env, password_file, anvil_account)
+    client = cli_client(rpc_url, deployment)
+    deadline, acceptance = client.accept_signer(
+        signer, Web3.to_checksum_address(operator), valid_for
+    )
+    typer.echo(
+        f"oracle set-signer {signer.address} --deadline {deadline} "
+        f"--acceptance 0x{acceptance.hex()}"
+    )
+
+
+def set_signer(
+    address: Annotated[str, typer.Argument(help="the hot key's address")],
+    deadline: Annotated[
+        int, typer.Option(help="the acceptance's deadline (`oracle accept-signer` prints it)")
+    ] = 0,
+    acceptance: Annotated[
+        str, typer.Option(help="the hot key's signed acceptance, 0x hex (`oracle accept-signer`)")
+    ] = "",
+    rpc_url: RpcUrl = DEFAULT_RPC_URL,
+    deployment: DeploymentFile = DEFAULT_DEPLOYMENT,
+    keystore: Keystore = None,
+    password_env: PasswordEnv = None,
+    password_file: PasswordFile = None,
+    anvil_account: AnvilAccount = None,
+) -> None:
+    """Name ADDRESS as the key that signs and sends this operator's votes.
+
+    ADDRESS must consent: run `oracle accept-signer OPERATOR` with its key and pass the
+    --deadline and --acceptance it prints (not needed for the operator's own address)."""
     from web3 import Web3
 
     if not Web3.is_address(address):
         raise ValueError(f"{address!r} is not an address (0x followed by 40 hex digits)")
     signer = Web3.to_checksum_address(address)
+    try:
+        signature = bytes.fromhex(acceptance.removeprefix("0x"))
+    except ValueError:
+        raise ValueError(
+            f"--acceptance {acceptance!r} is not hex (0x followed by hex digits)"
+        ) from None
     client, sender = _operator(
         rpc_url, deployment, keystore, password_env, password_file, anvil_account
     )
-    sent = _transact(client, "set-signer", lambda: client.set_signer(sender, signer))
+    if signer != sender.address and not signature:
+        raise ValueError(
+            f"{signer} must accept first: run `oracle accept-signer {sender.address}` with its "
+            "key, then pass the --deadline and --acceptance it prints"
+        )
+    sent = _transact(
+        client, "set-signer", lambda: client.set_signer(sender, signer, deadline, signature)
+    )
     typer.echo(f"signer of {sender.address} is now {signer} (tx {sent.tx_hash})")
 
 

@@ -204,7 +204,7 @@ def build_validator(settings: ValidatorSettings) -> Validator:
             "TEST ONLY: byzantine_shift=%d, this validator votes wrong classes",
             settings.byzantine_shift,
         )
-    ensure_stake(client, operator_sender, signer.address, settings.auto_stake_wei)
+    ensure_stake(client, operator_sender, signer, settings.auto_stake_wei)
     enough, funds_line = signer_funds_line(w3, signer.address)
     (log.info if enough else log.warning)("%s", funds_line)
     return Validator(
@@ -226,7 +226,7 @@ def build_validator(settings: ValidatorSettings) -> Validator:
 
 
 def ensure_stake(
-    client: OracleClient, operator_sender: TxSender | None, signer: str, target: int
+    client: OracleClient, operator_sender: TxSender | None, signer: LocalAccount, target: int
 ) -> int:
     """`auto_stake_wei`: stake `target` once, for an operator not registered yet; the wei staked.
 
@@ -253,9 +253,11 @@ def ensure_stake(
             format_eth(info.unbonding),
             format_eth(target),
         )
-    if signer.lower() != operator.lower():
+    if signer.address.lower() != operator.lower():
         info = client.validator_info(operator)
-        if info.signer.lower() != signer.lower():
-            client.set_signer(operator_sender, signer)
-            log.info("signer set to %s", signer)
+        if info.signer.lower() != signer.address.lower():
+            # The signer key is here, so it signs its own consent to serve this operator.
+            deadline, acceptance = client.accept_signer(signer, operator)
+            client.set_signer(operator_sender, signer.address, deadline, acceptance)
+            log.info("signer set to %s", signer.address)
     return staked

@@ -55,6 +55,7 @@ from tests.support.vote_signing import Domain
 from tests.support.vote_signing import sign_commit as sign_commit_in
 from tests.support.vote_signing import sign_verdict as sign_verdict_in
 from tests.support.voting import Rounds, Voter, chain_advancer
+from tests.support.signer_consent import set_signer
 
 # ------------------------------------------------------------------ accounts
 
@@ -253,7 +254,7 @@ def hot_keys(oracle, validators):
     def make() -> list[Any]:
         keys = [Account.create() for _ in validators]
         for validator, key in zip(validators, keys, strict=True):
-            oracle.setSigner(key.address, sender=validator)
+            set_signer(oracle, validator, key)
         return keys
 
     return make

@@ -13,6 +13,8 @@ import pytest
 from tests.support.constants import FINALIZED, LEGAL, NO_CONSENSUS, NON_REVEAL, PENDING, PROPOSAL_FEE, STAKE, eth_balance_of, verdicts_of
 from eth_account import Account
 from eth_utils import keccak
+from tests.support.signer_consent import set_signer
+from oracle.chain.params import Param
 
 REENTRANT_CALL = keccak(text="ReentrancyGuardReentrantCall()")[:4]
 # AttackerReentrant.Mode
@@ -259,7 +261,7 @@ def test_commit_relayed__signature_replayed_elsewhere__reverts_invalid_signature
     round_, _ = new_round(1)
     v = validators[0]
     key = Account.create()
-    oracle.setSigner(key.address, sender=v)
+    set_signer(oracle, v, key)
     commitment = keccak(b"my ballot")
     signed_round, domain_oracle, chain_id = round_, oracle, chain.chain_id
     if replay == "other_chain":
@@ -292,7 +294,7 @@ def test_report_equivocation__signatures_made_for_another_oracle__reverts_and_sl
 ):
     v = validators[0]
     key = Account.create()
-    oracle.setSigner(key.address, sender=v)
+    set_signer(oracle, v, key)
     elsewhere = deploy_oracle()
     a = (1, 1, LEGAL)
     b = (1, 1, LEGAL + 1)
@@ -377,18 +379,11 @@ def test_submit__payload_over_the_size_limit__reverts(oracle, stranger):
         oracle.submit(b"\x00" * (limit + 1), sender=stranger, value=PROPOSAL_FEE)
 
 
+# An in-range value per parameter, in Param order (any would do: the caller is refused).
+SAFE_VALUES = (1, 100, 2, 6_000, 9_000, 3, 1, 0, 0, 0, 50_000)
+# Every owner-only function, each parameter through setParameter(param, value).
 GOVERNANCE_CALLS = [
-    ("setProposalFee", (1,)),
-    ("setMaxPayloadSize", (100,)),
-    ("setMaxProposalsPerRound", (2,)),
-    ("setQuorumBps", (6_000,)),
-    ("setSupermajorityBps", (9_000,)),
-    ("setMaxRounds", (3,)),
-    ("setMinStake", (1,)),
-    ("setNonRevealSlashBps", (0,)),
-    ("setIncoherentSlashBps", (0,)),
-    ("setEquivocationSlashBps", (0,)),
-    ("setCallbackGasLimit", (50_000,)),
+    *[("setParameter", (param, value)) for param, value in zip(Param, SAFE_VALUES, strict=True)],
     ("setModelHash", (keccak(b"evil model"),)),
     ("sweepSlashed", ("0x000000000000000000000000000000000000dEaD", 0)),
     ("transferOwnership", ("0x000000000000000000000000000000000000dEaD",)),
@@ -428,13 +423,10 @@ def test_treasury__stranger_fakes_the_oracle_callback__reverts_and_pays_nothing(
 # ------------------------------------------------------------------ overflow-sized inputs
 
 
-SETTERS = [name for name, _ in GOVERNANCE_CALLS[:11]]
-
-
-def test_governance__each_setter_given_max_uint256__reverts_invalid_parameter(oracle, owner):
-    for setter in SETTERS:
+def test_governance__each_parameter_given_max_uint256__reverts_invalid_parameter(oracle, owner):
+    for param in Param:
         with ape.reverts(oracle.GovernanceInvalidParameter, value=MAX_UINT256):
-            getattr(oracle, setter)(MAX_UINT256, sender=owner)
+            oracle.setParameter(param, MAX_UINT256, sender=owner)
 
 
 def test_huge_arguments__each_reverts_with_a_named_error(

@@ -12,6 +12,7 @@ from tests.support.constants import REQUEST_APPROVED as REQ_APPROVED
 from tests.support.constants import REQUEST_EXECUTED as REQ_EXECUTED
 from tests.support.constants import REQUEST_PENDING as REQ_PENDING
 from tests.support.constants import REQUEST_REJECTED as REQ_REJECTED
+from oracle.chain.params import Param
 PAYEE = "0x00000000000000000000000000000000000000A1"
 AMOUNT = 2 * 10**18
 
@@ -140,7 +141,8 @@ def test_treasury__no_consensus__rejects_and_owner_recovers_the_fee(
 def test_treasury__callback_failed_on_rejection__sync_verdict_frees_the_reserve(
     oracle, treasury, owner, request_transfer, decide, stranger
 ):
-    oracle.setCallbackGasLimit(10_000, sender=owner)  # too little for the rejection bookkeeping
+    # Too little for the rejection bookkeeping.
+    oracle.setParameter(Param.callbackGasLimit, 10_000, sender=owner)
     rid = request_transfer()
     finalize_tx = decide(rid, FRAUD)
     assert [e.id for e in finalize_tx.decode_logs(oracle.CallbackFailed)] == [rid]
@@ -267,7 +269,8 @@ def test_callback__requester_burns_all_its_gas__finalization_stands(
     tx = decide(probe_proposal, LEGAL)
     assert len(tx.decode_logs(oracle.CallbackFailed)) == 1
     assert oracle.isLegal(probe_proposal) is True
-    assert tx.gas_used > oracle.callbackGasLimit()  # the cap, not the block, stopped the callee
+    # The cap, not the block, stopped the callee.
+    assert tx.gas_used > oracle.parameters().callbackGasLimit
 
 
 def test_callback__finalizer_sends_too_little_gas__reverts(oracle, probe, probe_proposal, decide):

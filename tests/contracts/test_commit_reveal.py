@@ -10,6 +10,7 @@ from tests.support.constants import FRAUD, ILLICIT, LEGAL, STAKE, verdicts_of
 from eth_abi import encode
 from eth_account import Account
 from eth_utils import keccak
+from tests.support.signer_consent import set_signer
 
 # Every test here starts from the same module state: all validators staked once.
 pytestmark = pytest.mark.usefixtures("staked")
@@ -55,7 +56,7 @@ def test_commit__by_signer__is_recorded_for_the_operator(
     round_, _ = one
     v = validators[0]
     signer = accounts[10]
-    oracle.setSigner(signer.address, sender=v)
+    set_signer(oracle, v, signer)
     rounds.to_commit(round_)
     oracle.commit(round_, keccak(b"c"), sender=signer)
     assert bytes(oracle.ballotOf(round_, v).commitment) == keccak(b"c")
@@ -64,8 +65,8 @@ def test_commit__by_signer__is_recorded_for_the_operator(
 def test_commit__replaced_signer__reverts(oracle, validators, one, rounds, accounts):
     round_, _ = one
     v, old, new = validators[0], accounts[10], accounts[11]
-    oracle.setSigner(old.address, sender=v)
-    oracle.setSigner(new.address, sender=v)
+    set_signer(oracle, v, old)
+    set_signer(oracle, v, new)
     rounds.to_commit(round_)
     with ape.reverts(oracle.OracleNotOperatorOrSigner, caller=old.address):
         oracle.commit(round_, keccak(b"c"), sender=old)

@@ -6,6 +6,7 @@ import ape
 import pytest
 from tests.support.constants import EQUIVOCATION, FRAUD, LEGAL, STAKE, eth_balance_of
 from eth_account import Account
+from tests.support.signer_consent import set_signer
 
 pytestmark = pytest.mark.usefixtures("keys")
 
@@ -55,7 +56,7 @@ def test_report_equivocation__validator_unbonding__slashes_bonded_stake(
 def test_report_equivocation__signer_since_replaced__still_slashes_its_operator(
     oracle, validators, keys, sign_verdict, reporter
 ):
-    oracle.setSigner(Account.create().address, sender=validators[0])
+    set_signer(oracle, validators[0], Account.create())
     tx = report(oracle, sign_verdict, keys[0], (2, 1, LEGAL), keys[0], (2, 1, FRAUD), reporter)
     assert tx.decode_logs(oracle.Slashed)[0].validator == validators[0].address
 

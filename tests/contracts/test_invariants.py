@@ -123,7 +123,7 @@ class OracleStateMachine(RuleBasedStateMachine):
                 round_duration=CONFIG["roundDuration"],
                 reveal_duration=CONFIG["revealDuration"],
                 unbonding_period=CONFIG["unbondingPeriod"],
-                genesis=int(self.oracle.call("genesis")),
+                genesis=int(self.oracle.call("timing")[0]),
                 proposal_fee=CONFIG["proposalFee"],
                 max_per_round=CONFIG["maxProposalsPerRound"],
                 quorum_bps=CONFIG["quorumBps"],

@@ -16,7 +16,10 @@ from oracle.chain.params import (
     FIXED_AT_DEPLOYMENT,
     PARAMETER_NAMES,
     SPECS,
+    TIMING_FIELDS,
     OracleParams,
+    Param,
+    phase_problems,
     problems,
 )
 
@@ -43,20 +46,42 @@ def test_specs__every_uint_field__has_exactly_one_spec(project):
     ]
 
 
-def test_specs__owner_setters__exist_in_abi_for_every_mutable_parameter(project):
-    # Setters are on the core; getters answer at the oracle's address from the view extension.
-    functions = {
-        entry.name
-        for contract in (project.VerdictOracle, project.VerdictOracleViews)
-        for entry in contract.contract_type.abi
-        if entry.type == "function"
-    }
+def test_param__order__is_the_mutable_specs_in_oracle_config_order():
+    assert [p.name for p in Param] == [n for n in SPECS if n not in FIXED_AT_DEPLOYMENT]
+    assert [p.value for p in Param] == list(range(len(Param)))
     for spec in SPECS.values():
-        assert spec.name in functions, f"no getter for {spec.name}"
-        if spec.name in FIXED_AT_DEPLOYMENT:
-            assert spec.setter is None
-        else:
-            assert spec.setter in functions, f"no setter {spec.setter} for {spec.name}"
+        assert (
+            spec.param is None if spec.name in FIXED_AT_DEPLOYMENT else spec.param.name == spec.name
+        )
+
+
+def test_param__each_number__is_the_contracts_parameter_of_that_name(oracle, owner):
+    # The ABI carries the enum only as uint8, so ask the contract: set each number to its
+    # current value and read the name its ParameterChanged event carries.
+    for param in Param:
+        value = getattr(oracle.parameters(), param.name)
+        tx = oracle.setParameter(int(param), value, sender=owner)
+        (event,) = tx.decode_logs(oracle.ParameterChanged)
+        assert bytes(event.name).rstrip(b"\0").decode() == param.name
+
+
+def test_views__parameters_and_timing__hold_every_spec(project):
+    # Every numeric parameter is readable at the oracle's address: tunable ones in the
+    # `parameters()` struct, the fixed timings in `timing()`.
+    (parameters,) = [
+        e
+        for e in project.VerdictOracleViews.contract_type.abi
+        if e.type == "function" and e.name == "parameters"
+    ]
+    (timing,) = [
+        e
+        for e in project.VerdictOracleViews.contract_type.abi
+        if e.type == "function" and e.name == "timing"
+    ]
+    fields = [c.name for c in parameters.outputs[0].components]
+    assert sorted(fields) == sorted([*Param.__members__, "version"])
+    assert tuple(o.name for o in timing.outputs) == TIMING_FIELDS
+    assert set(SPECS) <= set(fields) | set(TIMING_FIELDS)
 
 
 def test_defaults__both_sets__deploy_on_the_real_contract(owner, project):
@@ -64,8 +89,13 @@ def test_defaults__both_sets__deploy_on_the_real_contract(owner, project):
         assert problems(params) == []
         core = owner.deploy(project.VerdictOracle, params.as_config(), owner.address)
         oracle = with_views(core, project.VerdictOracleViews.contract_type)
+        current, timing = (
+            oracle.parameters(),
+            dict(zip(TIMING_FIELDS, oracle.timing(), strict=True)),
+        )
         for name in SPECS:
-            assert getattr(oracle, name)() == getattr(params, name)
+            read = timing[name] if name in FIXED_AT_DEPLOYMENT else getattr(current, name)
+            assert read == getattr(params, name)
         assert bytes(oracle.modelHash()) == bytes.fromhex(params.modelHash[2:])
 
 
@@ -75,3 +105,20 @@ def test_problems__out_of_range_values__name_each_one():
     assert any(line.startswith("quorumBps=0 ") for line in found)
     assert any(line.startswith("revealDuration=7 exceeds") for line in found)
     assert any(line.startswith("modelHash:") for line in found)
+
+
+def test_phase_problems__phase_under_two_block_intervals__names_it_in_one_line():
+    found = phase_problems(DEPLOY_DEFAULTS, block_interval=12.0)  # 6 s phases, 12 s slots
+    assert [line.split()[0] for line in found] == ["roundDuration=6", "revealDuration=6"]
+    assert all("\n" not in line and "--" in line and "24 or more" in line for line in found)
+
+
+def test_phase_problems__long_enough_or_unmeasured__finds_nothing():
+    assert phase_problems(DEPLOY_DEFAULTS, block_interval=3.0) == []  # 6 s = 2 blocks exactly
+    assert phase_problems(DEPLOY_DEFAULTS, block_interval=None) == []
+
+
+def test_problems__free_proposals__are_refused():
+    assert any(
+        line.startswith("proposalFee=0 ") for line in problems(DEPLOY_DEFAULTS.with_(proposalFee=0))
+    )

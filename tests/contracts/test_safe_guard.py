@@ -24,6 +24,7 @@ from tests.support.constants import (
     PENDING,
 )
 from tests.support.voting import Rounds
+from oracle.chain.params import Param
 
 CALL, DELEGATE_CALL = 0, 1
 # IOracleSafeGuard.JudgementState
@@ -420,9 +421,8 @@ def test_callback_out_of_gas__exec_transaction__reads_the_verdict_from_the_oracl
     owner, wallet, guard, oracle, driver, voters, stranger, chain
 ):
     """A verdict the guard never heard of (its callback ran out of gas) is read at exec."""
-    oracle.setCallbackGasLimit(
-        10_000, sender=owner
-    )  # the oracle's minimum: too little for the guard
+    # The oracle's minimum: too little for the guard.
+    oracle.setParameter(Param.callbackGasLimit, 10_000, sender=owner)
     proposal_id = judge(guard, oracle, wallet)
     decide(oracle, driver, voters, proposal_id, [LEGAL] * 5, stranger)
     assert int(guard.judgementOf(key_of(guard, wallet)).state) == J_PENDING
@@ -438,7 +438,7 @@ def test_callback_out_of_gas__exec_transaction__reads_the_verdict_from_the_oracl
 def test_sync_verdict__after_a_missed_callback__records_the_refusal(
     owner, wallet, guard, oracle, driver, voters, stranger
 ):
-    oracle.setCallbackGasLimit(10_000, sender=owner)
+    oracle.setParameter(Param.callbackGasLimit, 10_000, sender=owner)
     proposal_id = judge(guard, oracle, wallet)
     decide(oracle, driver, voters, proposal_id, [FRAUD] * 5, stranger)
 

@@ -17,6 +17,7 @@ from tests.support.vote_signing import Domain, commitment, list_hash, new_salt, 
 from tests.support.voting import Rounds
 
 from tests.support.constants import EQUIVOCATION, FRAUD, LEGAL
+from tests.support.signer_consent import set_signer
 
 
 # Module-scoped: ape snapshots the chain after these run and reverts to it after every
@@ -31,7 +32,7 @@ def signers(validators):
 def staked(oracle, validators, signers, stake_amount):
     for v, s in zip(validators, signers, strict=True):
         oracle.stake(sender=v, value=stake_amount)
-        oracle.setSigner(s.address, sender=v)
+        set_signer(oracle, v, s)
     return validators
 
 
@@ -286,7 +287,7 @@ def test_report_equivocation__two_verdicts_by_one_signer__slashes_and_pays_repor
 
     (slashed,) = tx.decode_logs(oracle.Slashed)
     assert slashed.validator == staked[0].address and slashed.reason == EQUIVOCATION
-    assert slashed.amount == stake_amount * oracle.equivocationSlashBps() // 10_000
+    assert slashed.amount == stake_amount * oracle.parameters().equivocationSlashBps // 10_000
     assert oracle.validatorInfo(staked[0]).active == active_before - slashed.amount
     assert oracle.claimable(reporter) == slashed.amount // 2
     assert len(tx.decode_logs(oracle.EquivocationReported)) == 1

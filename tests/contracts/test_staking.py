@@ -5,6 +5,7 @@ from __future__ import annotations
 import ape
 from tests.support.constants import LEGAL, MIN_STAKE, STAKE, UNBONDING_PERIOD, eth_balance_of, verdicts_of
 from eth_account import Account
+from tests.support.signer_consent import set_signer
 
 
 def test_stake__first_stake__registers_validator_as_its_own_signer(oracle, validators):
@@ -46,7 +47,7 @@ def test_stake__below_minimum__reverts(oracle, validators):
 def test_stake__address_already_another_operators_signer__reverts(oracle, validators):
     first, second = validators[:2]
     oracle.stake(sender=first, value=STAKE)
-    oracle.setSigner(second.address, sender=first)
+    set_signer(oracle, first, second)
 
     with ape.reverts(oracle.StakingSignerTaken, signer=second.address, operator=first.address):
         oracle.stake(sender=second, value=STAKE)
@@ -71,7 +72,7 @@ def test_set_signer__new_key__maps_signer_to_operator(oracle, validators):
     v = validators[0]
     key = Account.create()
     oracle.stake(sender=v, value=STAKE)
-    tx = oracle.setSigner(key.address, sender=v)
+    tx = set_signer(oracle, v, key)
 
     assert [(e.validator, e.signer) for e in tx.decode_logs(oracle.SignerSet)] == [
         (v.address, key.address)
@@ -84,8 +85,8 @@ def test_set_signer__back_to_a_previous_own_key__succeeds(oracle, validators):
     v = validators[0]
     key = Account.create()
     oracle.stake(sender=v, value=STAKE)
-    oracle.setSigner(key.address, sender=v)
-    oracle.setSigner(v.address, sender=v)
+    set_signer(oracle, v, key)
+    oracle.setSigner(v.address, 0, b"", sender=v)  # its own address: no acceptance needed
 
     assert oracle.validatorInfo(v).signer == v.address
     assert oracle.operatorOf(key.address) == v.address  # a signer stays bound to its operator
@@ -93,13 +94,13 @@ def test_set_signer__back_to_a_previous_own_key__succeeds(oracle, validators):
 
 def test_set_signer__caller_never_staked__reverts(oracle, stranger):
     with ape.reverts(oracle.StakingNotValidator, account=stranger.address):
-        oracle.setSigner(Account.create().address, sender=stranger)
+        set_signer(oracle, stranger, Account.create())
 
 
 def test_set_signer__zero_address__reverts(oracle, validators):
     oracle.stake(sender=validators[0], value=STAKE)
     with ape.reverts(oracle.StakingZeroSigner):
-        oracle.setSigner("0x" + "00" * 20, sender=validators[0])
+        oracle.setSigner("0x" + "00" * 20, 0, b"", sender=validators[0])
 
 
 def test_set_signer__key_of_another_operator__reverts(oracle, validators):
@@ -108,7 +109,7 @@ def test_set_signer__key_of_another_operator__reverts(oracle, validators):
     oracle.stake(sender=second, value=STAKE)
 
     with ape.reverts(oracle.StakingSignerTaken, signer=first.address, operator=first.address):
-        oracle.setSigner(first.address, sender=second)
+        set_signer(oracle, second, first)
 
 
 def test_request_unstake__part__moves_it_to_unbonding_and_drops_voting_power(

@@ -126,7 +126,7 @@ def test_no_consensus__execute_reverts__fee_refunded_to_the_treasury(
     judge(driver, first_round, [LEGAL, LEGAL, FRAUD, FRAUD, ILLICIT], voters)
     rolled = finalize(oracle, driver, request_id, first_round, stranger)
     (roll,) = rolled.decode_logs(oracle.ProposalRolled)
-    assert oracle.maxRounds() == 2
+    assert oracle.parameters().maxRounds == 2
     # Round 2 (the last): split again, so the oracle gives up.
     second_round = int(roll.toRound)
     judge(driver, second_round, [LEGAL, FRAUD, FRAUD, ILLICIT, ILLICIT], voters)

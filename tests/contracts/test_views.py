@@ -43,7 +43,7 @@ def test_views__called_at_oracle__read_the_oracle_state(oracle, validators):
     assert oracle.totalActive() == STAKE
     assert oracle.validatorInfo(validators[0].address).active == STAKE
     assert oracle.operatorOf(validators[0].address) == validators[0].address
-    assert oracle.roundDuration() == ROUND_DURATION
+    assert oracle.timing()[1] == ROUND_DURATION
 
 
 def test_views__called_at_extension_directly__see_its_own_empty_storage(
@@ -52,7 +52,8 @@ def test_views__called_at_extension_directly__see_its_own_empty_storage(
     oracle.stake(sender=validators[0], value=STAKE)
     extension = project.VerdictOracleViews.at(oracle.viewExtension())
     assert extension.totalActive() == 0
-    assert extension.genesis() == oracle.genesis()
+    assert tuple(extension.timing()) == tuple(oracle.timing())  # immutables, not storage
+    assert extension.parameters().minStake == 0  # storage: the extension's own, empty
 
 
 def test_view__sent_as_transaction__changes_nothing(oracle, validators, stranger):

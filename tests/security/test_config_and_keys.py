@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from oracle.chain.params import Param
 from oracle.chain.rpc import RpcUnreachable
 from oracle.cli import app
 from oracle.validator.service import build_validator
@@ -153,7 +154,7 @@ def test_validator__payload_limit__follows_the_oracles_max_payload_size(validato
     w3 = validator.client.w3
 
     def set_limit(size: int) -> None:
-        tx = contract.functions.setMaxPayloadSize(size).transact({"from": owner})
+        tx = contract.functions.setParameter(Param.maxPayloadSize, size).transact({"from": owner})
         assert w3.eth.wait_for_transaction_receipt(tx)["status"] == 1
 
     set_limit(8_192)

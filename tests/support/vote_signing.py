@@ -36,6 +36,11 @@ VERDICT_TYPE = [
     {"name": "round", "type": "uint64"},
     {"name": "verdict", "type": "uint8"},
 ]
+SIGNER_ACCEPTANCE_TYPE = [
+    {"name": "operator", "type": "address"},
+    {"name": "signer", "type": "address"},
+    {"name": "deadline", "type": "uint256"},
+]
 
 
 @dataclass(frozen=True)
@@ -98,7 +103,8 @@ def _sign(domain: Domain, primary: str, fields: list[dict[str, str]], message: d
         "domain": domain.as_dict(),
         "message": message,
     }
-    private_key = getattr(key, "key", key)  # a LocalAccount or a raw key
+    # An ape test account, a LocalAccount or a raw key.
+    private_key = getattr(key, "private_key", None) or getattr(key, "key", key)
     return bytes(Account.sign_message(encode_typed_data(full_message=typed), private_key).signature)
 
 
@@ -116,3 +122,17 @@ def sign_verdict(domain: Domain, proposal_id: int, round_: int, verdict: int, ke
     """The signer's EIP-712 signature over Verdict(proposalId, round, verdict)."""
     message = {"proposalId": proposal_id, "round": round_, "verdict": verdict}
     return _sign(domain, "Verdict", VERDICT_TYPE, message, key)
+
+
+def sign_signer_acceptance(
+    domain: Domain, operator: str, signer_key, deadline: int, signer: str | None = None
+) -> bytes:
+    """The signer key's EIP-712 consent SignerAcceptance(operator, signer, deadline).
+
+    `signer` defaults to the key's own address; another one makes a forgery for attack tests."""
+    message = {
+        "operator": to_checksum_address(operator),
+        "signer": to_checksum_address(signer or signer_key.address),
+        "deadline": deadline,
+    }
+    return _sign(domain, "SignerAcceptance", SIGNER_ACCEPTANCE_TYPE, message, signer_key)
