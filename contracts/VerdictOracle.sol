@@ -103,7 +103,7 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
         }
         VotingStorage storage $ = _voting();
         id = ++$.proposalCount;
-        uint64 round = _join(id, params);
+        uint64 round = _join(id, params.maxProposalsPerRound, params.version);
         bytes32 payloadHash = keccak256(payload);
         bytes32 pinnedModel = _modelHash();
         Proposal storage p = $.proposals[id];
@@ -300,14 +300,14 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
 
     /// @dev Append `id` to the next round that has room: the current round + 1, or further when
     /// full. `joinCursor` is the furthest round ever joined, and every round after it is empty,
-    /// so one step past a full round always finds room (O(1), no loop). `current` is the
-    /// parameter set in force now: its room per round, and its version for a round it opens.
-    function _join(uint256 id, Parameters memory current) internal returns (uint64 target) {
+    /// so one step past a full round always finds room (O(1), no loop). `paramsVersion` is the
+    /// version of the parameters in force now, recorded by a round this join opens.
+    function _join(uint256 id, uint256 maxProposalsPerRound, uint32 paramsVersion) internal returns (uint64 target) {
         VotingStorage storage $ = _voting();
         target = _currentRound() + 1;
         if (target < $.joinCursor) target = $.joinCursor;
         Round storage r = $.rounds[target];
-        if (r.size >= current.maxProposalsPerRound) {
+        if (r.size >= maxProposalsPerRound) {
             target += 1;
             r = $.rounds[target];
         }
@@ -316,7 +316,7 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
             // Stake checkpointed after this instant never votes on this round (no flash staking).
             r.snapshot = uint48(block.timestamp - 1);
             // The round is decided and settled under this set, whatever the owner changes later.
-            r.paramsVersion = current.version;
+            r.paramsVersion = paramsVersion;
         }
         r.size += 1;
         r.pending += 1;
@@ -419,9 +419,9 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
 
     // ------------------------------------------------------------------ internal: finalize
 
-    /// @dev `current`: the set in force now, for a proposal that rolls into a new round; the
-    /// decision itself uses the set the proposal's round opened under.
-    function _finalize(uint256 id, Parameters memory current) private {
+    /// @dev `params` comes in as the set in force now and is replaced by the set the proposal's
+    /// round opened under, which decides it (the same object when no change came since).
+    function _finalize(uint256 id, Parameters memory params) private {
         VotingStorage storage $ = _voting();
         Proposal storage p = $.proposals[id];
         if (p.status != Status.Pending) {
@@ -430,7 +430,7 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
         }
         uint64 round = p.round;
         Round storage r = $.rounds[round];
-        Parameters memory params = _parametersOf(r.paramsVersion, current);
+        params = _parametersOf(r.paramsVersion, params);
         (uint8 leader, uint256 winning, uint256 revealed) = ConsensusMath.leader($.tallies[id][round]);
         uint256 total = _totalStakeAt(r.snapshot);
         if (!_finalizable(round, winning, revealed, total, params)) {
@@ -447,7 +447,7 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
             emit ProposalFinalized(id, uint8(Status.Finalized), leader, round);
             if (p.wantsCallback) _notify(p.requester, id, Status.Finalized, leader, params.callbackGasLimit);
         } else if (p.attempts < params.maxRounds) {
-            uint64 next = _join(id, current);
+            uint64 next = _rejoin(id);
             p.round = next;
             p.attempts += 1;
             emit ProposalRolled(id, round, next);
@@ -457,6 +457,13 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
             emit ProposalFinalized(id, uint8(Status.NoConsensus), 0, round);
             if (p.wantsCallback) _notify(p.requester, id, Status.NoConsensus, 0, params.callbackGasLimit);
         }
+    }
+
+    /// @dev A rolled proposal joins a later round under the parameters in force now. (Its own
+    /// function, reading only what `_join` needs: `_finalize` is short of stack slots.)
+    function _rejoin(uint256 id) private returns (uint64) {
+        (uint256 room, uint32 version) = _roomAndVersion();
+        return _join(id, room, version);
     }
 
     /// @dev After the reveal deadline always; before it only once the outcome can no longer

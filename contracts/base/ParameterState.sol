@@ -102,6 +102,12 @@ abstract contract ParameterState {
         return _store().archived[version];
     }
 
+    /// @dev What a join needs of the set in force (room per round, version), without a copy.
+    function _roomAndVersion() internal view returns (uint256 room, uint32 version) {
+        Parameters storage p = _store().params;
+        return (p.maxProposalsPerRound, p.version);
+    }
+
     /// @dev Start a new version before an owner change: archive the set in force, bump `version`.
     function _newVersion() internal {
         ParameterStorage storage $ = _store();

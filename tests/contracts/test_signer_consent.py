@@ -11,7 +11,7 @@ import ape
 from eth_account import Account
 
 from tests.support.constants import STAKE
-from tests.support.signer_consent import acceptance, set_signer
+from tests.support.signer_consent import acceptance
 from tests.support.vote_signing import Domain, sign_signer_acceptance
 
 ZERO = "0x" + "00" * 20
@@ -83,16 +83,6 @@ def test_set_signer__acceptance_signed_for_another_key__reverts_naming_the_signe
     with ape.reverts(oracle.StakingSignerNotAccepted, signer=key.address):
         oracle.setSigner(key.address, deadline, signature, sender=operator)
     assert oracle.operatorOf(key.address) == ZERO
-
-
-def test_set_signer__accepted_key__can_no_longer_register_as_an_operator(oracle, validators):
-    # What consent costs the key: a signer serves one operator, so once it accepted it cannot
-    # stake for itself (the same rule as before, now only by the key's own choice).
-    operator, key = validators[:2]
-    oracle.stake(sender=operator, value=STAKE)
-    set_signer(oracle, operator, key)
-    with ape.reverts(oracle.StakingSignerTaken, signer=key.address, operator=operator.address):
-        oracle.stake(sender=key, value=STAKE)
 
 
 def chain_far_future() -> int:

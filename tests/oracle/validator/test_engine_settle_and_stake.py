@@ -10,6 +10,7 @@ import logging
 from pathlib import Path
 
 import pytest
+from eth_account import Account
 
 from oracle.chain.client import OracleClient
 from oracle.chain.submitter import Submitter
@@ -127,8 +128,8 @@ def test_ensure_stake__new_operator__stakes_the_target_once_and_says_so(
     target = 2 * int(client.param("minStake"))
     sender = client.make_sender(account)
     with caplog.at_level(logging.INFO, logger="oracle.validator.service"):
-        assert ensure_stake(client, sender, account.address, target) == target
-        assert ensure_stake(client, sender, account.address, target) == 0  # a restart
+        assert ensure_stake(client, sender, account, target) == target
+        assert ensure_stake(client, sender, account, target) == 0  # a restart
     assert client.validator_info(account.address).active == target
     assert any(
         f"auto_stake_wei: staked {format_eth(target)} for the new operator" in m
@@ -143,11 +144,11 @@ def test_ensure_stake__after_request_unstake__restart_does_not_stake_again(
 ) -> None:
     target = int(client.param("minStake"))
     sender = client.make_sender(account)
-    ensure_stake(client, sender, account.address, target)
+    ensure_stake(client, sender, account, target)
     client.request_unstake(sender, target)  # the operator leaves
 
     with caplog.at_level(logging.INFO, logger="oracle.validator.service"):
-        staked = ensure_stake(client, sender, account.address, target)  # the restart
+        staked = ensure_stake(client, sender, account, target)  # the restart
 
     info = client.validator_info(account.address)
     assert (staked, info.active, info.unbonding) == (0, 0, target)
@@ -161,7 +162,7 @@ def test_ensure_stake__after_a_slash__does_not_top_the_stake_back_up(
 ) -> None:
     stake = int(client.param("minStake"))
     sender = client.make_sender(account)
-    ensure_stake(client, sender, account.address, stake)
+    ensure_stake(client, sender, account, stake)
     advance_to(client, client.round_timing(client.current_round() + 2).commit_start)
     engine = _engine(client, account, tmp_path)
     r, ids = _proposal_round(client, account)
@@ -172,8 +173,19 @@ def test_ensure_stake__after_a_slash__does_not_top_the_stake_back_up(
     slashed = client.validator_info(account.address).active
     assert slashed < stake
 
-    assert ensure_stake(client, sender, account.address, stake) == 0  # the restart
+    assert ensure_stake(client, sender, account, stake) == 0  # the restart
     assert client.validator_info(account.address).active == slashed
+
+
+def test_ensure_stake__separate_signer_key__binds_it_with_its_own_acceptance(
+    client: OracleClient,
+    account,  # type: ignore[no-untyped-def]
+) -> None:
+    hot = Account.create()
+    sender = client.make_sender(account)
+    ensure_stake(client, sender, hot, int(client.param("minStake")))
+    assert client.validator_info(account.address).signer == hot.address
+    assert client.operator_of(hot.address) == account.address
 
 
 # ------------------------------------------------------------------ the signer's gas

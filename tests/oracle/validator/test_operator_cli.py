@@ -112,23 +112,60 @@ def test_unstake__never_staked__one_line_saying_stake_first(
     assert "oracle stake AMOUNT" in line
 
 
-def test_set_signer__new_key_then_a_taken_one(
+def _acceptance(client: OracleClient, tmp_path: Path, hot, operator: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """`oracle accept-signer OPERATOR` with the hot key: the set-signer arguments it prints."""
+    hot_keystore = tmp_path / f"hot-{hot.address}" / "k.json"
+    write_keystore(hot_keystore, hot.key, "operator-pw", light=True)
+    result = _run(client, hot_keystore, "accept-signer", operator)
+    assert result.exit_code == 0, result.output
+    words = result.output.split()
+    assert words[:3] == ["oracle", "set-signer", hot.address], result.output
+    return words[2:]
+
+
+def test_set_signer__new_key_with_its_acceptance_then_a_taken_one(
     client: OracleClient, account, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     keystore = _keystore(tmp_path, account)
     assert _run(client, keystore, "stake", "1").exit_code == 0
-    hot = Account.create().address
-    result = _run(client, keystore, "set-signer", hot)
+    hot = Account.create()
+    result = _run(
+        client, keystore, "set-signer", *_acceptance(client, tmp_path, hot, account.address)
+    )
     assert result.exit_code == 0, result.output
-    assert _status(client, keystore)["signer"] == hot
+    assert _status(client, keystore)["signer"] == hot.address
 
     other = Account.create()
     client.w3.provider.make_request("anvil_setBalance", [other.address, hex(10**21)])  # type: ignore[arg-type]
     other_keystore = tmp_path / "other" / "k.json"
     write_keystore(other_keystore, other.key, "operator-pw", light=True)
     assert _run(client, other_keystore, "stake", "1").exit_code == 0
-    line = _refusal(_run(client, other_keystore, "set-signer", hot), "StakingSignerTaken")
+    args = _acceptance(client, tmp_path, hot, other.address)  # the key accepts a second operator
+    line = _refusal(_run(client, other_keystore, "set-signer", *args), "StakingSignerTaken")
     assert account.address in line  # names the operator that holds it
+
+
+def test_set_signer__without_the_keys_acceptance__one_line_saying_how_to_get_it(
+    client: OracleClient, account, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    keystore = _keystore(tmp_path, account)
+    assert _run(client, keystore, "stake", "1").exit_code == 0
+    hot = Account.create().address
+    result = _run(client, keystore, "set-signer", hot)
+    assert result.exit_code != 0
+    (line,) = [x for x in result.output.splitlines() if x.strip()]
+    assert line.startswith(f"error: {hot} must accept first") and "accept-signer" in line
+
+
+def test_set_signer__acceptance_for_another_operator__refused_in_one_line(
+    client: OracleClient, account, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    keystore = _keystore(tmp_path, account)
+    assert _run(client, keystore, "stake", "1").exit_code == 0
+    hot = Account.create()
+    args = _acceptance(client, tmp_path, hot, Account.create().address)
+    _refusal(_run(client, keystore, "set-signer", *args), "StakingSignerNotAccepted")
+    assert _status(client, keystore)["signer"] == account.address
 
 
 def test_set_signer__not_an_address__one_line(
