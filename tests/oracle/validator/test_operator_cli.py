@@ -115,7 +115,8 @@ def test_unstake__never_staked__one_line_saying_stake_first(
 def _acceptance(client: OracleClient, tmp_path: Path, hot, operator: str) -> list[str]:  # type: ignore[no-untyped-def]
     """`oracle accept-signer OPERATOR` with the hot key: the set-signer arguments it prints."""
     hot_keystore = tmp_path / f"hot-{hot.address}" / "k.json"
-    write_keystore(hot_keystore, hot.key, "operator-pw", light=True)
+    if not hot_keystore.exists():
+        write_keystore(hot_keystore, hot.key, "operator-pw", light=True)
     result = _run(client, hot_keystore, "accept-signer", operator)
     assert result.exit_code == 0, result.output
     words = result.output.split()
