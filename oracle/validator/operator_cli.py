@@ -13,10 +13,11 @@ a refusal by the contract is one line saying what it means and what to do.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -53,17 +54,49 @@ def register(app: typer.Typer) -> None:
 Amount = Annotated[str, typer.Argument(help="ETH (1.5), or with a unit: 1.5eth, 20gwei, 7wei")]
 
 
-def _operator(
-    rpc_url: str,
-    deployment: Path,
-    keystore: Path | None,
-    password_env: str | None,
-    password_file: Path | None,
-    anvil_account: int | None,
-) -> tuple[OracleClient, TxSender]:
-    account = cli_account(keystore, password_env, password_file, anvil_account)
-    client = cli_client(rpc_url, deployment)
-    return client, client.make_sender(account)
+def _key_options(
+    rpc_url: RpcUrl = DEFAULT_RPC_URL,
+    deployment: DeploymentFile = DEFAULT_DEPLOYMENT,
+    keystore: Keystore = None,
+    password_env: PasswordEnv = None,
+    password_file: PasswordFile = None,
+    anvil_account: AnvilAccount = None,
+) -> None:
+    """The options every signing operator command takes (the template `_signs` adds)."""
+
+
+OperatorAction = Callable[..., None]
+
+
+def _signs(action: Callable[..., None]) -> OperatorAction:
+    """Make `action(client, sender, **own)` a typer command with the shared key options.
+
+    Typer reads a command's options from its signature, so the wrapper's signature is the
+    action's own parameters followed by `_key_options`'; the wrapper builds the client and
+    the sender from the latter. One list of options instead of one per command.
+    """
+    # The first two parameters (client, sender) are the wrapper's to give; their annotations
+    # name types imported for type checking only, so only the others are evaluated.
+    own = [
+        p.replace(annotation=eval(p.annotation, action.__globals__))
+        for p in list(inspect.signature(action).parameters.values())[2:]
+    ]
+    shared = list(inspect.signature(_key_options, eval_str=True).parameters.values())
+    shared_names = [p.name for p in shared]
+
+    @functools.wraps(action)
+    def command(**options: Any) -> None:
+        key = {name: options.pop(name) for name in shared_names}
+        account = cli_account(
+            key["keystore"], key["password_env"], key["password_file"], key["anvil_account"]
+        )
+        client = cli_client(key["rpc_url"], key["deployment"])
+        action(client, client.make_sender(account), **options)
+
+    del command.__wrapped__  # typer must see the signature below, not the action's
+    command.__annotations__ = {}
+    command.__signature__ = inspect.Signature(own + shared)  # type: ignore[attr-defined]
+    return command
 
 
 def _transact(client: OracleClient, what: str, call: Callable[[], SentTx]) -> SentTx:
@@ -76,43 +109,23 @@ def _transact(client: OracleClient, what: str, call: Callable[[], SentTx]) -> Se
         raise ValueError(explain_revert(client, exc, what)) from None
 
 
-def stake(
-    amount: Amount,
-    rpc_url: RpcUrl = DEFAULT_RPC_URL,
-    deployment: DeploymentFile = DEFAULT_DEPLOYMENT,
-    keystore: Keystore = None,
-    password_env: PasswordEnv = None,
-    password_file: PasswordFile = None,
-    anvil_account: AnvilAccount = None,
-) -> None:
+@_signs
+def stake(client: OracleClient, sender: TxSender, amount: Amount) -> None:
     """Add AMOUNT to the operator's active stake (the first stake registers the operator)."""
     from oracle.chain.units import format_eth, parse_amount
 
     wei = parse_amount(amount)
-    client, sender = _operator(
-        rpc_url, deployment, keystore, password_env, password_file, anvil_account
-    )
     sent = _transact(client, "stake", lambda: client.stake(sender, wei))
     active = client.validator_info(sender.address).active
     typer.echo(f"staked {format_eth(wei)}; active stake {format_eth(active)} (tx {sent.tx_hash})")
 
 
-def unstake(
-    amount: Amount,
-    rpc_url: RpcUrl = DEFAULT_RPC_URL,
-    deployment: DeploymentFile = DEFAULT_DEPLOYMENT,
-    keystore: Keystore = None,
-    password_env: PasswordEnv = None,
-    password_file: PasswordFile = None,
-    anvil_account: AnvilAccount = None,
-) -> None:
+@_signs
+def unstake(client: OracleClient, sender: TxSender, amount: Amount) -> None:
     """Move AMOUNT of active stake to unbonding; `oracle withdraw` pays it out afterwards."""
     from oracle.chain.units import format_eth, parse_amount
 
     wei = parse_amount(amount)
-    client, sender = _operator(
-        rpc_url, deployment, keystore, password_env, password_file, anvil_account
-    )
     sent = _transact(client, "unstake", lambda: client.request_unstake(sender, wei))
     info = client.validator_info(sender.address)
     typer.echo(
@@ -121,33 +134,21 @@ def unstake(
     )
 
 
-def withdraw(
-    rpc_url: RpcUrl = DEFAULT_RPC_URL,
-    deployment: DeploymentFile = DEFAULT_DEPLOYMENT,
-    keystore: Keystore = None,
-    password_env: PasswordEnv = None,
-    password_file: PasswordFile = None,
-    anvil_account: AnvilAccount = None,
-) -> None:
+@_signs
+def withdraw(client: OracleClient, sender: TxSender) -> None:
     """Pay out the unbonded stake (after the unbonding period, with every ballot settled)."""
     from oracle.chain.units import format_eth
 
-    client, sender = _operator(
-        rpc_url, deployment, keystore, password_env, password_file, anvil_account
-    )
     amount = client.validator_info(sender.address).unbonding
     sent = _transact(client, "withdraw", lambda: client.withdraw(sender))
     typer.echo(f"withdrew {format_eth(amount)} to {sender.address} (tx {sent.tx_hash})")
 
 
+@_signs
 def set_signer(
+    client: OracleClient,
+    sender: TxSender,
     address: Annotated[str, typer.Argument(help="the hot key's address")],
-    rpc_url: RpcUrl = DEFAULT_RPC_URL,
-    deployment: DeploymentFile = DEFAULT_DEPLOYMENT,
-    keystore: Keystore = None,
-    password_env: PasswordEnv = None,
-    password_file: PasswordFile = None,
-    anvil_account: AnvilAccount = None,
 ) -> None:
     """Name ADDRESS as the key that signs and sends this operator's votes."""
     from web3 import Web3
@@ -155,27 +156,15 @@ def set_signer(
     if not Web3.is_address(address):
         raise ValueError(f"{address!r} is not an address (0x followed by 40 hex digits)")
     signer = Web3.to_checksum_address(address)
-    client, sender = _operator(
-        rpc_url, deployment, keystore, password_env, password_file, anvil_account
-    )
     sent = _transact(client, "set-signer", lambda: client.set_signer(sender, signer))
     typer.echo(f"signer of {sender.address} is now {signer} (tx {sent.tx_hash})")
 
 
-def claim(
-    rpc_url: RpcUrl = DEFAULT_RPC_URL,
-    deployment: DeploymentFile = DEFAULT_DEPLOYMENT,
-    keystore: Keystore = None,
-    password_env: PasswordEnv = None,
-    password_file: PasswordFile = None,
-    anvil_account: AnvilAccount = None,
-) -> None:
+@_signs
+def claim(client: OracleClient, sender: TxSender) -> None:
     """Pay out the operator's rewards."""
     from oracle.chain.units import format_eth
 
-    client, sender = _operator(
-        rpc_url, deployment, keystore, password_env, password_file, anvil_account
-    )
     amount = client.claimable(sender.address)
     sent = _transact(client, "claim", lambda: client.claim(sender))
     typer.echo(f"claimed {format_eth(amount)} to {sender.address} (tx {sent.tx_hash})")
