@@ -16,7 +16,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: chromium help setup compile compile-shanghai test test-fast test-fast-contracts test-fast-python lint format typecheck demo deploy train eval bench bench-gas bench-gas-builds bench-inference bench-e2e fuzz audit clean
+.PHONY: chromium help setup compile compile-shanghai test test-contracts test-python test-fast test-fast-contracts test-fast-python lint format typecheck demo deploy train eval bench bench-gas bench-gas-builds bench-inference bench-e2e fuzz audit clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -69,9 +69,17 @@ $(SHANGHAI_BUILD): $(shell find contracts -name '*.sol' -not -path '*/.cache/*')
 	@# sees only the first 500 files under contracts/ and `ape test` misses project contracts.
 	rm -rf contracts/.cache
 
-test: setup compile compile-shanghai chromium lint ## everything CI runs: lint, contracts, oracle, e2e, explorer, demo
+# The contract half (in-process EVM, CPU-bound, then the Slither gate) runs beside the Python
+# half (mostly waiting on Anvil, validators and phases), each one's output printed whole.
+test: setup compile compile-shanghai chromium lint ## everything CI runs: lint, contracts, audit, oracle, e2e, explorer, demo
+	$(MAKE) --no-print-directory --output-sync=target -j2 test-contracts test-python
+
+test-contracts:
 	@# In-process EVM: the contract tests travel in time per block (Anvil follows the wall clock).
 	ape test tests/contracts --network ethereum:local:test -q
+	$(PY) scripts/audit_contracts.py
+
+test-python:
 	$(PY) -m pytest -p no:ape_test tests/oracle tests/security tests/e2e tests/explorer tests/demo -q
 
 # `unit` is applied by tests/conftest.py to every test that starts no process (no Anvil,

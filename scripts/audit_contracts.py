@@ -29,12 +29,23 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from oracle.chain.builds import GUARD_IMPORT_PREFIX, PRAGUE
+
 ROOT = Path(__file__).resolve().parent.parent
-TARGETS = ["contracts/VerdictOracle.sol", "contracts/examples/GuardedTreasury.sol"]
+TARGETS = [
+    "contracts/VerdictOracle.sol",
+    "contracts/examples/GuardedTreasury.sol",
+    "contracts/integrations/OracleSafeGuard.sol",
+]
 TRIAGE_DOC = ROOT / "docs" / "security.md"
 OUT_DIR = ROOT / ".build"  # git-ignored build folder
 SOLC = ROOT / "tools" / "solc.cjs"
-REMAP = "@openzeppelin/contracts/=node_modules/@openzeppelin/contracts/"
+# Slither compiles the prague build (the one `ape run deploy` picks on Anvil and mainnet).
+REMAPS = [
+    "@openzeppelin/contracts/=node_modules/@openzeppelin/contracts/",
+    "@safe-global/safe-contracts/=node_modules/@safe-global/safe-contracts/",
+    f"{GUARD_IMPORT_PREFIX}/={PRAGUE.guard_folder.as_posix()}/",
+]
 BLOCKING = {"High", "Medium"}
 # A triage row in docs/security.md: | `check` | `Element` | justification |
 TRIAGE_ROW = re.compile(r"^\|\s*`([a-z0-9-]+)`\s*\|\s*`([^`]+)`\s*\|\s*(\S.*)\|\s*$")
@@ -72,8 +83,9 @@ def run_slither(target: str) -> list[dict[str, Any]]:
     slither = Slither(
         target,
         solc=str(SOLC),
-        solc_remaps=REMAP,
-        solc_args="--evm-version prague",
+        solc_remaps=REMAPS,
+        # The build settings of ape-config.yaml (via-IR: the Safe guard needs it to compile).
+        solc_args=f"--evm-version {PRAGUE.evm_version} --via-ir --optimize",
         filter_paths=["node_modules"],
         exclude_dependencies=True,
     )

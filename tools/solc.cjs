@@ -66,6 +66,7 @@ function combinedJson(files, selection) {
   const remappings = args.filter((a) => /^[^-][^=]*=/.test(a) && !a.startsWith('--'));
   const input = { language: 'Solidity', sources, settings: { outputSelection, remappings, evmVersion: (optionValues('--evm-version')[0] || 'prague') } };
   if (args.includes('--optimize')) input.settings.optimizer = { enabled: true, runs: 200 };
+  if (args.includes('--via-ir')) input.settings.viaIR = true;
   const out = JSON.parse(compileStandard(JSON.stringify(input)));
   const errors = (out.errors || []).filter((e) => e.severity === 'error');
   if (errors.length) {

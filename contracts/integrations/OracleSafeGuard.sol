@@ -74,18 +74,22 @@ contract OracleSafeGuard is BaseGuard, IOracleSafeGuard, IVerdictCallback {
         ) {
             revert GuardAlreadyJudged(key, previous.proposalId, previous.state);
         }
-        proposalId = oracle.submit{value: msg.value}(TxRequestPayload.encode(safe, to, value, data, memo));
-        if (proposalId > type(uint64).max) revert GuardProposalIdTooLarge(proposalId);
-        // The proposal pins the oracle's model now; refusing here saves a fee on a useless verdict.
-        bytes32 pinned = oracle.proposal(proposalId).modelHash;
+        // The proposal will pin the oracle's current model; refusing here saves a useless fee.
+        bytes32 pinned = oracle.modelHash();
         if (!_acceptedModels[safe][pinned]) revert GuardModelNotAccepted(safe, pinned);
+        // Checks-effects-interactions: the judgement is recorded under the id the oracle gives
+        // next (ids are sequential), and the one call out comes last and must return that id.
+        uint256 expected = oracle.proposalCount() + 1;
+        if (expected > type(uint64).max) revert GuardProposalIdTooLarge(expected);
         _judgements[key] = Judgement({
-            proposalId: uint64(proposalId),
+            proposalId: uint64(expected),
             modelEpoch: _policies[safe].modelEpoch,
             state: JudgementState.Pending
         });
-        _links[proposalId] = ProposalLink({txKey: key, safe: safe});
-        emit JudgementRequested(safe, key, proposalId, msg.sender, to, value, operation, memo);
+        _links[expected] = ProposalLink({txKey: key, safe: safe});
+        emit JudgementRequested(safe, key, expected, msg.sender, to, value, operation, memo);
+        proposalId = oracle.submit{value: msg.value}(TxRequestPayload.encode(safe, to, value, data, memo));
+        if (proposalId != expected) revert GuardUnexpectedProposalId(expected, proposalId);
     }
 
     /// @inheritdoc IVerdictCallback
@@ -301,8 +305,8 @@ contract OracleSafeGuard is BaseGuard, IOracleSafeGuard, IVerdictCallback {
 
     /// @dev Reverts with the proposal and the oracle's view of it.
     function _refuse(bytes32 key, Judgement memory judgement) internal view {
-        uint8 status;
-        uint8 verdict;
+        uint8 status = 0; // no proposal: nothing to read from the oracle
+        uint8 verdict = 0;
         if (judgement.proposalId != 0) {
             IVerdictOracle.Status s;
             (s, verdict) = oracle.verdictOf(judgement.proposalId);

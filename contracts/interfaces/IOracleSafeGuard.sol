@@ -116,6 +116,9 @@ interface IOracleSafeGuard {
     /// @notice Only the oracle delivers verdicts; `caller` is not it.
     error GuardNotOracle(address caller);
     /// @notice The oracle returned proposal id `proposalId`, which does not fit the guard's 64-bit field.
+    /// @notice The oracle returned proposal `actual` where its sequential ids promised `expected`.
+    error GuardUnexpectedProposalId(uint256 expected, uint256 actual);
+    /// @notice The next proposal id does not fit the judgement record (uint64).
     error GuardProposalIdTooLarge(uint256 proposalId);
     /// @notice A control call carries ETH or is a `DelegateCall`; it must be a plain `Call` with value 0.
     error GuardControlCallMalformed(address safe, address to);
@@ -133,9 +136,9 @@ interface IOracleSafeGuard {
         string calldata memo
     ) external payable returns (uint256 proposalId);
 
-    /// @notice Record the oracle's final verdict on `safe`'s transaction `txKey` when the oracle's
+    /// @notice Record the oracle's final verdict on transaction `key` when the oracle's
     /// callback did not (anyone may call it; it only mirrors the oracle).
-    function syncVerdict(bytes32 txKey) external returns (JudgementState state);
+    function syncVerdict(bytes32 key) external returns (JudgementState state);
 
     /// @notice Announce a control call of `safe` (to the Safe itself or to this guard, value 0,
     /// `Call`) so it can execute after the Safe's {controlDelay}. Caller: an owner or module.

@@ -10,17 +10,11 @@ Anvil's, with Anvil's 10,000 ETH each.
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-from oracle.chain.localnode import TEST_MNEMONIC, LocalNode, LocalNodeError
+from oracle.chain.localnode import TEST_MNEMONIC, LocalNode
 
 GANACHE_CHAIN_ID = 1337
 GANACHE_HARDFORK = "shanghai"  # the newest Ganache 7.9 runs; matches the shanghai build
 ACCOUNT_BALANCE_ETH = 10_000  # Anvil's default; Ganache's own default is 1,000
-
-
-class GanacheError(LocalNodeError):
-    """Ganache cannot start; the message says what to do."""
 
 
 class Ganache(LocalNode):
@@ -28,7 +22,6 @@ class Ganache(LocalNode):
 
     name = "ganache"
     title = "Ganache"
-    error: ClassVar[type[LocalNodeError]] = GanacheError
     set_balance_method = "evm_setAccountBalance"
     ready_timeout_s = 60.0  # a node script: slower to start than Anvil on a loaded machine
     # Its eth_estimateGas re-runs the call many times: seconds for a finalizeMany with
@@ -39,20 +32,9 @@ class Ganache(LocalNode):
     block_time_flag = "--miner.blockTime"
 
     def options(self, port: int, *, accounts: int) -> list[str]:
-        return [
-            "--server.host",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--chain.chainId",
-            str(GANACHE_CHAIN_ID),
-            "--chain.hardfork",
-            GANACHE_HARDFORK,
-            "--wallet.mnemonic",
-            TEST_MNEMONIC,
-            "--wallet.totalAccounts",
-            str(accounts),
-            "--wallet.defaultBalance",
-            str(ACCOUNT_BALANCE_ETH),
-            "--logging.quiet",
-        ]
+        flags = (
+            f"--server.host 127.0.0.1 --server.port {port} --chain.chainId {GANACHE_CHAIN_ID} "
+            f"--chain.hardfork {GANACHE_HARDFORK} --wallet.totalAccounts {accounts} "
+            f"--wallet.defaultBalance {ACCOUNT_BALANCE_ETH} --logging.quiet"
+        )
+        return [*flags.split(), "--wallet.mnemonic", TEST_MNEMONIC]

@@ -44,7 +44,6 @@ class LocalNode:
 
     name: ClassVar[str]  # the binary, as in messages: "anvil"
     title: ClassVar[str]  # as in prose: "Anvil"
-    error: ClassVar[type[LocalNodeError]] = LocalNodeError
     # The development RPC method that sets an account's balance (no standard name).
     set_balance_method: ClassVar[str]
     ready_timeout_s: ClassVar[float] = 30.0
@@ -61,7 +60,7 @@ class LocalNode:
     ) -> None:
         self.port = port if port is not None else free_port()
         if not port_is_free(self.port):
-            raise self.error(
+            raise LocalNodeError(
                 f"port {self.port} is taken: stop what listens there or choose another port"
             )
         self.url = f"http://127.0.0.1:{self.port}"
@@ -79,7 +78,7 @@ class LocalNode:
         """The argv that starts this node on 127.0.0.1:`port` with the test mnemonic."""
         binary = shutil.which(self.name)
         if binary is None:
-            raise self.error(
+            raise LocalNodeError(
                 f"{self.name} is not on PATH: run `make setup` (it installs node_modules/.bin/"
                 f"{self.name} from package.json) and put node_modules/.bin on PATH"
             )
@@ -102,14 +101,14 @@ class LocalNode:
             if self.process.poll() is not None:
                 code = self.process.returncode
                 self._close_log()
-                raise self.error(f"{self.name} exited with status {code} on port {self.port}")
+                raise LocalNodeError(f"{self.name} exited with status {code} on port {self.port}")
             try:
                 if w3.eth.block_number >= 0:
                     return
             except Exception:
                 time.sleep(0.1)
         self.stop()
-        raise self.error(f"{self.name} did not answer on {self.url} within {timeout:.0f} s")
+        raise LocalNodeError(f"{self.name} did not answer on {self.url} within {timeout:.0f} s")
 
     # -- development RPC: the same calls on every node ---------------------------------
 
@@ -117,7 +116,7 @@ class LocalNode:
         """One JSON-RPC call; an error reply raises with the node's message."""
         reply = self.w3.provider.make_request(method, params)  # type: ignore[arg-type]
         if "error" in reply:
-            raise self.error(f"{self.name} {method}: {reply['error'].get('message')}")
+            raise LocalNodeError(f"{self.name} {method}: {reply['error'].get('message')}")
         return reply.get("result")
 
     def increase_time(self, seconds: int) -> None:

@@ -81,6 +81,9 @@ class Indexer:
     def _reset(self) -> None:
         self.cursor = self.deployment.deployed_block
         self.proposals: dict[int, Proposal] = {}
+        # The Safe guard logs JudgementRequested before the oracle logs ProposalSubmitted (it
+        # records the judgement, then calls submit): the Safe waits here for its proposal.
+        self._safe_of: dict[int, str] = {}
         self.rounds: dict[int, Round] = {}
         self.validators: dict[str, Validator] = {}
         self.parameters: dict[str, Any] = {}
@@ -218,6 +221,7 @@ class Indexer:
             submitted_block=block,
             submitted_tx=tx,
             rounds=[int(args["round"])],
+            safe=self._safe_of.pop(int(args["id"]), None),
         )
         self.proposals[proposal.id] = proposal
         self._round_timing(proposal.current_round)
@@ -242,9 +246,12 @@ class Indexer:
             proposal.callback_failed = True
 
     def _on_safe_judgement(self, args: dict[str, Any], block: int, tx: str) -> None:
+        safe = to_checksum_address(args["safe"])
         proposal = self.proposals.get(int(args["proposalId"]))
         if proposal is not None:
-            proposal.safe = to_checksum_address(args["safe"])
+            proposal.safe = safe
+        else:
+            self._safe_of[int(args["proposalId"])] = safe
 
     def _on_safe_executed(self, args: dict[str, Any], block: int, tx: str) -> None:
         proposal = self.proposals.get(int(args["proposalId"]))

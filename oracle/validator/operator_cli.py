@@ -15,10 +15,11 @@ a refusal by the contract is one line saying what it means and what to do.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -56,17 +57,49 @@ def register(app: typer.Typer) -> None:
 Amount = Annotated[str, typer.Argument(help="ETH (1.5), or with a unit: 1.5eth, 20gwei, 7wei")]
 
 
-def _operator(
-    rpc_url: str,
-    deployment: Path,
-    keystore: Path | None,
-    password_env: str | None,
-    password_file: Path | None,
-    anvil_account: int | None,
-) -> tuple[OracleClient, TxSender]:
-    account = cli_account(keystore, password_env, password_file, anvil_account)
-    client = cli_client(rpc_url, deployment)
-    return client, client.make_sender(account)
+def _key_options(
+    rpc_url: RpcUrl = DEFAULT_RPC_URL,
+    deployment: DeploymentFile = DEFAULT_DEPLOYMENT,
+    keystore: Keystore = None,
+    password_env: PasswordEnv = None,
+    password_file: PasswordFile = None,
+    anvil_account: AnvilAccount = None,
+) -> None:
+    """The options every signing operator command takes (the template `_signs` adds)."""
+
+
+OperatorAction = Callable[..., None]
+
+
+def _signs(action: Callable[..., None]) -> OperatorAction:
+    """Make `action(client, sender, **own)` a typer command with the shared key options.
+
+    Typer reads a command's options from its signature, so the wrapper's signature is the
+    action's own parameters followed by `_key_options`'; the wrapper builds the client and
+    the sender from the latter. One list of options instead of one per command.
+    """
+    # The first two parameters (client, sender) are the wrapper's to give; their annotations
+    # name types imported for type checking only, so only the others are evaluated.
+    own = [
+        p.replace(annotation=eval(p.annotation, action.__globals__))
+        for p in list(inspect.signature(action).parameters.values())[2:]
+    ]
+    shared = list(inspect.signature(_key_options, eval_str=True).parameters.values())
+    shared_names = [p.name for p in shared]
+
+    @functools.wraps(action)
+    def command(**options: Any) -> None:
+        key = {name: options.pop(name) for name in shared_names}
+        account = cli_account(
+            key["keystore"], key["password_env"], key["password_file"], key["anvil_account"]
+        )
+        client = cli_client(key["rpc_url"], key["deployment"])
+        action(client, client.make_sender(account), **options)
+
+    del command.__wrapped__  # typer must see the signature below, not the action's
+    command.__annotations__ = {}
+    command.__signature__ = inspect.Signature(own + shared)  # type: ignore[attr-defined]
+    return command
 
 
 def _transact(client: OracleClient, what: str, call: Callable[[], SentTx]) -> SentTx:
@@ -79,43 +112,23 @@ def _transact(client: OracleClient, what: str, call: Callable[[], SentTx]) -> Se
         raise ValueError(explain_revert(client, exc, what)) from None
 
 
-def stake(
-    amount: Amount,
-    rpc_url: RpcUrl = DEFAULT_RPC_URL,
-    deployment: DeploymentFile = DEFAULT_DEPLOYMENT,
-    keystore: Keystore = None,
-    password_env: PasswordEnv = None,
-    password_file: PasswordFile = None,
-    anvil_account: AnvilAccount = None,
-) -> None:
+@_signs
+def stake(client: OracleClient, sender: TxSender, amount: Amount) -> None:
     """Add AMOUNT to the operator's active stake (the first stake registers the operator)."""
     from oracle.chain.units import format_eth, parse_amount
 
     wei = parse_amount(amount)
-    client, sender = _operator(
-        rpc_url, deployment, keystore, password_env, password_file, anvil_account
-    )
     sent = _transact(client, "stake", lambda: client.stake(sender, wei))
     active = client.validator_info(sender.address).active
     typer.echo(f"staked {format_eth(wei)}; active stake {format_eth(active)} (tx {sent.tx_hash})")
 
 
-def unstake(
-    amount: Amount,
-    rpc_url: RpcUrl = DEFAULT_RPC_URL,
-    deployment: DeploymentFile = DEFAULT_DEPLOYMENT,
-    keystore: Keystore = None,
-    password_env: PasswordEnv = None,
-    password_file: PasswordFile = None,
-    anvil_account: AnvilAccount = None,
-) -> None:
+@_signs
+def unstake(client: OracleClient, sender: TxSender, amount: Amount) -> None:
     """Move AMOUNT of active stake to unbonding; `oracle withdraw` pays it out afterwards."""
     from oracle.chain.units import format_eth, parse_amount
 
     wei = parse_amount(amount)
-    client, sender = _operator(
-        rpc_url, deployment, keystore, password_env, password_file, anvil_account
-    )
     sent = _transact(client, "unstake", lambda: client.request_unstake(sender, wei))
     info = client.validator_info(sender.address)
     typer.echo(
@@ -124,36 +137,24 @@ def unstake(
     )
 
 
-def withdraw(
-    rpc_url: RpcUrl = DEFAULT_RPC_URL,
-    deployment: DeploymentFile = DEFAULT_DEPLOYMENT,
-    keystore: Keystore = None,
-    password_env: PasswordEnv = None,
-    password_file: PasswordFile = None,
-    anvil_account: AnvilAccount = None,
-) -> None:
+@_signs
+def withdraw(client: OracleClient, sender: TxSender) -> None:
     """Pay out the unbonded stake (after the unbonding period, with every ballot settled)."""
     from oracle.chain.units import format_eth
 
-    client, sender = _operator(
-        rpc_url, deployment, keystore, password_env, password_file, anvil_account
-    )
     amount = client.validator_info(sender.address).unbonding
     sent = _transact(client, "withdraw", lambda: client.withdraw(sender))
     typer.echo(f"withdrew {format_eth(amount)} to {sender.address} (tx {sent.tx_hash})")
 
 
+@_signs
 def accept_signer(
+    client: OracleClient,
+    sender: TxSender,
     operator: Annotated[str, typer.Argument(help="the operator's address the key will serve")],
     valid_for: Annotated[
         int, typer.Option(help="seconds of chain time the acceptance stays valid")
     ] = 3600,
-    rpc_url: RpcUrl = DEFAULT_RPC_URL,
-    deployment: DeploymentFile = DEFAULT_DEPLOYMENT,
-    keystore: Keystore = None,
-    password_env: PasswordEnv = None,
-    password_file: PasswordFile = None,
-    anvil_account: AnvilAccount = None,
 ) -> None:
     """Sign, with the hot key (--keystore), its consent to serve OPERATOR; prints set-signer's
     command. A key serves one operator for ever, so the contract binds none without this."""
@@ -163,18 +164,20 @@ def accept_signer(
         raise ValueError(f"{operator!r} is not an address (0x followed by 40 hex digits)")
     if valid_for <= 0:
         raise ValueError(f"--valid-for {valid_for} must be a positive number of seconds")
-    signer = cli_account(keystore, password_env, password_file, anvil_account)
-    client = cli_client(rpc_url, deployment)
+    # Signed here, sent by nobody: the key's own account, not a transaction.
     deadline, acceptance = client.accept_signer(
-        signer, Web3.to_checksum_address(operator), valid_for
+        sender.account, Web3.to_checksum_address(operator), valid_for
     )
     typer.echo(
-        f"oracle set-signer {signer.address} --deadline {deadline} "
+        f"oracle set-signer {sender.address} --deadline {deadline} "
         f"--acceptance 0x{acceptance.hex()}"
     )
 
 
+@_signs
 def set_signer(
+    client: OracleClient,
+    sender: TxSender,
     address: Annotated[str, typer.Argument(help="the hot key's address")],
     deadline: Annotated[
         int, typer.Option(help="the acceptance's deadline (`oracle accept-signer` prints it)")
@@ -182,12 +185,6 @@ def set_signer(
     acceptance: Annotated[
         str, typer.Option(help="the hot key's signed acceptance, 0x hex (`oracle accept-signer`)")
     ] = "",
-    rpc_url: RpcUrl = DEFAULT_RPC_URL,
-    deployment: DeploymentFile = DEFAULT_DEPLOYMENT,
-    keystore: Keystore = None,
-    password_env: PasswordEnv = None,
-    password_file: PasswordFile = None,
-    anvil_account: AnvilAccount = None,
 ) -> None:
     """Name ADDRESS as the key that signs and sends this operator's votes.
 
@@ -204,9 +201,6 @@ def set_signer(
         raise ValueError(
             f"--acceptance {acceptance!r} is not hex (0x followed by hex digits)"
         ) from None
-    client, sender = _operator(
-        rpc_url, deployment, keystore, password_env, password_file, anvil_account
-    )
     if signer != sender.address and not signature:
         raise ValueError(
             f"{signer} must accept first: run `oracle accept-signer {sender.address}` with its "
@@ -218,20 +212,11 @@ def set_signer(
     typer.echo(f"signer of {sender.address} is now {signer} (tx {sent.tx_hash})")
 
 
-def claim(
-    rpc_url: RpcUrl = DEFAULT_RPC_URL,
-    deployment: DeploymentFile = DEFAULT_DEPLOYMENT,
-    keystore: Keystore = None,
-    password_env: PasswordEnv = None,
-    password_file: PasswordFile = None,
-    anvil_account: AnvilAccount = None,
-) -> None:
+@_signs
+def claim(client: OracleClient, sender: TxSender) -> None:
     """Pay out the operator's rewards."""
     from oracle.chain.units import format_eth
 
-    client, sender = _operator(
-        rpc_url, deployment, keystore, password_env, password_file, anvil_account
-    )
     amount = client.claimable(sender.address)
     sent = _transact(client, "claim", lambda: client.claim(sender))
     typer.echo(f"claimed {format_eth(amount)} to {sender.address} (tx {sent.tx_hash})")

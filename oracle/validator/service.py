@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from collections.abc import Callable
@@ -176,15 +177,7 @@ def build_validator(settings: ValidatorSettings) -> Validator:
         sender=sender,
         operator_sender=operator_sender,
         metrics=metrics,
-        config=ValidatorEngineConfig(
-            poll_interval_s=settings.poll_interval_s,
-            confirmations=settings.confirmations,
-            judge_batch=settings.judge_batch,
-            auto_claim=settings.auto_claim,
-            byzantine_shift=settings.byzantine_shift,
-            startup_timeout_s=settings.startup_timeout_s,
-            retention_rounds=settings.retention_rounds,
-        ),
+        config=engine_config(settings),
         relay=relay,
         relayer=relayer,
     )
@@ -223,6 +216,20 @@ def build_validator(settings: ValidatorSettings) -> Validator:
             sanctions=sanctions,
         ),
     )
+
+
+def engine_config(settings: ValidatorSettings) -> ValidatorEngineConfig:
+    """The engine's knobs, each taken from the setting of the same name.
+
+    Matching by name keeps the list in one place (the dataclass): a knob added to the engine
+    is configurable as soon as a setting of that name exists, with no third list to update.
+    """
+    values = {
+        field.name: getattr(settings, field.name)
+        for field in dataclasses.fields(ValidatorEngineConfig)
+        if field.name in ValidatorSettings.model_fields
+    }
+    return ValidatorEngineConfig(**values)
 
 
 def ensure_stake(

@@ -84,9 +84,12 @@ class ValidatorSettings(BaseSettings):
 
     # Staking and rewards
     auto_stake_wei: int = Field(
-        0, ge=0, description="top the operator's stake up to this at start-up"
+        0, ge=0, description="stake this once at start-up if the operator is not registered"
     )
     auto_claim: bool = True
+    claim_min_wei: int = Field(0, ge=0, description="claim rewards only from this amount on")
+    claim_every_s: float = Field(30.0, gt=0, description="seconds between reward claims")
+    prune_every_s: float = Field(60.0, gt=0, description="seconds between store prunings")
 
     # Relaying
     relayer: bool = False

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from oracle.chain.anvil import Anvil, AnvilError
+from oracle.chain.anvil import Anvil, LocalNodeError
 from oracle.demo.settings import DemoSettings, SettingsError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,5 +74,5 @@ def test_settings__defaults__serve_on_8600_until_ctrl_c() -> None:
 
 
 def test_anvil__port_taken__says_which_and_what_to_do(taken_port: int) -> None:
-    with pytest.raises(AnvilError, match=f"port {taken_port} is taken"):
+    with pytest.raises(LocalNodeError, match=f"port {taken_port} is taken"):
         Anvil(taken_port)

@@ -13,9 +13,9 @@ from oracle.chain.builds import PRAGUE, SHANGHAI, artifacts_path, build_for
 from oracle.chain.client import OracleClient
 from oracle.chain.deployment import Deployment
 from oracle.chain.errors import TxReverted
-from oracle.chain.ganache import GANACHE_CHAIN_ID, Ganache, GanacheError
+from oracle.chain.ganache import GANACHE_CHAIN_ID, Ganache
 from oracle.chain.localdeploy import OracleParams, deploy
-from oracle.chain.localnode import TEST_MNEMONIC, LocalNode
+from oracle.chain.localnode import TEST_MNEMONIC, LocalNode, LocalNodeError
 from oracle.validator.keys import anvil_key
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -62,7 +62,7 @@ def test_local_node__set_balance__the_balance_reads_back(node: LocalNode) -> Non
 
 
 def test_local_node__unknown_method__raises_with_the_nodes_message(node: LocalNode) -> None:
-    with pytest.raises(node.error, match="no_such_method"):
+    with pytest.raises(LocalNodeError, match="no_such_method"):
         node.rpc("no_such_method", [])
 
 
@@ -71,7 +71,7 @@ def test_ganache__port_taken__says_which_and_what_to_do() -> None:
         listener.bind(("127.0.0.1", 0))
         listener.listen()
         port = int(listener.getsockname()[1])
-        with pytest.raises(GanacheError, match=f"port {port} is taken"):
+        with pytest.raises(LocalNodeError, match=f"port {port} is taken"):
             Ganache(port)
 
 

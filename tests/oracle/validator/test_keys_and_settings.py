@@ -195,3 +195,24 @@ def test_read_password__hints_of_the_validator__name_real_settings(
     hints = re.findall(r'file_hint="set ([a-z_]+)"', source)
     assert sorted(hints) == ["operator_password_file", "signer_password_file"]
     assert all(h in ValidatorSettings.model_fields for h in hints)
+
+
+def test_engine_config__from_settings__every_engine_knob_with_a_setting_is_taken(tmp_path):
+    from dataclasses import fields
+
+    from oracle.validator.engine import ValidatorEngineConfig
+    from oracle.validator.service import engine_config
+    from oracle.validator.settings import ValidatorSettings
+
+    settings = ValidatorSettings(
+        signer_keystore=tmp_path / "k.json", claim_every_s=7.5, confirmations=3, judge_batch=9
+    )
+    config = engine_config(settings)
+    assert (config.claim_every_s, config.confirmations, config.judge_batch) == (7.5, 3, 9)
+    # No engine knob is out of reach of validator.toml: each has a setting of its name.
+    missing = [
+        f.name
+        for f in fields(ValidatorEngineConfig)
+        if f.name not in ValidatorSettings.model_fields
+    ]
+    assert missing == []
