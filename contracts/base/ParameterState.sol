@@ -186,10 +186,10 @@ abstract contract ParameterState {
         (bytes32 name, uint256 low, uint256 high, uint256 word, uint256 offset, uint256 bits) = _row(param);
         _checkRange(name, value, low, high);
         uint256 slot = STORAGE_SLOT + word;
+        uint256 mask = (1 << bits) - 1;
         uint256 oldValue;
         // The range check above keeps `value` within the field's `bits` (every `high` fits).
         assembly ("memory-safe") {
-            let mask := sub(shl(bits, 1), 1)
             let packed := sload(slot)
             oldValue := and(shr(offset, packed), mask)
             sstore(slot, or(and(packed, not(shl(offset, mask))), shl(offset, value)))
