@@ -199,10 +199,14 @@ def cli(
 ) -> None:
     """Deploy VerdictOracle, GuardedTreasury and OracleSafeGuard; write the deployment file."""
     chosen = OracleParams(**params, modelHash=model_hash)
-    wrong = problems(chosen) + phase_problems(chosen, _block_interval(block_interval))
+    short_phases = phase_problems(chosen, _block_interval(block_interval))
+    wrong = problems(chosen) + short_phases
     if wrong:
         # Checked here so the error names every bad value before any transaction is sent.
-        raise click.UsageError("; ".join(wrong) + " (see oracle/chain/params.py)")
+        hint = " (see oracle/chain/params.py)"
+        if short_phases and block_interval is None:
+            hint += "; a chain that mines on demand: state --block-interval S (0 skips the check)"
+        raise click.UsageError("; ".join(wrong) + hint)
     config = chosen.as_config()
     deployer = _deployer(account)
     build = _select_build(provider, build_name)
