@@ -266,6 +266,8 @@ def audit(
     rewards = sum(int(e.args["reward"]) for e in read_events(client, "BallotSettled", 0))
     claimed = sum(int(e.args["amount"]) for e in read_events(client, "Claimed", 0))
     refunds = fee * statuses.get(Status.NO_CONSENSUS, 0)
+    # Fees no ballot can claim any more, moved to the reserve by sweepRoundFees (if anyone did).
+    swept = sum(int(e.args["amount"]) for e in read_events(client, "RoundFeesSwept", 0))
 
     books = {
         "totalActive": int(client.fn("totalActive").call()),
@@ -279,8 +281,9 @@ def audit(
         "balance_equals_books": balance == sum(books.values()),
         "stake_in_minus_out": staked - withdrawn - slashed_wei
         == books["totalActive"] + books["totalUnbonding"],
-        "slashed_reserve_is_slashes": books["slashedReserve"] == slashed_wei,
-        "fees_in_minus_out": fee * len(ids) - rewards - refunds == books["undistributedFees"],
+        "slashed_reserve_is_slashes_and_sweeps": books["slashedReserve"] == slashed_wei + swept,
+        "fees_in_minus_out": fee * len(ids) - rewards - refunds - swept
+        == books["undistributedFees"],
         "claimable_is_credits_minus_claims": rewards + refunds - claimed == books["totalClaimable"],
     }
     honest_keys = {str(i) for i in honest}

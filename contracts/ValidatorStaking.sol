@@ -66,7 +66,11 @@ abstract contract ValidatorStaking is
         uint256 minimum = _parameters().minStake;
         if (remaining != 0 && remaining < minimum) revert StakingBelowMinimum(remaining, minimum);
         _startUnbonding(msg.sender, amount);
+        // Every round joined so far may have snapshotted this stake: it stays until the last of
+        // them has revealed (the join cursor may run rounds ahead when rounds are full).
         uint256 withdrawableAt = block.timestamp + _unbondingPeriod;
+        uint256 lastReveal = _lastJoinedRevealEnd();
+        if (lastReveal > withdrawableAt) withdrawableAt = lastReveal;
         _setWithdrawableAt(msg.sender, withdrawableAt);
         emit UnstakeRequested(msg.sender, amount, withdrawableAt);
     }
@@ -86,4 +90,8 @@ abstract contract ValidatorStaking is
 
     /// @dev The EIP-712 digest of `structHash` under the oracle's domain (the oracle is EIP712).
     function _typedDataHash(bytes32 structHash) internal view virtual returns (bytes32);
+
+    /// @dev The end of the reveal phase of the furthest round any proposal has joined (the
+    /// voting contract knows its rounds; this contract only applies the deadline).
+    function _lastJoinedRevealEnd() internal view virtual returns (uint256);
 }

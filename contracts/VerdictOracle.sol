@@ -41,7 +41,8 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
     /// NO_WINNER when the proposal pays and slashes nothing in this round. One word per proposal
     /// keeps the per-validator loop to one memory read per proposal.
     struct Outcomes {
-        uint256 size;
+        uint256 finalized;
+        uint256 owed;
         uint48 snapshot;
         uint256 incoherentSlashBps;
         uint256 nonRevealSlashBps;
@@ -214,6 +215,24 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
         if (!_send(msg.sender, amount)) revert OracleTransferFailed(msg.sender, amount);
     }
 
+    /// @inheritdoc IOracleVoting
+    function sweepRoundFees(uint64 round) external {
+        Round storage r = _voting().rounds[round];
+        uint256 opensAt;
+        uint256 remainder;
+        // No overflow: a reveal end is below 2^104. No underflow: rewards of a round never
+        // exceed the fees it decided (shares round down). {_outcomes} reverts until every
+        // proposal of the round is final; `owed` is the fees it decided.
+        unchecked {
+            opensAt = _revealEnd(round) + SETTLEMENT_WINDOW;
+            if (block.timestamp < opensAt || r.feesSwept) revert OracleRoundNotSweepable(round, opensAt);
+            remainder = _outcomes(round).owed - r.feesPaid;
+        }
+        r.feesSwept = true;
+        _sweepFees(remainder);
+        emit RoundFeesSwept(round, remainder);
+    }
+
     // ------------------------------------------------------------------ equivocation
 
     /// @inheritdoc IOracleVoting
@@ -369,7 +388,7 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
         if (_commitment(ctx.round, validator, ctx.listHash, verdictsHash, salt) != committed) {
             revert OracleCommitmentMismatch(ctx.round, validator);
         }
-        uint256 weight = _stakeAt(validator, ctx.snapshot);
+        uint256 weight = _votingWeight(validator, ctx.snapshot);
         if (weight == 0) revert OracleNoStakeAtSnapshot(validator, ctx.snapshot);
 
         b.verdictsHash = verdictsHash;
@@ -508,7 +527,6 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
         o.nonRevealSlashBps = params.nonRevealSlashBps;
         uint64[] memory ids = r.ids;
         uint256 n = ids.length;
-        o.size = n;
         o.snapshot = r.snapshot;
         o.packed = new uint256[](n);
         for (uint256 i = 0; i < n; ++i) {
@@ -519,6 +537,11 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
                 // The final tally, not the stake at finalization: a validator may still
                 // reveal after an early finalization, and shares must sum to the fee.
                 o.packed[i] = _packOutcome(p.verdict, p.fee, $.tallies[ids[i]][round][p.verdict]);
+                // At most 1024 proposals of a fee below 2^96 each: no overflow.
+                unchecked {
+                    ++o.finalized;
+                    o.owed += p.fee;
+                }
             } else {
                 o.packed[i] = _packOutcome(NO_WINNER, 0, 0);
             }
@@ -556,23 +579,42 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
                     ++incoherent;
                 }
             }
-            penalty = ConsensusMath.bpsOf(weight * incoherent, o.incoherentSlashBps);
+            // The share of the round's decided proposals voted against consensus, not their
+            // count: at most incoherentSlashBps of the weight per round, whatever its size.
+            if (incoherent != 0) {
+                penalty = ConsensusMath.bpsOf(weight * incoherent, o.incoherentSlashBps) / o.finalized;
+            }
             reason = IValidatorStaking.SlashReason.Incoherent;
         } else {
             if (verdicts.length != 0) revert OracleVerdictsMismatch(round, validator);
-            weight = _stakeAt(validator, o.snapshot);
-            penalty = ConsensusMath.bpsOf(weight * o.size, o.nonRevealSlashBps);
+            // Once per round, whatever its size: a share of what the vote would have weighed.
+            penalty = ConsensusMath.bpsOf(_votingWeight(validator, o.snapshot), o.nonRevealSlashBps);
             reason = IValidatorStaking.SlashReason.NonReveal;
         }
-        if (penalty > weight) penalty = weight;
 
-        if (reward != 0) _payFromFees(validator, reward);
+        if (reward != 0) reward = _payReward(round, validator, reward);
         uint256 slashed = penalty != 0 ? _slash(validator, penalty, reason) : 0;
         emit BallotSettled(round, validator, reward, slashed);
     }
 
     function _typedDataHash(bytes32 structHash) internal view override returns (bytes32) {
         return _hashTypedDataV4(structHash);
+    }
+
+    /// @dev Pays `reward` from the fees of `round` unless the round's remainder was swept (then
+    /// the ballot settled too late and gets nothing); returns what was paid.
+    function _payReward(uint64 round, address validator, uint256 reward) private returns (uint256) {
+        Round storage r = _voting().rounds[round];
+        if (r.feesSwept) return 0;
+        // reward <= the round's fees, whose sum is below all the ether there is (< 2^87 wei).
+        r.feesPaid += uint96(reward);
+        _payFromFees(validator, reward);
+        return reward;
+    }
+
+    /// @inheritdoc ValidatorStaking
+    function _lastJoinedRevealEnd() internal view override returns (uint256) {
+        return _revealEnd(_voting().joinCursor);
     }
 
     function _verdictSigner(Verdict calldata v, bytes calldata signature) private view returns (address signer) {

@@ -97,6 +97,15 @@ abstract contract OracleLedger {
         emit IValidatorStaking.Slashed(validator, taken, reason);
     }
 
+    /// @dev undistributed fees -> slashed reserve: a round's `amount` that no ballot can claim any
+    /// more (rounding dust, and the rewards of ballots settled too late or never), so it leaves
+    /// through {_sweepReserve} like the rest of the reserve. The caller proved it unclaimable.
+    function _sweepFees(uint256 amount) internal {
+        LedgerStorage storage $ = _ledger();
+        $.undistributedFees -= amount;
+        $.slashedReserve += amount;
+    }
+
     /// @dev slashed reserve -> claimable: a reporter's bounty of `amount` (at most the reserve).
     function _bounty(address reporter, uint256 amount) internal {
         LedgerStorage storage $ = _ledger();
@@ -143,6 +152,15 @@ abstract contract OracleLedger {
 
     function _stakeAt(address validator, uint48 timepoint) internal view returns (uint256) {
         return _ledger().stakes[validator].upperLookupRecent(timepoint);
+    }
+
+    /// @dev What `validator`'s vote in a round snapshotted at `snapshot` weighs now: its stake at
+    /// the snapshot, but never more than it still has bonded (active + unbonding), so a vote is
+    /// always backed by stake that can still be slashed (docs/protocol.md, "Voting weight").
+    function _votingWeight(address validator, uint48 snapshot) internal view returns (uint256) {
+        uint256 atSnapshot = _stakeAt(validator, snapshot);
+        uint256 bonded = _bondedStake(validator);
+        return atSnapshot < bonded ? atSnapshot : bonded;
     }
 
     function _totalStakeAt(uint48 timepoint) internal view returns (uint256) {

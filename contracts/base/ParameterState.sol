@@ -82,8 +82,13 @@ abstract contract ParameterState {
         _checkRange("roundDuration", roundDuration_, 1, type(uint32).max);
         // 0 < R <= D keeps at most two rounds' phases overlapping (reveal r with commit r+1).
         _checkRange("revealDuration", revealDuration_, 1, roundDuration_);
-        // Stake that voted must still be bonded when its round's reveal phase ends.
-        _checkRange("unbondingPeriod", unbondingPeriod_, roundDuration_ + revealDuration_ + 1, type(uint32).max);
+        // Without load a round is snapshotted in the commit phase of the round before it, up to
+        // 2D + R before its reveal phase ends: stake in a snapshot then stays bonded through the
+        // round's reveal on the stated period alone. (Under load {ValidatorStaking-requestUnstake}
+        // extends the deadline; the voting weight is bounded by bonded stake whatever happens.)
+        _checkRange(
+            "unbondingPeriod", unbondingPeriod_, 2 * roundDuration_ + revealDuration_ + 1, type(uint32).max
+        );
         _genesis = genesis_;
         _roundDuration = roundDuration_;
         _revealDuration = revealDuration_;

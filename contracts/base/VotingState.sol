@@ -28,16 +28,21 @@ abstract contract VotingState {
         uint48 createdAt;
     }
 
-    /// @dev slot 0: | size 32 | pending 32 | snapshot 48 | paramsVersion 32 | free 112 |
+    /// @dev slot 0: | size 32 | pending 32 | snapshot 48 | paramsVersion 32 | feesPaid 96 | feesSwept 8 | free 8 |
     ///      slot 1: | listHash 256 |
     ///      slot 2+: ids, four uint64 per slot
     /// `paramsVersion`: the parameter set in force when the first proposal joined; the round is
     /// decided and settled under it ({ParameterState-_parametersOf}).
+    /// `feesPaid`: rewards paid so far from the fees of the proposals this round decided (96 bits:
+    /// more than all the ether there is); `feesSwept`: the rest went to the reserve
+    /// ({VerdictOracle-sweepRoundFees}), later settlements pay no reward.
     struct Round {
         uint32 size;
         uint32 pending;
         uint48 snapshot;
         uint32 paramsVersion;
+        uint96 feesPaid;
+        bool feesSwept;
         bytes32 listHash;
         uint64[] ids;
     }
@@ -65,6 +70,9 @@ abstract contract VotingState {
 
     /// @dev The fixed first slot of this contract's storage (see {OracleLedger} on why a small number).
     uint256 private constant STORAGE_SLOT = 0x400;
+    /// @dev How long after its reveal phase a round's ballots may still claim rewards; then anyone
+    /// may sweep what is left of the round's fees to the reserve (`sweepRoundFees`).
+    uint256 internal constant SETTLEMENT_WINDOW = 7 days;
 
     function _voting() internal pure returns (VotingStorage storage $) {
         assembly ("memory-safe") {

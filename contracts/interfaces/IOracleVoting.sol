@@ -42,6 +42,9 @@ interface IOracleVoting {
     event CallbackFailed(uint256 indexed id, address indexed requester);
     /// @notice `account` was paid `amount` wei of rewards, refunds or bounties.
     event Claimed(address indexed account, uint256 amount);
+    /// @notice The `amount` wei of `round`'s fees that no ballot can claim any more (rounding
+    /// dust, rewards of ballots not settled within the settlement window) moved to the reserve.
+    event RoundFeesSwept(uint64 indexed round, uint256 amount);
     /// @notice `reporter` proved that `validator` signed two verdicts for one proposal and round.
     event EquivocationReported(
         address indexed validator, address indexed reporter, uint256 indexed proposalId, uint64 round
@@ -94,6 +97,9 @@ interface IOracleVoting {
     error OracleArrayLengthMismatch(uint256 first, uint256 second);
     /// @notice `account` has nothing to claim.
     error OracleNothingToClaim(address account);
+    /// @notice `round`'s fees can be swept once, from `opensAt` on (its ballots may claim
+    /// rewards until then): it is too early, or they were swept already.
+    error OracleRoundNotSweepable(uint64 round, uint256 opensAt);
     /// @notice Sending `amount` wei to `to` failed.
     error OracleTransferFailed(address to, uint256 amount);
     /// @notice The two verdicts are not for the same proposal and round, or do not differ.
@@ -135,6 +141,12 @@ interface IOracleVoting {
 
     /// @notice Pay the caller's claimable balance (rewards, refunds, bounties).
     function claim() external;
+
+    /// @notice Move what is left of `round`'s fees (rounding dust, rewards of ballots never
+    /// settled) to the slashed reserve; anyone may call it once the settlement window (7 days) has
+    /// passed since the round's reveal phase ended and every proposal of the round is final. Ballots
+    /// of the round settled afterwards are still slashed or released, but paid no reward.
+    function sweepRoundFees(uint64 round) external;
 
     /// @notice Prove that one signer signed two different verdicts for one proposal and round;
     /// slashes its validator and credits half of the slash to the caller.

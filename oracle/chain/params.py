@@ -149,7 +149,9 @@ SPECS: dict[str, ParameterSpec] = {
         ParameterSpec(
             "revealDuration", "s", "seconds of reveal phase, <= round duration", 1, UINT32_MAX
         ),
-        ParameterSpec("unbondingPeriod", "s", "seconds, > round + reveal duration", 2, UINT32_MAX),
+        ParameterSpec(
+            "unbondingPeriod", "s", "seconds, > 2 x round duration + reveal duration", 4, UINT32_MAX
+        ),
         # At least 1 wei: a free proposal would make spam cost only gas.
         ParameterSpec("proposalFee", "wei", "minimum fee per proposal, wei", 1, UINT96_MAX),
         ParameterSpec("maxPayloadSize", "bytes", "payload size limit, bytes", 1, 65_536),
@@ -170,9 +172,20 @@ SPECS: dict[str, ParameterSpec] = {
         ),
         ParameterSpec("minStake", "wei", "minimum validator stake, wei", 1, UINT96_MAX),
         ParameterSpec(
-            "nonRevealSlashBps", "bps", "slash per proposal for not revealing, bps", 0, MAX_BPS
+            "nonRevealSlashBps",
+            "bps",
+            "slash for a committed ballot not revealed, bps of its stake, once per round",
+            0,
+            MAX_BPS,
         ),
-        ParameterSpec("incoherentSlashBps", "bps", "slash per incoherent vote, bps", 0, MAX_BPS),
+        ParameterSpec(
+            "incoherentSlashBps",
+            "bps",
+            "slash per round, bps of the ballot's stake x share of decided proposals voted "
+            "against consensus",
+            0,
+            MAX_BPS,
+        ),
         ParameterSpec(
             "equivocationSlashBps",
             "bps",
@@ -225,11 +238,12 @@ def problems(params: OracleParams) -> list[str]:
         found.append(
             f"revealDuration={params.revealDuration} exceeds roundDuration={params.roundDuration}"
         )
-    # Stake that voted must still be bonded when its round's reveal phase ends.
-    if params.unbondingPeriod <= params.roundDuration + params.revealDuration:
+    # A round is snapshotted up to 2D + R before its reveal phase ends (docs/protocol.md).
+    lowest = 2 * params.roundDuration + params.revealDuration
+    if params.unbondingPeriod <= lowest:
         found.append(
-            f"unbondingPeriod={params.unbondingPeriod} must exceed roundDuration + "
-            f"revealDuration = {params.roundDuration + params.revealDuration}"
+            f"unbondingPeriod={params.unbondingPeriod} must exceed 2 x roundDuration + "
+            f"revealDuration = {lowest}"
         )
     try:
         model_hash_bytes(params.modelHash)

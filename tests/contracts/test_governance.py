@@ -170,18 +170,18 @@ def test_constructor__invalid_config__reverts(deploy_oracle, project, overrides,
         deploy_oracle(**overrides)
 
 
-def test_constructor__unbonding_not_above_round_plus_reveal__reports_lowest_allowed(
+def test_constructor__unbonding_not_above_two_rounds_plus_reveal__reports_lowest_allowed(
     deploy_oracle, project
 ):
     d, r = ORACLE_CONFIG["roundDuration"], ORACLE_CONFIG["revealDuration"]
     with ape.reverts(
         project.VerdictOracle.GovernanceInvalidParameter,
         name=name_of("unbondingPeriod"),
-        value=d + r,
-        min=d + r + 1,
+        value=2 * d + r,
+        min=2 * d + r + 1,
         max=2**32 - 1,
     ):
-        deploy_oracle(unbondingPeriod=d + r)
+        deploy_oracle(unbondingPeriod=2 * d + r)
 
 
 @pytest.fixture

@@ -22,12 +22,19 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from oracle.chain.params import OracleParams
-from tests.support.invariant_model import BPS, FINALIZED, OracleModel, Outcome, Params
-from tests.support.vote_signing import Domain, commitment, list_hash, new_salt, sign_commit
-from tests.support.web3_calls import Reverted, Web3Contract
 
 from oracle.chain.oracle_abi import with_views
+from oracle.chain.params import OracleParams
+from tests.support.invariant_model import (
+    BPS,
+    FINALIZED,
+    SETTLEMENT_WINDOW,
+    OracleModel,
+    Outcome,
+    Params,
+)
+from tests.support.vote_signing import Domain, commitment, list_hash, new_salt, sign_commit
+from tests.support.web3_calls import Reverted, Web3Contract
 
 EXAMPLES = int(os.environ.get("INVARIANT_EXAMPLES", "10"))
 STEPS = int(os.environ.get("INVARIANT_STEPS", "18"))
@@ -40,7 +47,7 @@ ETHER = 10**18
 PARAMS = OracleParams(
     roundDuration=100,
     revealDuration=60,
-    unbondingPeriod=200,
+    unbondingPeriod=300,
     proposalFee=ETHER // 100,
     maxPayloadSize=256,
     maxProposalsPerRound=3,
@@ -139,6 +146,8 @@ class OracleStateMachine(RuleBasedStateMachine):
         self.touched_accounts: set[str] = set()
         self.touched_tallies: set[tuple[int, int]] = set()
         self.just_finalized: list[int] = []
+        self.just_revealed: list[tuple[int, str]] = []
+        self.just_settled: list[tuple[int, str, int]] = []
         self.paid_per_proposal: dict[int, int] = {}
 
     # ------------------------------------------------------------ helpers
@@ -251,6 +260,7 @@ class OracleStateMachine(RuleBasedStateMachine):
         )
         if outcome.ok:
             self.touched_tallies.update((pid, round_) for pid in self.model.rounds[round_].ids)
+            self.just_revealed.append((round_, v.address))
 
     @rule()
     def reveal_all_in_one_call(self) -> None:
@@ -262,7 +272,7 @@ class OracleStateMachine(RuleBasedStateMachine):
             for (r, v), b in self.model.ballots.items()
             if r == round_
             and not b.revealed
-            and self.model.validators[v].stake.at(self.model.rounds[r].snapshot) > 0
+            and self.model.voting_weight(v, self.model.rounds[r].snapshot) > 0
         ]
         if not pending or not self.model.reveal(round_, pending[0][0], now).ok:
             return
@@ -276,6 +286,7 @@ class OracleStateMachine(RuleBasedStateMachine):
             sender=self.requesters[1],
         )
         self.touched_tallies.update((pid, round_) for pid in self.model.rounds[round_].ids)
+        self.just_revealed.extend((round_, v) for v, _ in pending)
 
     @rule(pick=st.integers(0, 10_000))
     def finalize(self, pick: int) -> None:
@@ -311,6 +322,7 @@ class OracleStateMachine(RuleBasedStateMachine):
         if tx is not None:
             (settled,) = self.oracle.events(tx, "BallotSettled")
             assert (settled["reward"], settled["slashed"]) == (reward, slashed)
+            self.just_settled.append((round_, v, slashed))
             event("settled with reward" if reward else "settled without reward")
             if slashed:
                 event("settled with slash")
@@ -332,8 +344,11 @@ class OracleStateMachine(RuleBasedStateMachine):
             assert self.model.settle(r, v, vs, now)[0].ok
             self._track_payouts(r, v)
         event("settleMany")
-        self.oracle.send(
+        tx = self.oracle.send(
             "settleMany", round_, [v for _, v in keys], verdicts, sender=self.requesters[0]
+        )
+        self.just_settled.extend(
+            (round_, e["validator"], e["slashed"]) for e in self.oracle.events(tx, "BallotSettled")
         )
         self.touched_accounts.update(v for _, v in keys)
 
@@ -360,6 +375,25 @@ class OracleStateMachine(RuleBasedStateMachine):
         if tx is not None:
             assert self.eth_of(account.address) == before + amount - Web3Contract.fees_paid(tx)
         self.touched_accounts.add(account.address)
+
+    @rule(pick=st.integers(0, 10_000), wait=st.booleans())
+    def sweep_round_fees(self, pick: int, wait: bool) -> None:
+        """Sweep a round's unclaimed fees; `wait`: first jump past its settlement window
+        (rare in a run: every later round then opens far in the future of its snapshot)."""
+        if not self.model.rounds:
+            return
+        rounds = sorted(self.model.rounds)
+        round_ = rounds[pick % len(rounds)]
+        if wait:
+            self._jump(self.model.timing(round_)[2] + SETTLEMENT_WINDOW)
+        outcome, amount = self.model.sweep_round_fees(round_, self.now())
+        tx = expect(
+            outcome, lambda: self.oracle.send("sweepRoundFees", round_, sender=self.requesters[0])
+        )
+        if tx is not None:
+            (swept,) = self.oracle.events(tx, "RoundFeesSwept")
+            assert swept["amount"] == amount
+            event("swept with remainder" if amount else "swept nothing")
 
     @rule(seconds=st.sampled_from([1, 5, 20, 40, 60, 100, 160]))
     def advance_time(self, seconds: int) -> None:
@@ -392,7 +426,7 @@ class OracleStateMachine(RuleBasedStateMachine):
             self._jump(commit_start)
             self._commit_stage(round_, info.ids, dissent, skip, relayed)
         elif now < reveal_end and any(
-            not b.revealed and self.model.validators[v].stake.at(info.snapshot) > 0
+            not b.revealed and self.model.voting_weight(v, info.snapshot) > 0
             for v, b in ballots.items()
         ):
             self._jump(reveal_start)
@@ -455,13 +489,14 @@ class OracleStateMachine(RuleBasedStateMachine):
             ballot = self.model.ballots.get((round_, v.address))
             if ballot is None or ballot.revealed or (skip >> i) & 1:
                 continue
-            if self.model.validators[v.address].stake.at(snapshot) == 0:
+            if self.model.voting_weight(v.address, snapshot) == 0:
                 continue
             assert self.model.reveal(round_, v.address, self.now()).ok
             reveals.append((v.address, ballot.verdicts, ballot.salt))
         if reveals:
             self.oracle.send("revealMany", round_, reveals, sender=self.requesters[1])
             self.touched_tallies.update((pid, round_) for pid in self.model.rounds[round_].ids)
+            self.just_revealed.extend((round_, v) for v, _, _ in reveals)
             event("drive: reveal")
 
     def _finalize_stage(self, round_: int) -> None:
@@ -543,6 +578,32 @@ class OracleStateMachine(RuleBasedStateMachine):
             assert winning * BPS >= revealed * CONFIG["supermajorityBps"]
             assert winning == max(tally)
         self.just_finalized.clear()
+
+    @invariant()
+    def voting_weight_never_exceeds_bonded_stake_at_count_time(self) -> None:
+        """Right after a reveal (its count time) its weight is backed by stake still bonded,
+        and never more than the stake the round snapshotted."""
+        for round_, v in self.just_revealed:
+            _, _, weight, revealed, _ = self.oracle.call("ballotOf", round_, v)
+            active, unbonding, _, _ = self.oracle.call("validatorInfo", v)
+            snapshot = self.oracle.call("roundInfo", round_)[2]
+            assert revealed and 0 < weight <= active + unbonding, (round_, v, weight)
+            assert weight <= self.oracle.call("stakeAt", v, snapshot)
+        self.just_revealed.clear()
+
+    @invariant()
+    def penalties_are_bounded_per_round(self) -> None:
+        """Whatever the round's size: a missed reveal costs at most nonRevealSlashBps of the
+        snapshot stake, an incoherent ballot at most incoherentSlashBps of its weight."""
+        for round_, v, slashed in self.just_settled:
+            _, _, weight, revealed, _ = self.oracle.call("ballotOf", round_, v)
+            if revealed:
+                assert slashed * BPS <= weight * CONFIG["incoherentSlashBps"], (round_, v)
+            else:
+                snapshot = self.oracle.call("roundInfo", round_)[2]
+                stake = self.oracle.call("stakeAt", v, snapshot)
+                assert slashed * BPS <= stake * CONFIG["nonRevealSlashBps"], (round_, v)
+        self.just_settled.clear()
 
     @invariant()
     def rewards_never_exceed_the_fee(self) -> None:

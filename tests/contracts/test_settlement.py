@@ -47,7 +47,8 @@ def test_settle_many__coherent_and_incoherent__pays_pro_rata_and_slashes(
     assert [(e.validator, e.reward) for e in settled] == [
         (v.address, r) for v, r in zip(validators, expected_rewards, strict=True)
     ]
-    incoherent_slash = STAKE * 500 // 10_000
+    # incoherentSlashBps times the share of decided proposals voted against: 1 of 2.
+    incoherent_slash = STAKE * 500 * 1 // (10_000 * 2)
     assert [e.slashed for e in settled] == [incoherent_slash, 0, 0, 0, 0]
     assert [(e.validator, e.amount, e.reason) for e in tx.decode_logs(oracle.Slashed)] == [
         (validators[0].address, incoherent_slash, INCOHERENT)
@@ -61,7 +62,7 @@ def test_settle_many__coherent_and_incoherent__pays_pro_rata_and_slashes(
     assert all(oracle.ballotOf(round_, v).settled for v in validators)
 
 
-def test_settle__committed_but_not_revealed__slashes_per_proposal(
+def test_settle__committed_but_not_revealed__slashes_once_per_round(
     oracle, validators, new_round, voter, rounds, stranger
 ):
     votes = {v: verdicts_of(LEGAL, LEGAL) for v in validators}
@@ -69,7 +70,7 @@ def test_settle__committed_but_not_revealed__slashes_per_proposal(
 
     tx = oracle.settle(round_, validators[0].address, b"", sender=stranger)
 
-    slash = STAKE * 100 * 2 // 10_000  # nonRevealSlashBps per proposal of the round
+    slash = STAKE * 100 // 10_000  # nonRevealSlashBps once, however many proposals the round has
     assert [(e.reward, e.slashed) for e in tx.decode_logs(oracle.BallotSettled)] == [(0, slash)]
     assert [(e.amount, e.reason) for e in tx.decode_logs(oracle.Slashed)] == [(slash, NON_REVEAL)]
     assert oracle.openBallotsOf(validators[0]) == 0

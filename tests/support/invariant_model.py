@@ -86,6 +86,12 @@ class Round:
     ids: list[int] = field(default_factory=list)
     pending: int = 0
     snapshot: int = 0
+    fees_paid: int = 0  # rewards paid from the fees of the proposals this round decided
+    swept: bool = False  # the rest went to the reserve; later settlements pay no reward
+
+
+# A round's ballots may claim rewards this long after its reveal phase (then: sweep).
+SETTLEMENT_WINDOW = 7 * 24 * 3600
 
 
 @dataclass
@@ -168,7 +174,10 @@ class OracleModel:
         self._write_stake(v, now, active - amount)
         record.unbonding += amount
         self.total_unbonding += amount
-        record.withdrawable_at = now + self.p.unbonding_period
+        # Stake stays bonded through the reveal phase of every round joined so far: each may
+        # have snapshotted it.
+        last_reveal_end = self.timing(self.join_cursor)[2]
+        record.withdrawable_at = max(now + self.p.unbonding_period, last_reveal_end)
         return Outcome()
 
     def withdraw(self, v: str, now: int) -> tuple[Outcome, int]:
@@ -183,6 +192,14 @@ class OracleModel:
         self.total_unbonding -= amount
         self.balance -= amount
         return Outcome(), amount
+
+    def bonded(self, v: str) -> int:
+        """Active plus unbonding: all of `v`'s stake that can still be slashed."""
+        return self.active(v) + self.validators[v].unbonding if v in self.validators else 0
+
+    def voting_weight(self, v: str, snapshot: int) -> int:
+        """The stake at the snapshot, never more than what is still bonded."""
+        return min(self.validators[v].stake.at(snapshot), self.bonded(v))
 
     def _slash(self, v: str, amount: int, now: int) -> int:
         active = self.active(v)
@@ -253,7 +270,7 @@ class OracleModel:
         if ballot.revealed:
             return Outcome("OracleAlreadyRevealed")
         r = self.rounds[round_]
-        stake = self.validators[v].stake.at(r.snapshot)
+        stake = self.voting_weight(v, r.snapshot)
         if stake == 0:
             return Outcome("OracleNoStakeAtSnapshot")
         ballot.revealed, ballot.stake = True, stake
@@ -323,31 +340,58 @@ class OracleModel:
             return Outcome("OracleAlreadySettled"), 0, 0
         if verdicts != (ballot.verdicts if ballot.revealed else b""):
             return Outcome("OracleVerdictsMismatch"), 0, 0
-        # Slashes are `bps` of the snapshot stake per proposal, summed and then rounded
-        # down, never more than that stake.
-        reward, incoherent = 0, 0
+        # Bounded per round: a missed reveal costs `non_reveal_bps` of the vote's weight once;
+        # incoherence costs `incoherent_bps` of it times the share of the round's decided
+        # proposals voted against consensus (rounded down once).
+        reward, incoherent, decided = 0, 0, 0
         if ballot.revealed:
             for pid, verdict in zip(r.ids, ballot.verdicts, strict=True):
                 prop = self.proposals[pid]
                 if prop.status != FINALIZED or prop.decided_round != round_:
                     continue  # rolled on, or ended without consensus: neither pays nor slashes
+                decided += 1
                 if verdict == prop.verdict:
                     # Pro rata to the final winning tally: validators may still reveal
                     # after an early finalization, and the shares must not exceed the fee.
                     reward += prop.fee * ballot.stake // self.tally(pid, round_)[prop.verdict]
                 else:
                     incoherent += 1
-            slash = min(ballot.stake * incoherent * self.p.incoherent_bps // BPS, ballot.stake)
+            slash = (
+                ballot.stake * incoherent * self.p.incoherent_bps // (BPS * decided)
+                if incoherent
+                else 0
+            )
         else:
-            stake = self.validators[v].stake.at(r.snapshot)
-            slash = min(stake * len(r.ids) * self.p.non_reveal_bps // BPS, stake)
+            slash = self.voting_weight(v, r.snapshot) * self.p.non_reveal_bps // BPS
+        if r.swept:
+            reward = 0  # settled after the round's remainder was swept: forfeited
         ballot.settled = True
         self.validators[v].open_ballots -= 1
+        r.fees_paid += reward
         self.undistributed -= reward
         if reward:
             self._credit(v, reward)
         taken = self._slash(v, slash, now) if slash else 0
         return Outcome(), reward, taken
+
+    def sweep_round_fees(self, round_: int, now: int) -> tuple[Outcome, int]:
+        """Once the settlement window passed: the decided fees not paid out go to the reserve."""
+        r = self.rounds.setdefault(round_, Round())
+        if now < self.timing(round_)[2] + SETTLEMENT_WINDOW or r.swept:
+            return Outcome("OracleRoundNotSweepable"), 0
+        if r.pending:
+            return Outcome("OracleRoundNotSettleable"), 0
+        owed = sum(
+            self.proposals[pid].fee
+            for pid in r.ids
+            if self.proposals[pid].status == FINALIZED
+            and self.proposals[pid].decided_round == round_
+        )
+        remainder = owed - r.fees_paid
+        r.swept = True
+        self.undistributed -= remainder
+        self.slashed_reserve += remainder
+        return Outcome(), remainder
 
     def claim(self, account: str) -> tuple[Outcome, int]:
         amount = self.claimable.get(account, 0)
