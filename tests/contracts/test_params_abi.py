@@ -63,7 +63,11 @@ def test_defaults__both_sets__deploy_on_the_real_contract(owner, project):
     for params in (OracleParams(), DEPLOY_DEFAULTS):
         assert problems(params) == []
         core = owner.deploy(project.VerdictOracle, params.as_config(), owner.address)
-        oracle = with_views(core, project.VerdictOracleViews.contract_type)
+        oracle = with_views(
+            core,
+            project.VerdictOracleViews.contract_type,
+            project.VerdictOracleEquivocation.contract_type,
+        )
         for name in SPECS:
             assert getattr(oracle, name)() == getattr(params, name)
         assert bytes(oracle.modelHash()) == bytes.fromhex(params.modelHash[2:])
