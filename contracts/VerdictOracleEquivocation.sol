@@ -163,19 +163,32 @@ contract VerdictOracleEquivocation is
 
     /// @dev Position of `v.proposalId` in `v.round`'s list; reverts unless the proposal is (or
     /// was) in that round and `v.payloadHash` is its payload's. Bounded: a round holds at most
-    /// MAX_PROPOSALS_PER_ROUND ids (at 1024, ~600k gas; a report is rare and not a validator duty).
-    function _indexInRound(IOracleVoting.Verdict calldata v) private view returns (uint256) {
+    /// MAX_PROPOSALS_PER_ROUND ids. Reads the packed list a slot (four ids) at a time: at 1024
+    /// ids that is 256 cold reads, ~0.6M gas for the last id (a report is rare and is not a
+    /// validator duty).
+    function _indexInRound(IOracleVoting.Verdict calldata v) private view returns (uint256 index) {
         VotingStorage storage $ = _voting();
-        bytes32 payloadHash = $.proposals[v.proposalId].payloadHash;
+        uint256 id = v.proposalId;
+        bytes32 payloadHash = $.proposals[id].payloadHash;
         if (payloadHash != v.payloadHash || payloadHash == bytes32(0)) {
-            revert IOracleVoting.OracleEquivocationWrongPayload(v.proposalId, v.payloadHash);
+            revert IOracleVoting.OracleEquivocationWrongPayload(id, v.payloadHash);
         }
         uint64[] storage ids = $.rounds[v.round].ids;
         uint256 n = ids.length;
-        for (uint256 i = 0; i < n; ++i) {
-            if (ids[i] == v.proposalId) return i;
+        index = type(uint256).max;
+        // Solidity packs a uint64[] four to a slot from keccak256(slot), lowest bits first.
+        assembly ("memory-safe") {
+            mstore(0, ids.slot)
+            let base := keccak256(0, 0x20)
+            for { let i := 0 } lt(i, n) { i := add(i, 1) } {
+                if iszero(and(i, 3)) { mstore(0x20, sload(add(base, shr(2, i)))) }
+                if eq(and(shr(shl(6, and(i, 3)), mload(0x20)), 0xffffffffffffffff), id) {
+                    index := i
+                    break
+                }
+            }
         }
-        revert IOracleVoting.OracleEquivocationNotInRound(v.proposalId, v.round);
+        if (index == type(uint256).max) revert IOracleVoting.OracleEquivocationNotInRound(id, v.round);
     }
 
     function _verdictSigner(IOracleVoting.Verdict calldata v, bytes calldata signature)

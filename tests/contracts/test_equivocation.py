@@ -218,6 +218,17 @@ def test_report__second_proof_in_same_round__reverts_and_slashes_once(
     assert oracle.validatorInfo(validators[0]).active == STAKE - SLASH
 
 
+def test_report__proposal_in_a_later_slot_of_the_round_list__is_found(
+    oracle, validators, keys, sign_verdict, new_round, reporter
+):
+    """Round lists pack four ids a slot: the sixth proposal sits in the second slot."""
+    round_, ids = new_round(6)
+    tx = oracle.reportEquivocation(
+        *double_vote(oracle, sign_verdict, keys[0], ids[5], round_), sender=reporter
+    )
+    assert tx.decode_logs(oracle.EquivocationReported)[0].proposalId == ids[5]
+
+
 def test_report__same_validator_another_round__slashes_again(
     oracle, validators, keys, sign_verdict, voting_round, new_round, reporter
 ):
