@@ -479,3 +479,18 @@ def test_fallback__eth_with_a_report_selector__reverts_and_keeps_balance(
 
 def chain_time(tx) -> int:
     return int(tx.timestamp)
+
+
+def test_equivocation_module_abi__functions__are_the_five_the_core_routes(project):
+    """The core's fallback names five selectors; a module function outside them would reach
+    the read-only view extension instead and revert (eip712Domain is the core's own)."""
+    module = {i.name for i in project.VerdictOracleEquivocation.contract_type.abi if i.type == "function"}
+    core = {i.name for i in project.VerdictOracle.contract_type.abi if i.type == "function"}
+    assert module - core == {
+        "reportEquivocation",
+        "reportRevealMismatch",
+        "releaseEquivocationBounty",
+        "equivocationReport",
+        "EQUIVOCATION_BOUNTY_DIVISOR",
+    }
+    assert module & core == {"eip712Domain"}
