@@ -1,5 +1,5 @@
-"""Deploy VerdictOracle (it creates its VerdictOracleViews and VerdictOracleEquivocation), GuardedTreasury and
-OracleSafeGuard; write the deployment file validators read.
+"""Deploy VerdictOracle (it creates its VerdictOracleViews and VerdictOracleEquivocation),
+GuardedTreasury and OracleSafeGuard; write the deployment file validators read.
 
 Usage (from the project root, with the Makefile's env: SOLCX_BINARY_PATH, APE_DATA_FOLDER, PATH):
 
