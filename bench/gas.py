@@ -191,7 +191,11 @@ def deploy_oracle(owner: Any, max_proposals_per_round: int) -> Any:
         modelHash=b"\x11" * 32,
     ).as_config()
     core = owner.deploy(project.VerdictOracle, config, owner.address)
-    return with_views(core, project.VerdictOracleViews.contract_type)
+    return with_views(
+        core,
+        project.VerdictOracleViews.contract_type,
+        project.VerdictOracleEquivocation.contract_type,
+    )
 
 
 def setup_round(

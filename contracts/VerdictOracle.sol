@@ -7,10 +7,12 @@ import {ERC165Checker} from "@openzeppelin/contracts/utils/introspection/ERC165C
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {OracleParameters} from "./OracleParameters.sol";
 import {ValidatorStaking} from "./ValidatorStaking.sol";
+import {VerdictOracleEquivocation} from "./VerdictOracleEquivocation.sol";
 import {VerdictOracleViews} from "./VerdictOracleViews.sol";
 import {VotingState} from "./base/VotingState.sol";
 import {ConsensusMath, VERDICT_CLASSES} from "./libraries/ConsensusMath.sol";
 import {RoundClock} from "./libraries/RoundClock.sol";
+import {IOracleEquivocation} from "./interfaces/IOracleEquivocation.sol";
 import {IOracleGovernance} from "./interfaces/IOracleGovernance.sol";
 import {IOracleVoting} from "./interfaces/IOracleVoting.sol";
 import {IValidatorStaking} from "./interfaces/IValidatorStaking.sol";
@@ -26,7 +28,8 @@ import {IVerdictOracle} from "./interfaces/IVerdictOracle.sol";
 /// `settleMany` reads each proposal's outcome once per call. No loop runs over all validators.
 /// Seams: ETH moves only through {OracleLedger}, stake and keys are reached only through the
 /// ledger's and {ValidatorRegistry}'s hooks, every phase check uses {RoundClock}, and the
-/// read-only views live in {VerdictOracleViews} (reached through {fallback}).
+/// read-only views live in {VerdictOracleViews} and the equivocation reports in
+/// {VerdictOracleEquivocation} (both reached through {fallback}).
 contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
     /// @dev What a reveal batch needs about its round, read from storage once.
     struct RoundContext {
@@ -50,7 +53,6 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
     }
 
     bytes32 private constant COMMIT_TYPEHASH = keccak256("Commit(uint64 round,bytes32 commitment,address validator)");
-    bytes32 private constant VERDICT_TYPEHASH = keccak256("Verdict(uint256 proposalId,uint64 round,uint8 verdict)");
     uint8 private constant NO_WINNER = type(uint8).max;
     /// @dev Gas the finalizer keeps for itself after a callback returns (event, loop).
     uint256 private constant CALLBACK_RESERVE = 10_000;
@@ -59,13 +61,17 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
     /// @dev Created by the constructor with the same timing, so no one can point it elsewhere.
     address public immutable viewExtension;
 
-    mapping(bytes32 validatorProposalRound => bool) internal _equivocationReported;
+    /// @notice The module that runs the {IOracleEquivocation} functions on this oracle's
+    /// storage (see {fallback}). Created by the constructor, so no one can point it elsewhere.
+    address public immutable equivocationModule;
 
     constructor(OracleConfig memory config, address initialOwner)
         OracleParameters(config, initialOwner)
         EIP712("VerdictOracle", "1")
     {
         viewExtension = address(new VerdictOracleViews(_genesis, _roundDuration, _revealDuration, _unbondingPeriod));
+        equivocationModule =
+            address(new VerdictOracleEquivocation(_genesis, _roundDuration, _revealDuration, _unbondingPeriod));
     }
 
     /// @notice Answers every {IOracleViews} function at this address: forwards the call to the
@@ -77,14 +83,22 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
     /// address with empty calldata). Not payable: ETH sent with an unknown selector reverts, so
     /// the ledger's invariant holds. A forwarded view costs ~5,000 gas more (measured); on-chain
     /// consumers use {IVerdictOracle}, which is on the core.
+    /// The {IOracleEquivocation} selectors, and only they, are DELEGATECALLed to the
+    /// equivocation module directly: it writes this oracle's storage (slashes, bounties).
     fallback() external {
-        address target = viewExtension;
-        bool isSelf = msg.sender == address(this);
+        bytes4 selector = msg.sig;
+        bool toModule = selector == IOracleEquivocation.reportEquivocation.selector
+            || selector == IOracleEquivocation.reportRevealMismatch.selector
+            || selector == IOracleEquivocation.releaseEquivocationBounty.selector
+            || selector == IOracleEquivocation.equivocationReport.selector
+            || selector == IOracleEquivocation.EQUIVOCATION_BOUNTY_DIVISOR.selector;
+        address target = toModule ? equivocationModule : viewExtension;
+        bool delegate = toModule || msg.sender == address(this);
         assembly ("memory-safe") {
             let ptr := mload(0x40)
             calldatacopy(ptr, 0, calldatasize())
             let ok := 0
-            switch isSelf
+            switch delegate
             case 0 { ok := staticcall(gas(), address(), ptr, calldatasize(), 0, 0) }
             default { ok := delegatecall(gas(), target, ptr, calldatasize(), 0, 0) }
             returndatacopy(ptr, 0, returndatasize())
@@ -231,33 +245,6 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
         r.feesSwept = true;
         _sweepFees(remainder);
         emit RoundFeesSwept(round, remainder);
-    }
-
-    // ------------------------------------------------------------------ equivocation
-
-    /// @inheritdoc IOracleVoting
-    function reportEquivocation(Verdict calldata a, bytes calldata sigA, Verdict calldata b, bytes calldata sigB)
-        external
-    {
-        if (a.proposalId != b.proposalId || a.round != b.round || a.verdict == b.verdict) {
-            revert OracleEquivocationNotConflicting();
-        }
-        address signerA = _verdictSigner(a, sigA);
-        address signerB = _verdictSigner(b, sigB);
-        if (signerA != signerB) revert OracleEquivocationSignersDiffer(signerA, signerB);
-        address validator = _operatorOf(signerA);
-        if (signerA == address(0) || validator == address(0)) revert OracleUnknownSigner(signerA);
-        bytes32 key = keccak256(abi.encode(validator, a.proposalId, a.round));
-        if (_equivocationReported[key]) revert OracleEquivocationAlreadyReported(validator, a.proposalId, a.round);
-        _equivocationReported[key] = true;
-
-        uint256 taken = _slash(
-            validator,
-            ConsensusMath.bpsOf(_bondedStake(validator), _parameters().equivocationSlashBps),
-            IValidatorStaking.SlashReason.Equivocation
-        );
-        _bounty(msg.sender, taken / 2);
-        emit EquivocationReported(validator, msg.sender, a.proposalId, a.round);
     }
 
     // ------------------------------------------------------------------ governance
@@ -615,12 +602,5 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
     /// @inheritdoc ValidatorStaking
     function _lastJoinedRevealEnd() internal view override returns (uint256) {
         return _revealEnd(_voting().joinCursor);
-    }
-
-    function _verdictSigner(Verdict calldata v, bytes calldata signature) private view returns (address signer) {
-        bytes32 digest = _hashTypedDataV4(keccak256(abi.encode(VERDICT_TYPEHASH, v.proposalId, v.round, v.verdict)));
-        // A failed recovery yields address(0), which every caller rejects.
-        // slither-disable-next-line unused-return
-        (signer,,) = ECDSA.tryRecover(digest, signature);
     }
 }

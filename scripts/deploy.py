@@ -1,5 +1,5 @@
-"""Deploy VerdictOracle (it creates its VerdictOracleViews), GuardedTreasury and
-OracleSafeGuard; write the deployment file validators read.
+"""Deploy VerdictOracle (it creates its VerdictOracleViews and VerdictOracleEquivocation),
+GuardedTreasury and OracleSafeGuard; write the deployment file validators read.
 
 Usage (from the project root, with the Makefile's env: SOLCX_BINARY_PATH, APE_DATA_FOLDER, PATH):
 
@@ -24,7 +24,8 @@ prompts; elsewhere `--account` is required.
 
 Writes `deployments/<chainId>.json` (or `--out FILE`):
     {chain_id, rpc_url, deployed_block, deployer,
-     contracts: {VerdictOracle, VerdictOracleViews, GuardedTreasury, OracleSafeGuard},
+     contracts: {VerdictOracle, VerdictOracleViews, VerdictOracleEquivocation, GuardedTreasury,
+                 OracleSafeGuard},
      parameters: {...}, abi: {VerdictOracle: "deployments/abi/VerdictOracle.json", ...}}
 and the ABI files it names (next to `--out FILE` in `abi/` when given). The validator reads
 these with web3.py only.
@@ -47,11 +48,18 @@ from ethpm_types import ContractType
 
 from oracle.chain.block_interval import SPAN_BLOCKS, average_block_interval
 from oracle.chain.builds import BUILDS, PRAGUE, Build, BuildError, artifacts_path, build_for
-from oracle.chain.oracle_abi import CORE, VIEW_EXTENSION, merged_oracle_abi, with_views
+from oracle.chain.oracle_abi import (
+    CORE,
+    EQUIVOCATION_MODULE,
+    EXTENSIONS,
+    VIEW_EXTENSION,
+    merged_oracle_abi,
+    with_views,
+)
 from oracle.chain.params import DEPLOY_DEFAULTS, SPECS, OracleParams, phase_problems, problems
 
 LOCAL_CHAIN_IDS = {1337, 31337}
-CONTRACTS = (CORE, VIEW_EXTENSION, "GuardedTreasury", "OracleSafeGuard")
+CONTRACTS = (CORE, *EXTENSIONS, "GuardedTreasury", "OracleSafeGuard")
 
 
 # Every option comes from oracle.chain.params (names, defaults, ranges) and passes to the
@@ -135,8 +143,8 @@ def _write_abis(abi_dir: Path, containers: dict[str, Any]) -> dict[str, Path]:
         ]
         for name in CONTRACTS
     }
-    # The oracle's ABI includes the views its fallback forwards to VerdictOracleViews.
-    abis[CORE] = merged_oracle_abi(abis[CORE], abis[VIEW_EXTENSION])
+    # The oracle's ABI includes the functions its fallback forwards to its extensions.
+    abis[CORE] = merged_oracle_abi(abis[CORE], *(abis[name] for name in EXTENSIONS))
     for name, abi in abis.items():
         path = abi_dir / f"{name}.json"
         path.write_text(json.dumps(abi, indent=2) + "\n")
@@ -225,7 +233,7 @@ def cli(
                 f"{inputs['min']}..{inputs['max']} (contracts/interfaces/IOracleGovernance.sol)"
             ) from err
         raise
-    oracle = with_views(core, contracts[VIEW_EXTENSION].contract_type)
+    oracle = with_views(core, *(contracts[name].contract_type for name in EXTENSIONS))
     # Validators scan events from here; the oracle's own block, before the treasury's.
     deployed_block = chain.blocks.head.number
     treasury = deployer.deploy(contracts["GuardedTreasury"], oracle.address, deployer.address)
@@ -253,6 +261,7 @@ def cli(
         "contracts": {
             CORE: oracle.address,
             VIEW_EXTENSION: oracle.viewExtension(),
+            EQUIVOCATION_MODULE: oracle.equivocationModule(),
             "GuardedTreasury": treasury.address,
             "OracleSafeGuard": safe_guard.address,
         },

@@ -9,9 +9,11 @@ import {IValidatorStaking} from "../interfaces/IValidatorStaking.sol";
 /// it between books or out of the contract. The books:
 /// - active: bonded stake that votes, checkpointed by timestamp (`_stakeAt`);
 /// - unbonding: stake leaving, still slashable, paid out by {_withdrawUnbonding};
-/// - claimable: rewards, refunds and bounties owed to accounts, paid out by {_payClaim};
+/// - claimable: rewards, refunds and bounties owed to accounts, paid out by {_payClaim}
+///   (equivocation bounties are owed, and counted, from the report on but are credited to the
+///   reporter's account only when released: {_holdBounty}, {_releaseBounty});
 /// - undistributed fees: proposal fees not yet paid as rewards or refunds (and rounding dust);
-/// - slashed reserve: slashed stake, leaves only through {_bounty} and {_sweepReserve}.
+/// - slashed reserve: slashed stake, leaves only through {_holdBounty} and {_sweepReserve}.
 /// @dev Invariant, after every transaction and after every internal function below:
 /// `address(this).balance == totalActive + totalUnbonding + totalClaimable + undistributedFees + slashedReserve`.
 /// ETH enters only through {_depositStake} and {_receiveFee} (the payable entry points pass
@@ -37,7 +39,8 @@ abstract contract OracleLedger {
     /// @dev The fixed first slot of this contract's storage. The four state contracts use
     /// 0x100, 0x200, 0x300, 0x400 rather than ERC-7201 hashes: every storage access embeds its
     /// base, and a 32-byte base cost the oracle 1.3 KB of bytecode. Neither collides with anything:
-    /// the only other state (Ownable2Step, EIP712, the equivocation set) sits at slots 0..4,
+    /// the only other state (Ownable2Step, EIP712) sits at slots 0..3 and the equivocation
+    /// module's at an ERC-7201 slot,
     /// each struct here spans fewer than 0x100 slots, mapping and array data live at keccak
     /// addresses, and the contract is not upgradeable, so no later layout has to fit.
     uint256 private constant STORAGE_SLOT = 0x200;
@@ -106,12 +109,20 @@ abstract contract OracleLedger {
         $.slashedReserve += amount;
     }
 
-    /// @dev slashed reserve -> claimable: a reporter's bounty of `amount` (at most the reserve).
-    function _bounty(address reporter, uint256 amount) internal {
+    /// @dev slashed reserve -> claimable, held: an equivocation bounty of `amount` (at most the
+    /// reserve) is owed from now on, so the owner cannot sweep it, but no account may claim it
+    /// before {_releaseBounty} names its reporter. Until then `totalClaimable` exceeds the sum
+    /// of the accounts' claimable balances by the bounties held.
+    function _holdBounty(uint256 amount) internal {
         LedgerStorage storage $ = _ledger();
         $.slashedReserve -= amount;
-        $.claimable[reporter] += amount;
         $.totalClaimable += amount;
+    }
+
+    /// @dev claimable, held -> claimable by `reporter`: a held bounty is released (the total
+    /// already counts it, so no book changes).
+    function _releaseBounty(address reporter, uint256 amount) internal {
+        _ledger().claimable[reporter] += amount;
     }
 
     // ------------------------------------------------------------------ ETH out

@@ -19,6 +19,9 @@ abstract contract ValidatorRegistry {
         struct RegistryStorage {
         mapping(address validator => ValidatorRecord) validators;
         mapping(address signer => address operator) operators;
+        /// @dev When each signer stopped being its operator's current signer (0: never rotated
+        /// out). Equivocation proofs by a retired signer count only for a grace period.
+        mapping(address signer => uint48 retiredAt) signerRetiredAt;
     }
 
     /// @dev The fixed first slot of this contract's storage (see {OracleLedger} on why a small number).
@@ -34,6 +37,12 @@ abstract contract ValidatorRegistry {
     /// @dev The operator `signer` belongs to (an operator is its own first signer); zero if none.
     function _operatorOf(address signer) internal view returns (address) {
         return _registry().operators[signer];
+    }
+
+    /// @dev When `signer` was last rotated out of its operator's current signer; 0 if never.
+    /// Meaningful only while `signer` is not its operator's current signer again.
+    function _signerRetiredAt(address signer) internal view returns (uint48) {
+        return _registry().signerRetiredAt[signer];
     }
 
     function _withdrawableAt(address validator) internal view returns (uint48) {
@@ -53,6 +62,9 @@ abstract contract ValidatorRegistry {
         address owner_ = $.operators[signer];
         if (owner_ != address(0) && owner_ != operator) revert IValidatorStaking.StakingSignerTaken(signer, owner_);
         $.operators[signer] = operator;
+        address previous = $.validators[operator].signer;
+        // Rotation end: the old key's signatures stop counting a grace period from now.
+        if (previous != address(0) && previous != signer) $.signerRetiredAt[previous] = uint48(block.timestamp);
         $.validators[operator].signer = signer;
         emit IValidatorStaking.SignerSet(operator, signer);
     }

@@ -178,6 +178,34 @@ class OracleClient:
         except (ContractCustomError, ContractLogicError):
             return None  # OracleUnknownProposal
 
+    def model_hashes(self, ids: Sequence[int], batch: int = 256) -> dict[int, bytes]:
+        """`proposal(id).modelHash` of each id (known proposals only), in JSON-RPC batches."""
+        fn = self.contract.get_function_by_name("proposal")
+        out: dict[int, bytes] = {}
+        for start in range(0, len(ids), batch):
+            chunk = list(ids[start : start + batch])
+
+            def read(chunk: list[int] = chunk) -> list[Any]:
+                with self.w3.batch_requests() as b:
+                    for pid in chunk:
+                        b.add(fn(pid))
+                    return list(b.execute())
+
+            replies = with_retry(read, on_error=self.on_rpc_error)
+            out.update(
+                {
+                    pid: bytes(_unwrap_struct(raw)[2])
+                    for pid, raw in zip(chunk, replies, strict=True)
+                }
+            )
+        return out
+
+    def equivocation_report(self, validator: str, round_: int) -> tuple[str, int, int]:
+        """(reporter, bounty still held, releasableAt) of `validator`'s equivocation in
+        `round_`; the zero address as reporter when none."""
+        reporter, bounty, releasable_at = self._view("equivocationReport", validator, round_)
+        return str(reporter), int(bounty), int(releasable_at)
+
     def verdict_of(self, proposal_id: int) -> tuple[Status, int]:
         status, verdict = self._view("verdictOf", proposal_id)
         return Status(int(status)), int(verdict)
@@ -289,6 +317,20 @@ class OracleClient:
 
     def claim(self, sender: TxSender) -> SentTx:
         return sender.send_call(self.fn("claim"))
+
+    def report_equivocation(
+        self, sender: TxSender, a: tuple[Any, ...], sig_a: bytes, b: tuple[Any, ...], sig_b: bytes
+    ) -> SentTx:
+        """a, b: `Verdict` tuples (proposalId, round, payloadHash, modelHash, verdict)."""
+        return sender.send_call(self.fn("reportEquivocation", a, sig_a, b, sig_b))
+
+    def report_reveal_mismatch(
+        self, sender: TxSender, v: tuple[Any, ...], sig: bytes, revealed: bytes
+    ) -> SentTx:
+        return sender.send_call(self.fn("reportRevealMismatch", v, sig, revealed))
+
+    def release_equivocation_bounty(self, sender: TxSender, validator: str, round_: int) -> SentTx:
+        return sender.send_call(self.fn("releaseEquivocationBounty", validator, round_))
 
     def submit(self, sender: TxSender, payload: bytes, fee: int) -> SentTx:
         return sender.send_call(self.fn("submit", payload), value=fee)

@@ -23,7 +23,13 @@ _DOMAIN_TYPE = fields(
     "string name", "string version", "uint256 chainId", "address verifyingContract"
 )
 COMMIT_TYPE = fields("uint64 round", "bytes32 commitment", "address validator")
-VERDICT_TYPE = fields("uint256 proposalId", "uint64 round", "uint8 verdict")
+VERDICT_TYPE = fields(
+    "uint256 proposalId",
+    "uint64 round",
+    "bytes32 payloadHash",
+    "bytes32 modelHash",
+    "uint8 verdict",
+)
 SIGNER_ACCEPTANCE_TYPE = fields("address operator", "address signer", "uint256 deadline")
 
 
@@ -97,17 +103,43 @@ def recover_commit_signer(
     return str(Account.recover_message(msg, signature=signature))
 
 
-def sign_verdict(
-    signer: LocalAccount, domain: Domain, *, proposal_id: int, round_: int, verdict: int
-) -> bytes:
-    """Signature over Verdict(proposalId, round, verdict), as published off-chain."""
-    msg = _typed(
-        domain,
-        "Verdict",
-        VERDICT_TYPE,
-        {"proposalId": proposal_id, "round": round_, "verdict": verdict},
-    )
-    return bytes(signer.sign_message(msg).signature)
+@dataclass(frozen=True)
+class Verdict:
+    """The EIP-712 `Verdict` a validator signs once it has judged a proposal in a round
+    (the contract's `IOracleVoting.Verdict`, field for field)."""
+
+    proposal_id: int
+    round: int
+    payload_hash: bytes
+    model_hash: bytes
+    verdict: int
+
+    def message(self) -> dict[str, Any]:
+        return {
+            "proposalId": self.proposal_id,
+            "round": self.round,
+            "payloadHash": self.payload_hash,
+            "modelHash": self.model_hash,
+            "verdict": self.verdict,
+        }
+
+    def as_tuple(self) -> tuple[int, int, bytes, bytes, int]:
+        """The ABI tuple the equivocation reports take."""
+        return (self.proposal_id, self.round, self.payload_hash, self.model_hash, self.verdict)
+
+
+def verdict_message(domain: Domain, verdict: Verdict) -> Any:
+    return _typed(domain, "Verdict", VERDICT_TYPE, verdict.message())
+
+
+def sign_verdict(signer: LocalAccount, domain: Domain, verdict: Verdict) -> bytes:
+    """The signer key's signature over `verdict`, as the validator serves it on its API."""
+    return bytes(signer.sign_message(verdict_message(domain, verdict)).signature)
+
+
+def recover_verdict_signer(domain: Domain, verdict: Verdict, signature: bytes) -> str:
+    """The address that signed `verdict` (a wrong signature yields some other address)."""
+    return str(Account.recover_message(verdict_message(domain, verdict), signature=signature))
 
 
 def sign_signer_acceptance(

@@ -16,7 +16,13 @@ from typing import Any
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
-from oracle.chain.oracle_abi import CORE, VIEW_EXTENSION, merged_oracle_abi
+from oracle.chain.oracle_abi import (
+    CORE,
+    EQUIVOCATION_MODULE,
+    EXTENSIONS,
+    VIEW_EXTENSION,
+    merged_oracle_abi,
+)
 from oracle.chain.params import OracleParams
 
 __all__ = ["DEFAULT_ARTIFACTS", "OracleParams", "deploy", "load_artifacts"]
@@ -56,22 +62,24 @@ def deploy(
     *,
     artifacts: Path = DEFAULT_ARTIFACTS,
 ) -> Path:
-    """Deploy VerdictOracle (which creates its VerdictOracleViews), GuardedTreasury and
-    OracleSafeGuard; write `out_dir/<chainId>.json` and the ABIs (VerdictOracle's includes the
-    extension's views)."""
+    """Deploy VerdictOracle (which creates its VerdictOracleViews and VerdictOracleEquivocation),
+    GuardedTreasury and OracleSafeGuard; write `out_dir/<chainId>.json` and the ABIs
+    (VerdictOracle's includes the extensions' functions)."""
     types = load_artifacts(artifacts)
     config = params.as_tuple()
     first_block = w3.eth.block_number + 1
     oracle = _deploy(w3, deployer, types[CORE], config, deployer.address)
     views = w3.eth.contract(address=Web3.to_checksum_address(oracle), abi=types[CORE]["abi"])
     view_extension = str(views.functions.viewExtension().call())
+    equivocation_module = str(views.functions.equivocationModule().call())
     treasury = _deploy(w3, deployer, types["GuardedTreasury"], oracle, deployer.address)
     safe_guard = _deploy(w3, deployer, types["OracleSafeGuard"], oracle)
     abi_dir = out_dir / "abi"
     abi_dir.mkdir(parents=True, exist_ok=True)
     written = {
-        CORE: merged_oracle_abi(types[CORE]["abi"], types[VIEW_EXTENSION]["abi"]),
+        CORE: merged_oracle_abi(types[CORE]["abi"], *(types[name]["abi"] for name in EXTENSIONS)),
         VIEW_EXTENSION: types[VIEW_EXTENSION]["abi"],
+        EQUIVOCATION_MODULE: types[EQUIVOCATION_MODULE]["abi"],
         "GuardedTreasury": types["GuardedTreasury"]["abi"],
         "OracleSafeGuard": types["OracleSafeGuard"]["abi"],
     }
@@ -91,6 +99,7 @@ def deploy(
                 "contracts": {
                     CORE: oracle,
                     VIEW_EXTENSION: view_extension,
+                    EQUIVOCATION_MODULE: equivocation_module,
                     "GuardedTreasury": treasury,
                     "OracleSafeGuard": safe_guard,
                 },

@@ -1,7 +1,8 @@
-"""The ABI that answers at the oracle's address: the core contract's plus its view extension's.
+"""The ABI that answers at the oracle's address: the core contract's plus its extensions'.
 
-`VerdictOracle` forwards every selector it does not implement to `VerdictOracleViews`
-(contracts/README.md, "Views"), so callers keep one contract object at one address. The
+`VerdictOracle` forwards the equivocation selectors to `VerdictOracleEquivocation` and every
+other selector it does not implement to `VerdictOracleViews` (contracts/README.md, "Views"),
+so callers keep one contract object at one address. The
 deploy scripts write this merged ABI as `abi/VerdictOracle.json`; the contract tests and the
 gas bench build the same object from the compiled types.
 """
@@ -12,6 +13,9 @@ from typing import Any
 
 CORE = "VerdictOracle"
 VIEW_EXTENSION = "VerdictOracleViews"
+EQUIVOCATION_MODULE = "VerdictOracleEquivocation"
+#: Every contract whose functions answer at the oracle's address, in lookup order.
+EXTENSIONS = (VIEW_EXTENSION, EQUIVOCATION_MODULE)
 
 
 def _signature(item: dict[str, Any]) -> str:
@@ -26,23 +30,27 @@ def _type_of(param: dict[str, Any]) -> str:
 
 
 def merged_oracle_abi(
-    core_abi: list[dict[str, Any]], views_abi: list[dict[str, Any]]
+    core_abi: list[dict[str, Any]], *extension_abis: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    """`core_abi` plus the view extension's functions the core does not implement itself.
+    """`core_abi` plus the extensions' functions the core does not implement itself.
 
-    Only functions are added: the extension has no events of its own, its constructor is not
-    the oracle's, and the errors it can raise are declared on the core's interfaces too.
+    Only functions are added: the extensions have no events of their own, their constructors
+    are not the oracle's, and the errors they raise are declared on the core's interfaces too.
     """
-    core_functions = {_signature(i) for i in core_abi if i.get("type") == "function"}
-    extra = [
-        i for i in views_abi if i.get("type") == "function" and _signature(i) not in core_functions
-    ]
-    return [*core_abi, *extra]
+    merged = list(core_abi)
+    known = {_signature(i) for i in core_abi if i.get("type") == "function"}
+    for abi in extension_abis:
+        for item in abi:
+            if item.get("type") == "function" and _signature(item) not in known:
+                known.add(_signature(item))
+                merged.append(item)
+    return merged
 
 
-def with_views(instance: Any, views_contract_type: Any) -> Any:
-    """An ape `ContractInstance` of the oracle at the same address whose ABI also has the view
-    extension's functions (for the ape users: contract tests, the gas bench, `ape run deploy`).
+def with_views(instance: Any, *extension_types: Any) -> Any:
+    """An ape `ContractInstance` of the oracle at the same address whose ABI also has the
+    extensions' functions (`VerdictOracleViews`, `VerdictOracleEquivocation`; for the ape users:
+    contract tests, the gas bench, `ape run deploy`).
 
     ape is a development dependency, so it is imported here, on use, never by the validator.
     """
@@ -50,11 +58,12 @@ def with_views(instance: Any, views_contract_type: Any) -> Any:
 
     core = instance.contract_type
     known = {item.selector for item in core.abi if item.type == "function"}
-    extra = [
-        item
-        for item in views_contract_type.abi
-        if item.type == "function" and item.selector not in known
-    ]
+    extra = []
+    for extension in extension_types:
+        for item in extension.abi:
+            if item.type == "function" and item.selector not in known:
+                known.add(item.selector)
+                extra.append(item)
     merged = core.model_copy(update={"abi": [*core.abi, *extra]})
     return ContractInstance(instance.address, merged, txn_hash=instance.txn_hash)
 

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Header, HTTPException, Path
+from fastapi import Depends, FastAPI, Header, HTTPException, Path, Query
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
@@ -26,6 +26,7 @@ from oracle.version import __version__
 # SQLite stores signed 64-bit integers: a larger id would overflow in the query (500).
 # No proposal id on chain reaches 2**63, so anything at or above it is a 422.
 ProposalIdParam = Annotated[int, Path(ge=0, lt=2**63, description="proposal id, 0 <= id < 2**63")]
+RoundParam = Annotated[int, Query(ge=0, lt=2**63, description="voting round, 0 <= round < 2**63")]
 
 
 class RelayCommitIn(BaseModel):
@@ -139,6 +140,18 @@ def create_app(validator: Validator, *, start_engine: bool = True) -> FastAPI:
             else Verdict(p.final_verdict).label,
             "final_round": p.final_round,
         }
+
+    @app.get("/verdicts")
+    def verdicts(round: RoundParam) -> dict[str, Any]:
+        """This validator's EIP-712 signed verdicts for the round (docs/protocol.md)."""
+        signed = engine.verdicts.for_round(round)
+        if signed is None:
+            raise HTTPException(
+                404,
+                f"no signed verdicts for round {round}: none sealed, or its commit phase is "
+                f"still open (served from {engine.verdicts.served_from(round)})",
+            )
+        return {"round": round, "verdicts": [s.as_json() for s in signed]}
 
     @app.get("/metrics")
     def metrics() -> Response:

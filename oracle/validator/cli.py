@@ -6,6 +6,7 @@ oracle fleet up --validators N         N local validators against one chain
 oracle validate-config FILE            check a validator.toml without starting anything
 oracle submit FILE.jsonl               submit proposals from a dataset
 oracle watch                           follow proposals to their final verdicts
+oracle watch --equivocation --peer URL report peers' provable equivocation on chain
 oracle stake|unstake|withdraw|set-signer|claim|status   operator commands (operator_cli.py)
 """
 
@@ -17,7 +18,7 @@ import os
 import signal
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -34,6 +35,11 @@ from oracle.validator.cli_common import (
     cli_client,
     cli_password,
 )
+
+if TYPE_CHECKING:
+    from eth_account.signers.local import LocalAccount
+
+    from oracle.chain.client import OracleClient
 
 validator_app = typer.Typer(help="Run a validator.", no_args_is_help=True)
 keys_app = typer.Typer(
@@ -252,8 +258,28 @@ def watch(
     deployment: DeploymentFile = DEFAULT_DEPLOYMENT,
     once: Annotated[bool, typer.Option(help="print the table once and exit")] = False,
     last: Annotated[int, typer.Option(help="rows to show")] = 30,
+    equivocation: Annotated[
+        bool,
+        typer.Option(help="collect --peer validators' signed verdicts and report equivocation"),
+    ] = False,
+    peer: Annotated[
+        list[str] | None, typer.Option(help="a validator API base URL (repeat for each)")
+    ] = None,
+    keystore: Annotated[Path | None, typer.Option(help="reporter keystore")] = None,
+    password_env: PasswordEnv = None,
+    password_file: PasswordFile = None,
+    anvil_account: AnvilAccount = None,
 ) -> None:
-    """Follow proposals to their final verdicts in a live table (Ctrl-C to stop)."""
+    """Follow proposals to their final verdicts in a live table (Ctrl-C to stop); with
+    --equivocation, report peers' provable equivocation instead."""
+    if equivocation:
+        watch_equivocation(
+            cli_client(rpc_url, deployment),
+            cli_account(keystore, password_env, password_file, anvil_account),
+            peer or [],
+            once=once,
+        )
+        return
     from rich.live import Live
 
     from oracle.validator.watch import ProposalWatcher
@@ -273,3 +299,36 @@ def watch(
                 time.sleep(0.5)
         except KeyboardInterrupt:
             pass
+
+
+def watch_equivocation(
+    client: OracleClient, account: LocalAccount, peers: list[str], *, once: bool
+) -> None:
+    """Every few seconds: collect the peers' signed verdicts of the last rounds, report what
+    is provable, release the bounties due; one JSON line per proof sent."""
+    from oracle.validator.equivocation import EquivocationWatcher
+
+    if not peers:
+        raise ValueError(
+            "give at least one --peer URL (a validator's API, e.g. http://127.0.0.1:8001)"
+        )
+    watcher = EquivocationWatcher(client, client.make_sender(account), peers)
+    try:
+        while True:
+            now = int(client.w3.eth.get_block("latest")["timestamp"])
+            for proof in watcher.watch(client.current_round(), now):
+                typer.echo(
+                    json.dumps(
+                        {
+                            "validator": proof.validator,
+                            "round": proof.round,
+                            "proposal": proof.first.verdict.proposal_id,
+                            "kind": proof.kind,
+                        }
+                    )
+                )
+            if once:
+                return
+            time.sleep(5.0)
+    except KeyboardInterrupt:
+        pass

@@ -34,6 +34,7 @@ from oracle.validator.funds import ShortfallLog
 from oracle.validator.judge import HASH_MISMATCH_REASON, Judge
 from oracle.validator.metrics import Metrics
 from oracle.validator.relay import RelayClient
+from oracle.validator.signed_verdicts import VerdictPublisher
 from oracle.validator.store import Store, StoredBallot
 from oracle.validator.store_identity import StoreIdentity
 
@@ -139,6 +140,8 @@ class Engine:
         self._settle_checked: dict[int, float] = {}
         self._stop = threading.Event()
         self._shortfalls = ShortfallLog(log, signer.address)
+        # Its signed verdicts, served on the API (GET /verdicts) for peers' watchers.
+        self.verdicts = VerdictPublisher(client, store, signer, self.timing, self.now)
 
     def _store_identity(self) -> StoreIdentity:
         block = self.client.deployment.deployed_block

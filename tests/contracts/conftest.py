@@ -108,7 +108,11 @@ def deploy_oracle(project, owner):
     def deploy(**overrides: Any) -> Any:
         config = {**ORACLE_CONFIG, **overrides}
         core = owner.deploy(project.VerdictOracle, config, owner.address)
-        return with_views(core, project.VerdictOracleViews.contract_type)
+        return with_views(
+            core,
+            project.VerdictOracleViews.contract_type,
+            project.VerdictOracleEquivocation.contract_type,
+        )
 
     return deploy
 
@@ -224,6 +228,7 @@ def open_round(stake_all, rounds, submit):
 
 # ------------------------------------------------------------------ EIP-712 signatures
 
+
 @pytest.fixture(scope="session")
 def sign_commit(chain):
     """Factory: EIP-712 `Commit(round, commitment, validator)` signed with `key`."""
@@ -237,11 +242,26 @@ def sign_commit(chain):
 
 @pytest.fixture(scope="session")
 def sign_verdict(chain):
-    """Factory: EIP-712 `Verdict(proposalId, round, verdict)` signed with `key`."""
+    """Factory: EIP-712 `Verdict(proposalId, round, payloadHash, modelHash, verdict)` signed
+    with `key` (pass a verdict tuple as `*v`)."""
 
-    def sign(oracle: Any, proposal_id: int, round_: int, verdict: int, key: Any) -> bytes:
+    def sign(
+        oracle: Any,
+        proposal_id: int,
+        round_: int,
+        payload_hash: bytes,
+        model_hash: bytes,
+        verdict: int,
+        key: Any,
+    ) -> bytes:
         return sign_verdict_in(
-            Domain(chain.chain_id, oracle.address), proposal_id, round_, verdict, key
+            Domain(chain.chain_id, oracle.address),
+            proposal_id,
+            round_,
+            payload_hash,
+            model_hash,
+            verdict,
+            key,
         )
 
     return sign

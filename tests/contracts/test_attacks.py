@@ -296,8 +296,8 @@ def test_report_equivocation__signatures_made_for_another_oracle__reverts_and_sl
     key = Account.create()
     set_signer(oracle, v, key)
     elsewhere = deploy_oracle()
-    a = (1, 1, LEGAL)
-    b = (1, 1, LEGAL + 1)
+    a = (1, 1, b"\x01" * 32, b"\x02" * 32, LEGAL)
+    b = (1, 1, b"\x01" * 32, b"\x02" * 32, LEGAL + 1)
     sig_a = sign_verdict(elsewhere, *a, key)
     sig_b = sign_verdict(elsewhere, *b, key)
 

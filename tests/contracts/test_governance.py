@@ -185,12 +185,15 @@ def test_constructor__unbonding_not_above_two_rounds_plus_reveal__reports_lowest
 
 
 @pytest.fixture
-def slashed(oracle, validators, sign_verdict, stake_all, reporter):
+def slashed(oracle, validators, sign_verdict, stake_all, reporter, new_round):
     """A validator slashed for equivocation; returns the reserve it left."""
     stake_all(who=validators[:1])
     key = Account.create()
     set_signer(oracle, validators[0], key)
-    a, b = (1, 1, 0), (1, 1, 1)
+    round_, (pid,) = new_round(1)
+    p = oracle.proposal(pid)
+    a = (pid, round_, bytes(p.payloadHash), bytes(p.modelHash), 0)
+    b = (*a[:4], 1)
     oracle.reportEquivocation(
         a, sign_verdict(oracle, *a, key), b, sign_verdict(oracle, *b, key), sender=reporter
     )
@@ -200,7 +203,7 @@ def slashed(oracle, validators, sign_verdict, stake_all, reporter):
 def test_sweep_slashed__owner__sends_reserve_and_emits(oracle, owner, stranger, slashed):
     before = stranger.balance
     tx = oracle.sweepSlashed(stranger.address, slashed, sender=owner)
-    assert slashed == STAKE // 4  # half of 50% went to the reporter
+    assert slashed == STAKE // 2 - STAKE // 2 // 64  # a 64th of the 50% slash is held as bounty
     assert stranger.balance == before + slashed
     assert oracle.slashedReserve() == 0
     assert [(e.to, e.amount) for e in tx.decode_logs(oracle.SlashedReserveSwept)] == [

@@ -76,7 +76,11 @@ def event(name: str) -> None:
 def fuzz_deployment(accounts, project, chain):
     owner = accounts[0]
     core = owner.deploy(project.VerdictOracle, CONFIG, owner.address)
-    oracle = with_views(core, project.VerdictOracleViews.contract_type)
+    oracle = with_views(
+        core,
+        project.VerdictOracleViews.contract_type,
+        project.VerdictOracleEquivocation.contract_type,
+    )
     validators = list(accounts[1 : 1 + VALIDATORS])
     requesters = list(accounts[1 + VALIDATORS : 1 + VALIDATORS + REQUESTERS])
     return oracle, validators, requesters

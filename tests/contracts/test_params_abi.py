@@ -88,7 +88,11 @@ def test_defaults__both_sets__deploy_on_the_real_contract(owner, project):
     for params in (OracleParams(), DEPLOY_DEFAULTS):
         assert problems(params) == []
         core = owner.deploy(project.VerdictOracle, params.as_config(), owner.address)
-        oracle = with_views(core, project.VerdictOracleViews.contract_type)
+        oracle = with_views(
+            core,
+            project.VerdictOracleViews.contract_type,
+            project.VerdictOracleEquivocation.contract_type,
+        )
         current, timing = (
             oracle.parameters(),
             dict(zip(TIMING_FIELDS, oracle.timing(), strict=True)),

@@ -274,11 +274,17 @@ def proposal_in_round(oracle, committing_round, driver):
     return pid, committing_round
 
 
-def test_report_equivocation__two_verdicts_by_one_signer__slashes_and_pays_reporter(
+def verdict_on(oracle, pid: int, round_: int, cls: int) -> tuple:
+    """Verdict(proposalId, round, payloadHash, modelHash, verdict) for a real proposal."""
+    p = oracle.proposal(pid)
+    return (pid, round_, bytes(p.payloadHash), bytes(p.modelHash), cls)
+
+
+def test_report_equivocation__two_verdicts_by_one_signer__slashes_and_holds_bounty(
     oracle, driver, proposal_in_round, staked, signers, reporter, stake_amount
 ):
     pid, round_ = proposal_in_round
-    a, b = (pid, round_, LEGAL), (pid, round_, FRAUD)
+    a, b = verdict_on(oracle, pid, round_, LEGAL), verdict_on(oracle, pid, round_, FRAUD)
     sig_a = sign_verdict(driver.domain, *a, signers[0].key)
     sig_b = sign_verdict(driver.domain, *b, signers[0].key)
     active_before = oracle.validatorInfo(staked[0]).active
@@ -289,15 +295,16 @@ def test_report_equivocation__two_verdicts_by_one_signer__slashes_and_pays_repor
     assert slashed.validator == staked[0].address and slashed.reason == EQUIVOCATION
     assert slashed.amount == stake_amount * oracle.parameters().equivocationSlashBps // 10_000
     assert oracle.validatorInfo(staked[0]).active == active_before - slashed.amount
-    assert oracle.claimable(reporter) == slashed.amount // 2
-    assert len(tx.decode_logs(oracle.EquivocationReported)) == 1
+    (reported,) = tx.decode_logs(oracle.EquivocationReported)
+    assert reported.bounty == slashed.amount // oracle.EQUIVOCATION_BOUNTY_DIVISOR()
+    assert oracle.claimable(reporter) == 0  # held until the validator's ballots settle
 
 
 def test_report_equivocation__reported_twice__reverts(
     oracle, driver, proposal_in_round, signers, reporter
 ):
     pid, round_ = proposal_in_round
-    a, b = (pid, round_, LEGAL), (pid, round_, FRAUD)
+    a, b = verdict_on(oracle, pid, round_, LEGAL), verdict_on(oracle, pid, round_, FRAUD)
     sig_a = sign_verdict(driver.domain, *a, signers[0].key)
     sig_b = sign_verdict(driver.domain, *b, signers[0].key)
     oracle.reportEquivocation(a, sig_a, b, sig_b, sender=reporter)
@@ -310,7 +317,7 @@ def test_report_equivocation__same_verdict_twice__reverts_not_conflicting(
     oracle, driver, proposal_in_round, signers, reporter
 ):
     pid, round_ = proposal_in_round
-    a = (pid, round_, LEGAL)
+    a = verdict_on(oracle, pid, round_, LEGAL)
     sig_a = sign_verdict(driver.domain, *a, signers[0].key)
 
     with ape.reverts(oracle.OracleEquivocationNotConflicting):
@@ -322,7 +329,8 @@ def test_report_equivocation__verdicts_on_different_proposals__reverts_not_confl
 ):
     """Two verdicts on two proposals are honest work, not equivocation."""
     pid, round_ = proposal_in_round
-    a, b = (pid, round_, LEGAL), (pid + 1, round_, FRAUD)
+    a = verdict_on(oracle, pid, round_, LEGAL)
+    b = (pid + 1, round_, a[2], a[3], FRAUD)
     sig_a = sign_verdict(driver.domain, *a, signers[0].key)
     sig_b = sign_verdict(driver.domain, *b, signers[0].key)
 
@@ -335,21 +343,35 @@ def test_report_equivocation__signature_moved_to_another_proposal__reverts(
 ):
     """A signature over proposal p does not vouch for proposal p+1: it recovers a stranger."""
     pid, round_ = proposal_in_round
-    other = pid + 1
-    sig_a = sign_verdict(driver.domain, pid, round_, LEGAL, signers[0].key)
-    sig_b = sign_verdict(driver.domain, other, round_, FRAUD, signers[0].key)
+    a = verdict_on(oracle, pid, round_, LEGAL)
+    moved_a, moved_b = (pid + 1, *a[1:]), (pid + 1, *a[1:4], FRAUD)
+    sig_a = sign_verdict(driver.domain, *a, signers[0].key)
+    sig_b = sign_verdict(driver.domain, *moved_b, signers[0].key)
 
     with ape.reverts(oracle.OracleEquivocationSignersDiffer):
-        oracle.reportEquivocation(
-            (other, round_, LEGAL), sig_a, (other, round_, FRAUD), sig_b, sender=reporter
-        )
+        oracle.reportEquivocation(moved_a, sig_a, moved_b, sig_b, sender=reporter)
+
+
+def test_report_equivocation__model_hash_changed_after_signing__recovers_a_stranger(
+    oracle, driver, proposal_in_round, signers, reporter
+):
+    """The model hash is signed: a verdict re-labelled with another model no longer names
+    the validator's signer."""
+    pid, round_ = proposal_in_round
+    a, b = verdict_on(oracle, pid, round_, LEGAL), verdict_on(oracle, pid, round_, FRAUD)
+    sig_a = sign_verdict(driver.domain, *a, signers[0].key)
+    sig_b = sign_verdict(driver.domain, *b, signers[0].key)
+    relabelled = (*b[:3], b"\x33" * 32, b[4])
+
+    with ape.reverts(oracle.OracleEquivocationSignersDiffer):
+        oracle.reportEquivocation(a, sig_a, relabelled, sig_b, sender=reporter)
 
 
 def test_report_equivocation__signatures_by_two_signers__reverts(
     oracle, driver, proposal_in_round, signers, reporter
 ):
     pid, round_ = proposal_in_round
-    a, b = (pid, round_, LEGAL), (pid, round_, FRAUD)
+    a, b = verdict_on(oracle, pid, round_, LEGAL), verdict_on(oracle, pid, round_, FRAUD)
     sig_a = sign_verdict(driver.domain, *a, signers[0].key)
     sig_b = sign_verdict(driver.domain, *b, signers[1].key)
 
@@ -362,7 +384,7 @@ def test_report_equivocation__key_of_no_validator__reverts_unknown_signer(
 ):
     pid, round_ = proposal_in_round
     stranger = Account.create()
-    a, b = (pid, round_, LEGAL), (pid, round_, FRAUD)
+    a, b = verdict_on(oracle, pid, round_, LEGAL), verdict_on(oracle, pid, round_, FRAUD)
     sig_a = sign_verdict(driver.domain, *a, stranger.key)
     sig_b = sign_verdict(driver.domain, *b, stranger.key)
 
@@ -381,9 +403,28 @@ def test_report_equivocation__signed_for_another_domain__reverts(
         foreign = Domain(chain.chain_id + 1, oracle.address)
     else:
         foreign = Domain(chain.chain_id, deploy_oracle().address)
-    a, b = (pid, round_, LEGAL), (pid, round_, FRAUD)
+    a, b = verdict_on(oracle, pid, round_, LEGAL), verdict_on(oracle, pid, round_, FRAUD)
     sig_a = sign_verdict(foreign, *a, signers[0].key)
     sig_b = sign_verdict(foreign, *b, signers[0].key)
 
     with ape.reverts(oracle.OracleEquivocationSignersDiffer):
         oracle.reportEquivocation(a, sig_a, b, sig_b, sender=reporter)
+
+
+def test_verdict_typehash__python_digest__recovers_the_signer_in_the_contract(
+    oracle, driver, proposal_in_round, staked, signers, reporter
+):
+    """The reveal-mismatch proof recovers one signature alone: a type-hash or field-order
+    mistake would name a stranger (OracleUnknownSigner) instead of slashing."""
+    pid, round_ = proposal_in_round
+    driver.to_commit(round_)
+    ballot = driver.ballot(round_, staked[0].address, bytes([LEGAL]))
+    driver.commit_ballot(ballot, staked[0])
+    driver.to_reveal(round_)
+    driver.reveal_ballot(ballot, staked[0])
+    v = verdict_on(oracle, pid, round_, FRAUD)
+
+    tx = oracle.reportRevealMismatch(
+        v, sign_verdict(driver.domain, *v, signers[0].key), bytes([LEGAL]), sender=reporter
+    )
+    assert tx.decode_logs(oracle.Slashed)[0].validator == staked[0].address

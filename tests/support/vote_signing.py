@@ -34,6 +34,8 @@ COMMIT_TYPE = [
 VERDICT_TYPE = [
     {"name": "proposalId", "type": "uint256"},
     {"name": "round", "type": "uint64"},
+    {"name": "payloadHash", "type": "bytes32"},
+    {"name": "modelHash", "type": "bytes32"},
     {"name": "verdict", "type": "uint8"},
 ]
 SIGNER_ACCEPTANCE_TYPE = [
@@ -118,9 +120,24 @@ def sign_commit(domain: Domain, round_: int, commitment_: bytes, validator: str,
     return _sign(domain, "Commit", COMMIT_TYPE, message, key)
 
 
-def sign_verdict(domain: Domain, proposal_id: int, round_: int, verdict: int, key) -> bytes:
-    """The signer's EIP-712 signature over Verdict(proposalId, round, verdict)."""
-    message = {"proposalId": proposal_id, "round": round_, "verdict": verdict}
+def sign_verdict(
+    domain: Domain,
+    proposal_id: int,
+    round_: int,
+    payload_hash: bytes,
+    model_hash: bytes,
+    verdict: int,
+    key,
+) -> bytes:
+    """The signer's EIP-712 signature over
+    Verdict(proposalId, round, payloadHash, modelHash, verdict)."""
+    message = {
+        "proposalId": proposal_id,
+        "round": round_,
+        "payloadHash": bytes(payload_hash),
+        "modelHash": bytes(model_hash),
+        "verdict": verdict,
+    }
     return _sign(domain, "Verdict", VERDICT_TYPE, message, key)
 
 

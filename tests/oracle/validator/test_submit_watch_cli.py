@@ -149,3 +149,36 @@ def test_watch_once__final_proposal__shows_chain_time_from_submission_to_final(
     (row,) = [line for line in result.output.splitlines() if f" {pid} " in line]
     assert "no_consensus" in row
     assert f"{float(took):.1f}" in row  # chain time, not the 0.0 s of one read
+
+
+def _watch_equivocation(client: OracleClient, *extra: str) -> object:
+    return CliRunner().invoke(
+        app,
+        [
+            "watch",
+            "--equivocation",
+            "--once",
+            "--rpc-url",
+            str(client.w3.provider.endpoint_uri),  # type: ignore[attr-defined]
+            "--deployment",
+            str(client.deployment.path),
+            "--anvil-account",
+            "12",
+            *extra,
+        ],
+    )
+
+
+def test_watch_equivocation__no_peer__says_to_give_one(client: OracleClient) -> None:
+    result = _watch_equivocation(client)
+    assert result.exit_code != 0  # type: ignore[attr-defined]
+    assert "give at least one --peer URL" in result.output  # type: ignore[attr-defined]
+
+
+def test_watch_equivocation__peer_not_listening__skips_it_and_reports_nothing(
+    client: OracleClient,
+) -> None:
+    # Port 9 on loopback: nothing listens there, so the fetch is refused at once.
+    result = _watch_equivocation(client, "--peer", "http://127.0.0.1:9")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert result.output.strip() == ""  # type: ignore[attr-defined]
