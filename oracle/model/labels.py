@@ -34,6 +34,13 @@ NUM_CLASSES: int = len(Verdict)
 # model pinned for that proposal. Not a class: it adds no tally weight, earns no reward and
 # is never incoherent (docs/protocol.md, "Abstaining").
 ABSTAIN: int = 0xFF
+ABSTAIN_LABEL = "abstain"
+
+
+def vote_label(vote: int) -> str:
+    """The name of a ballot byte: a class label, or `abstain`."""
+    return ABSTAIN_LABEL if vote == ABSTAIN else Verdict(vote).label
+
 
 # Only these three are decided by the model; rules decide the other two.
 MODEL_CLASSES: tuple[Verdict, ...] = (Verdict.LEGAL, Verdict.FRAUD, Verdict.ILLICIT)
