@@ -195,3 +195,20 @@ def test_read_password__hints_of_the_validator__name_real_settings(
     hints = re.findall(r'file_hint="set ([a-z_]+)"', source)
     assert sorted(hints) == ["operator_password_file", "signer_password_file"]
     assert all(h in ValidatorSettings.model_fields for h in hints)
+
+
+def test_settings__model_dirs__held_in_order_default_first(tmp_path: Path) -> None:
+    cfg = tmp_path / "v.toml"
+    cfg.write_text('signer_keystore = "k.json"\nmodel_dirs = ["models/new", "models/old"]\n')
+    s = ValidatorSettings.from_file(cfg)
+    assert s.held_model_dirs == [Path("models/new"), Path("models/old")]
+    assert ValidatorSettings(signer_keystore=Path("k.json")).held_model_dirs == [
+        Path("models/default")
+    ]
+
+
+def test_settings__model_dir_and_model_dirs_both_set__one_clear_error(tmp_path: Path) -> None:
+    cfg = tmp_path / "v.toml"
+    cfg.write_text('signer_keystore = "k.json"\nmodel_dir = "a"\nmodel_dirs = ["b"]\n')
+    with pytest.raises(ValueError, match=r"model_dir .*or model_dirs .*not both"):
+        ValidatorSettings.from_file(cfg)
