@@ -386,8 +386,9 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
         emit VotesRevealed(ctx.round, validator, verdicts, weight);
     }
 
-    /// @dev `sums[i * CLASSES + verdicts[i]] += weight` for every i. Returns the first index whose
-    /// class is not below CLASSES, or type(uint256).max. Assembly because this is the innermost
+    /// @dev `sums[i * CLASSES + verdicts[i]] += weight` for every i but abstentions (ABSTAIN adds
+    /// nothing). Returns the first index whose byte is neither a class nor ABSTAIN, or
+    /// type(uint256).max. Assembly because this is the innermost
     /// loop of the batched reveal (validators x proposals iterations) and Solidity would
     /// bounds-check every byte and word; the bounds hold by construction: the caller checked
     /// `verdicts.length == n` and `sums` has CLASSES * n words. Sums cannot overflow: stakes are < 2^96.
@@ -398,11 +399,13 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
     {
         invalidAt = type(uint256).max;
         uint256 classes = ConsensusMath.CLASSES;
+        uint256 abstain = ConsensusMath.ABSTAIN;
         assembly ("memory-safe") {
             let words := add(sums, 0x20)
             for { let i := 0 } lt(i, verdicts.length) { i := add(i, 1) } {
                 let v := byte(0, calldataload(add(verdicts.offset, i)))
                 if iszero(lt(v, classes)) {
+                    if eq(v, abstain) { continue }
                     invalidAt := i
                     break
                 }
@@ -562,7 +565,7 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
                 if (uint8(verdicts[i]) == winner) {
                     uint256 fee = uint96(outcome >> 128);
                     reward += ConsensusMath.share(fee, weight, uint128(outcome));
-                } else {
+                } else if (uint8(verdicts[i]) != ConsensusMath.ABSTAIN) {
                     ++incoherent;
                 }
             }

@@ -14,19 +14,24 @@ import {TxRequestPayload} from "../libraries/TxRequestPayload.sol";
 /// get a different transaction approved), submit it, and act only on a `legal` verdict.
 /// The oracle's callback only records the outcome (it runs under a gas cap); the owner then
 /// calls {execute}, which also reads the oracle directly if the callback never arrived.
+/// No reserve is held forever: the owner may {cancel} a request that is not executed (say its
+/// recipient refuses ETH), and an approval not executed within {EXECUTION_WINDOW} expires
+/// ({expire}, callable by anyone); both free the reserved funds.
 contract GuardedTreasury is Ownable2Step, IVerdictCallback {
     enum RequestState {
         None,
         Pending,
         Approved,
         Rejected,
-        Executed
+        Executed,
+        Cancelled
     }
 
-    /// @dev slot 0: | to 160 | state 8 | free 88 |   slot 1: | amount 256 |
+    /// @dev slot 0: | to 160 | state 8 | approvedAt 48 | free 40 |   slot 1: | amount 256 |
     struct TransferRequest {
         address to;
         RequestState state;
+        uint48 approvedAt;
         uint256 amount;
     }
 
@@ -38,6 +43,12 @@ contract GuardedTreasury is Ownable2Step, IVerdictCallback {
     event TransferRejected(uint256 indexed requestId, uint8 status, uint8 verdict);
     /// @notice Request `requestId` was paid out.
     event TransferExecuted(uint256 indexed requestId, address indexed to, uint256 amount);
+    /// @notice The owner cancelled request `requestId` before it was executed; its reserved funds
+    /// are free again.
+    event TransferCancelled(uint256 indexed requestId);
+    /// @notice Approved request `requestId` was not executed by `expiredAt`; its reserved funds are
+    /// free again.
+    event TransferExpired(uint256 indexed requestId, uint256 expiredAt);
     /// @notice ETH arrived.
     event Deposited(address indexed from, uint256 amount);
 
@@ -56,6 +67,17 @@ contract GuardedTreasury is Ownable2Step, IVerdictCallback {
     error TreasuryTransferFailed(address to, uint256 amount);
     /// @notice The zero address cannot receive a transfer.
     error TreasuryZeroRecipient();
+    /// @notice Request `requestId` is in state `state`; only a pending or approved one can be
+    /// cancelled or expire.
+    error TreasuryNotCancellable(uint256 requestId, uint8 state);
+    /// @notice The approval of request `requestId` expired at `expiredAt`; it can never be executed.
+    error TreasuryApprovalExpired(uint256 requestId, uint256 expiredAt);
+    /// @notice The approval of request `requestId` is executable until `expiresAt`; it expires then.
+    error TreasuryApprovalNotExpired(uint256 requestId, uint256 expiresAt);
+
+    /// @notice How long an approved request stays executable. A verdict is about the transfer
+    /// as it was judged; past this window it is stale, and its reserve must not stay locked.
+    uint256 public constant EXECUTION_WINDOW = 7 days;
 
     /// @notice The oracle this treasury trusts.
     IVerdictOracle public immutable oracle;
@@ -87,7 +109,8 @@ contract GuardedTreasury is Ownable2Step, IVerdictCallback {
         if (amount > available) revert TreasuryInsufficientFunds(amount, available);
         reserved += amount;
         requestId = oracle.submit{value: msg.value}(TxRequestPayload.encode(address(this), to, amount, "", memo));
-        _requests[requestId] = TransferRequest({to: to, state: RequestState.Pending, amount: amount});
+        _requests[requestId] =
+            TransferRequest({to: to, state: RequestState.Pending, approvedAt: 0, amount: amount});
         emit TransferRequested(requestId, to, amount, memo);
     }
 
@@ -112,6 +135,8 @@ contract GuardedTreasury is Ownable2Step, IVerdictCallback {
             (IVerdictOracle.Status status, uint8 verdict) = oracle.verdictOf(requestId);
             revert TreasuryTransferNotApproved(requestId, uint8(status), verdict);
         }
+        uint256 deadline = _expiresAt(request);
+        if (block.timestamp >= deadline) revert TreasuryApprovalExpired(requestId, deadline);
         request.state = RequestState.Executed;
         uint256 amount = request.amount;
         reserved -= amount;
@@ -131,9 +156,37 @@ contract GuardedTreasury is Ownable2Step, IVerdictCallback {
         if (state == RequestState.Pending) state = _syncFromOracle(requestId, request);
     }
 
+    /// @notice Give up request `requestId` (pending or approved, not executed) and free its reserve:
+    /// the way out when the recipient refuses ETH, or the transfer is no longer wanted. A verdict
+    /// that arrives later is ignored.
+    function cancel(uint256 requestId) external onlyOwner {
+        TransferRequest storage request = _requests[requestId];
+        _release(requestId, request);
+        emit TransferCancelled(requestId);
+    }
+
+    /// @notice Free the reserve of an approved request not executed within {EXECUTION_WINDOW}.
+    /// Anyone may call it, so funds come back even if the owner never acts.
+    function expire(uint256 requestId) external {
+        TransferRequest storage request = _requests[requestId];
+        if (request.state != RequestState.Approved) {
+            revert TreasuryNotCancellable(requestId, uint8(request.state));
+        }
+        uint256 deadline = _expiresAt(request);
+        if (block.timestamp < deadline) revert TreasuryApprovalNotExpired(requestId, deadline);
+        _release(requestId, request);
+        emit TransferExpired(requestId, deadline);
+    }
+
     /// @notice Pull the fees the oracle refunded for requests that found no consensus.
     function claimOracleRefund() external onlyOwner {
         IOracleVoting(address(oracle)).claim();
+    }
+
+    /// @notice When the approval of request `requestId` stops being executable (0 if not approved).
+    function expiresAt(uint256 requestId) external view returns (uint256) {
+        TransferRequest storage request = _requests[requestId];
+        return request.state == RequestState.Approved ? _expiresAt(request) : 0;
     }
 
     /// @notice State, recipient and amount of request `requestId`.
@@ -162,6 +215,7 @@ contract GuardedTreasury is Ownable2Step, IVerdictCallback {
     {
         if (status == uint8(IVerdictOracle.Status.Finalized) && verdict == 0) {
             request.state = RequestState.Approved;
+            request.approvedAt = uint48(block.timestamp);
             emit TransferApproved(requestId);
             return RequestState.Approved;
         }
@@ -169,5 +223,19 @@ contract GuardedTreasury is Ownable2Step, IVerdictCallback {
         reserved -= request.amount;
         emit TransferRejected(requestId, status, verdict);
         return RequestState.Rejected;
+    }
+
+    /// @dev Pending or approved -> cancelled, reserve freed; any other state reverts.
+    function _release(uint256 requestId, TransferRequest storage request) private {
+        RequestState state = request.state;
+        if (state != RequestState.Pending && state != RequestState.Approved) {
+            revert TreasuryNotCancellable(requestId, uint8(state));
+        }
+        request.state = RequestState.Cancelled;
+        reserved -= request.amount;
+    }
+
+    function _expiresAt(TransferRequest storage request) private view returns (uint256) {
+        return uint256(request.approvedAt) + EXECUTION_WINDOW;
     }
 }

@@ -90,7 +90,7 @@ interface IOracleVoting {
     error OracleCommitmentMismatch(uint64 round, address validator);
     /// @notice One verdict byte per proposal of the round is required: `expected`, got `given`.
     error OracleVerdictsLengthMismatch(uint256 given, uint256 expected);
-    /// @notice Byte `index` of the verdicts is `verdict`; classes are 0..4.
+    /// @notice Byte `index` of the verdicts is `verdict`; classes are 0..4, abstain is 255.
     error OracleInvalidVerdict(uint256 index, uint8 verdict);
     /// @notice `validator` had no stake at the round's snapshot `snapshot`, so its vote has no weight.
     error OracleNoStakeAtSnapshot(address validator, uint48 snapshot);
@@ -150,7 +150,8 @@ interface IOracleVoting {
     function commitRelayed(uint64 round, RelayedCommit[] calldata commits) external;
 
     /// @notice Reveal `validator`'s verdicts for `round` (anyone holding the preimage may call).
-    /// @param verdicts One byte per proposal of the round, in `roundProposals(round)` order.
+    /// @param verdicts One byte per proposal of the round, in `roundProposals(round)` order: a
+    /// class 0..4, or 255 (ConsensusMath.ABSTAIN) where the validator lacks the pinned model.
     function reveal(uint64 round, address validator, bytes calldata verdicts, bytes32 salt) external;
 
     /// @notice Reveal many validators' verdicts for `round`, tallying every proposal once.

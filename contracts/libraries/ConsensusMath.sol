@@ -14,6 +14,10 @@ library ConsensusMath {
     uint256 internal constant BPS = 10_000;
     /// @notice Number of verdict classes; see {VERDICT_CLASSES}.
     uint8 internal constant CLASSES = VERDICT_CLASSES;
+    /// @notice The verdict byte of an abstention: the validator does not hold the model pinned
+    /// for that proposal (docs/protocol.md, "Abstaining"). A revealed vote that weighs nothing:
+    /// no tally, so neither for quorum nor against the leader, no reward, no incoherence slash.
+    uint8 internal constant ABSTAIN = type(uint8).max;
 
     /// @notice The class with the most stake (the lowest class id wins a tie), its stake, and
     /// the total revealed stake.

@@ -18,7 +18,7 @@ from eth_account.messages import encode_defunct
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak, to_checksum_address
 
-from oracle.model.labels import NUM_CLASSES
+from oracle.model.labels import ABSTAIN, NUM_CLASSES
 
 ZERO_HASH = b"\x00" * 32
 
@@ -35,12 +35,13 @@ def round_list_hash(proposal_ids: Iterable[int]) -> bytes:
 
 
 def verdicts_bytes(verdicts: Sequence[int]) -> bytes:
-    """One byte per proposal of the round, in list order; each must be a class id < NUM_CLASSES."""
+    """One byte per proposal of the round, in list order; each a class id < NUM_CLASSES, or
+    ABSTAIN."""
     for position, v in enumerate(verdicts):
-        if not 0 <= int(v) < NUM_CLASSES:
+        if not (0 <= int(v) < NUM_CLASSES or int(v) == ABSTAIN):
             raise ValueError(
                 f"verdict {v} at position {position} is not a class id; "
-                f"expected 0..{NUM_CLASSES - 1}"
+                f"expected 0..{NUM_CLASSES - 1}, or {ABSTAIN} to abstain"
             )
     return bytes(int(v) for v in verdicts)
 

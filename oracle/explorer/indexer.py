@@ -23,6 +23,7 @@ from oracle.chain.oracle_abi import named_outputs
 from oracle.chain.params import SPECS
 from oracle.explorer.labels import slash_reason
 from oracle.explorer.records import HistoryEntry, Proposal, Reveal, Round, Validator
+from oracle.model.labels import ABSTAIN
 
 SAFE_GUARD = "OracleSafeGuard"
 # Parameters shown on the page: all of oracle.chain.params' numeric ones, read from the two
@@ -267,14 +268,18 @@ class Indexer:
     def _on_revealed(self, args: dict[str, Any], block: int, tx: str) -> None:
         number = int(args["round"])
         validator = to_checksum_address(args["validator"])
-        self._round_proposals(number)
-        self._round(number).reveals[validator] = Reveal(
-            validator=validator,
-            verdicts=bytes(args["verdicts"]),
-            stake=int(args["stake"]),
-            block=block,
-            tx=tx,
+        ids = self._round_proposals(number)
+        verdicts = bytes(args["verdicts"])
+        record = self._round(number)
+        record.reveals[validator] = Reveal(
+            validator=validator, verdicts=verdicts, stake=int(args["stake"]), block=block, tx=tx
         )
+        abstained = [pid for pid, v in zip(ids, verdicts, strict=False) if v == ABSTAIN]
+        if abstained:
+            entry = self._validator(validator)
+            entry.abstentions.extend((number, pid) for pid in abstained)
+            detail = "proposals " + ", ".join(str(pid) for pid in abstained)
+            entry.history.append(HistoryEntry(block, tx, "abstained", round=number, detail=detail))
 
     def _on_settled(self, args: dict[str, Any], block: int, tx: str) -> None:
         validator = self._validator(args["validator"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from oracle.chain.client import Status
 from oracle.chain.slashing import SlashReason
-from oracle.model.labels import ALL_LABELS
+from oracle.model.labels import ABSTAIN, ABSTAIN_LABEL, ALL_LABELS
 
 VERDICT_NAMES: tuple[str, ...] = ALL_LABELS
 
@@ -18,7 +18,10 @@ SLASH_REASONS: tuple[str, ...] = tuple(r.label for r in SlashReason)
 
 
 def verdict_name(code: int) -> str:
-    """The class name for a verdict byte; out-of-range bytes stay visible as numbers."""
+    """The class name for a verdict byte (`abstain` for ABSTAIN); other out-of-range bytes
+    stay visible as numbers."""
+    if code == ABSTAIN:
+        return ABSTAIN_LABEL
     return VERDICT_NAMES[code] if 0 <= code < len(VERDICT_NAMES) else f"unknown({code})"
 
 

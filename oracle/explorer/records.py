@@ -66,7 +66,7 @@ class HistoryEntry:
 
     block: int
     tx: str
-    kind: str  # staked | signer | unstake | withdrawn | settled | slashed | claimed
+    kind: str  # staked | signer | unstake | withdrawn | settled | slashed | claimed | abstained
     amount: int = 0
     round: int | None = None
     detail: str = ""
@@ -82,3 +82,5 @@ class Validator:
     rewards: int = 0
     slashed: int = 0
     history: list[HistoryEntry] = field(default_factory=list)
+    # (round, proposal id) of each revealed ABSTAIN: the pinned model was not held.
+    abstentions: list[tuple[int, int]] = field(default_factory=list)

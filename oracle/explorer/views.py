@@ -15,7 +15,7 @@ from oracle.explorer.labels import VERDICT_NAMES, status_name, verdict_name
 from oracle.explorer.payload_view import describe_payload, memo_excerpt
 from oracle.explorer.records import Proposal, Validator
 from oracle.explorer.units import eth
-from oracle.model.labels import NUM_CLASSES
+from oracle.model.labels import ABSTAIN, NUM_CLASSES
 
 FINALIZED, NO_CONSENSUS = Status.FINALIZED, Status.NO_CONSENSUS
 
@@ -48,6 +48,8 @@ def round_votes(
                 "validator": reveal.validator,
                 "verdict": verdict,
                 "verdict_name": verdict_name(verdict),
+                # Revealed, but weighs nothing: the pinned model was not held.
+                "abstained": verdict == ABSTAIN,
                 "stake": str(reveal.stake),
                 "stake_eth": eth(reveal.stake),
                 "tx": reveal.tx,
@@ -80,6 +82,7 @@ def proposal_summary(indexer: Indexer, proposal: Proposal, now: int) -> dict[str
         "phase_ends_at": ends_at,
         "committed": len(record.commitments) if record else 0,
         "revealed": len(votes),
+        "abstained": sum(1 for v in votes if v["abstained"]),
         "tally": {VERDICT_NAMES[i]: str(tally[i]) for i in range(NUM_CLASSES)},
         "tally_eth": {VERDICT_NAMES[i]: eth(tally[i]) for i in range(NUM_CLASSES)},
         "votes": votes,
@@ -108,6 +111,7 @@ def proposal_detail(indexer: Indexer, proposal: Proposal, now: int) -> dict[str,
                 "round": number,
                 "timing": list(record.timing) if record and record.timing else None,
                 "committed": len(record.commitments) if record else 0,
+                "abstained": sum(1 for v in votes if v["abstained"]),
                 "tally": {VERDICT_NAMES[i]: str(tally[i]) for i in range(NUM_CLASSES)},
                 "tally_eth": {VERDICT_NAMES[i]: eth(tally[i]) for i in range(NUM_CLASSES)},
                 "votes": votes,
@@ -135,6 +139,9 @@ def validator_view(validator: Validator) -> dict[str, Any]:
         "rewards_eth": eth(validator.rewards),
         "slashed": str(validator.slashed),
         "slashed_eth": eth(validator.slashed),
+        "abstentions": [
+            {"round": number, "proposal_id": pid} for number, pid in validator.abstentions
+        ],
         "history": [
             {
                 "block": h.block,

@@ -30,6 +30,18 @@ class Verdict(IntEnum):
 # The on-chain verdict is one of these; every `0 <= v < NUM_CLASSES` check imports it.
 NUM_CLASSES: int = len(Verdict)
 
+# The ballot byte of an abstention (ConsensusMath.ABSTAIN): the validator does not hold the
+# model pinned for that proposal. Not a class: it adds no tally weight, earns no reward and
+# is never incoherent (docs/protocol.md, "Abstaining").
+ABSTAIN: int = 0xFF
+ABSTAIN_LABEL = "abstain"
+
+
+def vote_label(vote: int) -> str:
+    """The name of a ballot byte: a class label, or `abstain`."""
+    return ABSTAIN_LABEL if vote == ABSTAIN else Verdict(vote).label
+
+
 # Only these three are decided by the model; rules decide the other two.
 MODEL_CLASSES: tuple[Verdict, ...] = (Verdict.LEGAL, Verdict.FRAUD, Verdict.ILLICIT)
 ALL_LABELS: tuple[str, ...] = tuple(v.label for v in Verdict)

@@ -18,7 +18,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
 from oracle.chain.client import Status
-from oracle.model.labels import Verdict
+from oracle.model.labels import Verdict, vote_label
 from oracle.validator.relay import Relayer
 from oracle.validator.service import Validator
 from oracle.version import __version__
@@ -75,7 +75,11 @@ def create_app(validator: Validator, *, start_engine: bool = True) -> FastAPI:
 
     @app.get("/ready")
     def ready() -> Response:
-        checks: dict[str, Any] = {"model_loaded": validator.model_loaded}
+        checks: dict[str, Any] = {
+            "model_loaded": validator.model_loaded,
+            # Proposals pinned to any other model are abstained on (no reward, no slash).
+            "model_hashes": engine.judge.held_hashes,
+        }
         try:
             info = validator.client.validator_info(engine.operator)
             checks["chain_reachable"] = True
@@ -119,7 +123,7 @@ def create_app(validator: Validator, *, start_engine: bool = True) -> FastAPI:
             votes.append(
                 {
                     "round": b.round,
-                    "voted": Verdict(b.verdicts[pos]).label,
+                    "voted": vote_label(b.verdicts[pos]),
                     "state": b.state,
                     "commit_tx": b.commit_tx,
                     "reveal_tx": b.reveal_tx,
@@ -130,7 +134,8 @@ def create_app(validator: Validator, *, start_engine: bool = True) -> FastAPI:
             "id": p.id,
             "payload_hash": "0x" + p.payload_hash.hex(),
             "requester": p.requester,
-            "verdict": None if p.verdict is None else Verdict(p.verdict).label,
+            "verdict": None if p.verdict is None else vote_label(p.verdict),
+            "model_hash": None if p.model_hash is None else "0x" + p.model_hash.hex(),
             "confidence": p.confidence,
             "reason": p.reason,
             "votes": votes,

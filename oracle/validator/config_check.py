@@ -37,11 +37,13 @@ def settings_problems_on_disk(s: ValidatorSettings) -> list[str]:
     if s.operator_address is not None and not Web3.is_address(s.operator_address):
         problems.append(f"operator_address: {s.operator_address!r} is not an address")
     problems += _deployment(s.deployment)
-    if not s.model_dir.is_dir():
-        problems.append(
-            f"model_dir: {s.model_dir} does not exist; train one with `oracle train` "
-            "or set model_dir"
-        )
+    setting = "model_dirs" if s.model_dirs else "model_dir"
+    for folder in s.held_model_dirs:
+        if not folder.is_dir():
+            problems.append(
+                f"{setting}: {folder} does not exist; train one with `oracle train` "
+                f"or set {setting}"
+            )
     if s.sanctions_file is not None:
         problems += _sanctions(s.sanctions_file)
     for name, url in (("rpc_url", s.rpc_url), ("relay_url", s.relay_url)):

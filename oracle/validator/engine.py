@@ -29,7 +29,7 @@ from oracle.chain.retry import is_transient
 from oracle.chain.round_clock import RoundClock, RoundTiming
 from oracle.chain.rpc import wait_for_rpc
 from oracle.chain.sender import TxSender
-from oracle.model.labels import NUM_CLASSES, Verdict
+from oracle.model.labels import ABSTAIN, NUM_CLASSES, vote_label
 from oracle.validator.funds import ShortfallLog
 from oracle.validator.judge import HASH_MISMATCH_REASON, Judge
 from oracle.validator.metrics import Metrics
@@ -293,6 +293,7 @@ class Engine:
                 requester=str(a["requester"]),
                 round_=int(a["round"]),
                 block=ev.block_number,
+                model_hash=bytes(a["modelHash"]),
             )
             return added
         elif ev.name == "ProposalRolled":
@@ -323,20 +324,34 @@ class Engine:
             self._judge(pending)
 
     def _judge(self, pending: list[Any]) -> None:
+        pins = self._pinned_models(pending)
         started = time.perf_counter()
-        judgements = self.judge.judge([(p.id, p.payload, p.payload_hash) for p in pending])
+        judgements = self.judge.judge(
+            [(p.id, p.payload, p.payload_hash, pins[p.id]) for p in pending]
+        )
         self.metrics.inference_latency.observe(time.perf_counter() - started)
         for j in judgements:
-            self.metrics.verdicts.labels(verdict=Verdict(j.verdict).name.lower()).inc()
+            self.metrics.verdicts.labels(verdict=vote_label(j.verdict)).inc()
             if j.reason == HASH_MISMATCH_REASON:
                 self.metrics.hash_mismatches.inc()
         self.store.set_verdicts(
             [(j.proposal_id, j.verdict, j.confidence, j.reason) for j in judgements]
         )
 
+    def _pinned_models(self, pending: list[Any]) -> dict[int, bytes]:
+        """Each proposal's pinned model hash: from the store, or (a row stored before the
+        column existed) from the chain, then stored."""
+        pins = {p.id: p.model_hash for p in pending if p.model_hash is not None}
+        missing = {p.id: self.client.proposal(p.id).model_hash for p in pending if p.id not in pins}
+        if missing:
+            self.store.set_model_hashes(missing)
+        return {**pins, **missing}
+
     # ------------------------------------------------------------ ballots
 
     def _vote(self, verdict: int) -> int:
+        if verdict == ABSTAIN:
+            return ABSTAIN  # not a class: the test-only shift never turns it into a vote
         return (verdict + self.config.byzantine_shift) % NUM_CLASSES
 
     def _build_ballot(self, r: int, ids: list[int]) -> tuple[bytes, bytes, bytes] | None:
@@ -462,6 +477,7 @@ class Engine:
             payload_hash=chain_hash,
             requester=str(ev.args["requester"]),
             block=ev.block_number,
+            model_hash=bytes(ev.args["modelHash"]),
         )
         return True
 
@@ -696,6 +712,8 @@ class Engine:
             "last_block": self.last_block,
             "chain_ok": self.last_tick_ok,
             "model_hash": getattr(self.judge.pipeline, "model_hash", None),
+            # Every pinned model held (default first): proposals pinned elsewhere are abstained.
+            "model_hashes": self.judge.held_hashes,
             "byzantine_shift": self.config.byzantine_shift,
             **self.store.counts(),
         }

@@ -38,7 +38,7 @@ class Validator:
     engine: Engine
     metrics: Metrics
     relayer: Relayer | None
-    load_model: Callable[[], Any] | None = None
+    load_model: Callable[[], list[Any]] | None = None
     facts: StartupFacts | None = None
     thread: threading.Thread | None = None
     stop_event: threading.Event | None = None
@@ -59,8 +59,8 @@ class Validator:
     def _load_model(self) -> None:
         assert self.load_model is not None
         try:
-            self.engine.judge.set_pipeline(self.load_model())
-            log.info("model loaded: %s", self.engine.judge.pipeline.model_hash)  # type: ignore[union-attr]
+            self.engine.judge.set_pipelines(self.load_model())
+            log.info("models loaded: %s", ", ".join(self.engine.judge.held_hashes))
         except Exception as exc:
             self.engine.judge.load_error = f"{type(exc).__name__}: {exc}"
             log.exception("loading the model failed; this validator cannot vote until restarted")
@@ -74,8 +74,8 @@ class Validator:
             balance: int | None = int(self.client.w3.eth.get_balance(self.facts.signer))  # type: ignore[arg-type]
         except Exception:
             balance = None  # the chain is down for a moment: the line still comes out
-        pipeline = self.engine.judge.pipeline
-        line = self.facts.summary(balance, getattr(pipeline, "model_hash", None))
+        held = self.engine.judge.held_hashes
+        line = self.facts.summary(balance, held or None)
         log.info("%s", line)
         return line
 
@@ -138,13 +138,14 @@ def build_validator(settings: ValidatorSettings) -> Validator:
         else (client.make_sender(operator_account) if operator_account else None)
     )
 
-    if not settings.model_dir.is_dir():
-        raise FileNotFoundError(
-            f"model folder {settings.model_dir} does not exist; train one (`oracle train`) "
-            "or set model_dir"
-        )
+    for folder in settings.held_model_dirs:
+        if not folder.is_dir():
+            raise FileNotFoundError(
+                f"model folder {folder} does not exist; train one (`oracle train`) "
+                "or set model_dir / model_dirs"
+            )
 
-    def load_model() -> Any:
+    def load_model() -> list[Any]:
         # Imported here: torch and transformers take seconds to import, and stored
         # ballots must not wait for them.
         from oracle.model.pipeline import VerdictPipeline
@@ -157,13 +158,20 @@ def build_validator(settings: ValidatorSettings) -> Validator:
             timeout_s=settings.startup_timeout_s,
             what="maxPayloadSize",
         )
-        return VerdictPipeline.load(
-            settings.model_dir,
-            max_payload_size=max_payload_size,
-            sanctions_file=settings.sanctions_file,
-            chain_id=deployment.chain_id,
-            device=settings.device,
-        )
+        pipelines = [
+            VerdictPipeline.load(
+                folder,
+                max_payload_size=max_payload_size,
+                sanctions_file=settings.sanctions_file,
+                chain_id=deployment.chain_id,
+                device=settings.device,
+            )
+            for folder in settings.held_model_dirs
+        ]
+        hashes = [p.model_hash for p in pipelines]
+        if len(set(hashes)) != len(hashes):
+            raise ValueError(f"model_dirs holds the same model twice (hashes {hashes})")
+        return pipelines
 
     store = Store(settings.db_path)
     relayer = Relayer(client, sender) if settings.relayer else None

@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -67,6 +67,11 @@ class ValidatorSettings(BaseSettings):
 
     # Model
     model_dir: Path = Path("models/default")
+    model_dirs: list[Path] = Field(
+        default_factory=list,
+        description="every model held, the default first (instead of model_dir): each "
+        "proposal is judged by the model its modelHash pins, and abstained on when none is",
+    )
     sanctions_file: Path | None = None
     device: str | None = None
     judge_batch: int = Field(512, gt=0)
@@ -104,6 +109,17 @@ class ValidatorSettings(BaseSettings):
     @classmethod
     def _strip_host(cls, v: str) -> str:
         return v.strip()
+
+    @model_validator(mode="after")
+    def _one_model_setting(self) -> ValidatorSettings:
+        if self.model_dirs and "model_dir" in self.model_fields_set:
+            raise ValueError("set model_dir (one model) or model_dirs (several), not both")
+        return self
+
+    @property
+    def held_model_dirs(self) -> list[Path]:
+        """The model folders this validator holds, the default (unpinned proposals) first."""
+        return list(self.model_dirs) if self.model_dirs else [self.model_dir]
 
     @classmethod
     def from_file(cls, path: str | Path | None, **overrides: Any) -> ValidatorSettings:

@@ -7,6 +7,7 @@ needs the weights), so an operator comparing two hosts compares two lines.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from oracle.chain.units import format_eth
@@ -22,14 +23,22 @@ class StartupFacts:
     pinned_model_hash: str  # "0x" + 64 hex, the oracle's modelHash
     sanctions: SanctionsListFile
 
-    def summary(self, signer_balance_wei: int | None, local_model_hash: str | None) -> str:
+    def summary(
+        self, signer_balance_wei: int | None, local_model_hash: str | Sequence[str] | None
+    ) -> str:
+        """`local_model_hash`: the held model's hash, or every held one (default first)."""
         balance = "unknown" if signer_balance_wei is None else format_eth(signer_balance_wei)
-        if local_model_hash is None:
+        held = [local_model_hash] if isinstance(local_model_hash, str) else local_model_hash
+        pinned = self.pinned_model_hash.lower()
+        if not held:
             model = f"model not loaded (pinned {self.pinned_model_hash})"
-        elif local_model_hash.lower() == self.pinned_model_hash.lower():
-            model = f"model {local_model_hash} (matches the pinned hash)"
+        elif len(held) == 1 and held[0].lower() == pinned:
+            model = f"model {held[0]} (matches the pinned hash)"
+        elif len(held) == 1:
+            model = f"model {held[0]} DIFFERS from the pinned {self.pinned_model_hash}"
         else:
-            model = f"model {local_model_hash} DIFFERS from the pinned {self.pinned_model_hash}"
+            state = "holds" if pinned in (h.lower() for h in held) else "LACKS"
+            model = f"models {', '.join(held)} ({state} the pinned {self.pinned_model_hash})"
         sample = " (shipped SAMPLE)" if self.sanctions.sample else ""
         return (
             f"start-up: chain {self.chain_id}, oracle {self.oracle}, operator {self.operator}, "

@@ -57,6 +57,8 @@ class StoredProposal:
     final_verdict: int | None
     final_round: int | None
     current_round: int
+    # The proposal's pinned `modelHash`; None for rows stored before schema version 2.
+    model_hash: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -212,24 +214,40 @@ class Store:
         requester: str,
         round_: int,
         block: int,
+        model_hash: bytes | None = None,
     ) -> bool:
         with self.transaction() as c:
             cur = c.execute(
                 "INSERT OR IGNORE INTO proposals(id, payload, payload_hash, requester,"
-                " first_round, block, current_round) VALUES(?,?,?,?,?,?,?)",
-                (id, payload, payload_hash, requester, round_, block, round_),
+                " first_round, block, current_round, model_hash) VALUES(?,?,?,?,?,?,?,?)",
+                (id, payload, payload_hash, requester, round_, block, round_, model_hash),
             )
             return cur.rowcount > 0
 
     def replace_proposal(
-        self, *, id: int, payload: bytes, payload_hash: bytes, requester: str, block: int
+        self,
+        *,
+        id: int,
+        payload: bytes,
+        payload_hash: bytes,
+        requester: str,
+        block: int,
+        model_hash: bytes | None = None,
     ) -> None:
         """The chain's payload for a stored proposal whose hash differed; judged again."""
         with self.transaction() as c:
             c.execute(
                 "UPDATE proposals SET payload=?, payload_hash=?, requester=?, block=?,"
-                " verdict=NULL, confidence=NULL, reason=NULL WHERE id=?",
-                (payload, payload_hash, requester, block, id),
+                " model_hash=?, verdict=NULL, confidence=NULL, reason=NULL WHERE id=?",
+                (payload, payload_hash, requester, block, model_hash, id),
+            )
+
+    def set_model_hashes(self, hashes: dict[int, bytes]) -> None:
+        """Record the pinned model of proposals stored before the column existed."""
+        with self.transaction() as c:
+            c.executemany(
+                "UPDATE proposals SET model_hash=? WHERE id=?",
+                [(h, pid) for pid, h in hashes.items()],
             )
 
     def unjudged(self, limit: int = 10_000) -> list[StoredProposal]:

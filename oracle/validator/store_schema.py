@@ -73,6 +73,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX IF NOT EXISTS ballots_by_state ON ballots(state, round)",
         ),
     ),
+    Migration(
+        2,
+        "the model each proposal is pinned to (NULL: stored before this column, read from chain)",
+        ("ALTER TABLE proposals ADD COLUMN model_hash BLOB",),
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].to_version

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import ape
 import pytest
-from tests.support.voting import Rounds
 
 from tests.support.constants import FINALIZED, FRAUD, ILLICIT, LEGAL, NO_CONSENSUS
 from tests.support.constants import REQUEST_APPROVED as APPROVED
+from tests.support.constants import REQUEST_CANCELLED as CANCELLED
 from tests.support.constants import REQUEST_EXECUTED as EXECUTED
 from tests.support.constants import REQUEST_PENDING as PENDING_STATE
 from tests.support.constants import REQUEST_REJECTED as REJECTED
+from tests.support.voting import Rounds
+
 RECIPIENT = "0x000000000000000000000000000000000000bEEF"
 AMOUNT = 5 * 10**18
 
@@ -33,10 +35,8 @@ def driver(oracle, chain):
 def request_transfer(treasury, oracle, owner, voters, driver):
     """Factory: the treasury asks the oracle about a transfer; returns (request id, round)."""
 
-    def make(memo: str = "invoice 2291 for design work") -> tuple[int, int]:
-        tx = treasury.requestTransfer(
-            RECIPIENT, AMOUNT, memo, sender=owner, value=oracle.proposalFee()
-        )
+    def make(memo: str = "invoice 2291 for design work", to: str = RECIPIENT) -> tuple[int, int]:
+        tx = treasury.requestTransfer(to, AMOUNT, memo, sender=owner, value=oracle.proposalFee())
         (event,) = tx.decode_logs(treasury.TransferRequested)
         return int(event.requestId), driver.round_of(int(event.requestId))
 
@@ -45,7 +45,9 @@ def request_transfer(treasury, oracle, owner, voters, driver):
 
 def judge(driver, round_: int, verdicts: list[int], voters) -> None:
     """Each voter commits and reveals its verdict on the round's only proposal."""
-    driver.vote_sealed(round_, {v: bytes([verdict]) for v, verdict in zip(voters, verdicts, strict=True)})
+    driver.vote_sealed(
+        round_, {v: bytes([verdict]) for v, verdict in zip(voters, verdicts, strict=True)}
+    )
 
 
 def finalize(oracle, driver, request_id: int, round_: int, finalizer) -> object:
@@ -152,3 +154,116 @@ def test_on_verdict__called_by_anyone_but_the_oracle__reverts(treasury, stranger
     with ape.reverts(treasury.TreasuryNotOracle):
         treasury.onVerdict(request_id, FINALIZED, LEGAL, sender=stranger)
     assert int(treasury.requestOf(request_id).state) == PENDING_STATE
+
+
+# ------------------------------------------------------------------ cancel and expiry
+
+
+@pytest.fixture
+def rejecter(project, owner, oracle):
+    """A recipient contract whose receive() always reverts."""
+    return owner.deploy(project.EtherRejecter, oracle.address)
+
+
+@pytest.fixture
+def approved_to_rejecter(treasury, oracle, stranger, voters, driver, request_transfer, rejecter):
+    """A request to pay `rejecter`, judged legal and approved; returns its id."""
+    request_id, round_ = request_transfer(to=rejecter.address)
+    judge(driver, round_, [LEGAL] * len(voters), voters)
+    finalize(oracle, driver, request_id, round_, stranger)
+    assert int(treasury.requestOf(request_id).state) == APPROVED
+    return request_id
+
+
+def test_execute__recipient_rejects_eth__reverts_and_reserve_stays(
+    treasury, owner, approved_to_rejecter, rejecter
+):
+    with ape.reverts(treasury.TreasuryTransferFailed, to=rejecter.address, amount=AMOUNT):
+        treasury.execute(approved_to_rejecter, sender=owner)
+    assert treasury.reserved() == AMOUNT
+    assert int(treasury.requestOf(approved_to_rejecter).state) == APPROVED
+
+
+def test_cancel__approved_request_to_rejecting_recipient__frees_the_reserve(
+    treasury, oracle, owner, approved_to_rejecter, request_transfer
+):
+    balance = treasury.balance
+
+    tx = treasury.cancel(approved_to_rejecter, sender=owner)
+
+    assert [e.requestId for e in tx.decode_logs(treasury.TransferCancelled)] == [
+        approved_to_rejecter
+    ]
+    assert treasury.reserved() == 0
+    assert treasury.balance == balance  # nothing left, it is only free again
+    assert int(treasury.requestOf(approved_to_rejecter).state) == CANCELLED
+    with ape.reverts(treasury.TreasuryTransferNotApproved):
+        treasury.execute(approved_to_rejecter, sender=owner)
+    # The freed ETH backs a new request: all of it but the fee can be asked for.
+    fee = oracle.proposalFee()
+    treasury.requestTransfer(RECIPIENT, balance - fee, "all of it", sender=owner, value=fee)
+
+
+def test_cancel__by_anyone_but_the_owner__reverts(treasury, stranger, approved_to_rejecter):
+    with ape.reverts(treasury.OwnableUnauthorizedAccount, account=stranger.address):
+        treasury.cancel(approved_to_rejecter, sender=stranger)
+    assert treasury.reserved() == AMOUNT
+
+
+def test_cancel__pending_request__frees_the_reserve_and_a_later_verdict_is_ignored(
+    treasury, oracle, owner, stranger, voters, driver, request_transfer
+):
+    request_id, round_ = request_transfer()
+    treasury.cancel(request_id, sender=owner)
+    assert treasury.reserved() == 0
+
+    judge(driver, round_, [LEGAL] * len(voters), voters)
+    tx = finalize(oracle, driver, request_id, round_, stranger)
+
+    assert tuple(oracle.verdictOf(request_id)) == (FINALIZED, LEGAL)
+    assert tx.decode_logs(treasury.TransferApproved) == []
+    assert int(treasury.requestOf(request_id).state) == CANCELLED
+    assert treasury.reserved() == 0
+
+
+def test_cancel__executed_request__reverts_not_cancellable(
+    treasury, oracle, owner, stranger, voters, driver, request_transfer
+):
+    request_id, round_ = request_transfer()
+    judge(driver, round_, [LEGAL] * len(voters), voters)
+    finalize(oracle, driver, request_id, round_, stranger)
+    treasury.execute(request_id, sender=owner)
+
+    with ape.reverts(treasury.TreasuryNotCancellable, requestId=request_id, state=EXECUTED):
+        treasury.cancel(request_id, sender=owner)
+
+
+def test_expire__before_the_window_ends__reverts(treasury, stranger, approved_to_rejecter, chain):
+    deadline = treasury.expiresAt(approved_to_rejecter)
+    # Approved by the finalize transaction, the latest block.
+    assert deadline == chain.blocks.head.timestamp + treasury.EXECUTION_WINDOW()
+
+    with ape.reverts(
+        treasury.TreasuryApprovalNotExpired, requestId=approved_to_rejecter, expiresAt=deadline
+    ):
+        treasury.expire(approved_to_rejecter, sender=stranger)
+    assert treasury.reserved() == AMOUNT
+
+
+def test_expire__after_the_window__anyone_frees_the_reserve_and_execute_reverts(
+    treasury, owner, stranger, approved_to_rejecter, driver
+):
+    deadline = int(treasury.expiresAt(approved_to_rejecter))
+    driver.advance(deadline)
+
+    with ape.reverts(
+        treasury.TreasuryApprovalExpired, requestId=approved_to_rejecter, expiredAt=deadline
+    ):
+        treasury.execute(approved_to_rejecter, sender=owner)
+    tx = treasury.expire(approved_to_rejecter, sender=stranger)
+
+    assert [(e.requestId, e.expiredAt) for e in tx.decode_logs(treasury.TransferExpired)] == [
+        (approved_to_rejecter, deadline)
+    ]
+    assert treasury.reserved() == 0
+    assert int(treasury.requestOf(approved_to_rejecter).state) == CANCELLED

@@ -148,9 +148,8 @@ def settings_for(
 def validator(settings_for, captured_logs) -> Iterator[Validator]:
     os.environ[PASSWORD_ENV] = SIGNER_PASSWORD
     built = build_validator(settings_for(auto_stake_wei=10**18))
-    built.engine.judge.set_pipeline(  # what the background loader would do
-        built.load_model() if built.load_model is not None else None  # type: ignore[arg-type]
-    )
+    assert built.load_model is not None
+    built.engine.judge.set_pipelines(built.load_model())  # what the background loader would do
     yield built
     built.stop()
 

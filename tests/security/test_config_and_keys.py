@@ -160,7 +160,7 @@ def test_validator__payload_limit__follows_the_oracles_max_payload_size(validato
     set_limit(8_192)
     try:
         assert validator.load_model is not None
-        assert validator.load_model().max_payload_size == 8_192
+        assert [p.max_payload_size for p in validator.load_model()] == [8_192]
     finally:
         set_limit(4_096)
 

@@ -24,6 +24,7 @@ NONE, PENDING, FINALIZED, NO_CONSENSUS = (int(s) for s in Status)
 NON_REVEAL, INCOHERENT, EQUIVOCATION = (int(r) for r in SlashReason)
 # GuardedTreasury.RequestState (contracts/examples/GuardedTreasury.sol; 0 is "none").
 REQUEST_PENDING, REQUEST_APPROVED, REQUEST_REJECTED, REQUEST_EXECUTED = 1, 2, 3, 4
+REQUEST_CANCELLED = 5
 
 ROUND_DURATION = 300
 REVEAL_DURATION = 150

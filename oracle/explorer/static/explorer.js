@@ -62,7 +62,9 @@ function votesCell(votes) {
   if (!votes.length) cell.append(el("span", { class: "muted", text: "—" }));
   for (const v of votes) {
     const badge = verdictBadge(v.verdict_name);
-    badge.title = `${v.validator}: ${v.verdict_name} (${v.stake_eth} ETH)`;
+    badge.title = v.abstained
+      ? `${v.validator}: abstained (does not hold the pinned model; no weight)`
+      : `${v.validator}: ${v.verdict_name} (${v.stake_eth} ETH)`;
     badge.textContent = `${short(v.validator, 4, 3)} ${v.verdict_name}`;
     badge.setAttribute("data-validator", v.validator);
     cell.append(badge);
@@ -206,7 +208,8 @@ async function renderDetail(id) {
         el("td", { class: "mono", text: v.validator }), el("td", {}, verdictBadge(v.verdict_name)),
         el("td", { text: `${v.stake_eth} ETH` })))));
     const tallyLine = CLASSES.map((c) => `${c} ${r.tally_eth[c]}`).join(" · ");
-    rounds.append(el("h3", { text: `Round ${r.round}: ${r.committed} committed, ${r.votes.length} revealed` }),
+    const abstained = r.abstained ? `, ${r.abstained} abstained (pinned model not held)` : "";
+    rounds.append(el("h3", { text: `Round ${r.round}: ${r.committed} committed, ${r.votes.length} revealed${abstained}` }),
       el("p", { class: "tally-text", text: `tally (ETH): ${tallyLine}` }), table);
   }
   view.replaceChildren(el("p", {}, el("a", { href: "#/", text: "← all proposals" })), head, txCard, rounds);

@@ -79,3 +79,9 @@ def test_signed_commit__recovers_to_the_signer(client: OracleClient) -> None:
         )
         == signer.address
     )
+
+
+def test_verdicts_bytes__abstain_byte__is_accepted() -> None:
+    from oracle.model.labels import ABSTAIN
+
+    assert verdicts_bytes([ABSTAIN, 1]) == bytes([ABSTAIN, 1])

@@ -216,3 +216,20 @@ def test_engine_config__from_settings__every_engine_knob_with_a_setting_is_taken
         if f.name not in ValidatorSettings.model_fields
     ]
     assert missing == []
+
+
+def test_settings__model_dirs__held_in_order_default_first(tmp_path: Path) -> None:
+    cfg = tmp_path / "v.toml"
+    cfg.write_text('signer_keystore = "k.json"\nmodel_dirs = ["models/new", "models/old"]\n')
+    s = ValidatorSettings.from_file(cfg)
+    assert s.held_model_dirs == [Path("models/new"), Path("models/old")]
+    assert ValidatorSettings(signer_keystore=Path("k.json")).held_model_dirs == [
+        Path("models/default")
+    ]
+
+
+def test_settings__model_dir_and_model_dirs_both_set__one_clear_error(tmp_path: Path) -> None:
+    cfg = tmp_path / "v.toml"
+    cfg.write_text('signer_keystore = "k.json"\nmodel_dir = "a"\nmodel_dirs = ["b"]\n')
+    with pytest.raises(ValueError, match=r"model_dir .*or model_dirs .*not both"):
+        ValidatorSettings.from_file(cfg)

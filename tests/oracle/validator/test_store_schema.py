@@ -46,6 +46,7 @@ def test_v0_database__opens_migrated_with_its_ballots_and_cursor_kept(tmp_path: 
     assert ballot is not None and (ballot.state, ballot.proposal_ids) == ("committed", [4])
     assert store.get_cursor("events") == 77
     assert store.proposal(4).payload_hash == b"\x44" * 32  # type: ignore[union-attr]
+    assert store.proposal(4).model_hash is None  # type: ignore[union-attr]  # read from chain
     assert Store(path).migrated_from == SCHEMA_VERSION  # a second open migrates nothing
 
 
@@ -99,3 +100,20 @@ def test_per_tick_queries__use_the_indexes_not_a_table_scan(tmp_path: Path) -> N
     assert ballots_in.startswith("SEARCH ballots USING INDEX ballots_by_state")
     # The partial index holds only unjudged rows: scanning it reads no judged proposal.
     assert unjudged.startswith("SCAN proposals USING INDEX proposals_unjudged")
+
+
+def test_proposal__model_hash__stored_and_read_back(tmp_path: Path) -> None:
+    store = Store(tmp_path / "v.db")
+    store.add_proposal(
+        id=1,
+        payload=b"p",
+        payload_hash=b"h" * 32,
+        requester="0x1",
+        round_=3,
+        block=1,
+        model_hash=b"\xab" * 32,
+    )
+    _add(store, 2, 3)  # a caller that does not know the pin
+    store.set_model_hashes({2: b"\xcd" * 32})
+    assert store.proposal(1).model_hash == b"\xab" * 32  # type: ignore[union-attr]
+    assert store.proposal(2).model_hash == b"\xcd" * 32  # type: ignore[union-attr]
