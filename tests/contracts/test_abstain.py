@@ -122,7 +122,8 @@ def test_settle__abstained_proposal__no_reward_and_no_incoherence_slash(
     settled = {e.validator: (e.reward, e.slashed) for e in tx.decode_logs(oracle.BallotSettled)}
     p1_share, p2_share = PROPOSAL_FEE * STAKE // (3 * STAKE), PROPOSAL_FEE * STAKE // (5 * STAKE)
     assert settled[validators[0].address] == (p2_share, 0)
-    assert settled[validators[1].address] == (p2_share, STAKE * 500 // 10_000)
+    # Incoherent on one of the round's two decided proposals: half the incoherence rate.
+    assert settled[validators[1].address] == (p2_share, STAKE * 500 // 10_000 // 2)
     assert settled[validators[2].address] == (p1_share + p2_share, 0)
     assert [(e.validator, e.reason) for e in tx.decode_logs(oracle.Slashed)] == [
         (validators[1].address, INCOHERENT)
@@ -142,7 +143,7 @@ def test_settle__abstention_committed_but_not_revealed__non_reveal_slash_unchang
 
     (slash,) = tx.decode_logs(oracle.Slashed)
     assert (slash.validator, slash.reason) == (validators[0].address, NON_REVEAL)
-    assert slash.amount == STAKE * int(oracle.nonRevealSlashBps()) // 10_000
+    assert slash.amount == STAKE * int(oracle.parameters().nonRevealSlashBps) // 10_000
 
 
 def test_roll__model_hash_changed_meanwhile__proposal_keeps_its_pin(
