@@ -13,10 +13,10 @@ from __future__ import annotations
 import ape
 import pytest
 from eth_account import Account
-from tests.support.vote_signing import sign_commit
-from tests.support.voting import Rounds
 
 from tests.support.constants import FRAUD, LEGAL, STAKE, verdicts_of
+from tests.support.vote_signing import sign_commit
+from tests.support.voting import Rounds
 
 # IOracleVoting.BatchKind
 COMMIT, REVEAL, FINALIZE, SETTLE = range(4)
@@ -46,19 +46,29 @@ def two_proposals(staked, new_round):
     return new_round(2)
 
 
-def sealed(driver, round_, validators, verdicts=verdicts_of(LEGAL, LEGAL)):
+ALL_LEGAL = verdicts_of(LEGAL, LEGAL)
+
+
+def sealed(driver, round_, validators, verdicts=ALL_LEGAL):
     return [driver.ballot(round_, v.address, verdicts) for v in validators]
 
 
 def relayed(driver, ballots, signers):
     return [
-        (b.validator, b.commitment, sign_commit(driver.domain, b.round, b.commitment, b.validator, s.key))
+        (
+            b.validator,
+            b.commitment,
+            sign_commit(driver.domain, b.round, b.commitment, b.validator, s.key),
+        )
         for b, s in zip(ballots, signers, strict=True)
     ]
 
 
 def skipped(tx, oracle):
-    return [(int(e.kind), int(e.round), int(e.subject)) for e in tx.decode_logs(oracle.BatchElementSkipped)]
+    return [
+        (int(e.kind), int(e.round), int(e.subject))
+        for e in tx.decode_logs(oracle.BatchElementSkipped)
+    ]
 
 
 def as_subject(address: str) -> int:
@@ -74,7 +84,9 @@ def committed_round(oracle, driver, two_proposals, validators, signers, relayer)
 
 
 def revealed_round(oracle, driver, two_proposals, validators, signers, relayer):
-    round_, ids, ballots = committed_round(oracle, driver, two_proposals, validators, signers, relayer)
+    round_, ids, ballots = committed_round(
+        oracle, driver, two_proposals, validators, signers, relayer
+    )
     driver.to_reveal(round_)
     oracle.revealMany(round_, [(b.validator, b.verdicts, b.salt) for b in ballots], sender=relayer)
     driver.past_reveal(round_)
@@ -96,7 +108,10 @@ def test_commit_relayed__one_element_front_run__batch_commits_the_rest_and_skips
 
     assert skipped(tx, oracle) == [(COMMIT, round_, as_subject(validators[2].address))]
     assert len(tx.decode_logs(oracle.VotesCommitted)) == len(validators) - 1
-    assert all(oracle.ballotOf(round_, v.address).commitment == b[1] for v, b in zip(validators, batch))
+    assert all(
+        oracle.ballotOf(round_, v.address).commitment == b[1]
+        for v, b in zip(validators, batch, strict=True)
+    )
     assert int(oracle.openBallotsOf(validators[2].address)) == 1  # counted once, not twice
 
 
@@ -107,7 +122,9 @@ def test_commit_relayed__other_commitment_already_on_chain__reverts(
     driver.to_commit(round_)
     first = sealed(driver, round_, validators[:1])
     oracle.commit(round_, first[0].commitment, sender=validators[0])
-    batch = relayed(driver, sealed(driver, round_, validators), signers)  # a new salt: another commitment
+    batch = relayed(
+        driver, sealed(driver, round_, validators), signers
+    )  # a new salt: another commitment
 
     with ape.reverts(oracle.OracleAlreadyCommitted, round=round_, validator=validators[0].address):
         oracle.commitRelayed(round_, batch, sender=relayer)
@@ -139,12 +156,18 @@ def test_commit_relayed__already_committed_element_with_forged_signature__still_
 def test_reveal_many__one_element_front_run__batch_reveals_the_rest_and_skips_it(
     oracle, driver, two_proposals, validators, signers, relayer, stranger
 ):
-    round_, ids, ballots = committed_round(oracle, driver, two_proposals, validators, signers, relayer)
+    round_, ids, ballots = committed_round(
+        oracle, driver, two_proposals, validators, signers, relayer
+    )
     driver.to_reveal(round_)
     b = ballots[1]
-    oracle.reveal(round_, b.validator, b.verdicts, b.salt, sender=stranger)  # the preimage is public
+    oracle.reveal(
+        round_, b.validator, b.verdicts, b.salt, sender=stranger
+    )  # the preimage is public
 
-    tx = oracle.revealMany(round_, [(x.validator, x.verdicts, x.salt) for x in ballots], sender=relayer)
+    tx = oracle.revealMany(
+        round_, [(x.validator, x.verdicts, x.salt) for x in ballots], sender=relayer
+    )
 
     assert skipped(tx, oracle) == [(REVEAL, round_, as_subject(b.validator))]
     assert len(tx.decode_logs(oracle.VotesRevealed)) == len(validators) - 1
@@ -155,31 +178,43 @@ def test_reveal_many__one_element_front_run__batch_reveals_the_rest_and_skips_it
 def test_reveal_many__revealed_element_with_other_verdicts__reverts(
     oracle, driver, two_proposals, validators, signers, relayer
 ):
-    round_, _, ballots = committed_round(oracle, driver, two_proposals, validators, signers, relayer)
+    round_, _, ballots = committed_round(
+        oracle, driver, two_proposals, validators, signers, relayer
+    )
     driver.to_reveal(round_)
     b = ballots[0]
     oracle.reveal(round_, b.validator, b.verdicts, b.salt, sender=relayer)
     forged = (b.validator, verdicts_of(FRAUD, FRAUD), b.salt)
 
     with ape.reverts(oracle.OracleAlreadyRevealed, round=round_, validator=b.validator):
-        oracle.revealMany(round_, [forged] + [(x.validator, x.verdicts, x.salt) for x in ballots[1:]], sender=relayer)
+        oracle.revealMany(
+            round_,
+            [forged] + [(x.validator, x.verdicts, x.salt) for x in ballots[1:]],
+            sender=relayer,
+        )
 
 
 def test_reveal_many__wrong_preimage_of_an_unrevealed_ballot__reverts(
     oracle, driver, two_proposals, validators, signers, relayer
 ):
-    round_, _, ballots = committed_round(oracle, driver, two_proposals, validators, signers, relayer)
+    round_, _, ballots = committed_round(
+        oracle, driver, two_proposals, validators, signers, relayer
+    )
     driver.to_reveal(round_)
     b = ballots[0]
 
     with ape.reverts(oracle.OracleCommitmentMismatch, round=round_, validator=b.validator):
-        oracle.revealMany(round_, [(b.validator, verdicts_of(FRAUD, LEGAL), b.salt)], sender=relayer)
+        oracle.revealMany(
+            round_, [(b.validator, verdicts_of(FRAUD, LEGAL), b.salt)], sender=relayer
+        )
 
 
 def test_reveal__already_revealed__still_reverts_when_sent_alone(
     oracle, driver, two_proposals, validators, signers, relayer
 ):
-    round_, _, ballots = committed_round(oracle, driver, two_proposals, validators, signers, relayer)
+    round_, _, ballots = committed_round(
+        oracle, driver, two_proposals, validators, signers, relayer
+    )
     driver.to_reveal(round_)
     b = ballots[0]
     oracle.reveal(round_, b.validator, b.verdicts, b.salt, sender=relayer)
@@ -237,12 +272,16 @@ def test_finalize_many__unknown_or_too_early_proposal__still_reverts(
 def test_settle_many__one_ballot_front_run__batch_settles_the_rest_and_skips_it(
     oracle, driver, two_proposals, validators, signers, relayer, stranger
 ):
-    round_, ids, ballots = revealed_round(oracle, driver, two_proposals, validators, signers, relayer)
+    round_, ids, ballots = revealed_round(
+        oracle, driver, two_proposals, validators, signers, relayer
+    )
     oracle.finalizeMany(ids, sender=relayer)
     oracle.settle(round_, ballots[3].validator, ballots[3].verdicts, sender=stranger)
     reward_before = int(oracle.claimable(ballots[3].validator))
 
-    tx = oracle.settleMany(round_, [b.validator for b in ballots], [b.verdicts for b in ballots], sender=relayer)
+    tx = oracle.settleMany(
+        round_, [b.validator for b in ballots], [b.verdicts for b in ballots], sender=relayer
+    )
 
     assert skipped(tx, oracle) == [(SETTLE, round_, as_subject(ballots[3].validator))]
     assert len(tx.decode_logs(oracle.BallotSettled)) == len(validators) - 1
@@ -253,9 +292,13 @@ def test_settle_many__one_ballot_front_run__batch_settles_the_rest_and_skips_it(
 def test_settle_many__settled_ballot_with_other_verdicts__reverts(
     oracle, driver, two_proposals, validators, signers, relayer
 ):
-    round_, ids, ballots = revealed_round(oracle, driver, two_proposals, validators, signers, relayer)
+    round_, ids, ballots = revealed_round(
+        oracle, driver, two_proposals, validators, signers, relayer
+    )
     oracle.finalizeMany(ids, sender=relayer)
     oracle.settle(round_, ballots[0].validator, ballots[0].verdicts, sender=relayer)
 
     with ape.reverts(oracle.OracleAlreadySettled, round=round_, validator=ballots[0].validator):
-        oracle.settleMany(round_, [ballots[0].validator], [verdicts_of(FRAUD, FRAUD)], sender=relayer)
+        oracle.settleMany(
+            round_, [ballots[0].validator], [verdicts_of(FRAUD, FRAUD)], sender=relayer
+        )

@@ -17,10 +17,10 @@ import secrets
 
 import pytest
 from eth_account import Account
-from tests.support.vote_signing import sign_commit
-from tests.support.voting import Rounds
 
 from tests.support.constants import STAKE
+from tests.support.vote_signing import sign_commit
+from tests.support.voting import Rounds
 
 TX_GAS_CAP = 2**24  # EIP-7825
 MAX_PROPOSALS = 1024  # ParameterState.MAX_PROPOSALS_PER_ROUND
@@ -48,7 +48,9 @@ def full_round(deploy_oracle, accounts, requester, chain):
     round_ = rounds.fresh()
     gas = {}
     fee = oracle.proposalFee()
-    gas["submit (max payload)"] = oracle.submit(b"\x01" * MAX_PAYLOAD, sender=requester, value=fee).gas_used
+    gas["submit (max payload)"] = oracle.submit(
+        b"\x01" * MAX_PAYLOAD, sender=requester, value=fee
+    ).gas_used
     for i in range(MAX_PROPOSALS - 1):
         oracle.submit(b"p%d" % i, sender=requester, value=fee)
     ids = rounds.ids(round_)
@@ -57,7 +59,11 @@ def full_round(deploy_oracle, accounts, requester, chain):
     rounds.to_commit(round_)
     gas["commit"] = rounds.commit_ballot(ballots[0], operators[0]).gas_used
     relayed = [
-        (b.validator, b.commitment, sign_commit(rounds.domain, round_, b.commitment, b.validator, s.key))
+        (
+            b.validator,
+            b.commitment,
+            sign_commit(rounds.domain, round_, b.commitment, b.validator, s.key),
+        )
         for b, s in zip(ballots[1:], signers[1:], strict=True)
     ]
     gas[f"commitRelayed ({VALIDATORS - 1} validators)"] = oracle.commitRelayed(
@@ -81,9 +87,14 @@ def test_gas__every_validator_transaction_at_max_round__fits_under_2_pow_24(full
         gas[f"finalizeMany ({len(chunk)} proposals) #{start}"] = oracle.finalizeMany(
             chunk, sender=requester
         ).gas_used
-    gas["settle"] = oracle.settle(round_, first.validator, first.verdicts, sender=operators[0]).gas_used
+    gas["settle"] = oracle.settle(
+        round_, first.validator, first.verdicts, sender=operators[0]
+    ).gas_used
     gas[f"settleMany ({len(ballots) - 1} validators)"] = oracle.settleMany(
-        round_, [b.validator for b in ballots[1:]], [b.verdicts for b in ballots[1:]], sender=requester
+        round_,
+        [b.validator for b in ballots[1:]],
+        [b.verdicts for b in ballots[1:]],
+        sender=requester,
     ).gas_used
     gas["claim"] = oracle.claim(sender=operators[1]).gas_used
 
@@ -97,7 +108,7 @@ def test_gas__every_validator_transaction_at_max_round__fits_under_2_pow_24(full
 def test_gas__first_reveal_of_rolled_proposals__fits_under_2_pow_24(full_round, requester):
     # Nobody reveals: every proposal rolls into a new round, and that round's first reveal
     # must be as cheap as a fresh one (the roll paid the tally fills).
-    oracle, rounds, round_, ids, operators, ballots, gas = full_round
+    oracle, rounds, round_, ids, operators, _, _ = full_round
     rounds.past_reveal(round_)
     rolled = {}
     for start in range(0, len(ids), FINALIZE_CHUNK // 4):

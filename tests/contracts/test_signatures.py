@@ -13,7 +13,14 @@ import pytest
 from eth_abi import encode
 from eth_account import Account
 from eth_utils import keccak
-from tests.support.vote_signing import Domain, commitment, list_hash, new_salt, sign_commit, sign_verdict
+from tests.support.vote_signing import (
+    Domain,
+    commitment,
+    list_hash,
+    new_salt,
+    sign_commit,
+    sign_verdict,
+)
 from tests.support.voting import Rounds
 
 from tests.support.constants import EQUIVOCATION, FRAUD, LEGAL

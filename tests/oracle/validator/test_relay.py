@@ -104,7 +104,8 @@ def test_relayer__one_vote_lands_on_chain_first__retries_with_the_others(
 
     verdicts = bytes([0] * len(listed))
     late = validators[1]
-    _, own = seal_for(client, late, r, listed, verdicts)  # its own fallback, another salt
+    # Its own fallback, sent after it re-judged: another commitment than the one it offered.
+    _, own = seal_for(client, late, r, listed, bytes([1] * len(listed)))
 
     def fallback_lands_first() -> None:
         client.commit(client.make_sender(late), r, own)
@@ -115,7 +116,10 @@ def test_relayer__one_vote_lands_on_chain_first__retries_with_the_others(
     for v in validators:
         _, c = seal_for(client, v, r, listed, verdicts)
         relayer.add_commit(
-            r, v.address, c, sign_commit(v, client.domain, round_=r, commitment=c, validator=v.address)
+            r,
+            v.address,
+            c,
+            sign_commit(v, client.domain, round_=r, commitment=c, validator=v.address),
         )
     relayer.flush(0)
 
