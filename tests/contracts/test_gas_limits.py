@@ -30,6 +30,12 @@ FINALIZE_CHUNK = 512
 CLASSES = 5
 
 
+def enter(rounds, round_: int, phase: int) -> None:
+    """Travel a second into `round_`'s phase (0 commit, 1 reveal, 2 after reveal): Anvil, unlike
+    the in-process EVM, may mine the next block in the same second as the last."""
+    rounds.advance(rounds.timing(round_)[phase] + 1)
+
+
 def worst_verdicts(offset: int) -> bytes:
     """Every class in turn, so a reveal touches all three words of the tallies."""
     return bytes((i + offset) % CLASSES for i in range(MAX_PROPOSALS))
@@ -38,7 +44,14 @@ def worst_verdicts(offset: int) -> bytes:
 @pytest.fixture(scope="module")
 def full_round(deploy_oracle, accounts, requester, chain):
     """A max-size round, committed by 12 validators (one alone, the rest relayed)."""
-    oracle = deploy_oracle(maxProposalsPerRound=MAX_PROPOSALS, maxPayloadSize=MAX_PAYLOAD)
+    # Phases of a day: 1,024 submissions on the in-process EVM take minutes of chain time.
+    oracle = deploy_oracle(
+        maxProposalsPerRound=MAX_PROPOSALS,
+        maxPayloadSize=MAX_PAYLOAD,
+        roundDuration=86_400,
+        revealDuration=43_200,
+        unbondingPeriod=3 * 86_400,
+    )
     rounds = Rounds.on(oracle, chain)
     operators = list(accounts)[2 : 2 + VALIDATORS]
     signers = [Account.create() for _ in operators]
@@ -46,6 +59,7 @@ def full_round(deploy_oracle, accounts, requester, chain):
         oracle.stake(sender=v, value=STAKE)
         oracle.setSigner(s.address, sender=v)
     round_ = rounds.fresh()
+    rounds.advance(rounds.timing(round_ - 1)[0] + 10)  # well inside: every submission joins round_
     gas = {}
     fee = oracle.proposalFee()
     gas["submit (max payload)"] = oracle.submit(
@@ -55,8 +69,12 @@ def full_round(deploy_oracle, accounts, requester, chain):
         oracle.submit(b"p%d" % i, sender=requester, value=fee)
     ids = rounds.ids(round_)
     assert len(ids) == MAX_PROPOSALS
-    ballots = [rounds.ballot(round_, v.address, worst_verdicts(i)) for i, v in enumerate(operators)]
-    rounds.to_commit(round_)
+    # All but the last agree (consensus, rewards); the last dissents everywhere (slashed).
+    ballots = [
+        rounds.ballot(round_, v.address, worst_verdicts(int(i == VALIDATORS - 1)))
+        for i, v in enumerate(operators)
+    ]
+    enter(rounds, round_, 0)
     gas["commit"] = rounds.commit_ballot(ballots[0], operators[0]).gas_used
     relayed = [
         (
@@ -74,14 +92,14 @@ def full_round(deploy_oracle, accounts, requester, chain):
 
 def test_gas__every_validator_transaction_at_max_round__fits_under_2_pow_24(full_round, requester):
     oracle, rounds, round_, ids, operators, ballots, gas = full_round
-    rounds.to_reveal(round_)
+    enter(rounds, round_, 1)
     first, second, rest = ballots[0], ballots[1], ballots[2:]
     gas["first reveal"] = rounds.reveal_ballot(first, operators[0]).gas_used
     gas["later reveal"] = rounds.reveal_ballot(second, operators[1]).gas_used
     gas[f"revealMany ({len(rest)} validators)"] = oracle.revealMany(
         round_, [(b.validator, b.verdicts, b.salt) for b in rest], sender=requester
     ).gas_used
-    rounds.past_reveal(round_)
+    enter(rounds, round_, 2)
     for start in range(0, len(ids), FINALIZE_CHUNK):
         chunk = ids[start : start + FINALIZE_CHUNK]
         gas[f"finalizeMany ({len(chunk)} proposals) #{start}"] = oracle.finalizeMany(
@@ -109,17 +127,17 @@ def test_gas__first_reveal_of_rolled_proposals__fits_under_2_pow_24(full_round, 
     # Nobody reveals: every proposal rolls into a new round, and that round's first reveal
     # must be as cheap as a fresh one (the roll paid the tally fills).
     oracle, rounds, round_, ids, operators, _, _ = full_round
-    rounds.past_reveal(round_)
+    enter(rounds, round_, 2)
     rolled = {}
     for start in range(0, len(ids), FINALIZE_CHUNK // 4):
         chunk = ids[start : start + FINALIZE_CHUNK // 4]
         rolled[start] = int(oracle.finalizeMany(chunk, sender=requester).gas_used)
     next_round = int(oracle.proposal(ids[0]).round)
     assert rounds.ids(next_round) == ids
-    rounds.to_commit(next_round)
+    enter(rounds, next_round, 0)
     b = rounds.ballot(next_round, operators[0].address, worst_verdicts(0), secrets.token_bytes(32))
     rounds.commit_ballot(b, operators[0])
-    rounds.to_reveal(next_round)
+    enter(rounds, next_round, 1)
     first = int(rounds.reveal_ballot(b, operators[0]).gas_used)
 
     print(f"\nfinalizeMany of {FINALIZE_CHUNK // 4} rolling proposals: {max(rolled.values()):,}")
