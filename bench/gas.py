@@ -12,6 +12,10 @@ Modes (docs/protocol.md):
            validator's EIP-712 signature, one `revealMany`, one `finalizeMany`,
            one `settleMany`.
 Each scenario gets a fresh oracle so every run pays the same cold-storage costs.
+The max-round scenario (`max_round` in the JSON) is one round of MAX_ROUND_PROPOSALS
+(the contract's maximum, 1,024) with MAX_ROUND_VALIDATORS validators voting every class
+in turn: it reports the first and a later reveal, finalizeMany in chunks, and settle,
+each of which must stay under the 2^24-gas transaction cap (EIP-7825).
 Staking and submission are not voting costs and are not counted. An aggregate tx
 that would not fit in a block is split (the JSON records every split).
 
@@ -47,6 +51,10 @@ VALIDATOR_COUNTS = (4, 16)
 MODES = ("naive", "batched", "relayed")
 TARGET_GAS_PER_VALIDATOR_VERDICT = 10_000
 HEADLINE = (64, 16)  # proposals x validators the target is judged at
+MAX_ROUND_PROPOSALS = 1024  # ParameterState.MAX_PROPOSALS_PER_ROUND
+MAX_ROUND_VALIDATORS = 4
+MAX_ROUND_FINALIZE_CHUNK = 512
+TX_GAS_CAP = 2**24  # EIP-7825
 
 # Phases are long so that hundreds of transactions fit in one phase: Anvil's
 # block time follows the wall clock after a jump.
@@ -356,13 +364,67 @@ def run_relayed(
     return m
 
 
+def run_max_round(owner: Any, requester: Any, validators: list[Validator]) -> dict[str, Any]:
+    """Gas of each validator transaction in one round of the maximum size."""
+    oracle, rounds = setup_round(
+        owner, requester, validators, MAX_ROUND_PROPOSALS, per_round=MAX_ROUND_PROPOSALS
+    )
+    round_ = rounds[0]
+    ids = [int(pid) for pid in oracle.roundProposals(round_)]
+    commit_start, reveal_start, reveal_end = round_timing(oracle, round_)
+    ballots = []
+    advance_to(commit_start)
+    for v_index, v in enumerate(validators):
+        verdicts = bytes((i + v_index) % 5 for i in range(len(ids)))  # every class in turn
+        salt = secrets.token_bytes(32)
+        commitment = oracle.commitmentFor(round_, v.operator.address, verdicts, salt)
+        oracle.commit(round_, commitment, sender=v.operator)
+        ballots.append((v, verdicts, salt))
+    advance_to(reveal_start)
+    gas: dict[str, int] = {}
+    for name, (v, verdicts, salt) in zip(("first_reveal", "later_reveal"), ballots, strict=False):
+        gas[name] = int(
+            oracle.reveal(round_, v.operator.address, verdicts, salt, sender=v.operator).gas_used
+        )
+    gas["reveal_many_rest"] = int(
+        oracle.revealMany(
+            round_, [(v.operator.address, vs, salt) for v, vs, salt in ballots[2:]], sender=owner
+        ).gas_used
+    )
+    advance_to(reveal_end + 1)
+    gas["finalize_many_chunk"] = max(
+        int(oracle.finalizeMany(ids[i : i + MAX_ROUND_FINALIZE_CHUNK], sender=owner).gas_used)
+        for i in range(0, len(ids), MAX_ROUND_FINALIZE_CHUNK)
+    )
+    v, verdicts, _ = ballots[0]
+    gas["settle"] = int(
+        oracle.settle(round_, v.operator.address, verdicts, sender=v.operator).gas_used
+    )
+    gas["settle_many_rest"] = int(
+        oracle.settleMany(
+            round_,
+            [v.operator.address for v, _, _ in ballots[1:]],
+            [vs for _, vs, _ in ballots[1:]],
+            sender=owner,
+        ).gas_used
+    )
+    return {
+        "proposals": len(ids),
+        "validators": len(validators),
+        "finalize_chunk": MAX_ROUND_FINALIZE_CHUNK,
+        "gas": gas,
+        "tx_gas_cap": TX_GAS_CAP,
+        "all_under_cap": all(g < TX_GAS_CAP for g in gas.values()),
+    }
+
+
 RUNNERS = {"naive": run_naive, "batched": run_batched, "relayed": run_relayed}
 
 
 # ---------------------------------------------------------------- report
 
 
-def summarize(measurements: list[Measurement]) -> dict[str, Any]:
+def summarize(measurements: list[Measurement], max_round: dict[str, Any]) -> dict[str, Any]:
     table: dict[str, dict[str, float]] = {}
     for m in measurements:
         table.setdefault(m.mode, {})[f"{m.proposals}x{m.validators}"] = round(m.amortized, 1)
@@ -380,6 +442,7 @@ def summarize(measurements: list[Measurement]) -> dict[str, Any]:
         "best_mode": best_mode,
         "target": TARGET_GAS_PER_VALIDATOR_VERDICT,
         "meets_target": best <= TARGET_GAS_PER_VALIDATOR_VERDICT and ratio >= 10,
+        "max_round": max_round,
     }
 
 
@@ -404,6 +467,11 @@ def print_table(measurements: list[Measurement], summary: dict[str, Any]) -> Non
         f"naive/best = {summary['ratio_naive_over_best']}x, target <= "
         f"{summary['target']} gas and >= 10x: {'met' if summary['meets_target'] else 'MISSED'}"
     )
+    mr = summary["max_round"]
+    print(f"\nmax round ({mr['proposals']} proposals x {mr['validators']} validators), gas per tx:")
+    for name, used in mr["gas"].items():
+        print(f"  {name:<22} {used:>12,}")
+    print(f"  all under 2^24: {'yes' if mr['all_under_cap'] else 'NO'}")
 
 
 def parse_args() -> argparse.Namespace:
@@ -447,7 +515,9 @@ def main() -> int:
                     )
                     measurements.append(m)
         measurements.sort(key=lambda m: (MODES.index(m.mode), m.validators, m.proposals))
-        summary = summarize(measurements)
+        max_round = run_max_round(owner, requester, validators[:MAX_ROUND_VALIDATORS])
+        print(f"  max round: {max_round['gas']}", flush=True)
+        summary = summarize(measurements, max_round)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(summary, indent=2) + "\n")
     print_table(measurements, summary)

@@ -154,6 +154,12 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
         _requireCommitPhase(round);
         for (uint256 i = 0; i < commits.length; ++i) {
             RelayedCommit calldata c = commits[i];
+            // Already on chain (the public signed element was sent first): done, nothing to check.
+            bytes32 onChain = _voting().ballots[round][c.validator].commitment;
+            if (onChain != bytes32(0) && onChain == c.commitment) {
+                _skip(BatchKind.Commit, round, uint160(c.validator));
+                continue;
+            }
             address signer = _signerOf(c.validator);
             if (signer == address(0)) revert StakingNotValidator(c.validator);
             bytes32 digest =
@@ -184,6 +190,13 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
         uint256[] memory sums = new uint256[](ctx.ids.length * ConsensusMath.CLASSES);
         for (uint256 i = 0; i < reveals.length; ++i) {
             Reveal calldata r = reveals[i];
+            Ballot storage b = _voting().ballots[round][r.validator];
+            // These verdicts already revealed (by anyone: the preimage is public once sent): done.
+            // Other verdicts for a revealed ballot still revert in {_revealBallot}.
+            if (b.revealed && keccak256(r.verdicts) == b.verdictsHash) {
+                _skip(BatchKind.Reveal, round, uint160(r.validator));
+                continue;
+            }
             _revealBallot(ctx, r.validator, r.verdicts, r.salt, sums);
         }
         _addTallies(ctx, sums);
@@ -200,7 +213,16 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
     function finalizeMany(uint256[] calldata ids) external nonReentrant {
         Parameters memory params = _parameters();
         for (uint256 i = 0; i < ids.length; ++i) {
-            _finalize(ids[i], params);
+            uint256 id = ids[i];
+            Proposal storage p = _voting().proposals[id];
+            // Decided, or rolled into a round whose reveal phase has not begun (round r's begins
+            // with round r + 1's commit phase): a finalize of it was already done. Unknown ids
+            // (attempts 0) and proposals not yet due still revert in {_finalize}.
+            if (p.status > Status.Pending || (p.attempts > 1 && _currentRound() <= p.round)) {
+                _skip(BatchKind.Finalize, p.round, id);
+                continue;
+            }
+            _finalize(id, params);
         }
     }
 
@@ -217,7 +239,15 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
         if (validators.length != verdicts.length) revert OracleArrayLengthMismatch(validators.length, verdicts.length);
         Outcomes memory outcomes = _outcomes(round);
         for (uint256 i = 0; i < validators.length; ++i) {
-            _settleBallot(round, outcomes, validators[i], verdicts[i]);
+            // Settled with these very verdicts (by anyone: settle is open): done. Other verdicts
+            // still revert in {_settleBallot}.
+            Ballot storage b = _voting().ballots[round][validators[i]];
+            bytes calldata given = verdicts[i];
+            if (b.settled && (b.revealed ? keccak256(given) == b.verdictsHash : given.length == 0)) {
+                _skip(BatchKind.Settle, round, uint160(validators[i]));
+                continue;
+            }
+            _settleBallot(round, outcomes, validators[i], given);
         }
     }
 
@@ -328,6 +358,7 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
         r.pending += 1;
         r.listHash = keccak256(abi.encode(r.listHash, id));
         r.ids.push(uint64(id));
+        _markTally($.tallies[id][target]);
     }
 
     function _requireCommitPhase(uint64 round) private view {
@@ -416,12 +447,14 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
     }
 
     function _addTallies(RoundContext memory ctx, uint256[] memory sums) private {
-        mapping(uint256 id => mapping(uint64 round => uint128[VERDICT_CLASSES])) storage tallies =
+        mapping(uint256 id => mapping(uint64 round => uint120[VERDICT_CLASSES])) storage tallies =
             _voting().tallies;
         for (uint256 i = 0; i < ctx.ids.length; ++i) {
             for (uint256 c = 0; c < ConsensusMath.CLASSES; ++c) {
                 uint256 add = sums[i * ConsensusMath.CLASSES + c];
-                if (add != 0) tallies[ctx.ids[i]][ctx.round][c] += SafeCast.toUint128(add);
+                // No cast check needed: a tally sums distinct validators' stakes, never more than
+                // the ETH the oracle holds, far below 2^120 wei (all ETH is below 2^87).
+                if (add != 0) tallies[ctx.ids[i]][ctx.round][c] += uint120(add);
             }
         }
     }
@@ -605,5 +638,9 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
     /// @inheritdoc ValidatorStaking
     function _lastJoinedRevealEnd() internal view override returns (uint256) {
         return _revealEnd(_voting().joinCursor);
+    }
+
+    function _skip(BatchKind kind, uint64 round, uint256 subject) private {
+        emit BatchElementSkipped(kind, round, subject);
     }
 }

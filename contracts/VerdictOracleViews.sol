@@ -68,8 +68,11 @@ contract VerdictOracleViews is ParameterState, OracleLedger, ValidatorRegistry, 
     }
 
     /// @inheritdoc IOracleViews
-    function tallyOf(uint256 id, uint64 round) external view returns (uint128[VERDICT_CLASSES] memory) {
-        return _voting().tallies[id][round];
+    function tallyOf(uint256 id, uint64 round) external view returns (uint128[VERDICT_CLASSES] memory tally) {
+        uint120[VERDICT_CLASSES] storage stored = _voting().tallies[id][round];
+        for (uint256 c = 0; c < VERDICT_CLASSES; ++c) {
+            tally[c] = stored[c];
+        }
     }
 
     /// @inheritdoc IOracleViews

@@ -62,7 +62,9 @@ abstract contract VotingState {
         mapping(uint256 id => Proposal) proposals;
         mapping(uint64 round => Round) rounds;
         mapping(uint64 round => mapping(address validator => Ballot)) ballots;
-        mapping(uint256 id => mapping(uint64 round => uint128[VERDICT_CLASSES])) tallies;
+        /// @dev Stake per class; uint120 (far above all ETH) leaves the top 16 bits of each of
+        /// the three words free for the sentinel of {_markTally}.
+        mapping(uint256 id => mapping(uint64 round => uint120[VERDICT_CLASSES])) tallies;
         uint256 proposalCount;
         /// @dev The furthest round any proposal has joined; rounds after it are empty.
         uint64 joinCursor;
@@ -77,6 +79,26 @@ abstract contract VotingState {
     function _voting() internal pure returns (VotingStorage storage $) {
         assembly ("memory-safe") {
             $.slot := STORAGE_SLOT
+        }
+    }
+
+    /// @dev Bit 255 of a tally word: no class uses it (two uint120 classes fill bits 0..239).
+    uint256 private constant TALLY_SENTINEL = 1 << 255;
+    /// @dev Words of a `uint120[VERDICT_CLASSES]` tally (two classes per word).
+    uint256 private constant TALLY_WORDS = (VERDICT_CLASSES + 1) / 2;
+
+    /// @dev Set the sentinel bit in every word of `tally`, invisible to Solidity reads of the
+    /// classes. Called when a proposal joins a round, so the joiner (the submitter, or the
+    /// finalize that rolls it) pays the zero-to-non-zero write of each word (~22,100 gas), and
+    /// every reveal after it adds stake to a non-zero word (~5,000 gas): the first revealer of
+    /// a round pays what later ones do, and a full round's first reveal fits in a transaction.
+    function _markTally(uint120[VERDICT_CLASSES] storage tally) internal {
+        uint256 words = TALLY_WORDS;
+        assembly ("memory-safe") {
+            let word := tally.slot
+            for { let end := add(word, words) } lt(word, end) { word := add(word, 1) } {
+                sstore(word, or(sload(word), TALLY_SENTINEL))
+            }
         }
     }
 

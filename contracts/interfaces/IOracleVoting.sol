@@ -35,8 +35,21 @@ interface IOracleVoting {
         uint8 verdict;
     }
 
+    /// @notice What a batch element is, in {BatchElementSkipped}.
+    enum BatchKind {
+        Commit,
+        Reveal,
+        Finalize,
+        Settle
+    }
+
     /// @notice Proposal `id` found no consensus in `fromRound` and joined `toRound`.
     event ProposalRolled(uint256 indexed id, uint64 indexed fromRound, uint64 indexed toRound);
+    /// @notice A batch (`commitRelayed`, `revealMany`, `finalizeMany`, `settleMany`) skipped an
+    /// element already done with the same content, e.g. sent on its own first by anyone.
+    /// @param round The ballot's round; for `Finalize`, the proposal's round now.
+    /// @param subject The validator's address (commit, reveal, settle) or the proposal id (finalize).
+    event BatchElementSkipped(BatchKind indexed kind, uint64 indexed round, uint256 subject);
     /// @notice `validator` committed to its verdicts for `round`.
     event VotesCommitted(uint64 indexed round, address indexed validator, bytes32 commitment);
     /// @notice `validator` revealed `verdicts` for `round`, each weighted by `stake`.
@@ -147,6 +160,8 @@ interface IOracleVoting {
     function commit(uint64 round, bytes32 commitment) external;
 
     /// @notice Submit many validators' EIP-712-signed commitments for `round` in one transaction.
+    /// A validator already committed to the same commitment is skipped ({BatchElementSkipped});
+    /// one committed to another commitment reverts the batch.
     function commitRelayed(uint64 round, RelayedCommit[] calldata commits) external;
 
     /// @notice Reveal `validator`'s verdicts for `round` (anyone holding the preimage may call).
@@ -155,19 +170,23 @@ interface IOracleVoting {
     function reveal(uint64 round, address validator, bytes calldata verdicts, bytes32 salt) external;
 
     /// @notice Reveal many validators' verdicts for `round`, tallying every proposal once.
+    /// A ballot already revealed with the same verdicts is skipped ({BatchElementSkipped});
+    /// other verdicts for a revealed ballot revert the batch.
     function revealMany(uint64 round, Reveal[] calldata reveals) external;
 
     /// @notice Decide proposal `id`: finalize, roll it to a new round, or end it with no consensus.
     function finalize(uint256 id) external;
 
-    /// @notice {finalize} for each id.
+    /// @notice {finalize} for each id. A proposal already decided, or already rolled into a round
+    /// whose reveal phase has not begun, is skipped ({BatchElementSkipped}).
     function finalizeMany(uint256[] calldata ids) external;
 
     /// @notice Settle `validator`'s ballot for `round`: credit rewards, apply slashing.
     /// @param verdicts The revealed bytes, or empty for a ballot that was never revealed.
     function settle(uint64 round, address validator, bytes calldata verdicts) external;
 
-    /// @notice {settle} for many validators of one round.
+    /// @notice {settle} for many validators of one round. A ballot already settled with the same
+    /// verdicts is skipped ({BatchElementSkipped}); with other verdicts it reverts the batch.
     function settleMany(uint64 round, address[] calldata validators, bytes[] calldata verdicts) external;
 
     /// @notice Pay the caller's claimable balance (rewards, refunds, bounties).

@@ -21,7 +21,7 @@ library ConsensusMath {
 
     /// @notice The class with the most stake (the lowest class id wins a tie), its stake, and
     /// the total revealed stake.
-    function leader(uint128[VERDICT_CLASSES] memory tally)
+    function leader(uint120[VERDICT_CLASSES] memory tally)
         internal
         pure
         returns (uint8 verdict, uint256 winningStake, uint256 revealedStake)

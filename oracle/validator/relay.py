@@ -24,7 +24,7 @@ from oracle.chain.commitment import commitment as commitment_of
 from oracle.chain.eip712 import recover_commit_signer, sign_commit
 from oracle.chain.errors import TxReverted
 from oracle.chain.round_clock import RoundTiming
-from oracle.chain.sender import TxSender
+from oracle.chain.sender import SentTx, TxSender
 
 if TYPE_CHECKING:
     from oracle.validator.engine import Engine
@@ -156,23 +156,48 @@ class Relayer:
                 self._send(kind, r, items)
 
     def _send(self, kind: str, round_: int, items: list[tuple[Any, ...]]) -> None:
-        # Drop what is already on chain (sent directly after a fallback): it would revert the batch.
+        """One aggregated transaction; if it reverts because some of its votes landed on chain
+        meanwhile (a validator's own fallback, a front-runner copying a public vote), retry
+        once without those instead of dropping the others' votes."""
+        fresh = self._not_on_chain(kind, round_, items)
+        for attempt in range(2):
+            if not fresh:
+                return
+            try:
+                tx = self._send_batch(kind, round_, fresh)
+            except TxReverted as exc:
+                still = self._not_on_chain(kind, round_, fresh)
+                if attempt == 0 and len(still) < len(fresh):
+                    log.info(
+                        "relayed %s for round %d reverted (%s); %d already on chain, "
+                        "retrying with the other %d",
+                        kind,
+                        round_,
+                        exc,
+                        len(fresh) - len(still),
+                        len(still),
+                    )
+                    fresh = still
+                    continue
+                log.warning("relayed %s for round %d refused: %s", kind, round_, exc)
+                return
+            self.sent.append((kind, round_, len(fresh), tx.tx_hash))
+            log.info("relayed %d %ss for round %d (tx %s)", len(fresh), kind, round_, tx.tx_hash)
+            return
+
+    def _send_batch(self, kind: str, round_: int, items: list[tuple[Any, ...]]) -> SentTx:
+        if kind == "commit":
+            return self.client.commit_relayed(self.sender, round_, items)
+        return self.client.reveal_many(self.sender, round_, items)
+
+    def _not_on_chain(
+        self, kind: str, round_: int, items: list[tuple[Any, ...]]
+    ) -> list[tuple[Any, ...]]:
+        """The votes whose ballot is not yet committed (or revealed) on chain."""
         fresh = []
         for item in items:
             ballot = self.client.ballot_of(round_, item[0])
-            if (kind == "commit" and not ballot.committed) or (
-                kind == "reveal" and not ballot.revealed
-            ):
+            done = ballot.committed if kind == "commit" else ballot.revealed
+            if not done:
                 fresh.append(item)
-        if not fresh:
-            return
-        try:
-            if kind == "commit":
-                tx = self.client.commit_relayed(self.sender, round_, fresh)
-            else:
-                tx = self.client.reveal_many(self.sender, round_, fresh)
-        except TxReverted as exc:
-            log.warning("relayed %s for round %d refused: %s", kind, round_, exc)
-            return
-        self.sent.append((kind, round_, len(fresh), tx.tx_hash))
-        log.info("relayed %d %ss for round %d (tx %s)", len(fresh), kind, round_, tx.tx_hash)
+        return fresh

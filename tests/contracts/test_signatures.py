@@ -13,7 +13,14 @@ import pytest
 from eth_abi import encode
 from eth_account import Account
 from eth_utils import keccak
-from tests.support.vote_signing import Domain, commitment, list_hash, new_salt, sign_commit, sign_verdict
+from tests.support.vote_signing import (
+    Domain,
+    commitment,
+    list_hash,
+    new_salt,
+    sign_commit,
+    sign_verdict,
+)
 from tests.support.voting import Rounds
 
 from tests.support.constants import EQUIVOCATION, FRAUD, LEGAL
@@ -200,14 +207,27 @@ def test_commit_relayed__signature_replayed_in_a_later_round__reverts(
         oracle.commitRelayed(later_round, [entry], sender=owner)
 
 
-def test_commit_relayed__same_entry_twice__reverts_already_committed(
+def test_commit_relayed__same_entry_twice__second_is_skipped(
+    oracle, driver, committing_round, staked, signers, owner
+):
+    # A replayed element is skipped, not a revert (issue 9 item 3, tests/contracts/test_batches.py).
+    _, entry = relayed(driver, committing_round, staked[0], signers[0])
+    oracle.commitRelayed(committing_round, [entry], sender=owner)
+
+    tx = oracle.commitRelayed(committing_round, [entry], sender=owner)
+    assert len(tx.decode_logs(oracle.BatchElementSkipped)) == 1
+    assert not tx.decode_logs(oracle.VotesCommitted)
+
+
+def test_commit_relayed__other_commitment_for_a_committed_validator__reverts_already_committed(
     oracle, driver, committing_round, staked, signers, owner
 ):
     _, entry = relayed(driver, committing_round, staked[0], signers[0])
     oracle.commitRelayed(committing_round, [entry], sender=owner)
+    _, other = relayed(driver, committing_round, staked[0], signers[0])
 
     with ape.reverts(oracle.OracleAlreadyCommitted):
-        oracle.commitRelayed(committing_round, [entry], sender=owner)
+        oracle.commitRelayed(committing_round, [other], sender=owner)
 
 
 # ------------------------------------------------------------------ commitments bound to context

@@ -73,3 +73,56 @@ def test_relayer__submits_verified_commits_and_reveals_in_one_transaction_each(
     relayer.flush(0)
     assert [(k, n) for k, _, n, _ in relayer.sent] == [("commit", 3), ("reveal", 3)]
     assert all(client.ballot_of(r, v.address).revealed for v in validators)
+
+
+class _FrontRun:
+    """A real sender whose first transaction is preceded by `before()`: a competing
+    transaction mined between the relayer's on-chain check and its batch."""
+
+    def __init__(self, sender, before) -> None:  # type: ignore[no-untyped-def]
+        self.sender = sender
+        self.before = before
+
+    def send_call(self, fn, **kwargs):  # type: ignore[no-untyped-def]
+        before, self.before = self.before, None
+        if before is not None:
+            before()
+        return self.sender.send_call(fn, **kwargs)
+
+
+def test_relayer__one_vote_lands_on_chain_first__retries_with_the_others(
+    client: OracleClient,
+) -> None:
+    validators = [_funded(client) for _ in range(3)]
+    for v in validators:
+        client.stake(client.make_sender(v), int(client.param("minStake")))
+    advance_to(client, client.round_timing(client.current_round() + 2).commit_start)
+    (submitted,) = Submitter(client, validators[0]).submit([b"\x09" * 64])
+    r = client.proposal(submitted.proposal_id).round
+    listed = client.round_proposals(r)
+    advance_to(client, client.round_timing(r).commit_start)
+
+    verdicts = bytes([0] * len(listed))
+    late = validators[1]
+    # Its own fallback, sent after it re-judged: another commitment than the one it offered.
+    _, own = seal_for(client, late, r, listed, bytes([1] * len(listed)))
+
+    def fallback_lands_first() -> None:
+        client.commit(client.make_sender(late), r, own)
+
+    relayer = Relayer(
+        client, _FrontRun(client.make_sender(_funded(client)), fallback_lands_first), window_s=0.0
+    )  # type: ignore[arg-type]
+    for v in validators:
+        _, c = seal_for(client, v, r, listed, verdicts)
+        relayer.add_commit(
+            r,
+            v.address,
+            c,
+            sign_commit(v, client.domain, round_=r, commitment=c, validator=v.address),
+        )
+    relayer.flush(0)
+
+    assert [(k, n) for k, _, n, _ in relayer.sent] == [("commit", 2)]
+    assert all(client.ballot_of(r, v.address).committed for v in validators)
+    assert client.ballot_of(r, late.address).commitment == own
