@@ -28,6 +28,7 @@ from web3.exceptions import (
 )
 
 from oracle.chain.errors import ErrorDecoder, InsufficientFunds, TxReverted, revert_data
+from oracle.chain.gas_cap import TX_GAS_CAP
 from oracle.chain.retry import RetryPolicy
 
 log = logging.getLogger(__name__)
@@ -95,6 +96,17 @@ class TxSender:
         """Estimate, sign, send and wait for the receipt; raise TxReverted if it reverts."""
         with self._lock:
             return self._send(to=to, data=HexBytes(data), value=value, gas=gas)
+
+    def estimate_call(self, fn: Any, *, value: int = 0) -> int:
+        """eth_estimateGas of the function from this key (raises TxReverted, decoded, if it
+        would revert); the bare estimate, without the margin a send adds."""
+        tx = {
+            "from": self.address,
+            "to": fn.address,
+            "data": fn._encode_transaction_data(),
+            "value": value,
+        }
+        return self._bare_estimate(tx)
 
     def simulate_call(self, fn: Any, *, value: int = 0) -> None:
         """eth_call the function from this key; raise TxReverted (decoded) if it would revert."""
@@ -166,6 +178,11 @@ class TxSender:
         return {"maxFeePerGas": 2 * int(base) + tip, "maxPriorityFeePerGas": tip}
 
     def _estimate(self, tx: dict[str, Any]) -> int:
+        """The gas limit to send with: the estimate plus a margin, never above the cap a node
+        accepts (EIP-7825; gas_cap.py)."""
+        return min(int(self._bare_estimate(tx) * self.config.gas_margin) + 10_000, TX_GAS_CAP)
+
+    def _bare_estimate(self, tx: dict[str, Any]) -> int:
         try:
             # "pending": evaluate as the next block will see it. On an idle automining
             # chain "latest" has a stale timestamp and phase checks would misfire.
@@ -176,7 +193,7 @@ class TxSender:
             if _is_insufficient_funds(exc):
                 raise self._insufficient(int(tx.get("value", 0))) from None
             raise
-        return int(est * self.config.gas_margin) + 10_000
+        return int(est)
 
     def _insufficient(self, cost: int) -> InsufficientFunds:
         balance = int(self._retrying(lambda: self.w3.eth.get_balance(self.account.address)))

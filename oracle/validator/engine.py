@@ -25,6 +25,7 @@ from oracle.chain.client import OracleClient
 from oracle.chain.commitment import round_list_hash, seal_ballot
 from oracle.chain.errors import InsufficientFunds, TxReverted
 from oracle.chain.events import ChainEvent, EventReader
+from oracle.chain.gas_cap import fitting_prefix
 from oracle.chain.retry import is_transient
 from oracle.chain.round_clock import RoundClock, RoundTiming
 from oracle.chain.rpc import wait_for_rpc
@@ -609,10 +610,7 @@ class Engine:
                 continue  # at most one attempt per round per second
             self._finalize_tried[r] = time.monotonic()
             try:
-                fn = self.client.fn("finalizeMany", ids)
-                self.sender.simulate_call(fn)
-                self.sender.send_call(fn)
-                self.metrics.votes_sent.labels(kind="finalize").inc()
+                self._finalize_in_parts(ids)
             except TxReverted as exc:
                 if exc.error is None and exc.tx_hash is not None:
                     # Mined after another validator's finalizeMany: benign; the
@@ -623,6 +621,20 @@ class Engine:
                 elif exc.error != "OracleTooEarlyToFinalize":
                     self.metrics.tx_reverts.labels(kind="finalize").inc()
                     log.warning("round %d: finalize refused: %s", r, exc)
+
+    def _finalize_in_parts(self, ids: list[int]) -> None:
+        """finalizeMany(ids), in as many transactions as the per-transaction gas cap needs.
+
+        A full round (1,024 proposals, rolls and callbacks) can need more than 2^24 gas in
+        one call; each part is the largest prefix whose estimate fits (gas_cap.py).
+        """
+        while ids:
+            part = fitting_prefix(
+                ids, lambda chunk: self.sender.estimate_call(self.client.fn("finalizeMany", chunk))
+            )
+            self.sender.send_call(self.client.fn("finalizeMany", list(part)))
+            self.metrics.votes_sent.labels(kind="finalize").inc()
+            ids = ids[len(part) :]
 
     def _finalize_stagger(self, r: int) -> float:
         """0 to 0.9 s, different per (validator, round): spreads the finalizers out."""

@@ -1,0 +1,36 @@
+"""The per-transaction gas cap, and splitting a batch call so that each part fits under it.
+
+EIP-7825 (live on Ethereum since Fusaka) caps one transaction at 2^24 gas; a node
+refuses a transaction whose gas limit is above it. Batch calls a validator sends
+(`finalizeMany` over a full round with callbacks, for instance) can need more, so the
+sender splits them: `fitting_prefix` halves the batch until an estimate fits the
+budget, and the caller sends the rest in later transactions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+TX_GAS_CAP = 2**24
+# What a batch may be estimated at: the sender adds a margin to every estimate
+# (SenderConfig.gas_margin, 1.2 by default), and the state may move between the
+# estimate and the block, so stay well below the cap.
+BATCH_GAS_BUDGET = TX_GAS_CAP * 3 // 4
+
+T = TypeVar("T")
+
+
+def fitting_prefix(
+    items: Sequence[T], gas_of: Callable[[Sequence[T]], int], budget: int = BATCH_GAS_BUDGET
+) -> Sequence[T]:
+    """The first items, as many as fit: the whole batch, or halved until `gas_of` fits `budget`.
+
+    At least one item is returned even if it alone is estimated above the budget: the
+    transaction then fails on its own, visibly, instead of the batch never being sent.
+    `gas_of` may raise (a revert): the caller handles it as it would for the whole batch.
+    """
+    prefix = items
+    while len(prefix) > 1 and gas_of(prefix) > budget:
+        prefix = prefix[: len(prefix) // 2]
+    return prefix
