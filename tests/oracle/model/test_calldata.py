@@ -2,6 +2,7 @@
 
 import pytest
 from eth_abi import encode as abi_encode
+from eth_abi.grammar import parse as parse_abi_type
 
 from oracle.model.calldata import CalldataError, decode_calldata, selector_of
 
@@ -11,7 +12,11 @@ C = "0x" + "cc" * 20
 MAX = 2**256 - 1
 
 
-def enc(signature: str, types: list[str], args: list[object]) -> bytes:
+def enc(signature: str, *args: object) -> bytes:
+    """Calldata for `signature` called with `args`: the types are read from the signature."""
+    parameter_list = signature[signature.index("(") :]
+    parameters = parse_abi_type(parameter_list).components if parameter_list != "()" else ()
+    types = [parameter.to_type_str() for parameter in parameters]
     return selector_of(signature) + abi_encode(types, args)
 
 
@@ -19,77 +24,71 @@ def enc(signature: str, types: list[str], args: list[object]) -> bytes:
     ("data", "method", "expected"),
     [
         (
-            enc("transfer(address,uint256)", ["address", "uint256"], [A, 5]),
+            enc("transfer(address,uint256)", A, 5),
             "transfer",
             {"recipient": A, "amount": 5},
         ),
         (
-            enc("approve(address,uint256)", ["address", "uint256"], [A, MAX]),
+            enc("approve(address,uint256)", A, MAX),
             "approve",
             {"spender": A, "amount": MAX},
         ),
         (
-            enc(
-                "transferFrom(address,address,uint256)",
-                ["address", "address", "uint256"],
-                [A, B, 7],
-            ),
+            enc("transferFrom(address,address,uint256)", A, B, 7),
             "transferFrom",
             {"owner": A, "recipient": B, "amount": 7},
         ),
         (
-            enc("increaseAllowance(address,uint256)", ["address", "uint256"], [B, 9]),
+            enc("increaseAllowance(address,uint256)", B, 9),
             "increaseAllowance",
             {"spender": B},
         ),
         (
             enc(
                 "permit(address,address,uint256,uint256,uint8,bytes32,bytes32)",
-                ["address", "address", "uint256", "uint256", "uint8", "bytes32", "bytes32"],
-                [A, B, MAX, 1, 27, b"\x01" * 32, b"\x02" * 32],
+                A,
+                B,
+                MAX,
+                1,
+                27,
+                b"\x01" * 32,
+                b"\x02" * 32,
             ),
             "permit",
             {"owner": A, "spender": B, "amount": MAX, "v": 27},
         ),
         (
-            enc("setApprovalForAll(address,bool)", ["address", "bool"], [C, True]),
+            enc("setApprovalForAll(address,bool)", C, True),
             "setApprovalForAll",
             {"operator": C, "approved": True},
         ),
         (
-            enc(
-                "safeTransferFrom(address,address,uint256)",
-                ["address", "address", "uint256"],
-                [A, B, 42],
-            ),
+            enc("safeTransferFrom(address,address,uint256)", A, B, 42),
             "safeTransferFrom",
             {"owner": A, "recipient": B, "token_id": 42},
         ),
         (
-            enc(
-                "safeTransferFrom(address,address,uint256,uint256,bytes)",
-                ["address", "address", "uint256", "uint256", "bytes"],
-                [A, B, 3, 10, b"hi"],
-            ),
+            enc("safeTransferFrom(address,address,uint256,uint256,bytes)", A, B, 3, 10, b"hi"),
             "safeTransferFrom",
             {"token_id": 3, "quantity": 10},
         ),
-        (enc("deposit()", [], []), "deposit", {}),
-        (enc("withdraw(uint256)", ["uint256"], [10**18]), "withdraw", {"amount": 10**18}),
+        (enc("deposit()"), "deposit", {}),
+        (enc("withdraw(uint256)", 10**18), "withdraw", {"amount": 10**18}),
         (
             enc(
                 "swapExactTokensForTokens(uint256,uint256,address[],address,uint256)",
-                ["uint256", "uint256", "address[]", "address", "uint256"],
-                [100, 90, [A, B], C, 1_700_000_000],
+                100,
+                90,
+                [A, B],
+                C,
+                1_700_000_000,
             ),
             "swapExactTokensForTokens",
             {"amount_in": 100, "path": [A, B], "recipient": C},
         ),
         (
             enc(
-                "addLiquidityETH(address,uint256,uint256,uint256,address,uint256)",
-                ["address", "uint256", "uint256", "uint256", "address", "uint256"],
-                [A, 1, 0, 0, C, 5],
+                "addLiquidityETH(address,uint256,uint256,uint256,address,uint256)", A, 1, 0, 0, C, 5
             ),
             "addLiquidityETH",
             {"token": A, "recipient": C},
@@ -97,8 +96,7 @@ def enc(signature: str, types: list[str], args: list[object]) -> bytes:
         (
             enc(
                 "exactInputSingle((address,address,uint24,address,uint256,uint256,uint256,uint160))",
-                ["(address,address,uint24,address,uint256,uint256,uint256,uint160)"],
-                [(A, B, 3000, C, 1, 2, 3, 0)],
+                (A, B, 3000, C, 1, 2, 3, 0),
             ),
             "exactInputSingle",
             {"token_in": A, "token_out": B, "recipient": C, "amount_in": 2},
@@ -124,10 +122,10 @@ def test_decode__unknown_selector__renders_as_unknown_not_error():
 
 def test_decode__multicall__decodes_inner_calls_and_collects_their_addresses():
     inner = [
-        enc("approve(address,uint256)", ["address", "uint256"], [A, 1]),
-        enc("transfer(address,uint256)", ["address", "uint256"], [B, 2]),
+        enc("approve(address,uint256)", A, 1),
+        enc("transfer(address,uint256)", B, 2),
     ]
-    call = decode_calldata(enc("multicall(bytes[])", ["bytes[]"], [inner]))
+    call = decode_calldata(enc("multicall(bytes[])", inner))
     assert [c.method for c in call.inner] == ["approve", "transfer"]
     assert call.addresses == [A, B]
 
@@ -136,11 +134,11 @@ def test_decode__multicall__decodes_inner_calls_and_collects_their_addresses():
     ("data", "message"),
     [
         (
-            enc("transfer(address,uint256)", ["address", "uint256"], [A, 5])[:-1],
+            enc("transfer(address,uint256)", A, 5)[:-1],
             "needs 64 argument bytes",
         ),
         (
-            enc("transfer(address,uint256)", ["address", "uint256"], [A, 5]) + bytes(32),
+            enc("transfer(address,uint256)", A, 5) + bytes(32),
             "needs 64 argument bytes",
         ),
         (selector_of("transfer(address,uint256)") + b"\x01" + bytes(63), "not a padded address"),
@@ -150,15 +148,11 @@ def test_decode__multicall__decodes_inner_calls_and_collects_their_addresses():
         ),
         (bytes.fromhex("a905"), "shorter than a 4-byte selector"),
         (
-            enc(
-                "swapExactETHForTokens(uint256,address[],address,uint256)",
-                ["uint256", "address[]", "address", "uint256"],
-                [1, [A], B, 2],
-            )[:-32],
+            enc("swapExactETHForTokens(uint256,address[],address,uint256)", 1, [A], B, 2)[:-32],
             "do not decode",
         ),
         (
-            enc("multicall(bytes[])", ["bytes[]"], [[bytes.fromhex("a9059cbb00")]]),
+            enc("multicall(bytes[])", [bytes.fromhex("a9059cbb00")]),
             "multicall inner call",
         ),
     ],

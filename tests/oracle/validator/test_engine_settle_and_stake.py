@@ -18,6 +18,7 @@ from oracle.chain.units import format_eth
 from oracle.validator.engine import Engine, StepsFailed
 from oracle.validator.funds import signer_funds_line
 from oracle.validator.service import ensure_stake
+from tests.support.commit_refusal import refused_commit_messages
 from tests.support.timetravel import advance_to
 from tests.support.validator_parts import engine_without_model, seal_for
 
@@ -85,13 +86,15 @@ def test_commit__no_stake_at_the_rounds_snapshot__skips_the_round_and_says_so_on
     now = client.round_timing(r).commit_start
     advance_to(client, now)
 
-    with caplog.at_level(logging.WARNING, logger="oracle.validator.engine"):
-        engine.commit_due(r, now)
-        engine.commit_due(r, now)
-
-    assert engine.store.ballot(r) is None
-    assert not client.ballot_of(r, account.address).committed
-    skips = [m for m in caplog.messages if "no stake at the round's snapshot" in m]
+    skips = refused_commit_messages(
+        client,
+        engine,
+        caplog,
+        r,
+        now,
+        level=logging.WARNING,
+        containing="no stake at the round's snapshot",
+    )
     assert len(skips) == 1
 
 

@@ -22,6 +22,7 @@ from oracle.validator.engine import Engine
 from oracle.validator.keys import write_keystore
 from oracle.validator.store_identity import StoreHoldsOtherPayloads, StoreIdentityMismatch
 from tests.support.chain_fixtures import ROOT
+from tests.support.commit_refusal import refused_commit_messages
 from tests.support.legacy_store import write_v0_store
 from tests.support.timetravel import advance_to
 from tests.support.validator_parts import engine_without_model
@@ -205,13 +206,9 @@ def test_commit__differing_payload_not_found_near_its_block__refuses_the_round_l
     _tamper(engine, ids[0], payload_hash=b"\xee" * 32, block=real.block + 100_000)
     now = client.round_timing(r).commit_start
 
-    with caplog.at_level(logging.ERROR, logger="oracle.validator.engine"):
-        engine.commit_due(r, now)
-        engine.commit_due(r, now)
-
-    assert engine.store.ballot(r) is None
-    assert not client.ballot_of(r, account.address).committed
-    said = [m for m in caplog.messages if "differ from the chain's" in m]
+    said = refused_commit_messages(
+        client, engine, caplog, r, now, level=logging.ERROR, containing="differ from the chain's"
+    )
     assert len(said) == 1 and f"proposal {ids[0]}" in said[0] and "not voting" in said[0]
 
     # The same round with the chain's row back in place commits: the mismatch was the cause.

@@ -12,13 +12,12 @@ from pathlib import Path
 
 import pytest
 from eth_account import Account
-from typer.testing import CliRunner
 
 from oracle.chain.client import OracleClient
 from oracle.chain.submitter import Submitter
 from oracle.chain.units import parse_amount
-from oracle.cli import app
 from oracle.validator.keys import write_keystore
+from tests.support.cli_invoke import invoke_oracle
 from tests.support.timetravel import advance_to
 
 PASSWORD_ENV = "OPERATOR_CLI_TEST_PASSWORD"
@@ -31,20 +30,21 @@ def _keystore(tmp_path: Path, account) -> Path:  # type: ignore[no-untyped-def]
 
 
 def _run(client: OracleClient, keystore: Path, *args: str):  # type: ignore[no-untyped-def]
-    return CliRunner().invoke(
-        app,
-        [
-            *args,
-            "--rpc-url",
-            str(client.w3.provider.endpoint_uri),  # type: ignore[attr-defined]
-            "--deployment",
-            str(client.deployment.path),
-            "--keystore",
-            str(keystore),
-            *([] if args[0] == "status" else ["--password-env", PASSWORD_ENV]),
-        ],
+    return invoke_oracle(
+        client,
+        *args,
+        "--keystore",
+        str(keystore),
+        *([] if args[0] == "status" else ["--password-env", PASSWORD_ENV]),
         env={PASSWORD_ENV: "operator-pw"},
     )
+
+
+def _staked_keystore(client: OracleClient, tmp_path: Path, account) -> Path:  # type: ignore[no-untyped-def]
+    """The operator's keystore after `oracle stake 1` with it succeeded."""
+    keystore = _keystore(tmp_path, account)
+    assert _run(client, keystore, "stake", "1").exit_code == 0
+    return keystore
 
 
 def _status(client: OracleClient, keystore: Path) -> dict:  # type: ignore[type-arg]
@@ -127,8 +127,7 @@ def _acceptance(client: OracleClient, tmp_path: Path, hot, operator: str) -> lis
 def test_set_signer__new_key_with_its_acceptance_then_a_taken_one(
     client: OracleClient, account, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    keystore = _keystore(tmp_path, account)
-    assert _run(client, keystore, "stake", "1").exit_code == 0
+    keystore = _staked_keystore(client, tmp_path, account)
     hot = Account.create()
     result = _run(
         client, keystore, "set-signer", *_acceptance(client, tmp_path, hot, account.address)
@@ -149,8 +148,7 @@ def test_set_signer__new_key_with_its_acceptance_then_a_taken_one(
 def test_set_signer__without_the_keys_acceptance__one_line_saying_how_to_get_it(
     client: OracleClient, account, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    keystore = _keystore(tmp_path, account)
-    assert _run(client, keystore, "stake", "1").exit_code == 0
+    keystore = _staked_keystore(client, tmp_path, account)
     hot = Account.create().address
     result = _run(client, keystore, "set-signer", hot)
     assert result.exit_code != 0
@@ -161,8 +159,7 @@ def test_set_signer__without_the_keys_acceptance__one_line_saying_how_to_get_it(
 def test_set_signer__acceptance_for_another_operator__refused_in_one_line(
     client: OracleClient, account, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    keystore = _keystore(tmp_path, account)
-    assert _run(client, keystore, "stake", "1").exit_code == 0
+    keystore = _staked_keystore(client, tmp_path, account)
     hot = Account.create()
     args = _acceptance(client, tmp_path, hot, Account.create().address)
     _refusal(_run(client, keystore, "set-signer", *args), "StakingSignerNotAccepted")
@@ -209,18 +206,7 @@ def test_stake__more_than_the_key_holds__one_line_naming_the_balance(
 def test_status__operator_option__reads_without_a_key(
     client: OracleClient, account, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    result = CliRunner().invoke(
-        app,
-        [
-            "status",
-            "--operator",
-            account.address,
-            "--rpc-url",
-            str(client.w3.provider.endpoint_uri),  # type: ignore[attr-defined]
-            "--deployment",
-            str(client.deployment.path),
-        ],
-    )
+    result = invoke_oracle(client, "status", "--operator", account.address)
     assert result.exit_code == 0, result.output
     assert "not registered" in result.output
     assert "signer balance   1000 ETH" in result.output

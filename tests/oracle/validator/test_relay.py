@@ -19,19 +19,26 @@ def _funded(client: OracleClient):  # type: ignore[no-untyped-def]
     return acct
 
 
-def test_relayer__submits_verified_commits_and_reveals_in_one_transaction_each(
-    client: OracleClient,
-) -> None:
+def _three_staked_validators_in_a_commit_phase(client: OracleClient, payloads: list[bytes]):  # type: ignore[no-untyped-def]
+    """Three staked validators, `payloads` submitted into one round, the chain at its commit
+    start: (validators, proposal ids, round, the round's listed proposals)."""
     validators = [_funded(client) for _ in range(3)]
     for v in validators:
         client.stake(client.make_sender(v), int(client.param("minStake")))
     advance_to(client, client.round_timing(client.current_round() + 2).commit_start)
-    ids = [
-        s.proposal_id for s in Submitter(client, validators[0]).submit([b"\x07" * 64, b"\x08" * 64])
-    ]
+    ids = [s.proposal_id for s in Submitter(client, validators[0]).submit(payloads)]
     r = client.proposal(ids[0]).round
     listed = client.round_proposals(r)
     advance_to(client, client.round_timing(r).commit_start)
+    return validators, ids, r, listed
+
+
+def test_relayer__submits_verified_commits_and_reveals_in_one_transaction_each(
+    client: OracleClient,
+) -> None:
+    validators, _, r, listed = _three_staked_validators_in_a_commit_phase(
+        client, [b"\x07" * 64, b"\x08" * 64]
+    )
 
     relayer = Relayer(client, client.make_sender(_funded(client)), window_s=0.0)
     preimages = {}
@@ -93,14 +100,7 @@ class _FrontRun:
 def test_relayer__one_vote_lands_on_chain_first__retries_with_the_others(
     client: OracleClient,
 ) -> None:
-    validators = [_funded(client) for _ in range(3)]
-    for v in validators:
-        client.stake(client.make_sender(v), int(client.param("minStake")))
-    advance_to(client, client.round_timing(client.current_round() + 2).commit_start)
-    (submitted,) = Submitter(client, validators[0]).submit([b"\x09" * 64])
-    r = client.proposal(submitted.proposal_id).round
-    listed = client.round_proposals(r)
-    advance_to(client, client.round_timing(r).commit_start)
+    validators, (_,), r, listed = _three_staked_validators_in_a_commit_phase(client, [b"\x09" * 64])
 
     verdicts = bytes([0] * len(listed))
     late = validators[1]

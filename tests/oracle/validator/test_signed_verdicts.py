@@ -97,6 +97,23 @@ def _watcher(client: OracleClient, peers: list[str], fetch: Any) -> tuple[Equivo
     return EquivocationWatcher(client, client.make_sender(reporter), peers, fetch=fetch), reporter
 
 
+def _one_validator_that_voted(client: OracleClient, tmp_path: Path) -> tuple[Fleet, Any]:
+    """A fleet of one whose round is revealed, and its engine."""
+    fleet = Fleet(client, tmp_path, size=1)
+    fleet.vote()
+    return fleet, fleet.engines[0]
+
+
+def _first_proposals_verdict(client: OracleClient, fleet: Fleet, vote: int) -> Verdict:
+    """A verdict `vote` on the fleet's first proposal, bound to its pinned payload and model."""
+    pinned = client.proposal(fleet.ids[0])
+    return Verdict(fleet.ids[0], fleet.round, pinned.payload_hash, pinned.model_hash, vote)
+
+
+def _signed_by(client: OracleClient, engine: Any, verdict: Verdict) -> SignedVerdict:
+    return SignedVerdict(verdict, sign_verdict(engine.signer, client.domain, verdict))
+
+
 def _now(client: OracleClient) -> int:
     return int(client.w3.eth.get_block("latest")["timestamp"])
 
@@ -118,17 +135,12 @@ def test_verdicts_api__commit_phase_open__serves_nothing_yet(
 def test_verdicts_api__after_reveal__serves_the_revealed_votes_signed_by_the_signer(
     client: OracleClient, tmp_path: Path
 ) -> None:
-    fleet = Fleet(client, tmp_path, size=1)
-    fleet.vote()
-    engine = fleet.engines[0]
+    fleet, engine = _one_validator_that_voted(client, tmp_path)
 
     body = fleet.fetch("http://validator-0", fleet.round)
 
     (served,) = [SignedVerdict.from_json(item) for item in body["verdicts"]]
-    pinned = client.proposal(fleet.ids[0])
-    assert served.verdict == Verdict(
-        fleet.ids[0], fleet.round, pinned.payload_hash, pinned.model_hash, VOTE
-    )
+    assert served.verdict == _first_proposals_verdict(client, fleet, VOTE)
     assert served.signer(client.domain) == engine.signer.address
 
 
@@ -151,10 +163,8 @@ def test_watcher__validator_signed_two_verdicts__slashed_once_bounty_after_its_b
     fleet = Fleet(client, tmp_path)
     fleet.vote()
     liar = fleet.engines[0]
-    pinned = client.proposal(fleet.ids[0])
-    other = Verdict(fleet.ids[0], fleet.round, pinned.payload_hash, pinned.model_hash, VOTE + 1)
     # The liar also told someone else another verdict: that peer serves it.
-    told = SignedVerdict(other, sign_verdict(liar.signer, client.domain, other))
+    told = _signed_by(client, liar, _first_proposals_verdict(client, fleet, VOTE + 1))
 
     def fetch(peer: str, round_: int) -> Any:
         if peer == "http://gossip":
@@ -185,12 +195,8 @@ def test_watcher__validator_signed_two_verdicts__slashed_once_bounty_after_its_b
 def test_watcher__signed_verdict_against_reveal__reported_as_mismatch(
     client: OracleClient, tmp_path: Path
 ) -> None:
-    fleet = Fleet(client, tmp_path, size=1)
-    fleet.vote()
-    liar = fleet.engines[0]
-    pinned = client.proposal(fleet.ids[0])
-    other = Verdict(fleet.ids[0], fleet.round, pinned.payload_hash, pinned.model_hash, VOTE + 2)
-    told = SignedVerdict(other, sign_verdict(liar.signer, client.domain, other))
+    fleet, liar = _one_validator_that_voted(client, tmp_path)
+    told = _signed_by(client, liar, _first_proposals_verdict(client, fleet, VOTE + 2))
     watcher, _ = _watcher(
         client, ["http://gossip"], lambda _peer, r: {"round": r, "verdicts": [told.as_json()]}
     )

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from typer.testing import CliRunner
+from click.testing import Result
 
 from oracle.chain.client import OracleClient
-from oracle.cli import app
+from tests.support.cli_invoke import invoke_oracle
 
 RECORD = {
     "payload": {
@@ -27,19 +27,7 @@ def test_submit__each_record_becomes_a_proposal(client: OracleClient, tmp_path: 
     data = tmp_path / "d.jsonl"
     data.write_text(json.dumps(RECORD) + "\n\n" + json.dumps(RECORD) + "\n")
     before = client.proposal_count()
-    result = CliRunner().invoke(
-        app,
-        [
-            "submit",
-            str(data),
-            "--rpc-url",
-            str(client.w3.provider.endpoint_uri),  # type: ignore[attr-defined]
-            "--deployment",
-            str(client.deployment.path),
-            "--anvil-account",
-            "12",
-        ],
-    )
+    result = invoke_oracle(client, "submit", str(data), "--anvil-account", "12")
     assert result.exit_code == 0, result.output
     ids = [json.loads(line)["id"] for line in result.output.splitlines()]
     assert ids == [before + 1, before + 2]
@@ -50,19 +38,7 @@ def test_submit__bad_record__names_the_line(client: OracleClient, tmp_path: Path
     data = tmp_path / "d.jsonl"
     bad = {"payload": {**RECORD["payload"], "value": "lots"}}  # type: ignore[dict-item]
     data.write_text(json.dumps(RECORD) + "\n" + json.dumps(bad) + "\n")
-    result = CliRunner().invoke(
-        app,
-        [
-            "submit",
-            str(data),
-            "--rpc-url",
-            str(client.w3.provider.endpoint_uri),  # type: ignore[attr-defined]
-            "--deployment",
-            str(client.deployment.path),
-            "--anvil-account",
-            "12",
-        ],
-    )
+    result = invoke_oracle(client, "submit", str(data), "--anvil-account", "12")
     assert result.exit_code != 0
     assert "d.jsonl:2" in result.output
 
@@ -71,33 +47,10 @@ def test_watch_once__lists_submitted_proposals(client: OracleClient, account) ->
     from oracle.chain.submitter import Submitter
 
     (submitted,) = Submitter(client, account).submit([b"\x09" * 64])
-    result = CliRunner().invoke(
-        app,
-        [
-            "watch",
-            "--once",
-            "--rpc-url",
-            str(client.w3.provider.endpoint_uri),  # type: ignore[attr-defined]
-            "--deployment",
-            str(client.deployment.path),
-        ],
-    )
+    result = invoke_oracle(client, "watch", "--once")
     assert result.exit_code == 0, result.output
     rows = [line for line in result.output.splitlines() if f" {submitted.proposal_id} " in line]
     assert rows and "pending" in rows[0]
-
-
-def _cli(client: OracleClient, *args: str):  # type: ignore[no-untyped-def]
-    return CliRunner().invoke(
-        app,
-        [
-            *args,
-            "--rpc-url",
-            str(client.w3.provider.endpoint_uri),  # type: ignore[attr-defined]
-            "--deployment",
-            str(client.deployment.path),
-        ],
-    )
 
 
 def test_submit__records_for_another_chain__warns_and_still_submits(
@@ -106,7 +59,7 @@ def test_submit__records_for_another_chain__warns_and_still_submits(
     data = tmp_path / "d.jsonl"
     mainnet = {**RECORD, "payload": {**RECORD["payload"], "chain_id": 1}}  # type: ignore[dict-item]
     data.write_text(json.dumps(mainnet) + "\n" + json.dumps(RECORD) + "\n")
-    result = _cli(client, "submit", str(data), "--anvil-account", "12")
+    result = invoke_oracle(client, "submit", str(data), "--anvil-account", "12")
     assert result.exit_code == 0, result.output
     assert "warning: 1 of 2 records name another chain than the oracle's (31337" in result.stderr
     assert "oracle generate-data --chain-id 31337" in result.stderr
@@ -116,7 +69,7 @@ def test_submit__records_for_another_chain__warns_and_still_submits(
 def test_submit__records_for_this_chain__no_warning(client: OracleClient, tmp_path: Path) -> None:
     data = tmp_path / "d.jsonl"
     data.write_text(json.dumps(RECORD) + "\n")
-    result = _cli(client, "submit", str(data), "--anvil-account", "12")
+    result = invoke_oracle(client, "submit", str(data), "--anvil-account", "12")
     assert result.exit_code == 0, result.output
     assert "warning" not in result.stderr
 
@@ -144,7 +97,7 @@ def test_watch_once__final_proposal__shows_chain_time_from_submission_to_final(
     )
     assert took > 0
 
-    result = _cli(client, "watch", "--once", "--last", "1000")
+    result = invoke_oracle(client, "watch", "--once", "--last", "1000")
     assert result.exit_code == 0, result.output
     # The id column only: another proposal's round number may equal pid.
     (row,) = [
@@ -154,28 +107,16 @@ def test_watch_once__final_proposal__shows_chain_time_from_submission_to_final(
     assert f"{float(took):.1f}" in row  # chain time, not the 0.0 s of one read
 
 
-def _watch_equivocation(client: OracleClient, *extra: str) -> object:
-    return CliRunner().invoke(
-        app,
-        [
-            "watch",
-            "--equivocation",
-            "--once",
-            "--rpc-url",
-            str(client.w3.provider.endpoint_uri),  # type: ignore[attr-defined]
-            "--deployment",
-            str(client.deployment.path),
-            "--anvil-account",
-            "12",
-            *extra,
-        ],
+def _watch_equivocation(client: OracleClient, *extra: str) -> Result:
+    return invoke_oracle(
+        client, "watch", "--equivocation", "--once", "--anvil-account", "12", *extra
     )
 
 
 def test_watch_equivocation__no_peer__says_to_give_one(client: OracleClient) -> None:
     result = _watch_equivocation(client)
-    assert result.exit_code != 0  # type: ignore[attr-defined]
-    assert "give at least one --peer URL" in result.output  # type: ignore[attr-defined]
+    assert result.exit_code != 0
+    assert "give at least one --peer URL" in result.output
 
 
 def test_watch_equivocation__peer_not_listening__skips_it_and_reports_nothing(
@@ -183,5 +124,5 @@ def test_watch_equivocation__peer_not_listening__skips_it_and_reports_nothing(
 ) -> None:
     # Port 9 on loopback: nothing listens there, so the fetch is refused at once.
     result = _watch_equivocation(client, "--peer", "http://127.0.0.1:9")
-    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
-    assert result.output.strip() == ""  # type: ignore[attr-defined]
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == ""
