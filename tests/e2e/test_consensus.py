@@ -11,6 +11,7 @@ from oracle.model.labels import Verdict
 from oracle.validator.fleet import Fleet
 from oracle.validator.judge import HASH_MISMATCH_REASON
 from tests.support.chain_env import events, payloads_of_every_class, wait_final
+from tests.support.treasury_execution import execute_judged_transfers
 
 FINAL_TIMEOUT_S = 60
 
@@ -104,21 +105,4 @@ def test_guarded_treasury__executes_exactly_the_legal_transfers(
     expected = pipeline.judge_payloads([bytes(e.args["payload"]) for e in submitted])
     outcomes = wait_final(client, ids, FINAL_TIMEOUT_S)
 
-    executed = []
-    for pid, to, want in zip(ids, requests, expected, strict=True):
-        assert outcomes[pid] == (Status.FINALIZED, int(want.verdict))
-        legal = outcomes[pid][1] == int(Verdict.LEGAL)
-        try:
-            sender.send_call(treasury.functions.execute(pid))
-            executed.append(pid)
-            assert w3.eth.get_balance(to) == 10**17
-        except Exception as exc:
-            assert "TreasuryTransferNotApproved" in str(exc), exc
-            assert w3.eth.get_balance(to) == 0
-        assert (pid in executed) == legal, (
-            f"request {pid}: legal={legal}, executed={pid in executed}"
-        )
-    assert executed, "no transfer was judged legal: the memos above should include legal ones"
-    assert len(executed) < len(ids), (
-        "every transfer was judged legal: the fraud/illicit memos were not caught"
-    )
+    execute_judged_transfers(w3, sender, treasury, ids, requests, outcomes, expected)

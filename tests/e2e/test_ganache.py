@@ -32,6 +32,7 @@ from oracle.model.labels import Verdict
 from oracle.validator.fleet import ANVIL_MNEMONIC, Fleet, FleetSpec
 from oracle.validator.keys import anvil_key
 from tests.support.chain_env import events, wait_final
+from tests.support.treasury_execution import execute_judged_transfers
 
 pytestmark = pytest.mark.e2e
 
@@ -212,19 +213,4 @@ def test_ganache_guarded_treasury__executes_exactly_the_legal_transfers(
     expected = ganache_pipeline.judge_payloads([bytes(e.args["payload"]) for e in submitted])
     outcomes = wait_final(ganache_client, ids, FINAL_TIMEOUT_S)
 
-    executed = []
-    for pid, to, want in zip(ids, recipients, expected, strict=True):
-        assert outcomes[pid] == (Status.FINALIZED, int(want.verdict)), f"request {pid}"
-        legal = outcomes[pid][1] == int(Verdict.LEGAL)
-        try:
-            sender.send_call(treasury.functions.execute(pid))
-            executed.append(pid)
-            assert w3.eth.get_balance(to) == 10**17
-        except Exception as exc:
-            assert "TreasuryTransferNotApproved" in str(exc), exc
-            assert w3.eth.get_balance(to) == 0
-        assert (pid in executed) == legal, (
-            f"request {pid}: legal={legal}, executed={pid in executed}"
-        )
-    assert executed, "no transfer was judged legal: the memos above include legal ones"
-    assert len(executed) < len(ids), "every transfer was judged legal: fraud was not caught"
+    execute_judged_transfers(w3, sender, treasury, ids, recipients, outcomes, expected)
