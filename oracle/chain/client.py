@@ -18,6 +18,7 @@ from web3.exceptions import ContractCustomError, ContractLogicError
 from oracle.chain.deployment import Deployment
 from oracle.chain.eip712 import Domain, sign_signer_acceptance
 from oracle.chain.errors import ErrorDecoder
+from oracle.chain.events import EventReader
 from oracle.chain.oracle_abi import named_outputs
 from oracle.chain.params import TIMING_FIELDS
 from oracle.chain.retry import with_retry
@@ -97,6 +98,20 @@ class OracleClient:
         self.chain_id = deployment.chain_id
         self.domain = Domain(self.chain_id, self.address)
         self.on_rpc_error = on_rpc_error
+
+    def event_reader(
+        self, *names: str, confirmations: int = 0, start_block: int | None = None
+    ) -> EventReader:
+        """A reader of this oracle's `names` events, from its deployment block unless
+        `start_block` says otherwise."""
+        return EventReader(
+            self.w3,
+            address=self.address,
+            abi=self.abi,
+            event_names=names,
+            start_block=self.deployment.deployed_block if start_block is None else start_block,
+            confirmations=confirmations,
+        )
 
     # ------------------------------------------------------------------ views
 

@@ -233,31 +233,38 @@ class Indexer:
             proposal.rounds.append(int(args["toRound"]))
             self._round_timing(proposal.current_round)
 
+    def _update_proposal(self, proposal_id: int, **fields: Any) -> bool:
+        """Set `fields` on a proposal the indexer knows; False, setting nothing, for one it
+        has not seen (an event of a proposal submitted before the indexer's start block)."""
+        proposal = self.proposals.get(proposal_id)
+        if proposal is None:
+            return False
+        for name, value in fields.items():
+            if not hasattr(proposal, name):  # a typo would otherwise add a stray attribute
+                raise AttributeError(f"Proposal has no field {name!r}")
+            setattr(proposal, name, value)
+        return True
+
     def _on_finalized(self, args: dict[str, Any], block: int, tx: str) -> None:
-        proposal = self.proposals.get(int(args["id"]))
-        if proposal is not None:
-            proposal.status = int(args["status"])
-            proposal.verdict = int(args["verdict"])
-            proposal.final_round = int(args["round"])
-            proposal.finalized_block, proposal.finalized_tx = block, tx
+        self._update_proposal(
+            int(args["id"]),
+            status=int(args["status"]),
+            verdict=int(args["verdict"]),
+            final_round=int(args["round"]),
+            finalized_block=block,
+            finalized_tx=tx,
+        )
 
     def _on_callback_failed(self, args: dict[str, Any], block: int, tx: str) -> None:
-        proposal = self.proposals.get(int(args["id"]))
-        if proposal is not None:
-            proposal.callback_failed = True
+        self._update_proposal(int(args["id"]), callback_failed=True)
 
     def _on_safe_judgement(self, args: dict[str, Any], block: int, tx: str) -> None:
         safe = to_checksum_address(args["safe"])
-        proposal = self.proposals.get(int(args["proposalId"]))
-        if proposal is not None:
-            proposal.safe = safe
-        else:
+        if not self._update_proposal(int(args["proposalId"]), safe=safe):
             self._safe_of[int(args["proposalId"])] = safe
 
     def _on_safe_executed(self, args: dict[str, Any], block: int, tx: str) -> None:
-        proposal = self.proposals.get(int(args["proposalId"]))
-        if proposal is not None:
-            proposal.safe_executed_tx = tx
+        self._update_proposal(int(args["proposalId"]), safe_executed_tx=tx)
 
     def _on_committed(self, args: dict[str, Any], block: int, tx: str) -> None:
         validator = to_checksum_address(args["validator"])

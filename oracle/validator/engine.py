@@ -24,7 +24,7 @@ from eth_utils import keccak
 from oracle.chain.client import OracleClient
 from oracle.chain.commitment import round_list_hash, seal_ballot
 from oracle.chain.errors import InsufficientFunds, TxReverted
-from oracle.chain.events import ChainEvent, EventReader
+from oracle.chain.events import ChainEvent
 from oracle.chain.gas_cap import fitting_prefix
 from oracle.chain.retry import is_transient
 from oracle.chain.round_clock import RoundClock, RoundTiming
@@ -101,14 +101,7 @@ class Engine:
         self.config = config or ValidatorEngineConfig()
         self.relay = relay
         self.relayer = relayer
-        self.reader = EventReader(
-            client.w3,
-            address=client.address,
-            abi=client.abi,
-            event_names=EVENTS,
-            start_block=client.deployment.deployed_block,
-            confirmations=self.config.confirmations,
-        )
+        self.reader = client.event_reader(*EVENTS, confirmations=self.config.confirmations)
         rpc_url = str(getattr(client.w3.provider, "endpoint_uri", "rpc_url"))
         t0 = wait_for_rpc(
             rpc_url,

@@ -22,7 +22,6 @@ from typing import Any
 
 from oracle.chain.client import OracleClient
 from oracle.chain.errors import TxReverted
-from oracle.chain.events import EventReader
 from oracle.chain.sender import TxSender
 from oracle.validator.signed_verdicts import SignedVerdict
 
@@ -74,13 +73,7 @@ class EquivocationWatcher:
         self.sender = sender
         self.peers = peers
         self.fetch = fetch
-        self.reader = EventReader(
-            client.w3,
-            address=client.address,
-            abi=client.abi,
-            event_names=("VotesRevealed",),
-            start_block=client.deployment.deployed_block,
-        )
+        self.reader = client.event_reader("VotesRevealed")
         self._operators: dict[str, str] = {}
         self.reported: list[tuple[str, int]] = []  # (validator, round) of our reports
 

@@ -102,6 +102,15 @@ def _signs(action: Callable[..., None]) -> OperatorAction:
     return command
 
 
+def _checksummed(address: str) -> str:
+    """`address` checksummed; a ValueError saying what an address looks like otherwise."""
+    from web3 import Web3
+
+    if not Web3.is_address(address):
+        raise ValueError(f"{address!r} is not an address (0x followed by 40 hex digits)")
+    return Web3.to_checksum_address(address)
+
+
 def _transact(client: OracleClient, what: str, call: Callable[[], SentTx]) -> SentTx:
     from oracle.chain.errors import TxReverted
     from oracle.validator.operator import explain_revert
@@ -158,16 +167,11 @@ def accept_signer(
 ) -> None:
     """Sign, with the hot key (--keystore), its consent to serve OPERATOR; prints set-signer's
     command. A key serves one operator for ever, so the contract binds none without this."""
-    from web3 import Web3
-
-    if not Web3.is_address(operator):
-        raise ValueError(f"{operator!r} is not an address (0x followed by 40 hex digits)")
+    checksummed = _checksummed(operator)
     if valid_for <= 0:
         raise ValueError(f"--valid-for {valid_for} must be a positive number of seconds")
     # Signed here, sent by nobody: the key's own account, not a transaction.
-    deadline, acceptance = client.accept_signer(
-        sender.account, Web3.to_checksum_address(operator), valid_for
-    )
+    deadline, acceptance = client.accept_signer(sender.account, checksummed, valid_for)
     typer.echo(
         f"oracle set-signer {sender.address} --deadline {deadline} "
         f"--acceptance 0x{acceptance.hex()}"
@@ -190,11 +194,7 @@ def set_signer(
 
     ADDRESS must consent: run `oracle accept-signer OPERATOR` with its key and pass the
     --deadline and --acceptance it prints (not needed for the operator's own address)."""
-    from web3 import Web3
-
-    if not Web3.is_address(address):
-        raise ValueError(f"{address!r} is not an address (0x followed by 40 hex digits)")
-    signer = Web3.to_checksum_address(address)
+    signer = _checksummed(address)
     try:
         signature = bytes.fromhex(acceptance.removeprefix("0x"))
     except ValueError:
@@ -233,8 +233,6 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="one JSON object")] = False,
 ) -> None:
     """Show the operator's stake, unbonding, signer and its balance, open ballots, rewards."""
-    from web3 import Web3
-
     from oracle.validator.operator import read_status
 
     if operator is None:
@@ -246,9 +244,7 @@ def status(
             operator = cli_account(None, None, None, anvil_account).address
         else:
             raise ValueError("give --operator ADDRESS, --keystore FILE or --anvil-account N")
-    if not Web3.is_address(operator):
-        raise ValueError(f"{operator!r} is not an address (0x followed by 40 hex digits)")
-    state = read_status(cli_client(rpc_url, deployment), operator)
+    state = read_status(cli_client(rpc_url, deployment), _checksummed(operator))
     if as_json:
         typer.echo(json.dumps(state.as_json()))
     else:

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from rich.table import Table
 
 from oracle.chain.client import OracleClient, Status
-from oracle.chain.events import EventReader
 from oracle.model.labels import Verdict
 
 
@@ -27,12 +26,8 @@ class Row:
 
 class ProposalWatcher:
     def __init__(self, client: OracleClient) -> None:
-        self.reader = EventReader(
-            client.w3,
-            address=client.address,
-            abi=client.abi,
-            event_names=("ProposalSubmitted", "ProposalFinalized", "ProposalRolled"),
-            start_block=client.deployment.deployed_block,
+        self.reader = client.event_reader(
+            "ProposalSubmitted", "ProposalFinalized", "ProposalRolled"
         )
         self.w3 = client.w3
         self.cursor: int | None = None

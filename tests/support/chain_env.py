@@ -8,7 +8,6 @@ from dataclasses import replace
 from typing import Any, TypeVar
 
 from oracle.chain.client import OracleClient, Status
-from oracle.chain.events import EventReader
 from oracle.chain.payload import TxRequest, encode_payload
 from oracle.model.generate import CorpusGenerator
 from oracle.model.labels import Verdict
@@ -57,13 +56,7 @@ def wait_final(
 
 
 def events(client: OracleClient, name: str, from_block: int) -> list[Any]:
-    reader = EventReader(
-        client.w3,
-        address=client.address,
-        abi=client.abi,
-        event_names=(name,),
-        start_block=from_block,
-    )
+    reader = client.event_reader(name, start_block=from_block)
     found, _ = reader.read(None)
     return found
 

@@ -8,14 +8,7 @@ from oracle.chain.submitter import Submitter
 
 
 def _reader(client: OracleClient, start: int, confirmations: int) -> EventReader:
-    return EventReader(
-        client.w3,
-        address=client.address,
-        abi=client.abi,
-        event_names=("ProposalSubmitted",),
-        start_block=start,
-        confirmations=confirmations,
-    )
+    return client.event_reader("ProposalSubmitted", start_block=start, confirmations=confirmations)
 
 
 def test_read__returns_each_event_once_across_cursor_advances(
