@@ -70,14 +70,14 @@ contract VerdictOracleEquivocation is
         bytes calldata sigB
     ) external {
         if (a.proposalId != b.proposalId || a.round != b.round || a.verdict == b.verdict) {
-            revert IOracleVoting.OracleEquivocationNotConflicting();
+            revert OracleEquivocationNotConflicting();
         }
         address signerA = _verdictSigner(a, sigA);
         address signerB = _verdictSigner(b, sigB);
-        if (signerA != signerB) revert IOracleVoting.OracleEquivocationSignersDiffer(signerA, signerB);
+        if (signerA != signerB) revert OracleEquivocationSignersDiffer(signerA, signerB);
         _indexInRound(a);
         // Same proposal as `a` (checked above): its payload hash is the one `a` matched.
-        if (b.payloadHash != a.payloadHash) revert IOracleVoting.OracleEquivocationWrongPayload(b.proposalId, b.payloadHash);
+        if (b.payloadHash != a.payloadHash) revert OracleEquivocationWrongPayload(b.proposalId, b.payloadHash);
         _punish(_validatorOf(signerA, a.round), a);
     }
 
@@ -92,7 +92,7 @@ contract VerdictOracleEquivocation is
         if (!ballot.revealed || keccak256(revealed) != ballot.verdictsHash) {
             revert IOracleVoting.OracleVerdictsMismatch(v.round, validator);
         }
-        if (uint8(revealed[index]) == v.verdict) revert IOracleVoting.OracleEquivocationNotConflicting();
+        if (uint8(revealed[index]) == v.verdict) revert OracleEquivocationNotConflicting();
         _punish(validator, v);
     }
 
@@ -100,17 +100,17 @@ contract VerdictOracleEquivocation is
     function releaseEquivocationBounty(address validator, uint64 round) external {
         Report storage report = _reports()[validator][round];
         uint256 amount = report.bounty;
-        if (amount == 0) revert IOracleVoting.OracleNoPendingBounty(validator, round);
+        if (amount == 0) revert OracleNoPendingBounty(validator, round);
         uint256 open = _openBallots(validator);
         uint256 releasableAt = report.reportedAt + _unbondingPeriod;
         // Open ballots may still be slashed: a self-reporter is paid only after they are.
         if (open != 0 && block.timestamp < releasableAt) {
-            revert IOracleVoting.OracleBountyLocked(validator, open, releasableAt);
+            revert OracleBountyLocked(validator, open, releasableAt);
         }
         report.bounty = 0;
         address reporter = report.reporter;
         _releaseBounty(reporter, amount);
-        emit IOracleVoting.EquivocationBountyReleased(validator, round, reporter, amount);
+        emit EquivocationBountyReleased(validator, round, reporter, amount);
     }
 
     /// @inheritdoc IOracleEquivocation
@@ -131,7 +131,7 @@ contract VerdictOracleEquivocation is
     function _punish(address validator, IOracleVoting.Verdict calldata v) private {
         Report storage report = _reports()[validator][v.round];
         if (report.reporter != address(0)) {
-            revert IOracleVoting.OracleEquivocationAlreadyReported(validator, v.round);
+            revert OracleEquivocationAlreadyReported(validator, v.round);
         }
         report.reporter = msg.sender;
         report.reportedAt = uint48(block.timestamp);
@@ -146,7 +146,7 @@ contract VerdictOracleEquivocation is
         uint256 bounty = taken / EQUIVOCATION_BOUNTY_DIVISOR;
         report.bounty = bounty;
         _holdBounty(bounty);
-        emit IOracleVoting.EquivocationReported(
+        emit EquivocationReported(
             validator, msg.sender, v.proposalId, v.round, bounty, block.timestamp + _unbondingPeriod
         );
     }
@@ -156,12 +156,12 @@ contract VerdictOracleEquivocation is
     /// `unbondingPeriod` after that (the same time withdrawn stake stays slashable).
     function _validatorOf(address signer, uint64 round) private view returns (address validator) {
         validator = _operatorOf(signer);
-        if (signer == address(0) || validator == address(0)) revert IOracleVoting.OracleUnknownSigner(signer);
+        if (signer == address(0) || validator == address(0)) revert OracleUnknownSigner(signer);
         if (_signerOf(validator) == signer) return validator;
         uint256 retiredAt = _signerRetiredAt(signer);
         (uint256 commitStart,) = _commitPhase(round);
         if (commitStart >= retiredAt || block.timestamp >= retiredAt + _unbondingPeriod) {
-            revert IOracleVoting.OracleSignerRetired(signer, retiredAt + _unbondingPeriod);
+            revert OracleSignerRetired(signer, retiredAt + _unbondingPeriod);
         }
     }
 
@@ -175,7 +175,7 @@ contract VerdictOracleEquivocation is
         uint256 id = v.proposalId;
         bytes32 payloadHash = $.proposals[id].payloadHash;
         if (payloadHash != v.payloadHash || payloadHash == bytes32(0)) {
-            revert IOracleVoting.OracleEquivocationWrongPayload(id, v.payloadHash);
+            revert OracleEquivocationWrongPayload(id, v.payloadHash);
         }
         uint64[] storage ids = $.rounds[v.round].ids;
         uint256 n = ids.length;
@@ -192,7 +192,7 @@ contract VerdictOracleEquivocation is
                 }
             }
         }
-        if (index == type(uint256).max) revert IOracleVoting.OracleEquivocationNotInRound(id, v.round);
+        if (index == type(uint256).max) revert OracleEquivocationNotInRound(id, v.round);
     }
 
     function _verdictSigner(IOracleVoting.Verdict calldata v, bytes calldata signature)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {IOracleEquivocationEvents} from "./IOracleEquivocationEvents.sol";
 import {IOracleVoting} from "./IOracleVoting.sol";
 
 /// @title IOracleEquivocation: proofs that a validator signed two votes, answered at the oracle
@@ -12,10 +13,10 @@ import {IOracleVoting} from "./IOracleVoting.sol";
 /// signer rotated out answers only for rounds that began before its rotation and only for
 /// `unbondingPeriod` after it; the reporter's bounty is 1/`EQUIVOCATION_BOUNTY_DIVISOR` of
 /// what was slashed and is released once the validator has no open ballots, or
-/// `unbondingPeriod` after the report. The events and errors are declared in {IOracleVoting}.
+/// `unbondingPeriod` after the report. Its events and errors are in {IOracleEquivocationEvents}.
 /// @dev Implemented by the module the oracle's `fallback` DELEGATECALLs for these selectors
 /// only; call them at the oracle's address.
-interface IOracleEquivocation {
+interface IOracleEquivocation is IOracleEquivocationEvents {
     /// @notice The reporter's share of an equivocation slash: 1 / this.
     function EQUIVOCATION_BOUNTY_DIVISOR() external view returns (uint256); // solhint-disable-line func-name-mixedcase
 

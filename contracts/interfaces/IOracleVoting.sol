@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-/// @title IOracleVoting: rounds, commit-reveal, finalization, settlement (and equivocation's types)
+import {IOracleEquivocationEvents} from "./IOracleEquivocationEvents.sol";
+
+/// @title IOracleVoting: rounds, commit-reveal, finalization, settlement
 /// @notice Proposals are grouped into voting rounds (docs/protocol.md). A validator commits once
 /// per round to all its verdicts for the round (one byte per proposal, in list order), reveals
 /// them once, and is settled once: rewards for coherent votes, slashing for non-reveals and
 /// incoherent votes. Relayers may aggregate many validators' signed commits and their reveals
 /// into single transactions. The round, ballot and tally views are in {IOracleViews}, answered
-/// at the oracle's address.
-interface IOracleVoting {
+/// at the oracle's address. It inherits the equivocation module's events and errors, which
+/// the oracle's address emits and reverts with, so the oracle's ABI decodes them.
+interface IOracleVoting is IOracleEquivocationEvents {
     /// @notice A validator's commitment for a round, signed (EIP-712 `Commit`) by its signer key.
     struct RelayedCommit {
         address validator;
@@ -63,22 +66,6 @@ interface IOracleVoting {
     /// @notice The `amount` wei of `round`'s fees that no ballot can claim any more (rounding
     /// dust, rewards of ballots not settled within the settlement window) moved to the reserve.
     event RoundFeesSwept(uint64 indexed round, uint256 amount);
-    /// @notice `reporter` proved that `validator` signed two verdicts for one proposal and round,
-    /// or a signed verdict that differs from its revealed vote; `bounty` wei of the slash are
-    /// owed to the reporter, releasable from `releasableAt` or once the validator's open
-    /// ballots are settled, whichever comes first.
-    event EquivocationReported(
-        address indexed validator,
-        address indexed reporter,
-        uint256 indexed proposalId,
-        uint64 round,
-        uint256 bounty,
-        uint256 releasableAt
-    );
-    /// @notice The bounty for `validator`'s equivocation in `round` was credited to `reporter`.
-    event EquivocationBountyReleased(
-        address indexed validator, uint64 indexed round, address indexed reporter, uint256 amount
-    );
 
     /// @notice `round` has no proposals, so there is nothing to vote on.
     error OracleRoundEmpty(uint64 round);
@@ -132,27 +119,6 @@ interface IOracleVoting {
     error OracleRoundNotSweepable(uint64 round, uint256 opensAt);
     /// @notice Sending `amount` wei to `to` failed.
     error OracleTransferFailed(address to, uint256 amount);
-    /// @notice The verdicts are not for the same proposal and round, or their verdicts do not
-    /// differ (for a reveal mismatch: the signed verdict equals the revealed one).
-    error OracleEquivocationNotConflicting();
-    /// @notice The two verdicts were signed by different keys (`signerA`, `signerB`).
-    error OracleEquivocationSignersDiffer(address signerA, address signerB);
-    /// @notice `signer` is not the signer key of any validator.
-    error OracleUnknownSigner(address signer);
-    /// @notice `signer` was rotated out: it answers only for rounds that began before it was
-    /// and only until `countsUntil`.
-    error OracleSignerRetired(address signer, uint256 countsUntil);
-    /// @notice Proposal `proposalId` is not (and never was) in `round`.
-    error OracleEquivocationNotInRound(uint256 proposalId, uint64 round);
-    /// @notice The signed `payloadHash` is not proposal `proposalId`'s payload hash.
-    error OracleEquivocationWrongPayload(uint256 proposalId, bytes32 payloadHash);
-    /// @notice `validator` was already slashed for equivocation in `round` (once per round).
-    error OracleEquivocationAlreadyReported(address validator, uint64 round);
-    /// @notice No bounty is owed for `validator`'s equivocation in `round` (none, or released).
-    error OracleNoPendingBounty(address validator, uint64 round);
-    /// @notice The bounty waits until `validator` has no open ballots (`openBallots` now) or
-    /// until `releasableAt`.
-    error OracleBountyLocked(address validator, uint256 openBallots, uint256 releasableAt);
 
     /// @notice Commit the caller's validator's verdicts for `round`. The caller is an operator
     /// or the current signer of one; the ballot belongs to the operator.

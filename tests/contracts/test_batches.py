@@ -17,6 +17,7 @@ from eth_account import Account
 from tests.support.constants import FRAUD, LEGAL, STAKE, verdicts_of
 from tests.support.vote_signing import sign_commit
 from tests.support.voting import Rounds
+from tests.support.signer_consent import set_signer
 
 # IOracleVoting.BatchKind
 COMMIT, REVEAL, FINALIZE, SETTLE = range(4)
@@ -31,7 +32,7 @@ def signers(validators):
 def staked(oracle, validators, signers):
     for v, s in zip(validators, signers, strict=True):
         oracle.stake(sender=v, value=STAKE)
-        oracle.setSigner(s.address, sender=v)
+        set_signer(oracle, v, s)
     return validators
 
 

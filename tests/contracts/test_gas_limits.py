@@ -21,6 +21,7 @@ from eth_account import Account
 from tests.support.constants import STAKE
 from tests.support.vote_signing import sign_commit
 from tests.support.voting import Rounds
+from tests.support.signer_consent import set_signer
 
 TX_GAS_CAP = 2**24  # EIP-7825
 MAX_PROPOSALS = 1024  # ParameterState.MAX_PROPOSALS_PER_ROUND
@@ -57,7 +58,7 @@ def full_round(deploy_oracle, accounts, requester, chain):
     signers = [Account.create() for _ in operators]
     for v, s in zip(operators, signers, strict=True):
         oracle.stake(sender=v, value=STAKE)
-        oracle.setSigner(s.address, sender=v)
+        set_signer(oracle, v, s)
     round_ = rounds.fresh()
     rounds.advance(rounds.timing(round_ - 1)[0] + 10)  # well inside: every submission joins round_
     gas = {}
