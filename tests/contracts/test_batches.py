@@ -15,9 +15,9 @@ import pytest
 from eth_account import Account
 
 from tests.support.constants import FRAUD, LEGAL, STAKE, verdicts_of
+from tests.support.signer_consent import set_signer
 from tests.support.vote_signing import sign_commit
 from tests.support.voting import Rounds
-from tests.support.signer_consent import set_signer
 
 # IOracleVoting.BatchKind
 COMMIT, REVEAL, FINALIZE, SETTLE = range(4)

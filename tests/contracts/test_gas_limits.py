@@ -19,9 +19,9 @@ import pytest
 from eth_account import Account
 
 from tests.support.constants import STAKE
+from tests.support.signer_consent import set_signer
 from tests.support.vote_signing import sign_commit
 from tests.support.voting import Rounds
-from tests.support.signer_consent import set_signer
 
 TX_GAS_CAP = 2**24  # EIP-7825
 MAX_PROPOSALS = 1024  # ParameterState.MAX_PROPOSALS_PER_ROUND
