@@ -15,8 +15,6 @@ from eth_abi import encode
 from eth_account import Account
 from eth_utils import keccak
 
-from tests.support.signer_consent import set_signer
-
 from tests.support.constants import (
     EQUIVOCATION,
     FRAUD,
@@ -26,6 +24,7 @@ from tests.support.constants import (
     UNBONDING_PERIOD,
     eth_balance_of,
 )
+from tests.support.signer_consent import set_signer
 
 SLASH = STAKE * 5_000 // 10_000  # equivocationSlashBps of the test config, of a full stake
 BOUNTY_DIVISOR = 64
@@ -35,10 +34,9 @@ pytestmark = pytest.mark.usefixtures("keys")
 
 
 @pytest.fixture(scope="module")
-def keys(stake_all, hot_keys):
+def keys(signers):
     """Every validator staked, with its own hot signer key."""
-    stake_all()
-    return hot_keys()
+    return signers
 
 
 @pytest.fixture(scope="module")
@@ -486,7 +484,9 @@ def chain_time(tx) -> int:
 def test_equivocation_module_abi__functions__are_the_five_the_core_routes(project):
     """The core's fallback names five selectors; a module function outside them would reach
     the read-only view extension instead and revert (eip712Domain is the core's own)."""
-    module = {i.name for i in project.VerdictOracleEquivocation.contract_type.abi if i.type == "function"}
+    module = {
+        i.name for i in project.VerdictOracleEquivocation.contract_type.abi if i.type == "function"
+    }
     core = {i.name for i in project.VerdictOracle.contract_type.abi if i.type == "function"}
     assert module - core == {
         "reportEquivocation",
