@@ -350,15 +350,24 @@ def test_report_equivocation__rolled_proposal__provable_in_the_round_it_left(
 # ------------------------------------------------------------------ signed verdict vs reveal
 
 
-def test_report_reveal_mismatch__signed_verdict_differs_from_reveal__slashes(
-    oracle, validators, keys, sign_verdict, voting_round, rounds, voter, reporter
-):
-    round_, (_, second) = voting_round
-    revealed = bytes([LEGAL, FRAUD])
-    commit_and_reveal(rounds, voter, round_, validators[:1], revealed)
-    v, sig = signed(oracle, sign_verdict, keys[0], verdict(oracle, second, round_, ILLICIT))
+REVEALED = bytes([LEGAL, FRAUD])
 
-    tx = oracle.reportRevealMismatch(v, sig, revealed, sender=reporter)
+
+@pytest.fixture
+def signed_after_reveal(oracle, validators, keys, sign_verdict, voting_round, rounds, voter):
+    """validators[0] revealed REVEALED; signs class `cls` on the second proposal: (v, sig)."""
+    round_, (_, second) = voting_round
+    commit_and_reveal(rounds, voter, round_, validators[:1], REVEALED)
+    return lambda cls: signed(oracle, sign_verdict, keys[0], verdict(oracle, second, round_, cls))
+
+
+def test_report_reveal_mismatch__signed_verdict_differs_from_reveal__slashes(
+    oracle, validators, voting_round, signed_after_reveal, reporter
+):
+    _, (_, second) = voting_round
+    v, sig = signed_after_reveal(ILLICIT)
+
+    tx = oracle.reportRevealMismatch(v, sig, REVEALED, sender=reporter)
 
     assert [(e.validator, e.amount, e.reason) for e in tx.decode_logs(oracle.Slashed)] == [
         (validators[0].address, SLASH, EQUIVOCATION)
@@ -367,14 +376,11 @@ def test_report_reveal_mismatch__signed_verdict_differs_from_reveal__slashes(
 
 
 def test_report_reveal_mismatch__signed_verdict_equals_reveal__reverts_not_conflicting(
-    oracle, validators, keys, sign_verdict, voting_round, rounds, voter, reporter
+    oracle, signed_after_reveal, reporter
 ):
-    round_, (_, second) = voting_round
-    revealed = bytes([LEGAL, FRAUD])
-    commit_and_reveal(rounds, voter, round_, validators[:1], revealed)
-    v, sig = signed(oracle, sign_verdict, keys[0], verdict(oracle, second, round_, FRAUD))
+    v, sig = signed_after_reveal(FRAUD)
     with ape.reverts(oracle.OracleEquivocationNotConflicting):
-        oracle.reportRevealMismatch(v, sig, revealed, sender=reporter)
+        oracle.reportRevealMismatch(v, sig, REVEALED, sender=reporter)
 
 
 def test_report_reveal_mismatch__bytes_not_the_revealed_ones__reverts(
