@@ -22,8 +22,6 @@ from typing import Any
 import pytest
 from eth_abi import encode
 from eth_account import Account
-from eth_account.messages import encode_typed_data
-from eth_utils import keccak
 
 # The names contract tests import live in tests/support/ (re-exported here for old imports).
 from tests.support.constants import (  # noqa: F401
@@ -51,44 +49,37 @@ from tests.support.constants import (  # noqa: F401
     eth_balance_of,
     verdicts_of,
 )
+from tests.support.signer_consent import set_signer
 from tests.support.vote_signing import Domain
 from tests.support.vote_signing import sign_commit as sign_commit_in
 from tests.support.vote_signing import sign_verdict as sign_verdict_in
 from tests.support.voting import Rounds, Voter, chain_advancer
-from tests.support.signer_consent import set_signer
 
 # ------------------------------------------------------------------ accounts
 
 
-@pytest.fixture(scope="session")
-def owner(accounts):
-    return accounts[0]
+def _account_at(role: str, index: int):
+    """A session fixture named `role`: the test account at `index`."""
+
+    @pytest.fixture(scope="session", name=role)
+    def account(accounts):
+        return accounts[index]
+
+    return account
 
 
-@pytest.fixture(scope="session")
-def requester(accounts):
-    return accounts[1]
+# One test account per role; accounts 2-6 are the validators, 10+ are free for single tests.
+owner = _account_at("owner", 0)
+requester = _account_at("requester", 1)
+reporter = _account_at("reporter", 7)
+relayer = _account_at("relayer", 8)
+stranger = _account_at("stranger", 9)
 
 
 @pytest.fixture(scope="session")
 def validators(accounts):
     """Five funded validator operators (each is also its own signer until setSigner)."""
     return [accounts[i] for i in range(2, 7)]
-
-
-@pytest.fixture(scope="session")
-def reporter(accounts):
-    return accounts[7]
-
-
-@pytest.fixture(scope="session")
-def relayer(accounts):
-    return accounts[8]
-
-
-@pytest.fixture(scope="session")
-def stranger(accounts):
-    return accounts[9]
 
 
 @pytest.fixture(scope="session")
@@ -278,6 +269,19 @@ def hot_keys(oracle, validators):
         return keys
 
     return make
+
+
+@pytest.fixture(scope="module")
+def signers(stake_all, hot_keys):
+    """Per module: every validator staked, each with a fresh hot signer key (the keys)."""
+    stake_all()
+    return hot_keys()
+
+
+@pytest.fixture(scope="module")
+def driver(oracle, chain):
+    """Rounds helper bound to this module's chain (phases, ballots, the EIP-712 domain)."""
+    return Rounds.on(oracle, chain)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -10,11 +10,23 @@ from __future__ import annotations
 
 import ape
 import pytest
-from tests.support.constants import FINALIZED, LEGAL, NO_CONSENSUS, NON_REVEAL, PENDING, PROPOSAL_FEE, STAKE, eth_balance_of, verdicts_of
+from ape.api import ReceiptAPI
 from eth_account import Account
 from eth_utils import keccak
-from tests.support.signer_consent import set_signer
+
 from oracle.chain.params import Param
+from tests.support.constants import (
+    FINALIZED,
+    LEGAL,
+    NO_CONSENSUS,
+    NON_REVEAL,
+    PENDING,
+    PROPOSAL_FEE,
+    STAKE,
+    eth_balance_of,
+    verdicts_of,
+)
+from tests.support.signer_consent import set_signer
 
 REENTRANT_CALL = keccak(text="ReentrancyGuardReentrantCall()")[:4]
 # AttackerReentrant.Mode
@@ -41,6 +53,15 @@ def assert_books_balance(oracle) -> None:
     assert oracle.balance == eth_balance_of(oracle)
 
 
+def assert_paid_exactly_once(oracle, attacker, amount: int, oracle_balance_before: int) -> None:
+    """The reentrant receiver got `amount` once: its one re-entry hit the guard, books balance."""
+    assert attacker.received() == amount
+    assert attacker.attempts() == 1 and attacker.successes() == 0
+    assert bytes(attacker.lastError()) == REENTRANT_CALL
+    assert oracle.balance == oracle_balance_before - amount
+    assert_books_balance(oracle)
+
+
 def submitted_ids(oracle, tx) -> list[int]:
     return [int(e.id) for e in tx.decode_logs(oracle.ProposalSubmitted)]
 
@@ -48,6 +69,25 @@ def submitted_ids(oracle, tx) -> list[int]:
 def everyone_votes(voter, validators, round_: int, verdicts: bytes) -> None:
     """Three of five equal stakes vote alike: quorum (50%) and supermajority met, fewer txs."""
     voter.vote(round_, {v: verdicts for v in validators[:3]})
+
+
+@pytest.fixture
+def finalized_under_attack(
+    oracle, attacker, owner, stranger, validators, voter, rounds, make_payload
+):
+    """Finalizes one LEGAL proposal submitted by `attacker` in `mode`; returns (id, tx)."""
+
+    def finalize(mode: int) -> tuple[int, ReceiptAPI]:
+        round_ = rounds.fresh()
+        (pid,) = submitted_ids(
+            oracle, attacker.submit(make_payload(), sender=owner, value=PROPOSAL_FEE)
+        )
+        attacker.setMode(mode, 0, sender=owner)
+        everyone_votes(voter, validators, round_, verdicts_of(LEGAL))
+        rounds.past_reveal(round_)
+        return pid, oracle.finalize(pid, sender=stranger)
+
+    return finalize
 
 
 # ------------------------------------------------------------------ reentrancy
@@ -77,18 +117,8 @@ def test_callback__reenters_finalize__is_refused_and_proposal_finalizes_once(
     assert_books_balance(oracle)
 
 
-def test_callback__reenters_claim__is_refused(
-    oracle, attacker, owner, stranger, validators, voter, rounds, make_payload
-):
-    round_ = rounds.fresh()
-    (pid,) = submitted_ids(
-        oracle, attacker.submit(make_payload(), sender=owner, value=PROPOSAL_FEE)
-    )
-    attacker.setMode(REENTER_CLAIM, 0, sender=owner)
-    everyone_votes(voter, validators, round_, verdicts_of(LEGAL))
-    rounds.past_reveal(round_)
-
-    oracle.finalize(pid, sender=stranger)
+def test_callback__reenters_claim__is_refused(oracle, attacker, finalized_under_attack):
+    finalized_under_attack(REENTER_CLAIM)
 
     assert attacker.successes() == 0
     assert bytes(attacker.lastError()) == REENTRANT_CALL
@@ -116,12 +146,8 @@ def test_claim__receiver_reenters_claim__pays_exactly_once(
 
     attacker.claim(sender=owner)
 
-    assert attacker.received() == PROPOSAL_FEE
-    assert attacker.attempts() == 1 and attacker.successes() == 0
-    assert bytes(attacker.lastError()) == REENTRANT_CALL
+    assert_paid_exactly_once(oracle, attacker, PROPOSAL_FEE, oracle_balance)
     assert oracle.claimable(attacker) == 0
-    assert oracle.balance == oracle_balance - PROPOSAL_FEE
-    assert_books_balance(oracle)
 
 
 def test_withdraw__receiver_reenters_withdraw__pays_exactly_once(
@@ -135,12 +161,8 @@ def test_withdraw__receiver_reenters_withdraw__pays_exactly_once(
 
     attacker.withdraw(sender=owner)
 
-    assert attacker.received() == STAKE
-    assert attacker.attempts() == 1 and attacker.successes() == 0
-    assert bytes(attacker.lastError()) == REENTRANT_CALL
+    assert_paid_exactly_once(oracle, attacker, STAKE, oracle_balance)
     assert oracle.validatorInfo(attacker).unbonding == 0
-    assert oracle.balance == oracle_balance - STAKE
-    assert_books_balance(oracle)
 
 
 # ------------------------------------------------------------------ callback gas griefing
@@ -176,18 +198,8 @@ def test_callback__burns_all_its_gas__starving_finalizer_reverts_full_one_finali
     assert_books_balance(oracle)
 
 
-def test_callback__return_data_bomb__finalization_succeeds(
-    oracle, attacker, owner, stranger, validators, voter, rounds, make_payload
-):
-    round_ = rounds.fresh()
-    (pid,) = submitted_ids(
-        oracle, attacker.submit(make_payload(), sender=owner, value=PROPOSAL_FEE)
-    )
-    attacker.setMode(RETURN_BOMB, 0, sender=owner)
-    everyone_votes(voter, validators, round_, verdicts_of(LEGAL))
-    rounds.past_reveal(round_)
-
-    tx = oracle.finalize(pid, sender=stranger)
+def test_callback__return_data_bomb__finalization_succeeds(oracle, finalized_under_attack):
+    pid, tx = finalized_under_attack(RETURN_BOMB)
 
     assert not tx.decode_logs(oracle.CallbackFailed)
     assert oracle.verdictOf(pid) == (FINALIZED, LEGAL)

@@ -15,30 +15,15 @@ import pytest
 from eth_account import Account
 
 from tests.support.constants import FRAUD, LEGAL, STAKE, verdicts_of
-from tests.support.signer_consent import set_signer
 from tests.support.vote_signing import sign_commit
-from tests.support.voting import Rounds
 
 # IOracleVoting.BatchKind
 COMMIT, REVEAL, FINALIZE, SETTLE = range(4)
 
 
 @pytest.fixture(scope="module")
-def signers(validators):
-    return [Account.create() for _ in validators]
-
-
-@pytest.fixture(scope="module")
-def staked(oracle, validators, signers):
-    for v, s in zip(validators, signers, strict=True):
-        oracle.stake(sender=v, value=STAKE)
-        set_signer(oracle, v, s)
+def staked(signers, validators):
     return validators
-
-
-@pytest.fixture(scope="module")
-def driver(oracle, chain):
-    return Rounds.on(oracle, chain)
 
 
 @pytest.fixture(scope="module")
@@ -84,11 +69,29 @@ def committed_round(oracle, driver, two_proposals, validators, signers, relayer)
     return round_, ids, ballots
 
 
-def revealed_round(oracle, driver, two_proposals, validators, signers, relayer):
+def reveal_phase_round(oracle, driver, two_proposals, validators, signers, relayer):
+    """A committed round with the chain moved into its reveal phase."""
     round_, ids, ballots = committed_round(
         oracle, driver, two_proposals, validators, signers, relayer
     )
     driver.to_reveal(round_)
+    return round_, ids, ballots
+
+
+def first_ballot_revealed(oracle, driver, two_proposals, validators, signers, relayer):
+    """A round in its reveal phase whose first ballot the relayer has revealed alone."""
+    round_, _, ballots = reveal_phase_round(
+        oracle, driver, two_proposals, validators, signers, relayer
+    )
+    b = ballots[0]
+    oracle.reveal(round_, b.validator, b.verdicts, b.salt, sender=relayer)
+    return round_, ballots
+
+
+def revealed_round(oracle, driver, two_proposals, validators, signers, relayer):
+    round_, ids, ballots = reveal_phase_round(
+        oracle, driver, two_proposals, validators, signers, relayer
+    )
     oracle.revealMany(round_, [(b.validator, b.verdicts, b.salt) for b in ballots], sender=relayer)
     driver.past_reveal(round_)
     return round_, ids, ballots
@@ -157,10 +160,9 @@ def test_commit_relayed__already_committed_element_with_forged_signature__still_
 def test_reveal_many__one_element_front_run__batch_reveals_the_rest_and_skips_it(
     oracle, driver, two_proposals, validators, signers, relayer, stranger
 ):
-    round_, ids, ballots = committed_round(
+    round_, ids, ballots = reveal_phase_round(
         oracle, driver, two_proposals, validators, signers, relayer
     )
-    driver.to_reveal(round_)
     b = ballots[1]
     oracle.reveal(
         round_, b.validator, b.verdicts, b.salt, sender=stranger
@@ -179,12 +181,10 @@ def test_reveal_many__one_element_front_run__batch_reveals_the_rest_and_skips_it
 def test_reveal_many__revealed_element_with_other_verdicts__reverts(
     oracle, driver, two_proposals, validators, signers, relayer
 ):
-    round_, _, ballots = committed_round(
+    round_, ballots = first_ballot_revealed(
         oracle, driver, two_proposals, validators, signers, relayer
     )
-    driver.to_reveal(round_)
     b = ballots[0]
-    oracle.reveal(round_, b.validator, b.verdicts, b.salt, sender=relayer)
     forged = (b.validator, verdicts_of(FRAUD, FRAUD), b.salt)
 
     with ape.reverts(oracle.OracleAlreadyRevealed, round=round_, validator=b.validator):
@@ -198,10 +198,9 @@ def test_reveal_many__revealed_element_with_other_verdicts__reverts(
 def test_reveal_many__wrong_preimage_of_an_unrevealed_ballot__reverts(
     oracle, driver, two_proposals, validators, signers, relayer
 ):
-    round_, _, ballots = committed_round(
+    round_, _, ballots = reveal_phase_round(
         oracle, driver, two_proposals, validators, signers, relayer
     )
-    driver.to_reveal(round_)
     b = ballots[0]
 
     with ape.reverts(oracle.OracleCommitmentMismatch, round=round_, validator=b.validator):
@@ -213,12 +212,10 @@ def test_reveal_many__wrong_preimage_of_an_unrevealed_ballot__reverts(
 def test_reveal__already_revealed__still_reverts_when_sent_alone(
     oracle, driver, two_proposals, validators, signers, relayer
 ):
-    round_, _, ballots = committed_round(
+    round_, ballots = first_ballot_revealed(
         oracle, driver, two_proposals, validators, signers, relayer
     )
-    driver.to_reveal(round_)
     b = ballots[0]
-    oracle.reveal(round_, b.validator, b.verdicts, b.salt, sender=relayer)
 
     with ape.reverts(oracle.OracleAlreadyRevealed, round=round_, validator=b.validator):
         oracle.reveal(round_, b.validator, b.verdicts, b.salt, sender=relayer)

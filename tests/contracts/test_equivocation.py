@@ -15,8 +15,6 @@ from eth_abi import encode
 from eth_account import Account
 from eth_utils import keccak
 
-from tests.support.signer_consent import set_signer
-
 from tests.support.constants import (
     EQUIVOCATION,
     FRAUD,
@@ -26,6 +24,7 @@ from tests.support.constants import (
     UNBONDING_PERIOD,
     eth_balance_of,
 )
+from tests.support.signer_consent import set_signer
 
 SLASH = STAKE * 5_000 // 10_000  # equivocationSlashBps of the test config, of a full stake
 BOUNTY_DIVISOR = 64
@@ -35,10 +34,9 @@ pytestmark = pytest.mark.usefixtures("keys")
 
 
 @pytest.fixture(scope="module")
-def keys(stake_all, hot_keys):
+def keys(signers):
     """Every validator staked, with its own hot signer key."""
-    stake_all()
-    return hot_keys()
+    return signers
 
 
 @pytest.fixture(scope="module")
@@ -352,15 +350,24 @@ def test_report_equivocation__rolled_proposal__provable_in_the_round_it_left(
 # ------------------------------------------------------------------ signed verdict vs reveal
 
 
-def test_report_reveal_mismatch__signed_verdict_differs_from_reveal__slashes(
-    oracle, validators, keys, sign_verdict, voting_round, rounds, voter, reporter
-):
-    round_, (_, second) = voting_round
-    revealed = bytes([LEGAL, FRAUD])
-    commit_and_reveal(rounds, voter, round_, validators[:1], revealed)
-    v, sig = signed(oracle, sign_verdict, keys[0], verdict(oracle, second, round_, ILLICIT))
+REVEALED = bytes([LEGAL, FRAUD])
 
-    tx = oracle.reportRevealMismatch(v, sig, revealed, sender=reporter)
+
+@pytest.fixture
+def signed_after_reveal(oracle, validators, keys, sign_verdict, voting_round, rounds, voter):
+    """validators[0] revealed REVEALED; signs class `cls` on the second proposal: (v, sig)."""
+    round_, (_, second) = voting_round
+    commit_and_reveal(rounds, voter, round_, validators[:1], REVEALED)
+    return lambda cls: signed(oracle, sign_verdict, keys[0], verdict(oracle, second, round_, cls))
+
+
+def test_report_reveal_mismatch__signed_verdict_differs_from_reveal__slashes(
+    oracle, validators, voting_round, signed_after_reveal, reporter
+):
+    _, (_, second) = voting_round
+    v, sig = signed_after_reveal(ILLICIT)
+
+    tx = oracle.reportRevealMismatch(v, sig, REVEALED, sender=reporter)
 
     assert [(e.validator, e.amount, e.reason) for e in tx.decode_logs(oracle.Slashed)] == [
         (validators[0].address, SLASH, EQUIVOCATION)
@@ -369,14 +376,11 @@ def test_report_reveal_mismatch__signed_verdict_differs_from_reveal__slashes(
 
 
 def test_report_reveal_mismatch__signed_verdict_equals_reveal__reverts_not_conflicting(
-    oracle, validators, keys, sign_verdict, voting_round, rounds, voter, reporter
+    oracle, signed_after_reveal, reporter
 ):
-    round_, (_, second) = voting_round
-    revealed = bytes([LEGAL, FRAUD])
-    commit_and_reveal(rounds, voter, round_, validators[:1], revealed)
-    v, sig = signed(oracle, sign_verdict, keys[0], verdict(oracle, second, round_, FRAUD))
+    v, sig = signed_after_reveal(FRAUD)
     with ape.reverts(oracle.OracleEquivocationNotConflicting):
-        oracle.reportRevealMismatch(v, sig, revealed, sender=reporter)
+        oracle.reportRevealMismatch(v, sig, REVEALED, sender=reporter)
 
 
 def test_report_reveal_mismatch__bytes_not_the_revealed_ones__reverts(
@@ -486,7 +490,9 @@ def chain_time(tx) -> int:
 def test_equivocation_module_abi__functions__are_the_five_the_core_routes(project):
     """The core's fallback names five selectors; a module function outside them would reach
     the read-only view extension instead and revert (eip712Domain is the core's own)."""
-    module = {i.name for i in project.VerdictOracleEquivocation.contract_type.abi if i.type == "function"}
+    module = {
+        i.name for i in project.VerdictOracleEquivocation.contract_type.abi if i.type == "function"
+    }
     core = {i.name for i in project.VerdictOracle.contract_type.abi if i.type == "function"}
     assert module - core == {
         "reportEquivocation",

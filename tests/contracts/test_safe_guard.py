@@ -12,8 +12,8 @@ import pytest
 from eth_abi import encode
 from eth_utils import keccak
 
+from oracle.chain.params import Param
 from oracle.sdk.safe_tx import safe_tx_hash
-from tests.support.safe_harness import SafeHarness
 from tests.support.constants import (
     FINALIZED,
     FRAUD,
@@ -23,8 +23,7 @@ from tests.support.constants import (
     NO_CONSENSUS,
     PENDING,
 )
-from tests.support.voting import Rounds
-from oracle.chain.params import Param
+from tests.support.safe_harness import SafeHarness
 
 CALL, DELEGATE_CALL = 0, 1
 # IOracleSafeGuard.JudgementState
@@ -37,11 +36,6 @@ MEMO = "invoice 2291 for design work"
 @pytest.fixture(scope="module")
 def voters(stake_all):
     return stake_all()
-
-
-@pytest.fixture(scope="module")
-def driver(oracle, chain):
-    return Rounds.on(oracle, chain)
 
 
 @pytest.fixture(scope="module")

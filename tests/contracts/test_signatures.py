@@ -13,6 +13,8 @@ import pytest
 from eth_abi import encode
 from eth_account import Account
 from eth_utils import keccak
+
+from tests.support.constants import EQUIVOCATION, FRAUD, LEGAL
 from tests.support.vote_signing import (
     Domain,
     commitment,
@@ -21,31 +23,13 @@ from tests.support.vote_signing import (
     sign_commit,
     sign_verdict,
 )
-from tests.support.voting import Rounds
-
-from tests.support.constants import EQUIVOCATION, FRAUD, LEGAL
-from tests.support.signer_consent import set_signer
 
 
 # Module-scoped: ape snapshots the chain after these run and reverts to it after every
 # test, so staking and the proposal are paid for once per module.
 @pytest.fixture(scope="module")
-def signers(validators):
-    """A hot key per validator, distinct from its operator account."""
-    return [Account.create() for _ in validators]
-
-
-@pytest.fixture(scope="module")
-def staked(oracle, validators, signers, stake_amount):
-    for v, s in zip(validators, signers, strict=True):
-        oracle.stake(sender=v, value=stake_amount)
-        set_signer(oracle, v, s)
+def staked(signers, validators):
     return validators
-
-
-@pytest.fixture(scope="module")
-def driver(oracle, chain):
-    return Rounds.on(oracle, chain)
 
 
 def submit_proposal(oracle, requester, payload: bytes) -> int:
@@ -294,6 +278,11 @@ def proposal_in_round(oracle, committing_round, driver):
     return pid, committing_round
 
 
+def signatures_of(driver, key, *verdicts: tuple) -> list[bytes]:
+    """`key`'s EIP-712 signature over each verdict, in order."""
+    return [sign_verdict(driver.domain, *v, key) for v in verdicts]
+
+
 def verdict_on(oracle, pid: int, round_: int, cls: int) -> tuple:
     """Verdict(proposalId, round, payloadHash, modelHash, verdict) for a real proposal."""
     p = oracle.proposal(pid)
@@ -305,8 +294,7 @@ def test_report_equivocation__two_verdicts_by_one_signer__slashes_and_holds_boun
 ):
     pid, round_ = proposal_in_round
     a, b = verdict_on(oracle, pid, round_, LEGAL), verdict_on(oracle, pid, round_, FRAUD)
-    sig_a = sign_verdict(driver.domain, *a, signers[0].key)
-    sig_b = sign_verdict(driver.domain, *b, signers[0].key)
+    sig_a, sig_b = signatures_of(driver, signers[0].key, a, b)
     active_before = oracle.validatorInfo(staked[0]).active
 
     tx = oracle.reportEquivocation(a, sig_a, b, sig_b, sender=reporter)
@@ -325,8 +313,7 @@ def test_report_equivocation__reported_twice__reverts(
 ):
     pid, round_ = proposal_in_round
     a, b = verdict_on(oracle, pid, round_, LEGAL), verdict_on(oracle, pid, round_, FRAUD)
-    sig_a = sign_verdict(driver.domain, *a, signers[0].key)
-    sig_b = sign_verdict(driver.domain, *b, signers[0].key)
+    sig_a, sig_b = signatures_of(driver, signers[0].key, a, b)
     oracle.reportEquivocation(a, sig_a, b, sig_b, sender=reporter)
 
     with ape.reverts(oracle.OracleEquivocationAlreadyReported):
@@ -351,8 +338,7 @@ def test_report_equivocation__verdicts_on_different_proposals__reverts_not_confl
     pid, round_ = proposal_in_round
     a = verdict_on(oracle, pid, round_, LEGAL)
     b = (pid + 1, round_, a[2], a[3], FRAUD)
-    sig_a = sign_verdict(driver.domain, *a, signers[0].key)
-    sig_b = sign_verdict(driver.domain, *b, signers[0].key)
+    sig_a, sig_b = signatures_of(driver, signers[0].key, a, b)
 
     with ape.reverts(oracle.OracleEquivocationNotConflicting):
         oracle.reportEquivocation(a, sig_a, b, sig_b, sender=reporter)
@@ -365,8 +351,7 @@ def test_report_equivocation__signature_moved_to_another_proposal__reverts(
     pid, round_ = proposal_in_round
     a = verdict_on(oracle, pid, round_, LEGAL)
     moved_a, moved_b = (pid + 1, *a[1:]), (pid + 1, *a[1:4], FRAUD)
-    sig_a = sign_verdict(driver.domain, *a, signers[0].key)
-    sig_b = sign_verdict(driver.domain, *moved_b, signers[0].key)
+    sig_a, sig_b = signatures_of(driver, signers[0].key, a, moved_b)
 
     with ape.reverts(oracle.OracleEquivocationSignersDiffer):
         oracle.reportEquivocation(moved_a, sig_a, moved_b, sig_b, sender=reporter)
@@ -379,8 +364,7 @@ def test_report_equivocation__model_hash_changed_after_signing__recovers_a_stran
     the validator's signer."""
     pid, round_ = proposal_in_round
     a, b = verdict_on(oracle, pid, round_, LEGAL), verdict_on(oracle, pid, round_, FRAUD)
-    sig_a = sign_verdict(driver.domain, *a, signers[0].key)
-    sig_b = sign_verdict(driver.domain, *b, signers[0].key)
+    sig_a, sig_b = signatures_of(driver, signers[0].key, a, b)
     relabelled = (*b[:3], b"\x33" * 32, b[4])
 
     with ape.reverts(oracle.OracleEquivocationSignersDiffer):
@@ -405,8 +389,7 @@ def test_report_equivocation__key_of_no_validator__reverts_unknown_signer(
     pid, round_ = proposal_in_round
     stranger = Account.create()
     a, b = verdict_on(oracle, pid, round_, LEGAL), verdict_on(oracle, pid, round_, FRAUD)
-    sig_a = sign_verdict(driver.domain, *a, stranger.key)
-    sig_b = sign_verdict(driver.domain, *b, stranger.key)
+    sig_a, sig_b = signatures_of(driver, stranger.key, a, b)
 
     with ape.reverts(oracle.OracleUnknownSigner):
         oracle.reportEquivocation(a, sig_a, b, sig_b, sender=reporter)

@@ -3,9 +3,23 @@
 from __future__ import annotations
 
 import ape
-from tests.support.constants import LEGAL, MIN_STAKE, STAKE, UNBONDING_PERIOD, eth_balance_of, verdicts_of
 from eth_account import Account
+
+from tests.support.constants import (
+    LEGAL,
+    MIN_STAKE,
+    STAKE,
+    UNBONDING_PERIOD,
+    eth_balance_of,
+    verdicts_of,
+)
 from tests.support.signer_consent import set_signer
+
+
+def unstake_all(oracle, staker, sender) -> int:
+    """`staker` asks to unstake its whole STAKE; the time it becomes withdrawable."""
+    tx = staker.requestUnstake(STAKE, sender=sender)
+    return tx.decode_logs(oracle.UnstakeRequested)[0].withdrawableAt
 
 
 def test_stake__first_stake__registers_validator_as_its_own_signer(oracle, validators):
@@ -158,11 +172,7 @@ def test_request_unstake__leaving_dust_below_minimum__reverts(oracle, validators
 def test_withdraw__after_unbonding__pays_out_the_unbonded_stake(oracle, validators, advance_to):
     v = validators[0]
     oracle.stake(sender=v, value=STAKE)
-    withdrawable_at = (
-        oracle.requestUnstake(STAKE, sender=v)
-        .decode_logs(oracle.UnstakeRequested)[0]
-        .withdrawableAt
-    )
+    withdrawable_at = unstake_all(oracle, oracle, v)
     advance_to(withdrawable_at)
     before = v.balance
 
@@ -197,11 +207,7 @@ def test_withdraw__committed_ballot_not_settled__reverts_until_settled(
     round_, (pid,) = open_round(1)
     v = validators[0]
     voter.vote(round_, {w: verdicts_of(LEGAL) for w in validators})
-    withdrawable_at = (
-        oracle.requestUnstake(STAKE, sender=v)
-        .decode_logs(oracle.UnstakeRequested)[0]
-        .withdrawableAt
-    )
+    withdrawable_at = unstake_all(oracle, oracle, v)
     rounds.past_reveal(round_)
     oracle.finalize(pid, sender=v)
     advance_to(withdrawable_at)
@@ -216,11 +222,7 @@ def test_withdraw__committed_ballot_not_settled__reverts_until_settled(
 def test_withdraw__receiver_rejects_ether__reverts(oracle, project, owner, advance_to):
     rejecter = owner.deploy(project.EtherRejecter, oracle.address)
     rejecter.stake(sender=owner, value=STAKE)
-    withdrawable_at = (
-        rejecter.requestUnstake(STAKE, sender=owner)
-        .decode_logs(oracle.UnstakeRequested)[0]
-        .withdrawableAt
-    )
+    withdrawable_at = unstake_all(oracle, rejecter, owner)
     advance_to(withdrawable_at)
 
     with ape.reverts(oracle.StakingTransferFailed, to=rejecter.address, amount=STAKE):

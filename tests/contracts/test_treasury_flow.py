@@ -14,7 +14,6 @@ from tests.support.constants import REQUEST_CANCELLED as CANCELLED
 from tests.support.constants import REQUEST_EXECUTED as EXECUTED
 from tests.support.constants import REQUEST_PENDING as PENDING_STATE
 from tests.support.constants import REQUEST_REJECTED as REJECTED
-from tests.support.voting import Rounds
 
 RECIPIENT = "0x000000000000000000000000000000000000bEEF"
 AMOUNT = 5 * 10**18
@@ -24,11 +23,6 @@ AMOUNT = 5 * 10**18
 def voters(stake_all):
     """The five validators, staked (ape reverts to this state after every test)."""
     return stake_all()
-
-
-@pytest.fixture(scope="module")
-def driver(oracle, chain):
-    return Rounds.on(oracle, chain)
 
 
 @pytest.fixture
