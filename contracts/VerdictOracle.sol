@@ -584,7 +584,7 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
 
         uint256 reward = 0;
         uint256 weight;
-        uint256 penalty;
+        uint256 penalty = 0; // a revealed ballot with no incoherent vote is not slashed
         IValidatorStaking.SlashReason reason;
         if (b.revealed) {
             if (keccak256(verdicts) != b.verdictsHash) revert OracleVerdictsMismatch(round, validator);

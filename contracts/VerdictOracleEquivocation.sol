@@ -53,7 +53,7 @@ contract VerdictOracleEquivocation is
         "Verdict(uint256 proposalId,uint64 round,bytes32 payloadHash,bytes32 modelHash,uint8 verdict)"
     );
     // keccak256(abi.encode(uint256(keccak256("verdictoracle.storage.Equivocation")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant STORAGE_SLOT = 0x8bb4fd53091cd415f58a2eafa81a512756c05d2d4034f4e5bef6840709946700;
+    bytes32 private constant EQUIVOCATION_STORAGE_SLOT = 0x8bb4fd53091cd415f58a2eafa81a512756c05d2d4034f4e5bef6840709946700;
 
     /// @dev The same EIP-712 name and version as the oracle; run by DELEGATECALL, `address(this)`
     /// is the oracle, so {_hashTypedDataV4} rebuilds the oracle's own domain separator.
@@ -214,7 +214,7 @@ contract VerdictOracleEquivocation is
 
     function _equivocation() private pure returns (EquivocationStorage storage $) {
         assembly ("memory-safe") {
-            $.slot := STORAGE_SLOT
+            $.slot := EQUIVOCATION_STORAGE_SLOT
         }
     }
 }
