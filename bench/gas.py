@@ -44,6 +44,7 @@ from eth_utils import to_checksum_address
 from oracle.chain.eip712 import Domain, sign_signer_acceptance
 from oracle.chain.oracle_abi import with_views
 from oracle.chain.params import DEPLOY_DEFAULTS
+from oracle.model.labels import NUM_CLASSES
 
 RESULTS_FILE = Path(__file__).resolve().parent / "results" / "gas.json"
 PROPOSAL_COUNTS = (1, 16, 64)
@@ -126,6 +127,27 @@ def verdict_bytes(proposal_indices: Sequence[int], validator_index: int) -> byte
 
 
 # ---------------------------------------------------------------- chain helpers
+
+
+def commit_each(
+    oracle: Any,
+    round_: int,
+    validators: list[Validator],
+    verdicts_of_validator: Callable[[int], bytes],
+    on_commit: Callable[[Any], None] | None = None,
+) -> list[tuple[Validator, bytes, bytes]]:
+    """Every validator commits its verdicts for `round_` (in its commit phase): the ballots
+    (validator, verdicts, salt) to reveal later; `on_commit` sees each receipt."""
+    ballots = []
+    for v_index, v in enumerate(validators):
+        verdicts = verdicts_of_validator(v_index)
+        salt = secrets.token_bytes(32)
+        commitment = oracle.commitmentFor(round_, v.operator.address, verdicts, salt)
+        receipt = oracle.commit(round_, commitment, sender=v.operator)
+        if on_commit is not None:
+            on_commit(receipt)
+        ballots.append((v, verdicts, salt))
+    return ballots
 
 
 def advance_to(timestamp: int) -> None:
@@ -281,14 +303,14 @@ def run_batched(
     round_ = rounds[0]
     ids = [int(pid) for pid in oracle.roundProposals(round_)]
     commit_start, reveal_start, reveal_end = round_timing(oracle, round_)
-    ballots = []
     advance_to(commit_start)
-    for v_index, v in enumerate(validators):
-        verdicts = verdict_bytes(range(len(ids)), v_index)
-        salt = secrets.token_bytes(32)
-        commitment = oracle.commitmentFor(round_, v.operator.address, verdicts, salt)
-        m.add("commit", oracle.commit(round_, commitment, sender=v.operator))
-        ballots.append((v, verdicts, salt))
+    ballots = commit_each(
+        oracle,
+        round_,
+        validators,
+        lambda v_index: verdict_bytes(range(len(ids)), v_index),
+        on_commit=lambda receipt: m.add("commit", receipt),
+    )
     advance_to(reveal_start)
     for v, verdicts, salt in ballots:
         m.add(
@@ -372,14 +394,13 @@ def run_max_round(owner: Any, requester: Any, validators: list[Validator]) -> di
     round_ = rounds[0]
     ids = [int(pid) for pid in oracle.roundProposals(round_)]
     commit_start, reveal_start, reveal_end = round_timing(oracle, round_)
-    ballots = []
     advance_to(commit_start)
-    for v_index, v in enumerate(validators):
-        verdicts = bytes((i + v_index) % 5 for i in range(len(ids)))  # every class in turn
-        salt = secrets.token_bytes(32)
-        commitment = oracle.commitmentFor(round_, v.operator.address, verdicts, salt)
-        oracle.commit(round_, commitment, sender=v.operator)
-        ballots.append((v, verdicts, salt))
+    ballots = commit_each(  # every class in turn: each tally word gets written
+        oracle,
+        round_,
+        validators,
+        lambda v_index: bytes((i + v_index) % NUM_CLASSES for i in range(len(ids))),
+    )
     advance_to(reveal_start)
     gas: dict[str, int] = {}
     for name, (v, verdicts, salt) in zip(("first_reveal", "later_reveal"), ballots, strict=False):
