@@ -40,13 +40,18 @@ def seal_for(
 
 
 def engine_without_model(
-    client: OracleClient, account: Any, db_path: Path, metrics: Metrics | None = None
+    client: OracleClient,
+    account: Any,
+    db_path: Path,
+    metrics: Metrics | None = None,
+    judge: Judge | None = None,
 ) -> Engine:
-    """An engine whose judge has no model (it never votes by itself), operated by `account`."""
+    """An engine operated by `account`; its judge has no model (it never votes by itself)
+    unless `judge` is given."""
     return Engine(
         client=client,
         store=Store(db_path),
-        judge=Judge(None),
+        judge=judge or Judge(None),
         signer=account,
         operator=account.address,
         sender=client.make_sender(account),

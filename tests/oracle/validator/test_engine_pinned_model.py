@@ -31,9 +31,9 @@ from oracle.model.tiny import train_tiny_model
 from oracle.validator.engine import Engine
 from oracle.validator.judge import Judge
 from oracle.validator.keys import anvil_key
-from oracle.validator.store import Store
 from tests.support.chain_env import CHAIN_ID, events, payloads_of_every_class
 from tests.support.timetravel import advance_to
+from tests.support.validator_parts import engine_without_model
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -87,14 +87,7 @@ def _engine(client: OracleClient, pipelines: list[VerdictPipeline], db: Path) ->
     account = _funded(client)
     sender = client.make_sender(account)
     client.stake(sender, int(client.param("minStake")))
-    return Engine(
-        client=client,
-        store=Store(db),
-        judge=Judge(pipelines),
-        signer=account,
-        operator=account.address,
-        sender=sender,
-    )
+    return engine_without_model(client, account, db, judge=Judge(pipelines))
 
 
 def test_round__validator_without_the_pinned_model__abstains_unpaid_and_unslashed(
