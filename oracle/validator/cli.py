@@ -13,7 +13,6 @@ oracle stake|unstake|withdraw|set-signer|claim|status   operator commands (opera
 from __future__ import annotations
 
 import json
-import logging
 import os
 import signal
 import time
@@ -75,9 +74,9 @@ def run(config: Annotated[Path, typer.Option("--config", help="TOML settings fil
     from oracle.validator.settings import ValidatorSettings
 
     settings = ValidatorSettings.from_file(config)
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    from oracle.validator.log_setup import configure_logging
+
+    configure_logging(settings.log_level, settings.log_format)
     from oracle.validator.store_schema import StoreError
 
     try:

@@ -21,6 +21,7 @@ from pydantic_settings import (
 )
 
 from oracle.model.labels import NUM_CLASSES
+from oracle.validator.log_setup import LogFormat
 
 
 class ConfigError(ValueError):
@@ -104,6 +105,9 @@ class ValidatorSettings(BaseSettings):
     byzantine_shift: int = Field(0, ge=0, le=NUM_CLASSES - 1)
 
     log_level: str = "INFO"
+    log_format: LogFormat = Field(
+        "text", description="text: human lines; json: one JSON object per line (log shippers)"
+    )
 
     @field_validator("host")
     @classmethod

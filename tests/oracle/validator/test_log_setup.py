@@ -1,0 +1,65 @@
+"""The validator's log formats: a JSON line per record for log shippers, or human text."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+
+from oracle.validator.log_setup import configure_logging
+from oracle.validator.settings import ConfigError, ValidatorSettings
+
+
+@pytest.fixture
+def restore_root_logger():  # type: ignore[no-untyped-def]
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+def test_json_format__record_with_exception__one_parseable_line_with_its_fields(
+    capsys: pytest.CaptureFixture[str], restore_root_logger: None
+) -> None:
+    configure_logging("INFO", "json")
+    log = logging.getLogger("oracle.validator.engine")
+    try:
+        raise RuntimeError("reveal reverted")
+    except RuntimeError:
+        log.exception("round %d: reveal failed", 7)
+    log.debug("below the level: not written")
+
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1, lines  # the traceback is inside the one line
+    entry = json.loads(lines[0])
+    assert entry["level"] == "ERROR"
+    assert entry["logger"] == "oracle.validator.engine"
+    assert entry["message"] == "round 7: reveal failed"
+    assert "RuntimeError: reveal reverted" in entry["exception"]
+    assert entry["time"].endswith("+00:00")
+
+
+def test_text_format__human_line_with_level_and_logger(
+    capsys: pytest.CaptureFixture[str], restore_root_logger: None
+) -> None:
+    configure_logging("INFO", "text")
+    logging.getLogger("oracle.validator.engine").warning("signer balance low")
+    line = capsys.readouterr().err.strip()
+    assert line.endswith("WARNING oracle.validator.engine: signer balance low")
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(line)
+
+
+def test_settings__log_format__json_accepted_and_unknown_refused_naming_the_choices(
+    tmp_path: Path,
+) -> None:
+    cfg = tmp_path / "v.toml"
+    cfg.write_text('signer_keystore = "k.json"\nlog_format = "json"\n')
+    assert ValidatorSettings.from_file(cfg).log_format == "json"
+    cfg.write_text('signer_keystore = "k.json"\nlog_format = "xml"\n')
+    with pytest.raises(ConfigError) as err:
+        ValidatorSettings.from_file(cfg)
+    assert "log_format" in str(err.value) and "json" in str(err.value)
