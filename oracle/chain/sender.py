@@ -226,6 +226,12 @@ class TxSender:
                 if mined is not None:
                     return self._finish(mined, nonce)
                 # Someone else used this nonce (shared key, or a stale count): resync, re-estimate.
+                log.warning(
+                    "nonce %d of %s was taken by a transaction this sender did not make "
+                    "(another process using this key?); resyncing",
+                    nonce,
+                    self.address,
+                )
                 self._nonce = None
                 nonce = self._next_nonce()
                 gas_limit = gas or self._estimate(base_tx)

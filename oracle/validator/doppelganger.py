@@ -1,0 +1,102 @@
+"""Doppelganger check: is another process voting with this signer key?
+
+Two processes with one key (a copied machine, a fail-over that did not stop the old node)
+commit different salts and sign verdicts from different stores: the reveals of one of them
+fail (a non-reveal slash) and their signed verdicts can contradict (an equivocation slash).
+So a starting validator first watches its signer's nonce for a window and sends no new
+commit until the window has passed with no transaction it did not send.
+
+What counts as evidence: the chain's nonce for the signer (`latest` or `pending`) moving
+past both the `pending` nonce seen at start and the next nonce this process would use.
+The start-up `pending` reading covers this process's own transactions still in flight
+from before a restart (kill -9 just after a commit), which must not read as a twin.
+Reveals of ballots already in the store are not held: they are this node's own, and a
+restarted validator must reveal at once (a twin's commit makes them revert, harmlessly).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Verdict(Enum):
+    WATCHING = "watching"  # window not over: new commits held
+    CLEAR = "clear"  # window passed with no foreign transaction
+    TWIN = "twin"  # a transaction this process did not send: never commit
+
+
+def foreign_transactions(
+    *, start_pending: int, chain_latest: int, chain_pending: int, local_next: int | None
+) -> int:
+    """How many transactions from the signer this process cannot account for."""
+    accounted = max(start_pending, local_next or 0)
+    return max(0, max(chain_latest, chain_pending) - accounted)
+
+
+@dataclass(frozen=True)
+class NonceReading:
+    latest: int
+    pending: int
+
+
+class DoppelgangerCheck:
+    """The window's state, fed by the engine each tick (one nonce reading per poll)."""
+
+    def __init__(
+        self,
+        *,
+        signer: str,
+        window_s: float,
+        read_nonces: Callable[[], NonceReading],
+        local_next: Callable[[], int | None],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.signer = signer
+        self.window_s = window_s
+        self._read = read_nonces
+        self._local_next = local_next
+        self._clock = clock
+        self._started: float | None = None
+        self._start_pending = 0
+        self.verdict = Verdict.CLEAR if window_s <= 0 else Verdict.WATCHING
+        self.evidence: str | None = None
+
+    def seconds_left(self) -> float:
+        """Seconds until new commits may go out (0 once clear; the whole window before the
+        first reading)."""
+        if self.verdict is not Verdict.WATCHING:
+            return 0.0
+        if self._started is None:
+            return self.window_s
+        return max(0.0, self.window_s - (self._clock() - self._started))
+
+    def poll(self) -> Verdict:
+        """Read the signer's nonces once (while watching) and return the state."""
+        if self.verdict is not Verdict.WATCHING:
+            return self.verdict
+        reading = self._read()
+        if self._started is None:
+            self._started = self._clock()
+            self._start_pending = reading.pending
+            return self.verdict
+        local_next = self._local_next()
+        extra = foreign_transactions(
+            start_pending=self._start_pending,
+            chain_latest=reading.latest,
+            chain_pending=reading.pending,
+            local_next=local_next,
+        )
+        if extra:
+            self.verdict = Verdict.TWIN
+            self.evidence = (
+                f"signer {self.signer} sent {extra} transaction(s) that this validator did not "
+                f"(chain nonce {max(reading.latest, reading.pending)}, expected at most "
+                f"{max(self._start_pending, local_next or 0)}): another process is running "
+                "with this key; stop it, then restart this one"
+            )
+        elif self._clock() - self._started >= self.window_s:
+            self.verdict = Verdict.CLEAR
+        return self.verdict

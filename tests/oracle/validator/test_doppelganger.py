@@ -1,0 +1,97 @@
+"""The doppelganger window: a second process with the signer key is seen before we commit."""
+
+from __future__ import annotations
+
+from oracle.validator.doppelganger import (
+    DoppelgangerCheck,
+    NonceReading,
+    Verdict,
+    foreign_transactions,
+)
+
+SIGNER = "0x" + "ab" * 20
+
+
+class Chain:
+    """The signer's nonces as the RPC node reports them, moved by the test."""
+
+    def __init__(self, latest: int, pending: int | None = None) -> None:
+        self.latest = latest
+        self.pending = latest if pending is None else pending
+
+    def read(self) -> NonceReading:
+        return NonceReading(self.latest, self.pending)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def check(chain: Chain, clock: Clock, local: list[int | None], window_s: float = 24.0):  # type: ignore[no-untyped-def]
+    return DoppelgangerCheck(
+        signer=SIGNER,
+        window_s=window_s,
+        read_nonces=chain.read,
+        local_next=lambda: local[0],
+        clock=clock,
+    )
+
+
+def test_foreign_transactions__own_in_flight_and_own_sends__not_counted() -> None:
+    # Our pre-restart commit was pending at start (5 -> 6): mined later, still ours.
+    assert (
+        foreign_transactions(start_pending=6, chain_latest=6, chain_pending=6, local_next=None) == 0
+    )
+    # We sent two since (local next 8): the chain at 8 is all ours.
+    assert foreign_transactions(start_pending=6, chain_latest=8, chain_pending=8, local_next=8) == 0
+    # Someone else sent one on top.
+    assert foreign_transactions(start_pending=6, chain_latest=8, chain_pending=9, local_next=8) == 1
+
+
+def test_window__quiet_key__commits_allowed_once_the_window_passed() -> None:
+    chain, clock, local = Chain(5), Clock(), [None]
+    c = check(chain, clock, local)
+    assert c.poll() is Verdict.WATCHING and c.seconds_left() == 24.0
+    clock.t += 10
+    assert c.poll() is Verdict.WATCHING and c.seconds_left() == 14.0
+    clock.t += 14
+    assert c.poll() is Verdict.CLEAR and c.seconds_left() == 0.0
+
+
+def test_window__restart_after_kill9__own_pending_commit_mining_is_not_a_twin() -> None:
+    chain, clock, local = Chain(latest=5, pending=6), Clock(), [None]
+    c = check(chain, clock, local)
+    c.poll()
+    chain.latest = 6  # the commit sent before the crash is mined during the window
+    clock.t += 5
+    assert c.poll() is Verdict.WATCHING
+    local[0] = 7  # our own reveal goes out during the window (reveals are not held)
+    chain.latest = chain.pending = 7
+    clock.t += 30
+    assert c.poll() is Verdict.CLEAR
+
+
+def test_window__another_process_sends_with_the_key__twin_named_and_never_clear() -> None:
+    chain, clock, local = Chain(5), Clock(), [None]
+    c = check(chain, clock, local)
+    c.poll()
+    chain.pending = 6  # a transaction we never sent
+    clock.t += 3
+    assert c.poll() is Verdict.TWIN
+    assert c.evidence is not None and SIGNER in c.evidence and "another process" in c.evidence
+    clock.t += 100
+    assert c.poll() is Verdict.TWIN  # the window passing does not clear it
+
+
+def test_window__zero__disabled_clear_at_once_without_reading() -> None:
+    def unreachable() -> NonceReading:
+        raise AssertionError("a disabled check reads nothing")
+
+    c = DoppelgangerCheck(
+        signer=SIGNER, window_s=0, read_nonces=unreachable, local_next=lambda: None
+    )
+    assert c.poll() is Verdict.CLEAR
