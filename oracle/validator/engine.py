@@ -277,7 +277,7 @@ class Engine:
         if self.judge.ready:
             if commits_allowed(self.drain.mode):
                 step("commit", self.commit_due, cr, seen)
-            step("recover", self.recover_lost_ballots, cr, now)
+            step("recover", self.recover_and_reveal, cr, seen)
             step("judge", self.judge_unjudged)
             if commits_allowed(self.drain.mode):  # a SIGTERM may have come while judging
                 step("commit", self.commit_due, cr, seen)  # what the judging just made ready
@@ -566,12 +566,20 @@ class Engine:
         self.store.set_ballot_state(b.round, "committed", commit_tx=tx.tx_hash)
         log.info("round %d: committed %d verdicts (tx %s)", b.round, len(b.verdicts), tx.tx_hash)
 
-    def recover_lost_ballots(self, cr: int, now: int) -> None:
+    def recover_and_reveal(self, cr: int, seen: SeenBlock) -> None:
+        """Rebuild lost ballots, and reveal what was rebuilt in the same pass: after a lost
+        database the model load and re-judging leave little of the reveal phase."""
+        if self.recover_lost_ballots(cr, seen.timestamp):
+            self.reveal_due(seen)
+
+    def recover_lost_ballots(self, cr: int, now: int) -> int:
         """A ballot committed on chain but missing locally (lost database): rebuild it.
 
         The verdicts are recomputed (deterministic argmax) and the salt re-derived from
         the signer key; if they reproduce the on-chain commitment, the ballot reveals.
+        Returns how many ballots were rebuilt.
         """
+        rebuilt = 0
         for r in (cr - 1, cr):
             if r < 0 or r in self._recovery_done:
                 continue
@@ -584,9 +592,10 @@ class Engine:
                     self._recovery_done.add(r)
                 continue
             ids = self.client.round_proposals(r)
+            self._judge_ids(ids)  # ahead of the backlog a lost database re-reads
             built = self._build_ballot(r, ids)
             if built is None:
-                return  # wait until every payload is read and judged again
+                return rebuilt  # wait until every payload is read and judged again
             verdicts, salt, c = built
             if c != onchain.commitment:
                 log.error("round %d: cannot reproduce the on-chain commitment; reveal lost", r)
@@ -596,6 +605,8 @@ class Engine:
                 self.store.save_ballot(r, ids, verdicts, salt, c)
                 self.store.set_ballot_state(r, "revealed" if onchain.revealed else "committed")
             log.warning("round %d: ballot rebuilt from the signer key after a lost database", r)
+            rebuilt += 1
+        return rebuilt
 
     def reveal_due(self, seen: SeenBlock) -> None:
         """Reveal every committed ballot whose reveal phase block `seen` is in (duty_phases.py);
