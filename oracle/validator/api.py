@@ -230,12 +230,11 @@ def readiness_facts(validator: Validator) -> ReadinessFacts:
         registered = info.signer.lower() == signer.lower()
         stake_active = info.active > 0
         funded, _line = signer_funds_line(client.w3, signer)
-        pinned = (
-            validator.facts.pinned_model_hash
-            if validator.facts is not None
-            else "0x" + bytes(client.param("modelHash")).hex()
-        )
-        pinned_held = pinned.lower() in {h.lower() for h in engine.judge.held_hashes}
+        # Read each time: the owner may have pinned another model since the start.
+        pinned = bytes(client.param("modelHash"))
+        held = {bytes.fromhex(h.removeprefix("0x")) for h in engine.judge.held_hashes}
+        # The zero hash pins the default model: any loaded model serves it.
+        pinned_held = pinned in held or (pinned == b"\x00" * 32 and bool(held))
     except Exception as exc:  # unreachable, or a view refused: say which
         chain_error = f"{type(exc).__name__} reading the chain"
     try:
