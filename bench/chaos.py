@@ -330,7 +330,7 @@ def main() -> int:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="chaos-"))
     workdir.mkdir(parents=True, exist_ok=True)
     t_start = time.monotonic()
-    anvil = Anvil(log_path=workdir / "anvil.log")
+    anvil = Anvil(block_time=1, mixed_mining=True, log_path=workdir / "anvil.log")
     url = anvil.url
     fleet: Fleet | None = None
     proxies: list[RpcProxy] = []

@@ -115,9 +115,11 @@ class OracleClient:
 
     # ------------------------------------------------------------------ views
 
-    def _view(self, name: str, *args: Any) -> Any:
+    def _view(self, name: str, *args: Any, block: int | None = None) -> Any:
+        """Call view `name`, at block number `block` (None: the node's latest)."""
         fn = getattr(self.contract.functions, name)(*args)
-        return with_retry(fn.call, on_error=self.on_rpc_error)
+        call = fn.call if block is None else partial(fn.call, block_identifier=block)
+        return with_retry(call, on_error=self.on_rpc_error)
 
     def proposal_count(self) -> int:
         return int(self._view("proposalCount"))
@@ -129,12 +131,14 @@ class OracleClient:
         a, b, c = self._view("roundTiming", round_)
         return RoundTiming(int(a), int(b), int(c))
 
-    def round_info(self, round_: int) -> RoundInfo:
-        size, pending, snapshot, list_hash = self._view("roundInfo", round_)
+    def round_info(self, round_: int, *, block: int | None = None) -> RoundInfo:
+        size, pending, snapshot, list_hash = self._view("roundInfo", round_, block=block)
         return RoundInfo(int(size), int(pending), int(snapshot), bytes(list_hash))
 
-    def round_proposals(self, round_: int) -> list[int]:
-        return [int(x) for x in self._view("roundProposals", round_)]
+    def round_proposals(self, round_: int, *, block: int | None = None) -> list[int]:
+        """The round's list at `block` (None: latest); fixed once a block of its commit
+        phase exists, so a validator reads it at the block it saw (docs/validator.md)."""
+        return [int(x) for x in self._view("roundProposals", round_, block=block)]
 
     def ballot_of(self, round_: int, validator: str) -> OnChainBallot:
         c, vh, stake, revealed, settled = self._view("ballotOf", round_, validator)

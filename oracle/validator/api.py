@@ -8,6 +8,8 @@ its validator's EIP-712 signature, a reveal is the commitment's preimage.
 from __future__ import annotations
 
 import hmac
+import json
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
@@ -19,6 +21,8 @@ from pydantic import BaseModel
 
 from oracle.chain.client import Status
 from oracle.model.labels import Verdict, vote_label
+from oracle.validator.funds import signer_funds_line
+from oracle.validator.readiness import ReadinessFacts, failing
 from oracle.validator.relay import Relayer
 from oracle.validator.service import Validator
 from oracle.version import __version__
@@ -75,26 +79,23 @@ def create_app(validator: Validator, *, start_engine: bool = True) -> FastAPI:
 
     @app.get("/ready")
     def ready() -> Response:
-        checks: dict[str, Any] = {
-            "model_loaded": validator.model_loaded,
+        """200 only when every condition holds (readiness.py); each failing one named."""
+        facts = readiness_facts(validator)
+        failed = failing(facts)
+        body = {
+            "ready": not failed,
+            "failing": failed,
+            "model_loaded": facts.model_loaded,
             # Proposals pinned to any other model are abstained on (no reward, no slash).
             "model_hashes": engine.judge.held_hashes,
+            "chain_reachable": facts.chain_error is None,
+            "stake_active": bool(facts.stake_active),
+            "engine_ticking": engine.last_tick_ok,
+            "mode": facts.mode.value,
         }
-        try:
-            info = validator.client.validator_info(engine.operator)
-            checks["chain_reachable"] = True
-            checks["stake_active"] = info.active > 0
-        except Exception as exc:
-            checks["chain_reachable"] = False
-            checks["stake_active"] = False
-            checks["error"] = type(exc).__name__
-        checks["engine_ticking"] = engine.last_tick_ok
-        ok = all(checks[k] for k in ("model_loaded", "chain_reachable", "stake_active"))
-        import json
-
         return Response(
-            json.dumps({"ready": ok, **checks}),
-            status_code=200 if ok else 503,
+            json.dumps(body),
+            status_code=200 if not failed else 503,
             media_type="application/json",
         )
 
@@ -166,16 +167,27 @@ def create_app(validator: Validator, *, start_engine: bool = True) -> FastAPI:
     def admin_claim() -> dict[str, Any]:
         return {"claimed_wei": str(engine.claim())}
 
+    def drain_json() -> dict[str, Any]:
+        status = engine.open_ballots()
+        return {
+            "mode": engine.drain.mode.value,
+            "unrevealed_ballots": status.open_ballots,
+            "next_reveal_deadline": status.next_reveal_deadline,
+        }
+
     @app.post("/admin/pause", dependencies=admin)
     def admin_pause() -> dict[str, Any]:
-        validator.stop()
-        return {"engine_running": False}
+        """Drain and stay up: no new commits; the open ballots are still revealed."""
+        engine.drain.pause()
+        return drain_json()
 
     @app.post("/admin/resume", dependencies=admin)
     def admin_resume() -> dict[str, Any]:
+        if not engine.drain.resume():
+            raise HTTPException(409, "the validator is stopping (SIGTERM): it cannot resume")
         if validator.thread is None or not validator.thread.is_alive():
             validator.start()
-        return {"engine_running": True}
+        return drain_json()
 
     def queue_for_relay(add: Callable[[Relayer], None]) -> dict[str, Any]:
         """404 unless this validator relays; a bad body (ValueError) is a 422."""
@@ -204,6 +216,48 @@ def create_app(validator: Validator, *, start_engine: bool = True) -> FastAPI:
         )
 
     return app
+
+
+def readiness_facts(validator: Validator) -> ReadinessFacts:
+    """What `/ready` judges, read from the engine, its store and the chain."""
+    engine = validator.engine
+    client = validator.client
+    signer = engine.signer.address
+    registered = stake_active = funded = pinned_held = None
+    chain_error = None
+    try:
+        info = client.validator_info(engine.operator)
+        registered = info.signer.lower() == signer.lower()
+        stake_active = info.active > 0
+        funded, _line = signer_funds_line(client.w3, signer)
+        # Read each time: the owner may have pinned another model since the start.
+        pinned = bytes(client.param("modelHash"))
+        held = {bytes.fromhex(h.removeprefix("0x")) for h in engine.judge.held_hashes}
+        # The zero hash pins the default model: any loaded model serves it.
+        pinned_held = pinned in held or (pinned == b"\x00" * 32 and bool(held))
+    except Exception as exc:  # unreachable, or a view refused: say which
+        chain_error = f"{type(exc).__name__} reading the chain"
+    try:
+        with engine.store.transaction():
+            pass  # BEGIN IMMEDIATE takes the write lock: a read-only or locked file fails
+        db_writable = True
+    except Exception:
+        db_writable = False
+    ok_at = engine.last_tick_ok_at
+    seen = engine.seen
+    return ReadinessFacts(
+        model_loaded=validator.model_loaded,
+        load_error=engine.judge.load_error,
+        pinned_model_held=pinned_held,
+        signer_registered=registered,
+        stake_active=stake_active,
+        signer_funded=funded,
+        chain_error=chain_error,
+        tick_age_s=None if ok_at is None else time.monotonic() - ok_at,
+        db_writable=db_writable,
+        chain_drift_s=None if seen.number == 0 else time.time() - seen.timestamp,
+        mode=engine.drain.mode,
+    )
 
 
 def _hex(value: str, size: int | None = None) -> bytes:

@@ -67,11 +67,10 @@ def register(app: typer.Typer) -> None:
 @validator_app.command("run")
 def run(config: Annotated[Path, typer.Option("--config", help="TOML settings file")]) -> None:
     """Run one validator: the service on host:port, the engine in the background."""
-    import uvicorn
-
     from oracle.validator.api import create_app
     from oracle.validator.service import build_validator
     from oracle.validator.settings import ValidatorSettings
+    from oracle.validator.shutdown import serve
 
     settings = ValidatorSettings.from_file(config)
     from oracle.validator.log_setup import configure_logging
@@ -89,7 +88,8 @@ def run(config: Annotated[Path, typer.Option("--config", help="TOML settings fil
     typer.echo(
         f"validator {validator.engine.operator} listening on http://{settings.host}:{settings.port}"
     )
-    uvicorn.run(create_app(validator), host=settings.host, port=settings.port, log_level="warning")
+    # The first SIGTERM drains (no new commits, open ballots revealed), then exits.
+    serve(validator, create_app(validator), host=settings.host, port=settings.port)
 
 
 # ----------------------------------------------------------------------- keys

@@ -7,6 +7,10 @@ is due from (round timing, store, on-chain ballot) and does it once.
 Per round r (docs/protocol.md): commit in [genesis + rD, genesis + (r+1)D),
 reveal in [genesis + (r+1)D, genesis + (r+1)D + R); finalize after the reveal
 (or early once decided); settle once nothing of the round is pending.
+
+Phases are judged on chain time: the timestamp of the latest block seen, never the host's
+clock (duty_phases.py, docs/validator.md "Chain time"). Refusals are decoded once into an
+outcome (oracle/chain/revert_outcome.py). SIGTERM and pause enter a drain (drain.py).
 """
 
 from __future__ import annotations
@@ -21,16 +25,29 @@ from typing import Any
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 
+from oracle.chain.chain_clock import BlockPace, SeenBlock
 from oracle.chain.client import OracleClient
 from oracle.chain.commitment import round_list_hash, seal_ballot
 from oracle.chain.errors import InsufficientFunds, TxReverted
 from oracle.chain.events import ChainEvent
 from oracle.chain.gas_cap import fitting_prefix
 from oracle.chain.retry import is_transient
+from oracle.chain.revert_outcome import Outcome, classify
 from oracle.chain.round_clock import RoundClock, RoundTiming
 from oracle.chain.rpc import wait_for_rpc
 from oracle.chain.sender import TxSender
 from oracle.model.labels import ABSTAIN, NUM_CLASSES, vote_label
+from oracle.validator.drain import (
+    OPEN_STATES,
+    DrainControl,
+    DrainStatus,
+    Mode,
+    commits_allowed,
+    drain_status,
+    should_exit,
+    worst_case_drain_s,
+)
+from oracle.validator.duty_phases import CommitAction, RevealAction, commit_action, reveal_action
 from oracle.validator.funds import ShortfallLog
 from oracle.validator.judge import HASH_MISMATCH_REASON, Judge
 from oracle.validator.metrics import Metrics
@@ -120,15 +137,20 @@ class Engine:
             ),
             chain_payload_hash=lambda pid: client.payload_hashes([pid])[pid],
         )
-        self.last_block = 0
-        self.last_block_time = 0
+        # Chain time: the latest block seen (never moves back) and the pace of blocks.
+        self.seen = SeenBlock(0, 0)
+        self.pace = BlockPace()
+        self.drain = DrainControl()
+        self.drained = threading.Event()  # set once a stopping drain is done
         self.last_tick_ok = False
+        self.last_tick_ok_at: float | None = None  # monotonic time of the last clean tick
         self._empty_rounds: set[int] = set()  # rounds whose commit phase opened with no proposals
         self._skipped_rounds: set[int] = set()  # rounds with no stake of ours at the snapshot
         self._recovery_done: set[int] = set()  # rounds checked for a lost ballot
         self._last_claim = 0.0
         self._last_reveal_at = 0.0
         self._finalize_tried: dict[int, float] = {}
+        self._finalizable_since: dict[int, float] = {}  # monotonic time a round was first due
         self._refused_rounds: set[int] = set()  # stored payload hashes differ from the chain's
         self._last_prune = 0.0
         self._settle_checked: dict[int, float] = {}
@@ -164,9 +186,25 @@ class Engine:
     def timing(self, r: int) -> RoundTiming:
         return self.clock.timing(r)
 
+    @property
+    def last_block(self) -> int:
+        return self.seen.number
+
     def now(self) -> int:
-        """Chain time as the next block will see it: a local chain mines at wall-clock time."""
-        return max(self.last_block_time, int(time.time()))
+        """Chain time: the latest seen block's timestamp (0 before the first tick)."""
+        return self.seen.timestamp
+
+    def observe_head(self) -> SeenBlock:
+        """Read the latest block; chain time moves to it unless it is older than one seen
+        (a node behind a load balancer): decisions never go back in chain time."""
+        block = self.client.w3.eth.get_block("latest")
+        head = SeenBlock(int(block["number"]), int(block["timestamp"]))
+        if head.number >= self.seen.number:
+            self.seen = head
+        self.pace.observe(head)
+        self.metrics.last_block.set(self.seen.number)
+        self.metrics.chain_time.set(self.seen.timestamp)
+        return self.seen
 
     def current_round(self, now: int) -> int:
         return self.clock.current_round(now)
@@ -174,9 +212,12 @@ class Engine:
     # ----------------------------------------------------------------- loop
 
     def run(self, stop: threading.Event | None = None) -> None:
+        """Tick until `stop` is set or a stopping drain is done (then the thread ends)."""
         stop = stop or self._stop
-        while not stop.is_set():
+        while not stop.is_set() and not self.drained.is_set():
             self.tick_safely()
+            if self.drained.is_set():
+                break
             stop.wait(self.config.poll_interval_s)
 
     def stop(self) -> None:
@@ -186,6 +227,7 @@ class Engine:
         try:
             self.tick()
             self.last_tick_ok = True
+            self.last_tick_ok_at = time.monotonic()
         except StepsFailed as exc:
             self.last_tick_ok = False
             log.warning("%s", exc)  # each step's traceback is already logged
@@ -225,27 +267,29 @@ class Engine:
             steps.append((name, now_pc - last))
             last = now_pc
 
-        block = self.client.w3.eth.get_block("latest")
-        self.last_block = int(block["number"])
-        self.last_block_time = int(block["timestamp"])
-        self.metrics.last_block.set(self.last_block)
+        seen = self.observe_head()
         step("ingest", self.ingest)
-        now = self.now()
+        now = seen.timestamp
         cr = self.current_round(now)
+        mode = self.drain.mode
         # Stored ballots reveal without the model: a restarted validator reveals at once.
-        step("reveal", self.reveal_due, now)
+        step("reveal", self.reveal_due, seen)
         if self.judge.ready:
-            step("commit", self.commit_due, cr, now)
-            step("recover", self.recover_lost_ballots, cr, now)
+            if commits_allowed(self.drain.mode):
+                step("commit", self.commit_due, cr, seen)
+            step("recover", self.recover_and_reveal, cr, seen)
             step("judge", self.judge_unjudged)
-            # What the judging just made ready.
-            step("commit", lambda: self.commit_due(cr, self.now()))
+            if commits_allowed(self.drain.mode):  # a SIGTERM may have come while judging
+                step("commit", self.commit_due, cr, seen)  # what the judging just made ready
         if self.relayer is not None:
             step("relay", self.relayer.flush, now)
-        step("finalize", lambda: self.finalize_due(cr, self.now()))
-        step("settle", lambda: self.settle_due(self.now()))
-        step("claim", self.claim_due)
-        step("prune", self.prune_due, cr)
+        step("finalize", self.finalize_due, cr, now)
+        step("settle", self.settle_due, now)
+        if mode is Mode.RUNNING:
+            # Not while draining: a claim's transaction would only delay the exit.
+            step("claim", self.claim_due)
+            step("prune", self.prune_due, cr)
+        step("drain", self.report_drain, mode)
         total = time.perf_counter() - started
         if total > max(2.0, self.round_duration / 4):
             # A slow pass risks missed phases: say where the time went.
@@ -365,15 +409,21 @@ class Engine:
         )
         return verdicts, salt, c
 
-    def commit_due(self, cr: int, now: int) -> None:
+    def commit_due(self, cr: int, seen: SeenBlock) -> None:
+        """Seal and commit round `cr` once block `seen` is in its commit phase.
+
+        The round's list (and `roundInfo`) is read at `seen`'s number: a block of the commit
+        phase exists there, so the list can no longer grow (duty_phases.py).
+        """
         t = self.timing(cr)
-        if not t.commit_start <= now < t.reveal_start:
+        action = commit_action(t, seen, self.pace.interval())
+        if action in (CommitAction.WAIT, CommitAction.TOO_LATE):
             return
         ballot = self.store.ballot(cr)
         if ballot is None:
             if cr in self._empty_rounds:
                 return
-            info = self.client.round_info(cr)
+            info = self.client.round_info(cr, block=seen.number)
             if info.size == 0:
                 # The list of round cr is fixed once its commit phase opens: nothing to vote on.
                 self._empty_rounds.add(cr)
@@ -390,7 +440,7 @@ class Engine:
                 )
                 self._skipped_rounds.add(cr)
                 return
-            ids = self.client.round_proposals(cr)
+            ids = self.client.round_proposals(cr, block=seen.number)
             self._judge_ids(ids)  # this round's proposals jump the judging queue
             built = self._build_ballot(cr, ids)
             if built is None:
@@ -406,7 +456,15 @@ class Engine:
             self.store.save_ballot(cr, ids, verdicts, salt, c)
             ballot = self.store.ballot(cr)
         if ballot is not None and ballot.state == "prepared":
-            self._send_commit(ballot)
+            if action is CommitAction.AT_RISK:
+                log.warning(
+                    "round %d: committing %d s before the reveal phase, within a block "
+                    "(%.1f s); the commit may land too late (gas only, no stake at risk)",
+                    cr,
+                    t.reveal_start - seen.timestamp,
+                    self.pace.interval(),
+                )
+            self._send_commit(ballot, t, seen)
 
     def _payloads_match_chain(self, r: int, ids: list[int]) -> bool:
         """Whether every stored payload hash of round r is the chain's `proposal(id).payloadHash`.
@@ -475,7 +533,7 @@ class Engine:
         )
         return True
 
-    def _send_commit(self, b: StoredBallot) -> None:
+    def _send_commit(self, b: StoredBallot, t: RoundTiming, seen: SeenBlock) -> None:
         onchain = self.client.ballot_of(b.round, self.operator)
         if onchain.committed:
             # Sent before a crash, or by the relayer: idempotent, just record it.
@@ -492,24 +550,36 @@ class Engine:
             tx = self.client.commit(self.sender, b.round, b.commitment)
         except TxReverted as exc:
             self.metrics.tx_reverts.labels(kind="commit").inc()
-            if exc.error == "OracleAlreadyCommitted":
+            outcome = classify("commit", exc, seen=seen, timing=t)
+            if outcome is Outcome.DONE:
                 self.store.set_ballot_state(b.round, "committed")
-            elif exc.error == "OracleNotCommitPhase":
+            elif outcome is Outcome.TOO_LATE:
                 log.warning("round %d: commit phase over before the commit was mined", b.round)
                 self.store.set_ballot_state(b.round, "missed")
-            else:
-                raise
+            elif outcome is Outcome.FATAL:
+                log.error("round %d: commit refused (%s); not voting this round", b.round, exc)
+                self.store.set_ballot_state(b.round, "missed")
+            else:  # too early, or a view a block apart: the ballot stays prepared
+                log.info("round %d: commit %s (%s); next block", b.round, outcome.value, exc)
             return
         self.metrics.votes_sent.labels(kind="commit").inc()
         self.store.set_ballot_state(b.round, "committed", commit_tx=tx.tx_hash)
         log.info("round %d: committed %d verdicts (tx %s)", b.round, len(b.verdicts), tx.tx_hash)
 
-    def recover_lost_ballots(self, cr: int, now: int) -> None:
+    def recover_and_reveal(self, cr: int, seen: SeenBlock) -> None:
+        """Rebuild lost ballots, and reveal what was rebuilt in the same pass: after a lost
+        database the model load and re-judging leave little of the reveal phase."""
+        if self.recover_lost_ballots(cr, seen.timestamp):
+            self.reveal_due(seen)
+
+    def recover_lost_ballots(self, cr: int, now: int) -> int:
         """A ballot committed on chain but missing locally (lost database): rebuild it.
 
         The verdicts are recomputed (deterministic argmax) and the salt re-derived from
         the signer key; if they reproduce the on-chain commitment, the ballot reveals.
+        Returns how many ballots were rebuilt.
         """
+        rebuilt = 0
         for r in (cr - 1, cr):
             if r < 0 or r in self._recovery_done:
                 continue
@@ -522,9 +592,10 @@ class Engine:
                     self._recovery_done.add(r)
                 continue
             ids = self.client.round_proposals(r)
+            self._judge_ids(ids)  # ahead of the backlog a lost database re-reads
             built = self._build_ballot(r, ids)
             if built is None:
-                return  # wait until every payload is read and judged again
+                return rebuilt  # wait until every payload is read and judged again
             verdicts, salt, c = built
             if c != onchain.commitment:
                 log.error("round %d: cannot reproduce the on-chain commitment; reveal lost", r)
@@ -534,11 +605,17 @@ class Engine:
                 self.store.save_ballot(r, ids, verdicts, salt, c)
                 self.store.set_ballot_state(r, "revealed" if onchain.revealed else "committed")
             log.warning("round %d: ballot rebuilt from the signer key after a lost database", r)
+            rebuilt += 1
+        return rebuilt
 
-    def reveal_due(self, now: int) -> None:
-        for b in self.store.ballots_in(("prepared", "committed")):
+    def reveal_due(self, seen: SeenBlock) -> None:
+        """Reveal every committed ballot whose reveal phase block `seen` is in (duty_phases.py);
+        a ballot is missed only once a block past its reveal end is seen without it."""
+        interval = self.pace.interval()
+        for b in self.store.ballots_in(OPEN_STATES):
             t = self.timing(b.round)
-            if now < t.reveal_start:
+            action = reveal_action(t, seen, interval)
+            if action is RevealAction.WAIT:
                 continue
             if b.state == "prepared":
                 onchain = self.client.ballot_of(b.round, self.operator)
@@ -547,7 +624,7 @@ class Engine:
                         b.round, "missed"
                     )  # never committed: nothing to reveal
                     continue
-            if now >= t.reveal_end:
+            if action is RevealAction.PHASE_OVER:
                 onchain = self.client.ballot_of(b.round, self.operator)
                 if onchain.revealed:
                     self.store.set_ballot_state(b.round, "revealed")
@@ -556,9 +633,17 @@ class Engine:
                     self.store.set_ballot_state(b.round, "missed")
                     log.error("round %d: reveal phase ended before the reveal", b.round)
                 continue
-            self._send_reveal(b, t)
+            if action is RevealAction.AT_RISK:
+                log.warning(
+                    "round %d: revealing %d s before the deadline, within a block (%.1f s); "
+                    "it may land too late",
+                    b.round,
+                    t.reveal_end - seen.timestamp,
+                    interval,
+                )
+            self._send_reveal(b, t, seen)
 
-    def _send_reveal(self, b: StoredBallot, t: RoundTiming) -> None:
+    def _send_reveal(self, b: StoredBallot, t: RoundTiming, seen: SeenBlock) -> None:
         onchain = self.client.ballot_of(b.round, self.operator)
         if onchain.revealed:
             self.store.set_ballot_state(b.round, "revealed")
@@ -569,19 +654,23 @@ class Engine:
             tx = self.client.reveal(self.sender, b.round, self.operator, b.verdicts, b.salt)
         except TxReverted as exc:
             self.metrics.tx_reverts.labels(kind="reveal").inc()
-            if exc.error == "OracleAlreadyRevealed":
+            outcome = classify("reveal", exc, seen=seen, timing=t)
+            if outcome is Outcome.DONE:
                 self.store.set_ballot_state(b.round, "revealed")
-                return
-            if exc.error == "OracleNoStakeAtSnapshot":
-                # Committed without stake (before this check existed): the reveal can never
-                # pass. Missed, so it is settled (no stake, no slash) and withdraw() unblocks.
-                log.error("round %d: no stake at the snapshot; the reveal cannot pass", b.round)
+            elif outcome is Outcome.FATAL:
+                # The reveal can never pass: missed, so it is settled and withdraw() unblocks.
+                # (OracleNoStakeAtSnapshot: committed without stake, before that check
+                # existed; settled with no stake, so no slash.)
+                log.error("round %d: reveal refused (%s); it cannot pass", b.round, exc)
                 self.store.set_ballot_state(b.round, "missed")
-                return
-            raise
+            else:
+                # Too early or a view a block apart: again on the next block. "Too late" is
+                # decided by a seen block past the deadline (reveal_due), not by one refusal.
+                log.info("round %d: reveal %s (%s); next block", b.round, outcome.value, exc)
+            return
         self.metrics.votes_sent.labels(kind="reveal").inc()
         self.store.set_ballot_state(b.round, "revealed", reveal_tx=tx.tx_hash)
-        self._last_reveal_at = time.time()
+        self._last_reveal_at = time.monotonic()
         log.info("round %d: revealed (tx %s)", b.round, tx.tx_hash)
 
     # -------------------------------------------------- finalize and settle
@@ -597,21 +686,24 @@ class Engine:
                 continue
             if now < t.reveal_end and not self._revealed_here(r):
                 continue  # early finalization only once our own reveal is in
-            if time.time() < max(t.reveal_start, self._last_reveal_at) + self._finalize_stagger(r):
-                continue  # validators take turns, so one finalizeMany usually does it
+            # Validators take turns, so one finalizeMany usually does it: the stagger runs on
+            # the host clock (scheduling only) from when this validator first found the round
+            # due, or from its own last reveal.
+            since = self._finalizable_since.setdefault(r, time.monotonic())
+            if time.monotonic() < max(since, self._last_reveal_at) + self._finalize_stagger(r):
+                continue
             if time.monotonic() - self._finalize_tried.get(r, 0.0) < 1.0:
                 continue  # at most one attempt per round per second
             self._finalize_tried[r] = time.monotonic()
             try:
                 self._finalize_in_parts(ids)
             except TxReverted as exc:
-                if exc.error is None and exc.tx_hash is not None:
-                    # Mined after another validator's finalizeMany: benign; the
-                    # ProposalFinalized events update the store on the next ingest.
+                outcome = classify("finalize", exc, seen=self.seen, timing=t)
+                if outcome is Outcome.DONE:
+                    # Finalized by a peer first (mined after its finalizeMany, or our event
+                    # view lags a block): the ProposalFinalized events update the store.
                     log.info("round %d: finalized by someone else first", r)
-                elif exc.error == "OracleProposalNotPending":
-                    pass  # our event view lags by a block; the next ingest catches up
-                elif exc.error != "OracleTooEarlyToFinalize":
+                elif outcome is not Outcome.TOO_EARLY:
                     self.metrics.tx_reverts.labels(kind="finalize").inc()
                     log.warning("round %d: finalize refused: %s", r, exc)
 
@@ -669,11 +761,12 @@ class Engine:
             try:
                 tx = self.client.settle(self.sender, b.round, self.operator, verdicts)
             except TxReverted as exc:
-                if exc.error == "OracleAlreadySettled":
+                outcome = classify("settle", exc, seen=self.seen, timing=t)
+                if outcome is Outcome.DONE:
                     self.store.set_ballot_state(b.round, "settled")
                     continue
-                if exc.error == "OracleRoundNotSettleable":
-                    continue
+                if outcome in (Outcome.TOO_EARLY, Outcome.RETRY):
+                    continue  # not settleable yet, or raced: the next check decides
                 self.metrics.tx_reverts.labels(kind="settle").inc()
                 raise
             self.metrics.votes_sent.labels(kind="settle").inc()
@@ -708,13 +801,40 @@ class Engine:
         if proposals or ballots:
             log.info("pruned %d final proposals and %d settled ballots", proposals, ballots)
 
+    # ---------------------------------------------------------------- drain
+
+    def open_ballots(self) -> DrainStatus:
+        """The ballots that may still owe a reveal, and the earliest reveal deadline."""
+        return drain_status((b.round for b in self.store.ballots_in(OPEN_STATES)), self.clock)
+
+    def report_drain(self, mode: Mode) -> DrainStatus:
+        """Open ballots and the next reveal deadline, into the metrics; a stopping drain with
+        nothing left open ends the loop (run) and says so."""
+        status = self.open_ballots()
+        self.metrics.unrevealed_ballots.set(status.open_ballots)
+        self.metrics.next_reveal_deadline.set(status.next_reveal_deadline or 0)
+        self.metrics.draining.set(0 if mode is Mode.RUNNING else 1)
+        if should_exit(mode, status) and not self.drained.is_set():
+            log.warning("drained: no committed ballot left to reveal; safe to stop")
+            self.drained.set()
+        return status
+
     # ----------------------------------------------------------- reporting
 
     def status(self) -> dict[str, Any]:
+        drain = self.open_ballots()
         return {
             "validator": self.operator,
             "signer": self.signer.address,
             "last_block": self.last_block,
+            # Chain time (the latest block seen) and the block interval measured from it.
+            "chain_time": self.seen.timestamp,
+            "block_interval_s": round(self.pace.interval(), 3),
+            "mode": self.drain.mode.value,
+            "unrevealed_ballots": drain.open_ballots,
+            "next_reveal_deadline": drain.next_reveal_deadline,
+            # What a drain can take at most: the TimeoutStopSec a service manager must allow.
+            "drain_worst_case_s": worst_case_drain_s(self.clock),
             "chain_ok": self.last_tick_ok,
             "model_hash": getattr(self.judge.pipeline, "model_hash", None),
             # Every pinned model held (default first): proposals pinned elsewhere are abstained.

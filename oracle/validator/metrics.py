@@ -41,5 +41,23 @@ class Metrics:
             registry=r,
         )
         self.last_block = Gauge("oracle_last_block", "Latest block seen", registry=r)
+        self.chain_time = Gauge(
+            "oracle_chain_time_seconds",
+            "Timestamp of the latest block seen: the clock phases are decided on",
+            registry=r,
+        )
+        self.unrevealed_ballots = Gauge(
+            "oracle_unrevealed_ballots",
+            "Ballots sealed or committed and not yet revealed (each owes a reveal)",
+            registry=r,
+        )
+        self.next_reveal_deadline = Gauge(
+            "oracle_next_reveal_deadline_seconds",
+            "Reveal end (chain time) of the earliest open ballot; 0 when none is open",
+            registry=r,
+        )
+        self.draining = Gauge(
+            "oracle_draining", "1 while paused or stopping (no new commits), else 0", registry=r
+        )
         for v in Verdict:
             self.verdicts.labels(verdict=v.name.lower())

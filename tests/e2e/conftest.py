@@ -33,7 +33,10 @@ REVEAL_S = 15
 
 @pytest.fixture(scope="session")
 def anvil(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with Anvil(log_path=tmp_path_factory.mktemp("anvil") / "anvil.log") as node:
+    # A block a second besides each transaction's own (mixed mining): chain time moves on
+    # when nobody sends, as on a real chain; validators decide phases on seen blocks.
+    log = tmp_path_factory.mktemp("anvil") / "anvil.log"
+    with Anvil(block_time=1, mixed_mining=True, log_path=log) as node:
         yield node.url
 
 

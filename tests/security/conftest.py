@@ -150,6 +150,7 @@ def validator(settings_for, captured_logs) -> Iterator[Validator]:
     built = build_validator(settings_for(auto_stake_wei=10**18))
     assert built.load_model is not None
     built.engine.judge.set_pipelines(built.load_model())  # what the background loader would do
+    built.engine.tick_safely()  # one pass of the loop: /ready needs a recent clean tick
     yield built
     built.stop()
 

@@ -35,6 +35,11 @@ def test_read_endpoints__answer_without_a_token(client: OracleClient, tmp_path: 
         assert http.get("/health").json()["ok"] is True
         ready = http.get("/ready")
         assert ready.status_code == 503 and ready.json()["model_loaded"] is False
+        # Each failing condition named: no model, a fresh operator without stake, no tick.
+        failing = ready.json()["failing"]
+        assert any(f.startswith("model_loaded: still loading") for f in failing)
+        assert any(f.startswith("stake_active") for f in failing)
+        assert any(f.startswith("engine_ticking") for f in failing)
         status = http.get("/status").json()
         assert status["proposals"] == 0 and status["stake"] == "0"
         assert status["version"] == oracle.__version__

@@ -83,15 +83,13 @@ def test_commit__no_stake_at_the_rounds_snapshot__skips_the_round_and_says_so_on
     # Staked after the round's snapshot: this stake does not count for round r.
     client.stake(client.make_sender(account), int(client.param("minStake")))
     engine = _engine(client, account, tmp_path)
-    now = client.round_timing(r).commit_start
-    advance_to(client, now)
+    advance_to(client, client.round_timing(r).commit_start)
 
     skips = refused_commit_messages(
         client,
         engine,
         caplog,
         r,
-        now,
         level=logging.WARNING,
         containing="no stake at the round's snapshot",
     )

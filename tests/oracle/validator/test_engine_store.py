@@ -176,10 +176,9 @@ def test_commit__stored_payload_differs_from_the_chain__rereads_it_and_judges_ag
     real = engine.store.proposal(ids[0])
     assert real is not None
     _tamper(engine, ids[0], payload=b"\x99" * 64, payload_hash=b"\xee" * 32)
-    now = client.round_timing(r).commit_start
 
     with caplog.at_level(logging.WARNING, logger="oracle.validator.engine"):
-        engine.commit_due(r, now)  # re-read, not judged yet: nothing sealed
+        engine.commit_due(r, engine.observe_head())  # re-read, not judged yet: nothing sealed
 
     assert engine.store.ballot(r) is None
     assert not client.ballot_of(r, account.address).committed
@@ -191,7 +190,7 @@ def test_commit__stored_payload_differs_from_the_chain__rereads_it_and_judges_ag
 
     engine.store.set_verdicts([(ids[0], 2, 1.0, "test")])  # the judge's next pass
     with caplog.at_level(logging.WARNING, logger="oracle.validator.engine"):
-        engine.commit_due(r, now)
+        engine.commit_due(r, engine.observe_head())
     assert client.ballot_of(r, account.address).committed
     assert len([m for m in caplog.messages if "differ from the chain's" in m]) == 1
 
@@ -204,17 +203,17 @@ def test_commit__differing_payload_not_found_near_its_block__refuses_the_round_l
     real = engine.store.proposal(ids[0])
     assert real is not None
     _tamper(engine, ids[0], payload_hash=b"\xee" * 32, block=real.block + 100_000)
-    now = client.round_timing(r).commit_start
 
     said = refused_commit_messages(
-        client, engine, caplog, r, now, level=logging.ERROR, containing="differ from the chain's"
+        client, engine, caplog, r, level=logging.ERROR, containing="differ from the chain's"
     )
     assert len(said) == 1 and f"proposal {ids[0]}" in said[0] and "not voting" in said[0]
 
     # The same round with the chain's row back in place commits: the mismatch was the cause.
     _tamper(engine, ids[0], payload_hash=real.payload_hash, block=real.block)
     engine.store.close()
-    engine_without_model(client, account, db).commit_due(r, now)
+    again = engine_without_model(client, account, db)
+    again.commit_due(r, again.observe_head())
     assert client.ballot_of(r, account.address).committed
 
 

@@ -125,7 +125,7 @@ def test_verdicts_api__commit_phase_open__serves_nothing_yet(
     advance_to(client, client.round_timing(fleet.round).commit_start)
     engine = fleet.engines[0]
     engine.store.save_ballot(fleet.round, fleet.ids, bytes([VOTE]), b"\x01" * 32, b"\x02" * 32)
-    engine.last_block_time = _now(client)
+    engine.observe_head()  # chain time: a block of the commit phase
 
     (http,) = fleet.apps.values()
     reply = http.get("/verdicts", params={"round": fleet.round})
