@@ -307,3 +307,27 @@ def test_treasury__request_with_the_fee_only__reverts_naming_the_quote(
     assert needed == PROPOSAL_FEE + deposit_now(oracle)
     with ape.reverts(oracle.OracleFeeTooLow, sent=PROPOSAL_FEE, required=needed):
         treasury.requestTransfer(owner.address, 1, "rent", sender=owner, value=PROPOSAL_FEE)
+
+
+def test_finalize__callback_at_the_largest_gas_and_price__fits_a_transaction_and_pays_it_whole(
+    oracle, probe, owner, stranger, accounts, probe_submit, vote_legal, rounds
+):
+    # 2,000,000 gas x 10^15 wei: the largest deposit (2,000 ETH) still fits its field.
+    oracle.setParameter(Param.callbackGasLimit, 2_000_000, sender=owner)
+    oracle.setParameter(Param.callbackGasPrice, 10**15, sender=owner)
+    probe.setMode(PROBE_BURN_GAS, sender=owner)
+    payer = accounts[13]
+    round_ = rounds.fresh()
+    value = oracle.quoteSubmit(probe)
+    assert value == PROPOSAL_FEE + 2 * 10**21
+    tx = probe.submit(b"largest", sender=payer, value=value)
+    pid = int(tx.decode_logs(oracle.ProposalSubmitted)[0].id)
+    assert oracle.callbackDepositOf(pid) == (2_000_000, 2 * 10**21)
+    vote_legal(round_)
+    owed = oracle.claimable(stranger)
+
+    final = oracle.finalize(pid, sender=stranger)
+
+    assert 2_000_000 < final.gas_used < 2**24  # EIP-7825's per-transaction cap
+    assert oracle.claimable(stranger) == owed + 2 * 10**21
+    assert_books_balance(oracle)
