@@ -551,8 +551,8 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
     }
 
     /// @dev Call the requester with a gas cap and ignore its failure. The caller must leave enough
-    /// gas that the callee really gets `callbackGasLimit` (EIP-150 forwards only 63/64), or a
-    /// finalizer could starve the callback on purpose. Return data is not copied (no return bomb).
+    /// gas that the callee really gets `gasLimit`, the gas its requester prepaid (EIP-150 forwards
+    /// only 63/64), or a finalizer could starve the callback on purpose. Return data is not copied (no return bomb).
     function _notify(address requester, uint256 id, Status status, uint8 verdict, uint256 gasLimit) private {
         uint256 needed = (gasLimit * 64) / 63 + CALLBACK_RESERVE;
         if (gasleft() < needed) revert OracleInsufficientCallbackGas(needed, gasleft());
