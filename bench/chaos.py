@@ -385,7 +385,7 @@ def main() -> int:
 
         requester = Account.from_key(anvil_key(REQUESTER_INDEX, ANVIL_MNEMONIC).key)
         payloads = make_payloads(args.proposals, args.seed, client.chain_id)
-        fee = int(client.param("proposalFee"))
+        fee = client.quote_submit(requester.address)
         controller = Controller(fleet, proxies, honest, args.seed, t_ready, args.supervise)
         controller.start()
         print(f"submitting {len(payloads)} proposals under chaos ...", flush=True)

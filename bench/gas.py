@@ -249,7 +249,7 @@ def setup_round(
     ids = []
     for i in range(proposals):
         receipt = oracle.submit(
-            b"bench-payload-%d" % i, sender=requester, value=oracle.proposalFee()
+            b"bench-payload-%d" % i, sender=requester, value=oracle.quoteSubmit(requester)
         )
         ids.append(int(receipt.decode_logs(oracle.ProposalSubmitted)[0].id))
     rounds = sorted({int(oracle.proposal(pid).round) for pid in ids})

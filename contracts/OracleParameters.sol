@@ -30,6 +30,7 @@ abstract contract OracleParameters is ParameterState, Ownable2Step, IOracleGover
         uint256 incoherentSlashBps;
         uint256 equivocationSlashBps;
         uint256 callbackGasLimit;
+        uint256 callbackGasPrice;
         bytes32 modelHash;
     }
 
@@ -48,6 +49,7 @@ abstract contract OracleParameters is ParameterState, Ownable2Step, IOracleGover
         _setParameter(Param.IncoherentSlashBps, config.incoherentSlashBps);
         _setParameter(Param.EquivocationSlashBps, config.equivocationSlashBps);
         _setParameter(Param.CallbackGasLimit, config.callbackGasLimit);
+        _setParameter(Param.CallbackGasPrice, config.callbackGasPrice);
         _setModelHash(config.modelHash);
     }
 

@@ -3,13 +3,13 @@ pragma solidity ^0.8.28;
 
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-import {ERC165Checker} from "@openzeppelin/contracts/utils/introspection/ERC165Checker.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {OracleParameters} from "./OracleParameters.sol";
 import {ValidatorStaking} from "./ValidatorStaking.sol";
 import {VerdictOracleEquivocation} from "./VerdictOracleEquivocation.sol";
 import {VerdictOracleViews} from "./VerdictOracleViews.sol";
 import {VotingState} from "./base/VotingState.sol";
+import {CallbackDeposit} from "./libraries/CallbackDeposit.sol";
 import {ConsensusMath, VERDICT_CLASSES} from "./libraries/ConsensusMath.sol";
 import {RoundClock} from "./libraries/RoundClock.sol";
 import {IOracleEquivocation} from "./interfaces/IOracleEquivocation.sol";
@@ -110,9 +110,16 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
     // ------------------------------------------------------------------ proposals
 
     /// @inheritdoc IVerdictOracle
+    /// @dev A requester that is called back also prepays the callback's gas ({CallbackDeposit}):
+    /// `msg.value` must cover the proposal fee plus the deposit (`quoteSubmit` tells the sum),
+    /// and the fee validators share is what is left after the deposit.
     function submit(bytes calldata payload) external payable returns (uint256 id) {
         Parameters memory params = _parameters();
-        if (msg.value < params.proposalFee) revert OracleFeeTooLow(msg.value, params.proposalFee);
+        // Opt-in is decided once, here: a contract that cannot take the callback is never called.
+        bool wantsCallback = CallbackDeposit.wanted(msg.sender);
+        uint256 deposit =
+            wantsCallback ? CallbackDeposit.amount(params.callbackGasLimit, params.callbackGasPrice) : 0;
+        if (msg.value < params.proposalFee + deposit) revert OracleFeeTooLow(msg.value, params.proposalFee + deposit);
         if (payload.length > params.maxPayloadSize) {
             revert OraclePayloadTooLarge(payload.length, params.maxPayloadSize);
         }
@@ -121,20 +128,26 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
         uint64 round = _join(id, params.maxProposalsPerRound, params.version);
         bytes32 payloadHash = keccak256(payload);
         bytes32 pinnedModel = _modelHash();
+        uint256 fee = msg.value - deposit;
         Proposal storage p = $.proposals[id];
         p.requester = msg.sender;
         p.round = round;
         p.attempts = 1;
         p.status = Status.Pending;
-        // Opt-in is decided once, here: a contract that cannot take the callback is never called.
-        p.wantsCallback = msg.sender.code.length != 0
-            && ERC165Checker.supportsInterface(msg.sender, type(IVerdictCallback).interfaceId);
+        p.wantsCallback = wantsCallback;
         p.payloadHash = payloadHash;
         p.modelHash = pinnedModel;
-        p.fee = SafeCast.toUint96(msg.value);
+        p.fee = SafeCast.toUint96(fee);
         p.createdAt = uint48(block.timestamp);
+        // Fee and deposit both join the undistributed fees; the deposit leaves them only to the
+        // finalizer that makes the callback ({_callBack}).
         _receiveFee(msg.value);
-        emit ProposalSubmitted(id, msg.sender, round, payloadHash, pinnedModel, msg.value, payload);
+        if (wantsCallback) {
+            p.callbackGas = params.callbackGasLimit;
+            p.callbackDeposit = uint80(deposit); // < 2^80 by the parameters' ranges
+            emit CallbackDepositHeld(id, params.callbackGasLimit, deposit);
+        }
+        emit ProposalSubmitted(id, msg.sender, round, payloadHash, pinnedModel, fee, payload);
     }
 
     // ------------------------------------------------------------------ commit
@@ -487,7 +500,7 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
             p.status = Status.Finalized;
             p.verdict = leader;
             emit ProposalFinalized(id, uint8(Status.Finalized), leader, round);
-            if (p.wantsCallback) _notify(p.requester, id, Status.Finalized, leader, params.callbackGasLimit);
+            if (p.wantsCallback) _callBack(p, id, Status.Finalized, leader);
         } else if (p.attempts < params.maxRounds) {
             uint64 next = _rejoin(id);
             p.round = next;
@@ -497,7 +510,7 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
             p.status = Status.NoConsensus;
             _payFromFees(p.requester, p.fee);
             emit ProposalFinalized(id, uint8(Status.NoConsensus), 0, round);
-            if (p.wantsCallback) _notify(p.requester, id, Status.NoConsensus, 0, params.callbackGasLimit);
+            if (p.wantsCallback) _callBack(p, id, Status.NoConsensus, 0);
         }
     }
 
@@ -522,9 +535,24 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
             && ConsensusMath.isDecided(winning, revealed, total, params.quorumBps, params.supermajorityBps);
     }
 
+    /// @dev The final callback of proposal `p`: its deposit is credited first (an effect before
+    /// the interaction) to whoever sends this transaction, and stays credited whatever the callback
+    /// does, since the sender paid its gas. A validator's signer key is credited to its operator,
+    /// which claims as usual, so no value builds up on a hot key. Runs once per proposal: only on
+    /// the transition to a final status, and the deposit is zeroed as it is paid.
+    function _callBack(Proposal storage p, uint256 id, Status status, uint8 verdict) private {
+        uint256 deposit = p.callbackDeposit;
+        p.callbackDeposit = 0;
+        address payee = _operatorOf(msg.sender);
+        if (payee == address(0)) payee = msg.sender;
+        _payFromFees(payee, deposit);
+        emit CallbackDepositPaid(id, payee, deposit);
+        _notify(p.requester, id, status, verdict, p.callbackGas);
+    }
+
     /// @dev Call the requester with a gas cap and ignore its failure. The caller must leave enough
-    /// gas that the callee really gets `callbackGasLimit` (EIP-150 forwards only 63/64), or a
-    /// finalizer could starve the callback on purpose. Return data is not copied (no return bomb).
+    /// gas that the callee really gets `gasLimit`, the gas its requester prepaid (EIP-150 forwards
+    /// only 63/64), or a finalizer could starve the callback on purpose. Return data is not copied (no return bomb).
     function _notify(address requester, uint256 id, Status status, uint8 verdict, uint256 gasLimit) private {
         uint256 needed = (gasLimit * 64) / 63 + CALLBACK_RESERVE;
         if (gasleft() < needed) revert OracleInsufficientCallbackGas(needed, gasleft());

@@ -5,6 +5,7 @@ import {OracleLedger} from "./base/OracleLedger.sol";
 import {ParameterState} from "./base/ParameterState.sol";
 import {ValidatorRegistry} from "./base/ValidatorRegistry.sol";
 import {VotingState} from "./base/VotingState.sol";
+import {CallbackDeposit} from "./libraries/CallbackDeposit.sol";
 import {ConsensusMath, VERDICT_CLASSES} from "./libraries/ConsensusMath.sol";
 import {IOracleViews} from "./interfaces/IOracleViews.sol";
 
@@ -143,6 +144,23 @@ contract VerdictOracleViews is ParameterState, OracleLedger, ValidatorRegistry, 
     /// @inheritdoc IOracleViews
     function slashedReserve() external view returns (uint256 reserve) {
         (,,,, reserve) = _books();
+    }
+
+    // ------------------------------------------------------------------ submit price
+
+    /// @inheritdoc IOracleViews
+    function quoteSubmit(address requester) external view returns (uint256 value) {
+        Parameters memory params = _parameters();
+        value = params.proposalFee;
+        if (CallbackDeposit.wanted(requester)) {
+            value += CallbackDeposit.amount(params.callbackGasLimit, params.callbackGasPrice);
+        }
+    }
+
+    /// @inheritdoc IOracleViews
+    function callbackDepositOf(uint256 id) external view returns (uint256 gas, uint256 deposit) {
+        Proposal storage p = _voting().proposals[id];
+        return (p.callbackGas, p.callbackDeposit);
     }
 
     // ------------------------------------------------------------------ parameters

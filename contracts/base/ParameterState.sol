@@ -27,15 +27,17 @@ abstract contract ParameterState {
         NonRevealSlashBps,
         IncoherentSlashBps,
         EquivocationSlashBps,
-        CallbackGasLimit
+        CallbackGasLimit,
+        CallbackGasPrice
     }
 
     /// @dev Packed in two slots:
     /// slot A: | proposalFee 96 | minStake 96 | maxPayloadSize 32 | callbackGasLimit 32 |
     /// slot B: | maxProposalsPerRound 16 | quorumBps 16 | supermajorityBps 16 | maxRounds 8 |
     ///         | nonRevealSlashBps 16 | incoherentSlashBps 16 | equivocationSlashBps 16 |
-    ///         | version 32 | free 120 |
+    ///         | version 32 | callbackGasPrice 64 | free 56 |
     /// `version` counts owner changes (0: the constructor's set); it is not a parameter.
+    /// `callbackGasPrice` (wei per gas) prices the callback deposit ({CallbackDeposit}).
     /// A field added here must get its place in {_row} and, past slot B, PARAMETER_SLOTS.
     struct Parameters {
         uint96 proposalFee;
@@ -50,6 +52,7 @@ abstract contract ParameterState {
         uint16 incoherentSlashBps;
         uint16 equivocationSlashBps;
         uint32 version;
+        uint64 callbackGasPrice;
     }
 
     struct ParameterStorage {
@@ -70,6 +73,9 @@ abstract contract ParameterState {
     uint256 internal constant MAX_PAYLOAD_SIZE = 65_536;
     uint256 internal constant MIN_CALLBACK_GAS = 10_000;
     uint256 internal constant MAX_CALLBACK_GAS = 2_000_000;
+    /// @dev 10^15 wei (10^6 gwei) per gas: far above any fee market seen, and low enough that
+    /// a deposit (at most MAX_CALLBACK_GAS of it, 2,000 ETH) fits its uint80 proposal field.
+    uint256 internal constant MAX_CALLBACK_GAS_PRICE = 1e15;
 
     /// @dev Round timing and the unbonding period never change after deployment.
     uint256 internal immutable _genesis;
@@ -181,6 +187,10 @@ abstract contract ParameterState {
         if (param == Param.NonRevealSlashBps) return ("nonRevealSlashBps", 0, MAX_BPS, 1, 56, 16);
         if (param == Param.IncoherentSlashBps) return ("incoherentSlashBps", 0, MAX_BPS, 1, 72, 16);
         if (param == Param.EquivocationSlashBps) return ("equivocationSlashBps", 0, MAX_BPS, 1, 88, 16);
+        // Above zero: the deposit must pay the finalizer even where the base fee is 0 (Anvil).
+        if (param == Param.CallbackGasPrice) {
+            return ("callbackGasPrice", 1, MAX_CALLBACK_GAS_PRICE, 1, 136, 64);
+        }
         // Unreachable while every enum member has a row; a new member without one reverts here.
         revert IOracleGovernance.GovernanceUnknownParameter(uint8(param));
     }

@@ -12,7 +12,10 @@ abstract contract VotingState {
     /// @dev slot 0: | requester 160 | round 64 | attempts 8 | status 8 | verdict 8 | wantsCallback 8 |
     ///      slot 1: | payloadHash 256 |
     ///      slot 2: | modelHash 256 |
-    ///      slot 3: | fee 96 | createdAt 48 | free 112 |
+    ///      slot 3: | fee 96 | createdAt 48 | callbackGas 32 | callbackDeposit 80 |
+    /// `callbackGas` and `callbackDeposit`: the gas the requester's callback gets and the wei it
+    /// prepaid for it ({CallbackDeposit}); both fixed at submit, so a later change of the
+    /// parameters never reaches a proposal. `callbackDeposit` is zeroed when it is paid.
     /// The winning stake is not stored: it is the deciding round's tally of the verdict, which
     /// also counts reveals that arrive after an early finalization.
     struct Proposal {
@@ -26,6 +29,8 @@ abstract contract VotingState {
         bytes32 modelHash;
         uint96 fee;
         uint48 createdAt;
+        uint32 callbackGas;
+        uint80 callbackDeposit;
     }
 
     /// @dev slot 0: | size 32 | pending 32 | snapshot 48 | paramsVersion 32 | feesPaid 96 | feesSwept 8 | free 8 |

@@ -94,7 +94,9 @@ contract GuardedTreasury is Ownable2Step, IVerdictCallback {
         emit Deposited(msg.sender, msg.value);
     }
 
-    /// @notice Ask the oracle to judge a transfer of `amount` wei to `to`; `msg.value` is the fee.
+    /// @notice Ask the oracle to judge a transfer of `amount` wei to `to`. `msg.value` goes to the
+    /// oracle and must be its `quoteSubmit(treasury)`: the fee plus the callback deposit, since
+    /// this treasury is called back (the oracle's `OracleFeeTooLow` names the amount when short).
     /// @dev Reserves `amount` now so two pending requests cannot both count on the same ETH.
     /// @return requestId The oracle's proposal id, used for everything afterwards.
     function requestTransfer(address to, uint256 amount, string calldata memo)
@@ -104,7 +106,7 @@ contract GuardedTreasury is Ownable2Step, IVerdictCallback {
         returns (uint256 requestId)
     {
         if (to == address(0)) revert TreasuryZeroRecipient();
-        // msg.value is already in the balance but belongs to the oracle's fee.
+        // msg.value is already in the balance but belongs to the oracle (fee and deposit).
         uint256 available = address(this).balance - msg.value - reserved;
         if (amount > available) revert TreasuryInsufficientFunds(amount, available);
         reserved += amount;

@@ -30,7 +30,9 @@ interface IOracleGovernance {
     /// 4 supermajorityBps (winning share of revealed stake, 5001..10000),
     /// 5 maxRounds (rounds before `NoConsensus`, 1..255), 6 minStake (wei, 1..2^96-1),
     /// 7 nonRevealSlashBps, 8 incoherentSlashBps, 9 equivocationSlashBps (0..10000),
-    /// 10 callbackGasLimit (gas for requesters' `onVerdict`, 10000..2000000).
+    /// 10 callbackGasLimit (gas for requesters' `onVerdict`, 10000..2000000),
+    /// 11 callbackGasPrice (wei per gas of the callback deposit a requester with a callback
+    /// prepays at submit, 1..10^15).
     /// A change applies to rounds opened after it: a round already holding a proposal is
     /// decided and settled under the values in force when it opened.
     function setParameter(uint8 param, uint256 value) external;

@@ -123,7 +123,9 @@ interface IOracleSafeGuard {
     /// @notice A control call carries ETH or is a `DelegateCall`; it must be a plain `Call` with value 0.
     error GuardControlCallMalformed(address safe, address to);
 
-    /// @notice Ask the oracle to judge a transaction of `safe`; `msg.value` is the oracle's fee.
+    /// @notice Ask the oracle to judge a transaction of `safe`; `msg.value` goes to the oracle and
+    /// must be its `quoteSubmit(guard)`: the fee plus the callback deposit, since the guard is
+    /// called back (the oracle's `OracleFeeTooLow` names the amount when it is short).
     /// @dev Caller: an owner or an enabled module of `safe`. The payload is
     /// `abi.encode(TxRequest(block.chainid, safe, to, value, data, memo))`.
     /// @return proposalId The oracle's proposal id.

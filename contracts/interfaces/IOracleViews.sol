@@ -79,6 +79,18 @@ interface IOracleViews {
     /// @notice ETH taken by slashing and not yet swept by the owner.
     function slashedReserve() external view returns (uint256);
 
+    // ------------------------------------------------------------------ submit price
+
+    /// @notice The `msg.value` a `submit` from `requester` needs now: the proposal fee, plus the
+    /// callback deposit `callbackGasLimit x callbackGasPrice` when `requester` is a contract
+    /// that reports {IVerdictCallback} through ERC-165 (and so will be called back).
+    /// A contract that submits calls it with `address(this)` in the same transaction.
+    function quoteSubmit(address requester) external view returns (uint256 value);
+
+    /// @notice The gas proposal `id`'s callback gets and the deposit its requester prepaid for it,
+    /// still held for the finalizer (0 once paid, and for a proposal without a callback).
+    function callbackDepositOf(uint256 id) external view returns (uint256 gas, uint256 deposit);
+
     // ------------------------------------------------------------------ parameters (ranges: IOracleGovernance)
 
     /// @notice Every tunable parameter now in force, and its `version` (0: the constructor's;

@@ -61,6 +61,12 @@ interface IOracleVoting is IOracleEquivocationEvents {
     event BallotSettled(uint64 indexed round, address indexed validator, uint256 reward, uint256 slashed);
     /// @notice The requester's `onVerdict` callback reverted or ran out of gas; finalization stands.
     event CallbackFailed(uint256 indexed id, address indexed requester);
+    /// @notice Proposal `id`'s requester is called back with `gas` gas when it is final, and
+    /// prepaid `deposit` wei for that gas (part of the submit's `msg.value`, not of its fee).
+    event CallbackDepositHeld(uint256 indexed id, uint256 gas, uint256 deposit);
+    /// @notice `payee` (the finalizer, or the operator of the signer key that finalized) was
+    /// credited proposal `id`'s callback deposit of `deposit` wei; it claims it with `claim`.
+    event CallbackDepositPaid(uint256 indexed id, address indexed payee, uint256 deposit);
     /// @notice `account` was paid `amount` wei of rewards, refunds or bounties.
     event Claimed(address indexed account, uint256 amount);
     /// @notice The `amount` wei of `round`'s fees that no ballot can claim any more (rounding

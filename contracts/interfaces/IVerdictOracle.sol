@@ -38,7 +38,8 @@ interface IVerdictOracle {
     /// @param round The voting round the proposal joined.
     /// @param payloadHash `keccak256(payload)`, stored on-chain.
     /// @param modelHash The classifier hash pinned at submission; validators must run it.
-    /// @param fee The whole `msg.value`, shared by coherent validators.
+    /// @param fee The `msg.value` less the callback deposit (see `CallbackDepositHeld`; none
+    /// for a requester without a callback), shared by coherent validators.
     /// @param payload `abi.encode(TxRequest)` bytes.
     event ProposalSubmitted(
         uint256 indexed id,
@@ -56,7 +57,8 @@ interface IVerdictOracle {
     /// @param round The round whose tally decided it.
     event ProposalFinalized(uint256 indexed id, uint8 status, uint8 verdict, uint64 round);
 
-    /// @notice `msg.value` is below the current proposal fee: send at least `required` wei.
+    /// @notice `msg.value` is below the proposal fee plus, for a requester that is called back,
+    /// the callback deposit: send at least `required` wei (the `quoteSubmit` view tells it).
     error OracleFeeTooLow(uint256 sent, uint256 required);
     /// @notice The payload is longer than `maxPayloadSize`: shorten the memo or calldata.
     error OraclePayloadTooLarge(uint256 size, uint256 maxSize);
@@ -65,7 +67,10 @@ interface IVerdictOracle {
 
     /// @notice Submit a transaction request for judgement.
     /// @dev The whole `msg.value` is the fee. If the caller is a contract that reports
-    /// {IVerdictCallback} through ERC-165, it is called back on finalization.
+    /// {IVerdictCallback} through ERC-165, it is called back on finalization and prepays the
+    /// callback's gas: `callbackGasLimit x callbackGasPrice` of `msg.value` is held as its
+    /// deposit (paid to the finalizer) and the rest is the fee. `quoteSubmit(requester)`, a
+    /// view answered at the oracle's address, returns the exact `msg.value` to send.
     /// @param payload `abi.encode(TxRequest)`; at most `maxPayloadSize` bytes.
     /// @return id The new proposal id.
     function submit(bytes calldata payload) external payable returns (uint256 id);

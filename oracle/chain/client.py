@@ -259,6 +259,11 @@ class OracleClient:
         """`genesis`, `roundDuration`, `revealDuration`, `unbondingPeriod` (fixed at deployment)."""
         return self._named("timing", self._view("timing"))
 
+    def quote_submit(self, requester: str) -> int:
+        """The exact `msg.value` a submit from `requester` needs: the proposal fee, plus the
+        callback deposit when `requester` is a contract the oracle calls back."""
+        return int(self._view("quoteSubmit", requester))
+
     def param(self, name: str) -> Any:
         """One parameter by name, e.g. `proposalFee`, `minStake`, `roundDuration`, `modelHash`."""
         if name in _DAPP_VIEWS:

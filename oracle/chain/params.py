@@ -32,6 +32,8 @@ MAX_BPS = 10_000
 UINT8_MAX = 2**8 - 1
 UINT32_MAX = 2**32 - 1
 UINT96_MAX = 2**96 - 1
+# ParameterState.MAX_CALLBACK_GAS_PRICE: keeps the deepest deposit within its uint80 field.
+MAX_CALLBACK_GAS_PRICE = 10**15
 ZERO_HASH = "0x" + "00" * 32
 
 
@@ -56,8 +58,10 @@ class OracleParams:
     nonRevealSlashBps: int = 1000
     incoherentSlashBps: int = 500
     equivocationSlashBps: int = 5000
-    # The requester's callback; the classifier new proposals pin (0x + 64 hex digits).
+    # The requester's callback: its gas, and the price (wei per gas) of the deposit a
+    # requester with a callback prepays for it; the classifier new proposals pin (0x + 64 hex).
     callbackGasLimit: int = 200_000
+    callbackGasPrice: int = 20 * 10**9
     modelHash: str = ZERO_HASH
 
     def with_(self, **changes: Any) -> OracleParams:
@@ -131,6 +135,7 @@ class Param(IntEnum):
     incoherentSlashBps = 8
     equivocationSlashBps = 9
     callbackGasLimit = 10
+    callbackGasPrice = 11
 
 
 # The fields of `timing()`, the view of the values fixed at deployment, in its order.
@@ -195,6 +200,14 @@ SPECS: dict[str, ParameterSpec] = {
         ),
         ParameterSpec(
             "callbackGasLimit", "gas", "gas for requesters' onVerdict", 10_000, 2_000_000
+        ),
+        # At least 1 wei: the deposit must pay the finalizer even where the base fee is 0.
+        ParameterSpec(
+            "callbackGasPrice",
+            "wei",
+            "wei per gas of the callback deposit a requester with a callback prepays",
+            1,
+            MAX_CALLBACK_GAS_PRICE,
         ),
     )
 }

@@ -49,10 +49,14 @@ class Submitter:
     def submit(
         self, payloads: Sequence[bytes], *, fee: int | None = None, batch: int = 200
     ) -> list[Submitted]:
-        """Submit every payload; returns one Submitted per payload, in order."""
+        """Submit every payload; returns one Submitted per payload, in order.
+
+        `fee` (the `msg.value` of each): by default the oracle's quote for this account, the
+        proposal fee, plus the callback deposit should the account have code that is called back.
+        """
         w3 = self.client.w3
         if fee is None:
-            fee = int(self.client.param("proposalFee"))
+            fee = self.client.quote_submit(self.account.address)
         if self._nonce is None:
             self._nonce = int(w3.eth.get_transaction_count(self.account.address, "pending"))
         block = w3.eth.get_block("latest")

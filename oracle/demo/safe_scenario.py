@@ -64,7 +64,8 @@ def judge_via_safe(
     oracle: Any, safe: DemoSafe, owner: Wallet, transfers: list[TreasuryTransfer]
 ) -> list[Submission]:
     """An owner asks the guard to judge each transfer of the Safe."""
-    fee = int(oracle.functions.proposalFee().call())
+    # The guard is called back, so it prepays the callback's gas on top of the fee.
+    fee = int(oracle.functions.quoteSubmit(safe.guard.address).call())
     calls = [
         (
             safe.guard.functions.judge(

@@ -28,7 +28,7 @@ class Submission:
 def submit_direct(
     oracle: Any, requester: Wallet, proposals: list[DirectProposal]
 ) -> list[Submission]:
-    fee = int(oracle.functions.proposalFee().call())
+    fee = int(oracle.functions.quoteSubmit(requester.address).call())
     calls = [(oracle.functions.submit(p.payload), fee, f"submit ({p.note})") for p in proposals]
     receipts = requester.send_all(calls)
     return [
@@ -41,7 +41,8 @@ def submit_via_treasury(
     oracle: Any, treasury: Any, owner: Wallet, transfers: list[TreasuryTransfer]
 ) -> list[Submission]:
     """Fund the treasury, then let it ask the oracle about each transfer."""
-    fee = int(oracle.functions.proposalFee().call())
+    # The treasury is called back, so it prepays the callback's gas on top of the fee.
+    fee = int(oracle.functions.quoteSubmit(treasury.address).call())
     owner.transfer(treasury.address, TREASURY_FUNDING_WEI, what="funding the treasury")
     calls = [
         (

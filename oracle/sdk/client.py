@@ -145,9 +145,10 @@ class VerdictClient:
     # ------------------------------------------------------------------ oracle
 
     def submit(self, tx_request: TxRequest, *, fee: int | None = None) -> int:
-        """Submit `tx_request` for judgement (fee: the oracle's current one); returns its id."""
+        """Submit `tx_request` for judgement; returns its id. `fee` (the `msg.value`): by
+        default the oracle's quote for this client's account (`quote_submit`)."""
         payload = encode_payload(tx_request)
-        fee = self.proposal_fee() if fee is None else fee
+        fee = self.quote_submit(self._require_sender().address) if fee is None else fee
         sent = self._send(self.oracle.functions.submit(payload), value=fee)
         (event,) = self.oracle.events.ProposalSubmitted().process_receipt(
             sent.receipt, errors=DISCARD
@@ -156,6 +157,12 @@ class VerdictClient:
 
     def proposal_fee(self) -> int:
         return int(self.oracle.functions.proposalFee().call())
+
+    def quote_submit(self, requester: str) -> int:
+        """The exact `msg.value` a submit by `requester` needs: the proposal fee, plus the
+        callback deposit when `requester` is a contract the oracle calls back (a GuardedTreasury,
+        the Safe guard). Pass the contract that calls `submit`, not the account paying it."""
+        return int(self.oracle.functions.quoteSubmit(_addr(requester)).call())
 
     def verdict(self, proposal_id: int) -> Verdict:
         """The proposal's status and verdict now (status NONE: no such id)."""
@@ -198,9 +205,10 @@ class VerdictClient:
         *,
         fee: int | None = None,
     ) -> SafeJudgement:
-        """Ask the Safe guard to judge a Safe transaction (the account must own the Safe)."""
+        """Ask the Safe guard to judge a Safe transaction (the account must own the Safe).
+        `fee` (the `msg.value`): by default the oracle's quote for the guard (it is called back)."""
         guard = self._require_guard()
-        fee = self.proposal_fee() if fee is None else fee
+        fee = self.quote_submit(guard.address) if fee is None else fee
         call = guard.functions.judge(_addr(safe), _addr(to), value, data, int(operation), memo)
         sent = self._send(call, value=fee)
         (event,) = guard.events.JudgementRequested().process_receipt(sent.receipt, errors=DISCARD)
@@ -237,11 +245,14 @@ class VerdictClient:
     # ------------------------------------------------------------------ internal
 
     def _send(self, call: Any, *, value: int = 0) -> SentTx:
+        return self._require_sender().send_call(call, value=value)
+
+    def _require_sender(self) -> TxSender:
         if self._sender is None:
             raise ValueError(
                 "this VerdictClient has no account: pass account= to send transactions"
             )
-        return self._sender.send_call(call, value=value)
+        return self._sender
 
     def _require_guard(self) -> Any:
         if self.guard is None:

@@ -80,7 +80,8 @@ def finalized_under_attack(
     def finalize(mode: int) -> tuple[int, ReceiptAPI]:
         round_ = rounds.fresh()
         (pid,) = submitted_ids(
-            oracle, attacker.submit(make_payload(), sender=owner, value=PROPOSAL_FEE)
+            oracle,
+            attacker.submit(make_payload(), sender=owner, value=oracle.quoteSubmit(attacker)),
         )
         attacker.setMode(mode, 0, sender=owner)
         everyone_votes(voter, validators, round_, verdicts_of(LEGAL))
@@ -99,7 +100,8 @@ def test_callback__reenters_finalize__is_refused_and_proposal_finalizes_once(
     round_ = rounds.fresh()
     first, second = (
         submitted_ids(
-            oracle, attacker.submit(make_payload(memo=m), sender=owner, value=PROPOSAL_FEE)
+            oracle,
+            attacker.submit(make_payload(memo=m), sender=owner, value=oracle.quoteSubmit(attacker)),
         )[0]
         for m in ("a", "b")
     )
@@ -131,7 +133,7 @@ def test_claim__receiver_reenters_claim__pays_exactly_once(
 ):
     round_ = rounds.fresh()
     (pid,) = submitted_ids(
-        oracle, attacker.submit(make_payload(), sender=owner, value=PROPOSAL_FEE)
+        oracle, attacker.submit(make_payload(), sender=owner, value=oracle.quoteSubmit(attacker))
     )
     # Nobody votes: the proposal rolls once (maxRounds = 2), then ends NoConsensus and the
     # fee is credited back to the attacker, who now has something to claim.
@@ -174,7 +176,9 @@ def probe_round(project, owner, oracle, validators, voter, rounds, make_payload)
     probe = owner.deploy(project.CallbackProbe, oracle.address)
     probe.setMode(PROBE_BURN_GAS, sender=owner)
     round_ = rounds.fresh()
-    (pid,) = submitted_ids(oracle, probe.submit(make_payload(), sender=owner, value=PROPOSAL_FEE))
+    (pid,) = submitted_ids(
+        oracle, probe.submit(make_payload(), sender=owner, value=oracle.quoteSubmit(probe))
+    )
     everyone_votes(voter, validators, round_, verdicts_of(LEGAL))
     rounds.past_reveal(round_)
     return probe, pid
@@ -392,7 +396,7 @@ def test_submit__payload_over_the_size_limit__reverts(oracle, stranger):
 
 
 # An in-range value per parameter, in Param order (any would do: the caller is refused).
-SAFE_VALUES = (1, 100, 2, 6_000, 9_000, 3, 1, 0, 0, 0, 50_000)
+SAFE_VALUES = (1, 100, 2, 6_000, 9_000, 3, 1, 0, 0, 0, 50_000, 1)
 # Every owner-only function, each parameter through setParameter(param, value).
 GOVERNANCE_CALLS = [
     *[("setParameter", (param, value)) for param, value in zip(Param, SAFE_VALUES, strict=True)],
@@ -418,7 +422,7 @@ def test_treasury__stranger_fakes_the_oracle_callback__reverts_and_pays_nothing(
     treasury, oracle, owner, stranger
 ):
     tx = treasury.requestTransfer(
-        stranger.address, 10**18, "invoice", sender=owner, value=PROPOSAL_FEE
+        stranger.address, 10**18, "invoice", sender=owner, value=oracle.quoteSubmit(treasury)
     )
     request_id = tx.decode_logs(oracle.ProposalSubmitted)[0].id
     with ape.reverts(treasury.TreasuryNotOracle, caller=stranger.address):

@@ -13,6 +13,7 @@ from tests.support.constants import REQUEST_EXECUTED as REQ_EXECUTED
 from tests.support.constants import REQUEST_PENDING as REQ_PENDING
 from tests.support.constants import REQUEST_REJECTED as REQ_REJECTED
 from oracle.chain.params import Param
+
 PAYEE = "0x00000000000000000000000000000000000000A1"
 AMOUNT = 2 * 10**18
 
@@ -39,14 +40,16 @@ def decide(oracle, validators, voter, rounds, stranger):
 
 
 @pytest.fixture
-def request_transfer(treasury, owner, rounds):
+def request_transfer(oracle, treasury, owner, rounds):
     """Factory: the owner asks for a transfer in a fresh round; returns the request id."""
 
     def run(
         to: str = PAYEE, amount: int = AMOUNT, memo: str = "invoice 2291 for design work"
     ) -> int:
         rounds.fresh()
-        tx = treasury.requestTransfer(to, amount, memo, sender=owner, value=PROPOSAL_FEE)
+        tx = treasury.requestTransfer(
+            to, amount, memo, sender=owner, value=oracle.quoteSubmit(treasury)
+        )
         return int(tx.decode_logs(treasury.TransferRequested)[0].requestId)
 
     return run
@@ -56,7 +59,9 @@ def test_request_transfer__submits_the_tx_request_it_built_itself(
     oracle, treasury, owner, rounds, chain
 ):
     rounds.fresh()
-    tx = treasury.requestTransfer(PAYEE, AMOUNT, "rent for March", sender=owner, value=PROPOSAL_FEE)
+    tx = treasury.requestTransfer(
+        PAYEE, AMOUNT, "rent for March", sender=owner, value=oracle.quoteSubmit(treasury)
+    )
 
     requested = tx.decode_logs(treasury.TransferRequested)[0]
     submitted = tx.decode_logs(oracle.ProposalSubmitted)[0]
@@ -191,10 +196,13 @@ def test_treasury__execute_unknown_request__reverts(treasury, owner):
         treasury.execute(42, sender=owner)
 
 
-def test_treasury__amount_above_unreserved_balance__reverts(treasury, owner, request_transfer):
+def test_treasury__amount_above_unreserved_balance__reverts(
+    oracle, treasury, owner, request_transfer
+):
     request_transfer(amount=60 * 10**18)
+    value = oracle.quoteSubmit(treasury)
     with ape.reverts(treasury.TreasuryInsufficientFunds, amount=60 * 10**18, available=40 * 10**18):
-        treasury.requestTransfer(PAYEE, 60 * 10**18, "second", sender=owner, value=PROPOSAL_FEE)
+        treasury.requestTransfer(PAYEE, 60 * 10**18, "second", sender=owner, value=value)
 
 
 def test_treasury__zero_recipient__reverts(treasury, owner):
@@ -234,7 +242,7 @@ def probe(project, owner, oracle):
 def probe_proposal(oracle, probe, owner, rounds):
     """A proposal whose requester is the probe (so it opted in to callbacks)."""
     rounds.fresh()
-    tx = probe.submit(b"probe", sender=owner, value=PROPOSAL_FEE)
+    tx = probe.submit(b"probe", sender=owner, value=oracle.quoteSubmit(probe))
     return int(tx.decode_logs(oracle.ProposalSubmitted)[0].id)
 
 

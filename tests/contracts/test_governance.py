@@ -45,6 +45,7 @@ BOUNDS = {
     "incoherentSlashBps": (0, 10_000),
     "equivocationSlashBps": (0, 10_000),
     "callbackGasLimit": (10_000, 2_000_000),
+    "callbackGasPrice": (1, 10**15),
 }
 
 

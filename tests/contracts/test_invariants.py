@@ -1,7 +1,8 @@
 """Stateful fuzzing: random stake / submit / commit / reveal / finalize / settle /
 unstake / withdraw / claim / time sequences against the real contract, checked
 after every step against the accounting views and a Python model of the spec
-(tests/support/invariant_model.py).
+(tests/support/invariant_model.py). Some proposals come from a contract that is called
+back (a CallbackProbe), so callback deposits are held and paid to finalizers too.
 
 Sizes come from INVARIANT_EXAMPLES and INVARIANT_STEPS (`make fuzz` runs it long).
 """
@@ -59,9 +60,11 @@ PARAMS = OracleParams(
     incoherentSlashBps=1_000,
     equivocationSlashBps=5_000,
     callbackGasLimit=100_000,
+    callbackGasPrice=10**9,
     modelHash="0x" + "42" * 32,
 )
 CONFIG = PARAMS.as_config()
+CALLBACK_DEPOSIT = PARAMS.callbackGasLimit * PARAMS.callbackGasPrice
 VALIDATORS = 4
 REQUESTERS = 2
 # How often each interesting outcome happened over the whole run (printed at the end).
@@ -83,18 +86,20 @@ def fuzz_deployment(accounts, project, chain):
     )
     validators = list(accounts[1 : 1 + VALIDATORS])
     requesters = list(accounts[1 + VALIDATORS : 1 + VALIDATORS + REQUESTERS])
-    return oracle, validators, requesters
+    # A requester that is called back: its proposals carry a callback deposit.
+    probe = owner.deploy(project.CallbackProbe, core.address)
+    return oracle, validators, requesters, probe
 
 
 def test_oracle__random_operation_sequences__keep_every_invariant(fuzz_deployment, chain):
-    oracle, validators, requesters = fuzz_deployment
+    oracle, validators, requesters, probe = fuzz_deployment
     baseline = {"id": chain.snapshot()}
 
     class Machine(OracleStateMachine):
         def __init__(self) -> None:
             chain.restore(baseline["id"])
             baseline["id"] = chain.snapshot()
-            super().__init__(oracle, chain, validators, requesters)
+            super().__init__(oracle, chain, validators, requesters, probe)
 
     run_state_machine_as_test(
         Machine,
@@ -124,9 +129,14 @@ def expect(outcome: Outcome, send: Any) -> Any:
 
 
 class OracleStateMachine(RuleBasedStateMachine):
-    def __init__(self, oracle: Any, chain: Any, validators: list, requesters: list) -> None:
+    def __init__(
+        self, oracle: Any, chain: Any, validators: list, requesters: list, probe: Any
+    ) -> None:
         super().__init__()
         self.oracle, self.chain = Web3Contract(oracle, chain, requesters[0].address), chain
+        # The oracle's custom errors bubble up through the probe's submit.
+        self.probe = Web3Contract(probe, chain, requesters[0].address)
+        self.probe.errors.update(self.oracle.errors)
         self.validators, self.requesters = validators, requesters
         self.domain = Domain(chain.chain_id, oracle.address)
         self.model = OracleModel(
@@ -205,18 +215,30 @@ class OracleStateMachine(RuleBasedStateMachine):
         index=st.integers(0, REQUESTERS - 1),
         extra=st.sampled_from([-1, 0, 0, ETHER // 1000, 7]),
         truth=st.sampled_from([0, 0, 0, 1, 2]),
+        callback=st.booleans(),
     )
-    def submit(self, index: int, extra: int, truth: int) -> None:
+    def submit(self, index: int, extra: int, truth: int, callback: bool = False) -> None:
+        """`callback`: through the probe, which is called back and so owes the deposit too
+        (`extra` -1 then sends one wei short of fee + deposit)."""
         requester = self.requesters[index]
-        fee = CONFIG["proposalFee"] + extra
-        outcome, pid = self.model.submit(requester.address, fee, truth, self.now())
+        deposit = CALLBACK_DEPOSIT if callback else 0
+        value = CONFIG["proposalFee"] + deposit + extra
+        if callback:
+            outcome, pid = self.model.submit(self.probe.address, value, truth, self.now(), deposit)
+            event("submit with callback" if outcome.ok else "submit with callback refused")
+            target = self.probe
+        else:
+            outcome, pid = self.model.submit(requester.address, value, truth, self.now())
+            target = self.oracle
         tx = expect(
             outcome,
-            lambda: self.oracle.send("submit", b"fuzz", sender=requester, value=fee),
+            lambda: target.send("submit", b"fuzz", sender=requester, value=value),
         )
         if tx is not None:
             (submitted,) = self.oracle.events(tx, "ProposalSubmitted")
             assert (submitted["id"], submitted["round"]) == (pid, self.model.proposals[pid].round)
+            assert submitted["fee"] == self.model.proposals[pid].fee
+            assert self.oracle.call("callbackDepositOf", pid)[1] == deposit
 
     # ------------------------------------------------------------ rules: voting
 
@@ -297,15 +319,16 @@ class OracleStateMachine(RuleBasedStateMachine):
         if not self.model.proposals:
             return
         pid = pick % len(self.model.proposals) + 1
-        outcome = self.model.finalize(pid, self.now())
-        tx = expect(outcome, lambda: self.oracle.send("finalize", pid, sender=self.requesters[0]))
+        finalizer = self.requesters[0]
+        outcome = self.model.finalize(pid, self.now(), finalizer.address)
+        tx = expect(outcome, lambda: self.oracle.send("finalize", pid, sender=finalizer))
         if tx is not None:
             status = self.model.proposals[pid].status
             event(
                 {1: "finalize rolled", 2: "finalize consensus", 3: "finalize no consensus"}[status]
             )
             self.just_finalized.append(pid)
-            self.touched_accounts.add(self.model.proposals[pid].requester)
+            self.touched_accounts.update((self.model.proposals[pid].requester, finalizer.address))
 
     @rule(pick=st.integers(0, 10_000), wrong=st.booleans())
     def settle(self, pick: int, wrong: bool) -> None:
@@ -420,7 +443,7 @@ class OracleStateMachine(RuleBasedStateMachine):
             or any(not b.settled for (rr, _), b in self.model.ballots.items() if rr == r)
         ]
         if not busy:
-            self.submit(index=0, extra=0, truth=dissent % 3)
+            self.submit(index=0, extra=0, truth=dissent % 3, callback=relayed)
             return
         round_ = busy[0]
         info = self.model.rounds[round_]
@@ -511,15 +534,17 @@ class OracleStateMachine(RuleBasedStateMachine):
             if self.model.proposals[pid].round == round_
         ]
         ids = [pid for pid in ids if self.model.proposals[pid].status == 1]
+        finalizer = self.requesters[0]
         for pid in ids:
-            assert self.model.finalize(pid, now).ok
+            assert self.model.finalize(pid, now, finalizer.address).ok
             status = self.model.proposals[pid].status
             event(
                 {1: "finalize rolled", 2: "finalize consensus", 3: "finalize no consensus"}[status]
             )
             self.touched_accounts.add(self.model.proposals[pid].requester)
-        self.oracle.send("finalizeMany", ids, sender=self.requesters[0])
+        self.oracle.send("finalizeMany", ids, sender=finalizer)
         self.just_finalized.extend(ids)
+        self.touched_accounts.add(finalizer.address)
 
     def eth_of(self, address: str) -> int:
         return int(self.oracle.w3.eth.get_balance(address))
@@ -572,6 +597,8 @@ class OracleStateMachine(RuleBasedStateMachine):
             round_, status, verdict = view[3], view[6], view[7]
             model_prop = self.model.proposals[pid]
             assert (status, verdict) == (model_prop.status, model_prop.verdict)
+            # A deposit is held until the final callback, then paid once (and zeroed).
+            assert self.oracle.call("callbackDepositOf", pid)[1] == model_prop.deposit
             if status != FINALIZED:
                 continue
             tally = list(self.oracle.call("tallyOf", pid, round_))
@@ -619,6 +646,7 @@ class OracleStateMachine(RuleBasedStateMachine):
         (each proposal's tally sums to the stake of the round's revealed ballots)."""
         for account in [a.address for a in self.validators + self.requesters]:
             self._check_account(account)
+        self._check_account(self.probe.address)
         for round_, r in self.model.rounds.items():
             revealed_stake = 0
             for v in self.validators:

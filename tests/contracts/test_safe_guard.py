@@ -62,7 +62,7 @@ def judge(guard, oracle, wallet, to=RECIPIENT, value=AMOUNT, data=b"", operation
     """An owner asks the guard to judge; returns the proposal id."""
     tx = guard.judge(
         wallet.address, to, value, data, operation, memo,
-        sender=wallet.owners[0], value=oracle.proposalFee(),
+        sender=wallet.owners[0], value=oracle.quoteSubmit(guard),
     )  # fmt: skip
     (event,) = tx.decode_logs(guard.JudgementRequested)
     return int(event.proposalId)
@@ -280,7 +280,7 @@ def test_judge__caller_not_owner__reverts(wallet, guard, oracle, stranger):
             CALL,
             MEMO,
             sender=stranger,
-            value=oracle.proposalFee(),
+            value=oracle.quoteSubmit(guard),
         )
 
 
@@ -472,8 +472,9 @@ def test_check_transaction__recorded_legal_verdict__own_cost_under_10k_gas(
     probe = owner.deploy(project.GuardGasProbe, guard.address)
     probe.acceptModel(MODEL_HASH, sender=owner)
     tx = guard.judge(
-        probe.address, RECIPIENT, AMOUNT, b"", CALL, MEMO, sender=owner, value=oracle.proposalFee()
-    )
+        probe.address, RECIPIENT, AMOUNT, b"", CALL, MEMO, sender=owner,
+        value=oracle.quoteSubmit(guard),
+    )  # fmt: skip
     proposal_id = int(tx.decode_logs(guard.JudgementRequested)[0].proposalId)
     decide(oracle, driver, voters, proposal_id, [LEGAL] * 5, stranger)
 

@@ -30,7 +30,9 @@ def request_transfer(treasury, oracle, owner, voters, driver):
     """Factory: the treasury asks the oracle about a transfer; returns (request id, round)."""
 
     def make(memo: str = "invoice 2291 for design work", to: str = RECIPIENT) -> tuple[int, int]:
-        tx = treasury.requestTransfer(to, AMOUNT, memo, sender=owner, value=oracle.proposalFee())
+        tx = treasury.requestTransfer(
+            to, AMOUNT, memo, sender=owner, value=oracle.quoteSubmit(treasury)
+        )
         (event,) = tx.decode_logs(treasury.TransferRequested)
         return int(event.requestId), driver.round_of(int(event.requestId))
 
@@ -193,9 +195,9 @@ def test_cancel__approved_request_to_rejecting_recipient__frees_the_reserve(
     assert int(treasury.requestOf(approved_to_rejecter).state) == CANCELLED
     with ape.reverts(treasury.TreasuryTransferNotApproved):
         treasury.execute(approved_to_rejecter, sender=owner)
-    # The freed ETH backs a new request: all of it but the fee can be asked for.
-    fee = oracle.proposalFee()
-    treasury.requestTransfer(RECIPIENT, balance - fee, "all of it", sender=owner, value=fee)
+    # The freed ETH backs a new request: all of it but what submit costs can be asked for.
+    value = oracle.quoteSubmit(treasury)
+    treasury.requestTransfer(RECIPIENT, balance - value, "all of it", sender=owner, value=value)
 
 
 def test_cancel__by_anyone_but_the_owner__reverts(treasury, stranger, approved_to_rejecter):

@@ -75,6 +75,8 @@ class Proposal:
     round: int
     attempts: int
     truth: int  # the verdict honest validators give in the fuzz test
+    # The callback deposit still held for the finalizer (0 once paid, or without a callback).
+    deposit: int = 0
     status: int = PENDING
     verdict: int = 0
     winning_stake: int = 0
@@ -216,14 +218,20 @@ class OracleModel:
 
     # ------------------------------------------------------------ proposals
 
-    def submit(self, requester: str, fee: int, truth: int, now: int) -> tuple[Outcome, int]:
-        if fee < self.p.proposal_fee:
+    def submit(
+        self, requester: str, value: int, truth: int, now: int, deposit: int = 0
+    ) -> tuple[Outcome, int]:
+        """`deposit`: the callback deposit a requester that is called back owes on top of the
+        fee (docs/protocol.md, "Callback deposit"); `value` is the whole msg.value."""
+        if value < self.p.proposal_fee + deposit:
             return Outcome("OracleFeeTooLow"), 0
         pid = len(self.proposals) + 1
         round_ = self._join(pid, now)
-        self.proposals[pid] = Proposal(pid, requester, fee, round_, attempts=1, truth=truth)
-        self.undistributed += fee
-        self.balance += fee
+        self.proposals[pid] = Proposal(
+            pid, requester, value - deposit, round_, attempts=1, truth=truth, deposit=deposit
+        )
+        self.undistributed += value
+        self.balance += value
         return Outcome(), pid
 
     def _join(self, pid: int, now: int) -> int:
@@ -287,7 +295,8 @@ class OracleModel:
         winning = max(tally)
         return tally.index(winning), winning, sum(tally)
 
-    def finalize(self, pid: int, now: int) -> Outcome:
+    def finalize(self, pid: int, now: int, finalizer: str = "") -> Outcome:
+        """`finalizer`: the sender, credited the callback deposit when the proposal ends."""
         prop = self.proposals.get(pid)
         if prop is None:
             return Outcome("OracleUnknownProposal")
@@ -322,6 +331,11 @@ class OracleModel:
             prop.status, prop.decided_round = NO_CONSENSUS, round_
             self.undistributed -= prop.fee
             self._credit(prop.requester, prop.fee)
+        if prop.status != PENDING and prop.deposit:
+            # The final callback is made: its sender paid the gas and is owed the deposit.
+            self.undistributed -= prop.deposit
+            self._credit(finalizer, prop.deposit)
+            prop.deposit = 0
         return Outcome()
 
     def _credit(self, account: str, amount: int) -> None:

@@ -97,7 +97,7 @@ class OracleScenario:
         return encode_payload(TxRequest(chain_id, self.requester.address, to, 10**18, b"", memo))
 
     def submit(self, payload: bytes) -> int:
-        fee = self.oracle.functions.proposalFee().call()
+        fee = self.oracle.functions.quoteSubmit(self.requester.address).call()
         receipt = self.send(self.requester, self.oracle.functions.submit(payload), value=fee)
         (event,) = self.oracle.events.ProposalSubmitted().process_receipt(receipt)
         return int(event["args"]["id"])

@@ -187,3 +187,40 @@ def test_judge_safe_tx__caller_not_an_owner__reverts_with_the_named_error(
             wallet.address, RECIPIENT, 1, b"", Operation.CALL, "x"
         )
     assert err.value.error == "GuardNotOwnerOrModule"
+
+
+def test_judge_safe_tx__default_fee__prepays_the_guards_callback_deposit(
+    dapp: VerdictClient, guarded_safe
+) -> None:  # type: ignore[no-untyped-def]
+    wallet, _ = guarded_safe
+    assert dapp.guard is not None
+    quote = dapp.quote_submit(dapp.guard.address)
+    deposit = quote - dapp.proposal_fee()
+    assert deposit > 0
+
+    judged = dapp.judge_safe_tx(wallet.address, RECIPIENT, 10**18, b"", Operation.CALL, "rent")
+
+    oracle = dapp.oracle.functions
+    assert oracle.proposal(judged.proposal_id).call()[5] == dapp.proposal_fee()
+    assert oracle.callbackDepositOf(judged.proposal_id).call()[1] == deposit
+
+
+def test_judge_safe_tx__fee_without_the_deposit__reverts_naming_the_oracle_error(
+    dapp: VerdictClient, guarded_safe
+) -> None:  # type: ignore[no-untyped-def]
+    wallet, _ = guarded_safe
+    assert dapp.guard is not None
+    needed = dapp.quote_submit(dapp.guard.address)
+
+    with pytest.raises(TxReverted) as err:
+        dapp.judge_safe_tx(
+            wallet.address, RECIPIENT, 1, b"", Operation.CALL, "x", fee=dapp.proposal_fee()
+        )
+    assert err.value.error == "OracleFeeTooLow"
+    # The revert carries what to send: OracleFeeTooLow(sent, required).
+    assert int.from_bytes(err.value.data[36:68], "big") == needed
+
+
+def test_quote_submit__plain_account__is_the_proposal_fee(dapp: VerdictClient) -> None:
+    assert dapp._sender is not None
+    assert dapp.quote_submit(dapp._sender.account.address) == dapp.proposal_fee()
