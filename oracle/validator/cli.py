@@ -68,13 +68,12 @@ def register(app: typer.Typer) -> None:
 def run(config: Annotated[Path, typer.Option("--config", help="TOML settings file")]) -> None:
     """Run one validator: the service on host:port, the engine in the background."""
     from oracle.validator.api import create_app
+    from oracle.validator.log_setup import configure_logging
     from oracle.validator.service import build_validator
     from oracle.validator.settings import ValidatorSettings
     from oracle.validator.shutdown import serve
 
     settings = ValidatorSettings.from_file(config)
-    from oracle.validator.log_setup import configure_logging
-
     configure_logging(settings.log_level, settings.log_format)
     from oracle.validator.store_schema import StoreError
 
