@@ -68,7 +68,7 @@ def explorer_router(
                 "overview": {**views.overview(indexer), "sync_error": status.error},
                 "proposals": [views.proposal_summary(indexer, p, now) for p in recent],
                 "validators": [
-                    views.validator_view(v)
+                    views.validator_view(v, now)
                     for v in sorted(indexer.validators.values(), key=lambda v: -v.active)
                 ],
             }
@@ -88,7 +88,8 @@ def explorer_router(
     @router.get("/api/validators")
     def validators() -> list[dict[str, Any]]:
         with indexer.lock:
-            return [views.validator_view(v) for v in indexer.validators.values()]
+            now = indexer.chain_now()
+            return [views.validator_view(v, now) for v in indexer.validators.values()]
 
     @router.get("/api/stream")
     async def stream(request: Request) -> StreamingResponse:

@@ -21,8 +21,16 @@ from oracle.chain.deployment import Deployment
 from oracle.chain.events import log_chunks
 from oracle.chain.oracle_abi import named_outputs
 from oracle.chain.params import SPECS
+from oracle.explorer.bounties import is_unreleased
 from oracle.explorer.labels import slash_reason
-from oracle.explorer.records import HistoryEntry, Proposal, Reveal, Round, Validator
+from oracle.explorer.records import (
+    EquivocationBounty,
+    HistoryEntry,
+    Proposal,
+    Reveal,
+    Round,
+    Validator,
+)
 from oracle.model.labels import ABSTAIN
 
 SAFE_GUARD = "OracleSafeGuard"
@@ -71,6 +79,7 @@ class Indexer:
             "Withdrawn": self._on_withdrawn,
             "Claimed": self._on_claimed,
             "EquivocationReported": self._on_equivocation,
+            "EquivocationBountyReleased": self._on_bounty_released,
             "ParameterChanged": self._on_parameters_changed,
             "ModelHashChanged": self._on_parameters_changed,
             "JudgementRequested": self._on_safe_judgement,
@@ -157,6 +166,13 @@ class Indexer:
             validator.active, validator.unbonding = int(active), int(unbonding)
             validator.withdrawable_at = int(withdrawable_at)
             validator.signer = to_checksum_address(signer)
+            if any(is_unreleased(b) for b in validator.bounties.values()):
+                # What holds a bounty: the offender's committed ballots not yet settled.
+                validator.open_ballots = int(
+                    self.contract.functions.openBallotsOf(validator.address).call(
+                        block_identifier=head
+                    )
+                )
 
     def _read_parameters(self, head: int) -> dict[str, Any]:
         names = {e.get("name") for e in self.abi if e.get("type") == "function"}
@@ -337,6 +353,34 @@ class Indexer:
         detail = f"proposal {int(args['proposalId'])} reported by {reporter}"
         validator.history.append(
             HistoryEntry(block, tx, "equivocation", round=int(args["round"]), detail=detail)
+        )
+        number = int(args["round"])
+        validator.bounties[number] = EquivocationBounty(
+            round=number,
+            proposal_id=int(args["proposalId"]),
+            reporter=reporter,
+            amount=int(args["bounty"]),
+            releasable_at=int(args["releasableAt"]),
+            reported_block=block,
+            reported_tx=tx,
+        )
+
+    def _on_bounty_released(self, args: dict[str, Any], block: int, tx: str) -> None:
+        validator = self._validator(args["validator"])
+        number = int(args["round"])
+        bounty = validator.bounties.get(number)
+        if bounty is not None:  # None: reported before the indexer's start block
+            bounty.released_block, bounty.released_tx = block, tx
+        reporter = to_checksum_address(args["reporter"])
+        validator.history.append(
+            HistoryEntry(
+                block,
+                tx,
+                "bounty released",
+                int(args["amount"]),
+                round=number,
+                detail=f"to {reporter}",
+            )
         )
 
     def _on_parameters_changed(self, args: dict[str, Any], block: int, tx: str) -> None:

@@ -66,10 +66,32 @@ class HistoryEntry:
 
     block: int
     tx: str
-    kind: str  # staked | signer | unstake | withdrawn | settled | slashed | claimed | abstained
+    # staked | signer | unstake | withdrawn | settled | slashed | claimed | abstained |
+    # equivocation | bounty released
+    kind: str
     amount: int = 0
     round: int | None = None
     detail: str = ""
+
+
+@dataclass
+class EquivocationBounty:
+    """The reporter's bounty for one equivocation slash (`EquivocationReported`).
+
+    The oracle holds it until the offender has no open ballots or `releasable_at` has
+    passed, whichever comes first; `releaseEquivocationBounty` then credits the reporter
+    (`EquivocationBountyReleased`).
+    """
+
+    round: int
+    proposal_id: int
+    reporter: str
+    amount: int
+    releasable_at: int
+    reported_block: int
+    reported_tx: str
+    released_block: int | None = None
+    released_tx: str | None = None
 
 
 @dataclass
@@ -84,3 +106,7 @@ class Validator:
     history: list[HistoryEntry] = field(default_factory=list)
     # (round, proposal id) of each revealed ABSTAIN: the pinned model was not held.
     abstentions: list[tuple[int, int]] = field(default_factory=list)
+    # Equivocation bounties owed for this validator's slashes, one per round at most.
+    bounties: dict[int, EquivocationBounty] = field(default_factory=dict)
+    # Committed ballots not yet settled (`openBallotsOf`), read while a bounty is held.
+    open_ballots: int = 0

@@ -10,10 +10,11 @@ from typing import Any
 
 from oracle.chain.client import Status
 from oracle.chain.round_clock import RoundClock, RoundTiming
+from oracle.explorer.bounties import bounty_state
 from oracle.explorer.indexer import Indexer
 from oracle.explorer.labels import VERDICT_NAMES, status_name, verdict_name
 from oracle.explorer.payload_view import describe_payload, memo_excerpt
-from oracle.explorer.records import Proposal, Validator
+from oracle.explorer.records import EquivocationBounty, Proposal, Validator
 from oracle.explorer.units import eth
 from oracle.model.labels import ABSTAIN, NUM_CLASSES
 
@@ -126,7 +127,7 @@ def proposal_detail(indexer: Indexer, proposal: Proposal, now: int) -> dict[str,
     return view
 
 
-def validator_view(validator: Validator) -> dict[str, Any]:
+def validator_view(validator: Validator, now: int) -> dict[str, Any]:
     return {
         "address": validator.address,
         "signer": validator.signer,
@@ -142,6 +143,11 @@ def validator_view(validator: Validator) -> dict[str, Any]:
         "abstentions": [
             {"round": number, "proposal_id": pid} for number, pid in validator.abstentions
         ],
+        "open_ballots": validator.open_ballots,
+        "equivocation_bounties": [
+            bounty_view(b, validator.open_ballots, now)
+            for _, b in sorted(validator.bounties.items())
+        ],
         "history": [
             {
                 "block": h.block,
@@ -154,6 +160,20 @@ def validator_view(validator: Validator) -> dict[str, Any]:
             }
             for h in reversed(validator.history)
         ],
+    }
+
+
+def bounty_view(bounty: EquivocationBounty, open_ballots: int, now: int) -> dict[str, Any]:
+    return {
+        "round": bounty.round,
+        "proposal_id": bounty.proposal_id,
+        "reporter": bounty.reporter,
+        "amount": str(bounty.amount),
+        "amount_eth": eth(bounty.amount),
+        "releasable_at": bounty.releasable_at,
+        "state": bounty_state(bounty, open_ballots, now),
+        "reported_tx": bounty.reported_tx,
+        "released_tx": bounty.released_tx,
     }
 
 

@@ -7,6 +7,9 @@ offered its vote still sends it itself if it is not on chain by the fallback tim
 A relayer checks every offer before queueing it (the commit's EIP-712 signature
 must recover to the validator's signer; a reveal must reproduce the on-chain
 commitment), so one bad offer cannot make the aggregated transaction revert.
+A batch whose estimate is above the per-transaction gas budget (revealMany of a dozen
+ballots at 1,024 proposals is ~17M gas, above the 2^24 cap) goes out in parts, each
+the largest prefix that fits (gas_cap.py), as finalizeMany does.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -23,8 +27,9 @@ from oracle.chain.client import OracleClient
 from oracle.chain.commitment import commitment as commitment_of
 from oracle.chain.eip712 import recover_commit_signer, sign_commit
 from oracle.chain.errors import TxReverted
+from oracle.chain.gas_cap import BATCH_GAS_BUDGET, fitting_prefix
 from oracle.chain.round_clock import RoundTiming
-from oracle.chain.sender import SentTx, TxSender
+from oracle.chain.sender import TxSender
 
 if TYPE_CHECKING:
     from oracle.validator.engine import Engine
@@ -97,10 +102,18 @@ class _Queue:
 class Relayer:
     """The relayer side: verified offers queued per round, flushed as one transaction."""
 
-    def __init__(self, client: OracleClient, sender: TxSender, *, window_s: float = 0.5) -> None:
+    def __init__(
+        self,
+        client: OracleClient,
+        sender: TxSender,
+        *,
+        window_s: float = 0.5,
+        gas_budget: int = BATCH_GAS_BUDGET,
+    ) -> None:
         self.client = client
         self.sender = sender
         self.window_s = window_s
+        self.gas_budget = gas_budget
         self._lock = threading.Lock()
         self._commits: dict[int, _Queue] = {}
         self._reveals: dict[int, _Queue] = {}
@@ -156,18 +169,22 @@ class Relayer:
                 self._send(kind, r, items)
 
     def _send(self, kind: str, round_: int, items: list[tuple[Any, ...]]) -> None:
-        """One aggregated transaction; if it reverts because some of its votes landed on chain
-        meanwhile (a validator's own fallback, a front-runner copying a public vote), retry
-        once without those instead of dropping the others' votes."""
+        """Aggregated transactions, as few as the gas budget allows; if one reverts because some
+        of its votes landed on chain meanwhile (a validator's own fallback, a front-runner
+        copying a public vote), retry once without those instead of dropping the others' votes."""
         fresh = self._not_on_chain(kind, round_, items)
-        for attempt in range(2):
-            if not fresh:
-                return
+        retried = False
+        while fresh:
             try:
-                tx = self._send_batch(kind, round_, fresh)
+                part = fitting_prefix(
+                    fresh,
+                    lambda chunk: self.sender.estimate_call(self._batch_call(kind, round_, chunk)),
+                    self.gas_budget,
+                )
+                tx = self.sender.send_call(self._batch_call(kind, round_, part))
             except TxReverted as exc:
                 still = self._not_on_chain(kind, round_, fresh)
-                if attempt == 0 and len(still) < len(fresh):
+                if not retried and len(still) < len(fresh):
                     log.info(
                         "relayed %s for round %d reverted (%s); %d already on chain, "
                         "retrying with the other %d",
@@ -177,18 +194,18 @@ class Relayer:
                         len(fresh) - len(still),
                         len(still),
                     )
-                    fresh = still
+                    fresh, retried = still, True
                     continue
                 log.warning("relayed %s for round %d refused: %s", kind, round_, exc)
                 return
-            self.sent.append((kind, round_, len(fresh), tx.tx_hash))
-            log.info("relayed %d %ss for round %d (tx %s)", len(fresh), kind, round_, tx.tx_hash)
-            return
+            self.sent.append((kind, round_, len(part), tx.tx_hash))
+            log.info("relayed %d %ss for round %d (tx %s)", len(part), kind, round_, tx.tx_hash)
+            fresh = fresh[len(part) :]
 
-    def _send_batch(self, kind: str, round_: int, items: list[tuple[Any, ...]]) -> SentTx:
-        if kind == "commit":
-            return self.client.commit_relayed(self.sender, round_, items)
-        return self.client.reveal_many(self.sender, round_, items)
+    def _batch_call(self, kind: str, round_: int, items: Sequence[tuple[Any, ...]]) -> Any:
+        """The commitRelayed / revealMany call carrying `items` (web3 ContractFunction)."""
+        name = "commitRelayed" if kind == "commit" else "revealMany"
+        return self.client.fn(name, round_, [tuple(item) for item in items])
 
     def _not_on_chain(
         self, kind: str, round_: int, items: list[tuple[Any, ...]]

@@ -129,9 +129,26 @@ function renderValidators(validators) {
     el("td", { class: "stake", text: v.active_eth }),
     el("td", { text: v.unbonding_eth }),
     el("td", { class: "rewards", text: v.rewards_eth }),
-    el("td", { class: "slashed", text: v.slashed_eth }),
+    el("td", { class: "slashed" }, v.slashed_eth, bountyList(v)),
     el("td", {}, el("ul", { class: "history" }, ...v.history.slice(0, 8).map((h) =>
       el("li", { class: `history-${h.kind}`, text: historyText(h) })))))));
+}
+
+// Equivocation bounties: held until the offender's open ballots settle or releasable_at.
+function bountyList(v) {
+  if (!v.equivocation_bounties.length) return null;
+  return el("ul", { class: "bounties" }, ...v.equivocation_bounties.map((b) =>
+    el("li", { class: `bounty bounty-${b.state}`, "data-round": String(b.round), text: bountyText(b, v) })));
+}
+
+function bountyText(b, v) {
+  const head = `round ${b.round} bounty ${b.amount_eth} ETH`;
+  if (b.state === "held") {
+    const until = new Date(b.releasable_at * 1000).toISOString().replace(".000Z", "Z");
+    return `${head}: held (${v.open_ballots} open ballots, at the latest until ${until})`;
+  }
+  if (b.state === "none") return `${head}: nothing owed`;
+  return `${head}: ${b.state}`;
 }
 
 function historyText(h) {

@@ -144,7 +144,8 @@ def test_round__validator_without_the_pinned_model__abstains_unpaid_and_unslashe
     indexer = Indexer(Web3(Web3.HTTPProvider(url)), client.deployment)
     indexer.sync()
     with indexer.lock:
-        by_address = {v.address: views.validator_view(v) for v in indexer.validators.values()}
+        now = indexer.chain_now()
+        by_address = {v.address: views.validator_view(v, now) for v in indexer.validators.values()}
         summary = views.proposal_summary(indexer, indexer.proposals[ids[0]], indexer.chain_now())
     assert by_address[lacking.operator]["abstentions"] == [
         {"round": r, "proposal_id": pid} for pid in ids

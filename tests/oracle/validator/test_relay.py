@@ -96,6 +96,9 @@ class _FrontRun:
             before()
         return self.sender.send_call(fn, **kwargs)
 
+    def estimate_call(self, fn, **kwargs):  # type: ignore[no-untyped-def]
+        return self.sender.estimate_call(fn, **kwargs)
+
 
 def test_relayer__one_vote_lands_on_chain_first__retries_with_the_others(
     client: OracleClient,
@@ -126,3 +129,51 @@ def test_relayer__one_vote_lands_on_chain_first__retries_with_the_others(
     assert [(k, n) for k, _, n, _ in relayer.sent] == [("commit", 2)]
     assert all(client.ballot_of(r, v.address).committed for v in validators)
     assert client.ballot_of(r, late.address).commitment == own
+
+
+def _gas_used(client: OracleClient, tx_hash: str) -> int:
+    return int(client.w3.eth.get_transaction_receipt(tx_hash)["gasUsed"])  # type: ignore[arg-type]
+
+
+def test_relayer__batch_estimated_above_the_gas_budget__goes_out_in_parts_that_fit(
+    client: OracleClient,
+) -> None:
+    validators, _, r, listed = _three_staked_validators_in_a_commit_phase(
+        client, [b"\x0a" * 64, b"\x0b" * 64]
+    )
+    estimator = client.make_sender(_funded(client))
+    verdicts = bytes([0] * len(listed))
+    commits, reveals = [], []
+    for v in validators:
+        salt, c = seal_for(client, v, r, listed, verdicts)
+        sig = sign_commit(v, client.domain, round_=r, commitment=c, validator=v.address)
+        commits.append((v.address, c, sig))
+        reveals.append((v.address, verdicts, salt))
+    # A budget just below what the whole batch needs: at the maximum round size this is
+    # 2^24 against a dozen ballots; here the same split is forced on three.
+    commit_budget = estimator.estimate_call(client.fn("commitRelayed", r, commits)) - 1
+    relayer = Relayer(
+        client, client.make_sender(_funded(client)), window_s=0.0, gas_budget=commit_budget
+    )
+    for validator, c, sig in commits:
+        relayer.add_commit(r, validator, c, sig)
+    relayer.flush(0)
+
+    assert len(relayer.sent) >= 2
+    assert sum(n for _, _, n, _ in relayer.sent) == len(validators)
+    assert all(_gas_used(client, tx) <= commit_budget for _, _, _, tx in relayer.sent)
+    assert all(client.ballot_of(r, v.address).committed for v in validators)
+
+    advance_to(client, client.round_timing(r).reveal_start)
+    reveal_budget = estimator.estimate_call(client.fn("revealMany", r, reveals)) - 1
+    relayer = Relayer(
+        client, client.make_sender(_funded(client)), window_s=0.0, gas_budget=reveal_budget
+    )
+    for validator, vs, salt in reveals:
+        relayer.add_reveal(r, validator, vs, salt)
+    relayer.flush(0)
+
+    assert len(relayer.sent) >= 2
+    assert sum(n for _, _, n, _ in relayer.sent) == len(validators)
+    assert all(_gas_used(client, tx) <= reveal_budget for _, _, _, tx in relayer.sent)
+    assert all(client.ballot_of(r, v.address).revealed for v in validators)
