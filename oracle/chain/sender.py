@@ -118,6 +118,10 @@ class TxSender:
         }
         self._retrying(lambda: self._call_or_raise(tx))
 
+    def local_next_nonce(self) -> int | None:
+        """The nonce this sender would use next (None before its first send)."""
+        return self._nonce
+
     def resync_nonce(self) -> None:
         with self._lock:
             self._nonce = None

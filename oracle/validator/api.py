@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from oracle.chain.client import Status
 from oracle.model.labels import Verdict, vote_label
+from oracle.validator.doppelganger import doppelganger_line
 from oracle.validator.funds import signer_funds_line
 from oracle.validator.readiness import ReadinessFacts, failing
 from oracle.validator.relay import Relayer
@@ -257,6 +258,7 @@ def readiness_facts(validator: Validator) -> ReadinessFacts:
         db_writable=db_writable,
         chain_drift_s=None if seen.number == 0 else time.time() - seen.timestamp,
         mode=engine.drain.mode,
+        doppelganger=doppelganger_line(engine.doppelganger),
     )
 
 

@@ -21,8 +21,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
+from web3 import Web3
 
-class Verdict(Enum):
+
+class CheckState(Enum):
     WATCHING = "watching"  # window not over: new commits held
     CLEAR = "clear"  # window passed with no foreign transaction
     TWIN = "twin"  # a transaction this process did not send: never commit
@@ -40,6 +42,19 @@ def foreign_transactions(
 class NonceReading:
     latest: int
     pending: int
+
+
+def nonce_reader(w3: Web3, signer: str) -> Callable[[], NonceReading]:
+    """Two reads of the signer's nonce: mined (`latest`) and with the node's pool (`pending`)."""
+    address = Web3.to_checksum_address(signer)
+
+    def read() -> NonceReading:
+        return NonceReading(
+            latest=int(w3.eth.get_transaction_count(address, "latest")),
+            pending=int(w3.eth.get_transaction_count(address, "pending")),
+        )
+
+    return read
 
 
 class DoppelgangerCheck:
@@ -61,21 +76,21 @@ class DoppelgangerCheck:
         self._clock = clock
         self._started: float | None = None
         self._start_pending = 0
-        self.verdict = Verdict.CLEAR if window_s <= 0 else Verdict.WATCHING
+        self.verdict = CheckState.CLEAR if window_s <= 0 else CheckState.WATCHING
         self.evidence: str | None = None
 
     def seconds_left(self) -> float:
         """Seconds until new commits may go out (0 once clear; the whole window before the
         first reading)."""
-        if self.verdict is not Verdict.WATCHING:
+        if self.verdict is not CheckState.WATCHING:
             return 0.0
         if self._started is None:
             return self.window_s
         return max(0.0, self.window_s - (self._clock() - self._started))
 
-    def poll(self) -> Verdict:
+    def poll(self) -> CheckState:
         """Read the signer's nonces once (while watching) and return the state."""
-        if self.verdict is not Verdict.WATCHING:
+        if self.verdict is not CheckState.WATCHING:
             return self.verdict
         reading = self._read()
         if self._started is None:
@@ -90,7 +105,7 @@ class DoppelgangerCheck:
             local_next=local_next,
         )
         if extra:
-            self.verdict = Verdict.TWIN
+            self.verdict = CheckState.TWIN
             self.evidence = (
                 f"signer {self.signer} sent {extra} transaction(s) that this validator did not "
                 f"(chain nonce {max(reading.latest, reading.pending)}, expected at most "
@@ -98,5 +113,17 @@ class DoppelgangerCheck:
                 "with this key; stop it, then restart this one"
             )
         elif self._clock() - self._started >= self.window_s:
-            self.verdict = Verdict.CLEAR
+            self.verdict = CheckState.CLEAR
         return self.verdict
+
+
+def doppelganger_line(check: DoppelgangerCheck | None) -> str | None:
+    """What `/ready` says while new commits wait (None: clear, or no check)."""
+    if check is None or check.verdict is CheckState.CLEAR:
+        return None
+    if check.verdict is CheckState.TWIN:
+        return check.evidence
+    return (
+        f"watching signer {check.signer}'s nonce for another process with this key, "
+        f"{check.seconds_left():.0f} s left (new commits wait)"
+    )

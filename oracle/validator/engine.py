@@ -36,7 +36,9 @@ from oracle.chain.revert_outcome import Outcome, classify
 from oracle.chain.round_clock import RoundClock, RoundTiming
 from oracle.chain.rpc import wait_for_rpc
 from oracle.chain.sender import TxSender
+from oracle.chain.slashing import SlashReason
 from oracle.model.labels import ABSTAIN, NUM_CLASSES, vote_label
+from oracle.validator.doppelganger import CheckState, DoppelgangerCheck
 from oracle.validator.drain import (
     OPEN_STATES,
     DrainControl,
@@ -48,7 +50,7 @@ from oracle.validator.drain import (
     worst_case_drain_s,
 )
 from oracle.validator.duty_phases import CommitAction, RevealAction, commit_action, reveal_action
-from oracle.validator.funds import ShortfallLog
+from oracle.validator.funds import ShortfallLog, need_for_rounds
 from oracle.validator.judge import HASH_MISMATCH_REASON, Judge
 from oracle.validator.metrics import Metrics
 from oracle.validator.relay import RelayClient
@@ -67,7 +69,7 @@ class StepsFailed(RuntimeError):
         self.steps = steps
 
 
-EVENTS = ("ProposalSubmitted", "ProposalFinalized", "ProposalRolled", "VotesRevealed")
+EVENTS = ("ProposalSubmitted", "ProposalFinalized", "ProposalRolled", "VotesRevealed", "Slashed")
 # How far from the block a proposal was stored from its event is looked for again when
 # its payload hash no longer matches the chain's: a reorg moves it by about its depth.
 REFETCH_WINDOW_BLOCKS = 256
@@ -141,6 +143,10 @@ class Engine:
         self.seen = SeenBlock(0, 0)
         self.pace = BlockPace()
         self.drain = DrainControl()
+        # Set by the service (service.py): new commits wait until the window has passed with
+        # no transaction from the signer that this process did not send (doppelganger.py).
+        self.doppelganger: DoppelgangerCheck | None = None
+        self._twin_logged = False
         self.drained = threading.Event()  # set once a stopping drain is done
         self.last_tick_ok = False
         self.last_tick_ok_at: float | None = None  # monotonic time of the last clean tick
@@ -272,14 +278,15 @@ class Engine:
         now = seen.timestamp
         cr = self.current_round(now)
         mode = self.drain.mode
+        self.metrics.current_round.set(cr)
         # Stored ballots reveal without the model: a restarted validator reveals at once.
         step("reveal", self.reveal_due, seen)
         if self.judge.ready:
-            if commits_allowed(self.drain.mode):
+            if self.may_commit():
                 step("commit", self.commit_due, cr, seen)
             step("recover", self.recover_and_reveal, cr, seen)
             step("judge", self.judge_unjudged)
-            if commits_allowed(self.drain.mode):  # a SIGTERM may have come while judging
+            if self.may_commit():  # a SIGTERM may have come while judging
                 step("commit", self.commit_due, cr, seen)  # what the judging just made ready
         if self.relayer is not None:
             step("relay", self.relayer.flush, now)
@@ -291,6 +298,7 @@ class Engine:
             step("prune", self.prune_due, cr)
         step("drain", self.report_drain, mode)
         total = time.perf_counter() - started
+        self.metrics.tick_seconds.observe(total)
         if total > max(2.0, self.round_duration / 4):
             # A slow pass risks missed phases: say where the time went.
             log.warning(
@@ -348,6 +356,10 @@ class Engine:
                     r, ids, bytes(a["verdicts"]), b"\x00" * 32, onchain.commitment
                 )
                 self.store.set_ballot_state(r, "settled" if onchain.settled else "revealed")
+        elif ev.name == "Slashed" and a["validator"] == self.operator:
+            reason = SlashReason(int(a["reason"])).label
+            self.metrics.slashes.labels(reason=reason).inc()
+            log.warning("operator %s slashed %d wei (%s)", self.operator, int(a["amount"]), reason)
         return False
 
     def _judge_ids(self, ids: list[int]) -> None:
@@ -775,12 +787,14 @@ class Engine:
                 log.warning("round %d: settled our missed ballot (non-reveal slash)", b.round)
 
     def claim_due(self) -> None:
-        if not self.config.auto_claim or self.operator_sender is None:
-            return
         if time.monotonic() - self._last_claim < self.config.claim_every_s:
             return
         self._last_claim = time.monotonic()
-        self.claim()
+        # On the claim's cadence (two reads): what the balance alert compares.
+        self.metrics.signer_balance.set(self.client.w3.eth.get_balance(self.signer.address))
+        self.metrics.signer_balance_needed.set(need_for_rounds(self.client.w3))
+        if self.config.auto_claim and self.operator_sender is not None:
+            self.claim()
 
     def claim(self) -> int:
         """Claim the operator's rewards; the wei claimed (0: nothing, or no operator key)."""
@@ -790,6 +804,7 @@ class Engine:
         if amount <= max(0, self.config.claim_min_wei):
             return 0
         self.client.claim(self.operator_sender)
+        self.metrics.rewards_claimed.inc(amount)
         log.info("claimed %d wei", amount)
         return amount
 
@@ -800,6 +815,19 @@ class Engine:
         proposals, ballots = self.store.prune(cr - self.config.retention_rounds)
         if proposals or ballots:
             log.info("pruned %d final proposals and %d settled ballots", proposals, ballots)
+
+    def may_commit(self) -> bool:
+        """New commits go out only when running (not draining) and no doppelganger is
+        suspected: a twin with this key would make one of the two reveals fail."""
+        if not commits_allowed(self.drain.mode):
+            return False
+        if self.doppelganger is None:
+            return True
+        verdict = self.doppelganger.poll()
+        if verdict is CheckState.TWIN and not self._twin_logged:
+            self._twin_logged = True
+            log.error("not committing: %s", self.doppelganger.evidence)
+        return verdict is CheckState.CLEAR
 
     # ---------------------------------------------------------------- drain
 

@@ -54,6 +54,9 @@ class FleetSpec:
     relayer_index: int | None = None  # this member relays the others' votes
     base_port: int = 0  # 0: pick free ports
     rpc_timeout_s: float | None = None  # the validators' rpc_timeout_s (None: its default)
+    # The launcher made every member's key and starts each member once: no other process
+    # can hold them, so the doppelganger window (which holds first commits) is off.
+    doppelganger_window_s: float = 0.0
 
 
 class Fleet:
@@ -93,6 +96,7 @@ class Fleet:
             "poll_interval_s": s.poll_interval_s,
             "byzantine_shift": s.byzantine.get(i, 0),
             "relayer": s.relayer_index == i,
+            "doppelganger_window_s": s.doppelganger_window_s,
         }
         if s.rpc_timeout_s is not None:
             lines["rpc_timeout_s"] = s.rpc_timeout_s

@@ -59,5 +59,33 @@ class Metrics:
         self.draining = Gauge(
             "oracle_draining", "1 while paused or stopping (no new commits), else 0", registry=r
         )
+        self.current_round = Gauge(
+            "oracle_current_round", "The round whose commit phase chain time is in", registry=r
+        )
+        self.tick_seconds = Histogram(
+            "oracle_tick_seconds",
+            "Seconds per engine pass (reveal, commit, judge, finalize, settle, claim)",
+            buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60),
+            registry=r,
+        )
+        self.signer_balance = Gauge(
+            "oracle_signer_balance_wei", "ETH balance of the hot signer key", registry=r
+        )
+        self.signer_balance_needed = Gauge(
+            "oracle_signer_balance_needed_wei",
+            "What the signer needs for 10 rounds of votes at the current fees",
+            registry=r,
+        )
+        self.slashes = Counter(
+            "oracle_slashes",
+            "Slashes of this validator's operator seen on chain, by reason",
+            ["reason"],
+            registry=r,
+        )
+        self.rewards_claimed = Counter(
+            "oracle_rewards_claimed_wei",
+            "Wei this validator claimed (rewards, bounties)",
+            registry=r,
+        )
         for v in Verdict:
             self.verdicts.labels(verdict=v.name.lower())

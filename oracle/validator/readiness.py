@@ -33,6 +33,9 @@ class ReadinessFacts:
     db_writable: bool
     chain_drift_s: float | None  # host time - latest seen block's time (None: none seen)
     mode: Mode
+    # The doppelganger window (doppelganger.py): None when clear or off, else why new
+    # commits wait (the seconds left, or the evidence of another process with the key).
+    doppelganger: str | None = None
 
 
 def failing(f: ReadinessFacts) -> list[str]:
@@ -66,6 +69,8 @@ def failing(f: ReadinessFacts) -> list[str]:
             f"chain_time: the latest block seen is {f.chain_drift_s:+.0f} s off the host clock "
             f"(bound {MAX_CHAIN_DRIFT_S:.0f} s): a stalled chain, a lagging RPC or a wrong clock"
         )
+    if f.doppelganger is not None:
+        out.append(f"no_doppelganger: {f.doppelganger}")
     if f.mode is not Mode.RUNNING:
         out.append(f"not_paused: {f.mode.value} (no new commits)")
     return out

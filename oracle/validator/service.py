@@ -17,6 +17,7 @@ from oracle.chain.rpc import connect, wait_for_rpc
 from oracle.chain.sender import TxSender
 from oracle.chain.units import format_eth
 from oracle.model.rules import SanctionsListFile
+from oracle.validator.doppelganger import DoppelgangerCheck, nonce_reader
 from oracle.validator.engine import Engine, ValidatorEngineConfig
 from oracle.validator.funds import signer_funds_line
 from oracle.validator.judge import Judge
@@ -189,6 +190,7 @@ def build_validator(settings: ValidatorSettings) -> Validator:
         relay=relay,
         relayer=relayer,
     )
+    engine.doppelganger = doppelganger_check(settings, engine, sender)
     sanctions = SanctionsListFile.of(settings.sanctions_file)
     if sanctions.sample:
         log.warning(
@@ -276,3 +278,22 @@ def ensure_stake(
             client.set_signer(operator_sender, signer.address, deadline, acceptance)
             log.info("signer set to %s", signer.address)
     return staked
+
+
+def doppelganger_check(
+    settings: ValidatorSettings, engine: Engine, sender: TxSender
+) -> DoppelgangerCheck | None:
+    """The start-up window for another process with the signer key (None when off)."""
+    window = settings.doppelganger_window_s
+    if window is None:
+        window = float(engine.round_duration + engine.reveal_duration)
+    if window <= 0:
+        return None
+    signer = engine.signer.address
+    log.info("watching signer %s for %.0f s before the first commit (doppelganger)", signer, window)
+    return DoppelgangerCheck(
+        signer=signer,
+        window_s=window,
+        read_nonces=nonce_reader(engine.client.w3, signer),
+        local_next=sender.local_next_nonce,
+    )

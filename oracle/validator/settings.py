@@ -88,6 +88,12 @@ class ValidatorSettings(BaseSettings):
     port: int = Field(8700, ge=0, le=65535)
     admin_token: SecretStr | None = None
 
+    # Before its first commit, watch the signer's nonce this long for another process with
+    # the key (doppelganger.py). None: one round's commit and reveal phases; 0: off.
+    doppelganger_window_s: float | None = Field(
+        None, ge=0, description="seconds to watch for another process with the key; 0: off"
+    )
+
     # Staking and rewards
     auto_stake_wei: int = Field(
         0, ge=0, description="stake this once at start-up if the operator is not registered"

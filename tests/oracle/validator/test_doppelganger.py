@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from oracle.chain.client import OracleClient
 from oracle.validator.doppelganger import (
+    CheckState,
     DoppelgangerCheck,
     NonceReading,
-    Verdict,
     foreign_transactions,
+    nonce_reader,
 )
 
 SIGNER = "0x" + "ab" * 20
@@ -55,11 +57,11 @@ def test_foreign_transactions__own_in_flight_and_own_sends__not_counted() -> Non
 def test_window__quiet_key__commits_allowed_once_the_window_passed() -> None:
     chain, clock, local = Chain(5), Clock(), [None]
     c = check(chain, clock, local)
-    assert c.poll() is Verdict.WATCHING and c.seconds_left() == 24.0
+    assert c.poll() is CheckState.WATCHING and c.seconds_left() == 24.0
     clock.t += 10
-    assert c.poll() is Verdict.WATCHING and c.seconds_left() == 14.0
+    assert c.poll() is CheckState.WATCHING and c.seconds_left() == 14.0
     clock.t += 14
-    assert c.poll() is Verdict.CLEAR and c.seconds_left() == 0.0
+    assert c.poll() is CheckState.CLEAR and c.seconds_left() == 0.0
 
 
 def test_window__restart_after_kill9__own_pending_commit_mining_is_not_a_twin() -> None:
@@ -68,11 +70,11 @@ def test_window__restart_after_kill9__own_pending_commit_mining_is_not_a_twin() 
     c.poll()
     chain.latest = 6  # the commit sent before the crash is mined during the window
     clock.t += 5
-    assert c.poll() is Verdict.WATCHING
+    assert c.poll() is CheckState.WATCHING
     local[0] = 7  # our own reveal goes out during the window (reveals are not held)
     chain.latest = chain.pending = 7
     clock.t += 30
-    assert c.poll() is Verdict.CLEAR
+    assert c.poll() is CheckState.CLEAR
 
 
 def test_window__another_process_sends_with_the_key__twin_named_and_never_clear() -> None:
@@ -81,10 +83,10 @@ def test_window__another_process_sends_with_the_key__twin_named_and_never_clear(
     c.poll()
     chain.pending = 6  # a transaction we never sent
     clock.t += 3
-    assert c.poll() is Verdict.TWIN
+    assert c.poll() is CheckState.TWIN
     assert c.evidence is not None and SIGNER in c.evidence and "another process" in c.evidence
     clock.t += 100
-    assert c.poll() is Verdict.TWIN  # the window passing does not clear it
+    assert c.poll() is CheckState.TWIN  # the window passing does not clear it
 
 
 def test_window__zero__disabled_clear_at_once_without_reading() -> None:
@@ -94,4 +96,29 @@ def test_window__zero__disabled_clear_at_once_without_reading() -> None:
     c = DoppelgangerCheck(
         signer=SIGNER, window_s=0, read_nonces=unreachable, local_next=lambda: None
     )
-    assert c.poll() is Verdict.CLEAR
+    assert c.poll() is CheckState.CLEAR
+
+
+def test_window_on_anvil__own_sends_clear_a_second_sender_with_the_key_is_a_twin(
+    client: OracleClient, account
+) -> None:  # type: ignore[no-untyped-def]
+    clock = Clock()
+    ours = client.make_sender(account)
+    ours.send(to=account.address, data=b"", value=1)  # sent before the window: counted at start
+    check = DoppelgangerCheck(
+        signer=account.address,
+        window_s=10,
+        read_nonces=nonce_reader(client.w3, account.address),
+        local_next=ours.local_next_nonce,
+        clock=clock,
+    )
+    assert check.poll() is CheckState.WATCHING
+    ours.send(to=account.address, data=b"", value=1)  # our own reveal during the window
+    clock.t += 2
+    assert check.poll() is CheckState.WATCHING
+
+    twin = client.make_sender(account)  # another process with the same key
+    twin.send(to=account.address, data=b"", value=1)
+    clock.t += 2
+    assert check.poll() is CheckState.TWIN
+    assert check.evidence is not None and account.address in check.evidence

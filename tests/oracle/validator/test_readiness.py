@@ -51,6 +51,7 @@ def test_failing__every_condition_holds__is_empty() -> None:
         ({"chain_drift_s": -MAX_CHAIN_DRIFT_S - 5}, "s off the host clock"),
         ({"mode": Mode.PAUSED}, "not_paused: paused"),
         ({"mode": Mode.STOPPING}, "not_paused: stopping"),
+        ({"doppelganger": "watching signer 0xab's nonce, 9 s left"}, "no_doppelganger: watching"),
     ],
 )
 def test_failing__one_condition_fails__names_it_alone(change: dict, named: str) -> None:  # type: ignore[type-arg]
