@@ -147,7 +147,8 @@ def settings_for(
 @pytest.fixture(scope="session")
 def validator(settings_for, captured_logs) -> Iterator[Validator]:
     os.environ[PASSWORD_ENV] = SIGNER_PASSWORD
-    built = build_validator(settings_for(auto_stake_wei=10**18))
+    # The fuzz wants a ready validator at once: its fresh key has no twin to watch for.
+    built = build_validator(settings_for(auto_stake_wei=10**18, doppelganger_window_s=0))
     assert built.load_model is not None
     built.engine.judge.set_pipelines(built.load_model())  # what the background loader would do
     built.engine.tick_safely()  # one pass of the loop: /ready needs a recent clean tick
