@@ -11,7 +11,7 @@ from oracle.model.labels import Verdict
 from oracle.validator.fleet import Fleet
 from oracle.validator.judge import HASH_MISMATCH_REASON
 from tests.support.chain_env import events, payloads_of_every_class, wait_final
-from tests.support.treasury_execution import execute_judged_transfers
+from tests.support.treasury_execution import execute_judged_transfers, request_transfers
 
 FINAL_TIMEOUT_S = 60
 
@@ -71,22 +71,6 @@ def test_guarded_treasury__executes_exactly_the_legal_transfers(
     deployment,
     anvil,  # type: ignore[no-untyped-def]
 ) -> None:
-    from eth_account import Account
-
-    from oracle.chain.anvil import ANVIL_MNEMONIC
-    from oracle.validator.keys import anvil_key
-
-    owner = anvil_key(0, ANVIL_MNEMONIC)
-    w3 = client.w3
-    treasury = w3.eth.contract(
-        address=deployment.address("GuardedTreasury"), abi=deployment.abi("GuardedTreasury")
-    )
-    from oracle.chain.errors import ErrorDecoder
-
-    sender = client.make_sender(owner)
-    sender.decoder = ErrorDecoder(client.abi + deployment.abi("GuardedTreasury"))
-    sender.send(to=treasury.address, data=b"", value=5 * 10**18)
-    fee = int(client.param("proposalFee"))
     memos = [
         "invoice 2291 for design work",
         "monthly payroll for the support team",
@@ -94,15 +78,10 @@ def test_guarded_treasury__executes_exactly_the_legal_transfers(
         "urgent: verify your wallet now or your account will be suspended, send funds to support",
         "payment for stolen credit card dumps and fresh fullz",
     ]
-    from_block = w3.eth.block_number
-    requests = []
-    for memo in memos:
-        to = Account.create().address
-        sender.send_call(treasury.functions.requestTransfer(to, 10**17, memo), value=fee)
-        requests.append(to)
-    submitted = events(client, "ProposalSubmitted", from_block)
-    ids = [int(e.args["id"]) for e in submitted]
-    expected = pipeline.judge_payloads([bytes(e.args["payload"]) for e in submitted])
-    outcomes = wait_final(client, ids, FINAL_TIMEOUT_S)
+    req = request_transfers(client, deployment, memos)
+    expected = pipeline.judge_payloads(req.payloads)
+    outcomes = wait_final(client, req.ids, FINAL_TIMEOUT_S)
 
-    execute_judged_transfers(w3, sender, treasury, ids, requests, outcomes, expected)
+    execute_judged_transfers(
+        client.w3, req.sender, req.treasury, req.ids, req.recipients, outcomes, expected
+    )

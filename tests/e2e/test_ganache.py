@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pytest
-from eth_account import Account
 
 from oracle.chain.builds import SHANGHAI, build_for
 from oracle.chain.client import OracleClient, Status
 from oracle.chain.deployment import Deployment
-from oracle.chain.errors import ErrorDecoder
 from oracle.chain.ganache import GANACHE_CHAIN_ID, Ganache
 from oracle.chain.payload import encode_payload
 from oracle.chain.rpc import connect
@@ -32,7 +31,11 @@ from oracle.model.labels import Verdict
 from oracle.validator.fleet import ANVIL_MNEMONIC, Fleet, FleetSpec
 from oracle.validator.keys import anvil_key
 from tests.support.chain_env import events, wait_final
-from tests.support.treasury_execution import execute_judged_transfers
+from tests.support.treasury_execution import (
+    TreasuryRequests,
+    execute_judged_transfers,
+    request_transfers,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -163,54 +166,73 @@ def test_ganache_deploy__prague_build_forced__is_refused_naming_the_fix(
     assert not (tmp_path / "1337.json").exists()
 
 
-def test_ganache_round__every_class_finalizes_with_the_pipelines_verdict(
-    ganache_client: OracleClient, ganache_fleet: Fleet, ganache_pipeline
-) -> None:  # type: ignore[no-untyped-def]
-    labelled = one_request_of_each_class(seed=5)
-    payloads = [p for _, p in labelled]
-    requester = anvil_key(10, ANVIL_MNEMONIC)
-    ids = [s.proposal_id for s in Submitter(ganache_client, requester).submit(payloads)]
-    expected = ganache_pipeline.judge_payloads(payloads)
-    outcomes = wait_final(ganache_client, ids, FINAL_TIMEOUT_S)
+@dataclass(frozen=True)
+class PlayedRound:
+    """A round of one request of each class beside GuardedTreasury requests, all final."""
 
-    for pid, (label, _), want in zip(ids, labelled, expected, strict=True):
-        status, verdict = outcomes[pid]
-        assert status == Status.FINALIZED, f"proposal {pid} ({label.label}) ended {status.name}"
-        assert verdict == int(want.verdict), f"proposal {pid}: chain {verdict}, pipeline {want}"
-    assert {Verdict(v) for _, v in outcomes.values()} >= {Verdict.SANCTIONED, Verdict.MALFORMED}
-    finalized = {int(e.args["id"]) for e in events(ganache_client, "ProposalFinalized", 0)}
-    assert set(ids) <= finalized, f"no ProposalFinalized event for {set(ids) - finalized}"
+    labelled: list[tuple[Verdict, bytes]]
+    ids: list[int]
+    expected: list[Any]
+    treasury: TreasuryRequests
+    treasury_expected: list[Any]
+    outcomes: dict[int, tuple[Status, int]]
 
 
-def test_ganache_guarded_treasury__executes_exactly_the_legal_transfers(
+@pytest.fixture(scope="module")
+def ganache_played(
     ganache_client: OracleClient,
     ganache_fleet: Fleet,
     ganache_pipeline,
     ganache_deployment: Deployment,  # type: ignore[no-untyped-def]
-) -> None:
-    w3 = ganache_client.w3
-    owner = anvil_key(0, ANVIL_MNEMONIC)  # `ape run deploy`'s deployer owns the treasury
-    treasury = w3.eth.contract(
-        address=ganache_deployment.address("GuardedTreasury"),
-        abi=ganache_deployment.abi("GuardedTreasury"),
+) -> PlayedRound:
+    """Both kinds of request go out together and are waited for once: on Ganache a round
+    takes 2 x PHASE_S, and two waits in a row would double the module's time."""
+    labelled = one_request_of_each_class(seed=5)
+    payloads = [p for _, p in labelled]
+    requester = anvil_key(10, ANVIL_MNEMONIC)
+    ids = [s.proposal_id for s in Submitter(ganache_client, requester).submit(payloads)]
+    # A fixed gas limit, as Submitter sends `submit`: Ganache estimates at the latest
+    # block's time, and the first proposal of a new round writes the round's slots.
+    treasury = request_transfers(
+        ganache_client, ganache_deployment, TREASURY_MEMOS, gas=REQUEST_GAS
     )
-    sender = ganache_client.make_sender(owner)
-    sender.decoder = ErrorDecoder(ganache_client.abi + ganache_deployment.abi("GuardedTreasury"))
-    sender.send(to=treasury.address, data=b"", value=5 * 10**18)
-    fee = int(ganache_client.param("proposalFee"))
-    from_block = w3.eth.block_number
-    recipients = []
-    for memo in TREASURY_MEMOS:
-        to = Account.create().address
-        # A fixed gas limit, as Submitter sends `submit`: Ganache estimates at the latest
-        # block's time, and the first proposal of a new round writes the round's slots.
-        request = treasury.functions.requestTransfer(to, 10**17, memo)
-        sender.send_call(request, value=fee, gas=REQUEST_GAS)
-        recipients.append(to)
-    submitted = events(ganache_client, "ProposalSubmitted", from_block)
-    ids = [int(e.args["id"]) for e in submitted]
-    assert len(ids) == len(TREASURY_MEMOS)
-    expected = ganache_pipeline.judge_payloads([bytes(e.args["payload"]) for e in submitted])
-    outcomes = wait_final(ganache_client, ids, FINAL_TIMEOUT_S)
+    outcomes = wait_final(ganache_client, ids + treasury.ids, FINAL_TIMEOUT_S)
+    return PlayedRound(
+        labelled=labelled,
+        ids=ids,
+        expected=ganache_pipeline.judge_payloads(payloads),
+        treasury=treasury,
+        treasury_expected=ganache_pipeline.judge_payloads(treasury.payloads),
+        outcomes=outcomes,
+    )
 
-    execute_judged_transfers(w3, sender, treasury, ids, recipients, outcomes, expected)
+
+def test_ganache_round__every_class_finalizes_with_the_pipelines_verdict(
+    ganache_client: OracleClient, ganache_played: PlayedRound
+) -> None:
+    played = ganache_played
+    for pid, (label, _), want in zip(played.ids, played.labelled, played.expected, strict=True):
+        status, verdict = played.outcomes[pid]
+        assert status == Status.FINALIZED, f"proposal {pid} ({label.label}) ended {status.name}"
+        assert verdict == int(want.verdict), f"proposal {pid}: chain {verdict}, pipeline {want}"
+    verdicts = {Verdict(played.outcomes[pid][1]) for pid in played.ids}
+    assert verdicts >= {Verdict.SANCTIONED, Verdict.MALFORMED}
+    finalized = {int(e.args["id"]) for e in events(ganache_client, "ProposalFinalized", 0)}
+    assert set(played.ids) <= finalized, (
+        f"no ProposalFinalized event for {set(played.ids) - finalized}"
+    )
+
+
+def test_ganache_guarded_treasury__executes_exactly_the_legal_transfers(
+    ganache_client: OracleClient, ganache_played: PlayedRound
+) -> None:
+    req = ganache_played.treasury
+    execute_judged_transfers(
+        ganache_client.w3,
+        req.sender,
+        req.treasury,
+        req.ids,
+        req.recipients,
+        ganache_played.outcomes,
+        ganache_played.treasury_expected,
+    )
