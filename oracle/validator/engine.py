@@ -38,6 +38,7 @@ from oracle.validator.relay import RelayClient
 from oracle.validator.signed_verdicts import VerdictPublisher
 from oracle.validator.store import Store, StoredBallot
 from oracle.validator.store_identity import StoreIdentity
+from oracle.validator.submitted_proposal import SubmittedProposal
 
 log = logging.getLogger(__name__)
 
@@ -280,16 +281,7 @@ class Engine:
         """Store one event (inside ingest's transaction); True for a newly seen proposal."""
         a = ev.args
         if ev.name == "ProposalSubmitted":
-            added = self.store.add_proposal(
-                id=int(a["id"]),
-                payload=bytes(a["payload"]),
-                payload_hash=bytes(a["payloadHash"]),
-                requester=str(a["requester"]),
-                round_=int(a["round"]),
-                block=ev.block_number,
-                model_hash=bytes(a["modelHash"]),
-            )
-            return added
+            return self.store.add_proposal(SubmittedProposal.from_event(ev))
         elif ev.name == "ProposalRolled":
             self.store.set_rolled(int(a["id"]), int(a["toRound"]))
         elif ev.name == "ProposalFinalized":
@@ -464,15 +456,7 @@ class Engine:
         ]
         if not found:
             return False
-        ev = found[-1]
-        self.store.replace_proposal(
-            id=pid,
-            payload=bytes(ev.args["payload"]),
-            payload_hash=chain_hash,
-            requester=str(ev.args["requester"]),
-            block=ev.block_number,
-            model_hash=bytes(ev.args["modelHash"]),
-        )
+        self.store.replace_proposal(SubmittedProposal.from_event(found[-1]))
         return True
 
     def _send_commit(self, b: StoredBallot) -> None:
