@@ -85,7 +85,7 @@ abstract contract ValidatorStaking is
         if (open != 0) revert StakingOpenBallots(msg.sender, open);
         uint256 amount = _withdrawUnbonding(msg.sender);
         emit Withdrawn(msg.sender, amount);
-        if (!_send(msg.sender, amount)) revert StakingTransferFailed(msg.sender, amount);
+        _send(msg.sender, amount);
     }
 
     /// @dev The EIP-712 digest of `structHash` under the oracle's domain (the oracle is EIP712).

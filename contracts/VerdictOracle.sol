@@ -269,7 +269,7 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
         uint256 amount = _payClaim(msg.sender);
         if (amount == 0) revert OracleNothingToClaim(msg.sender);
         emit Claimed(msg.sender, amount);
-        if (!_send(msg.sender, amount)) revert OracleTransferFailed(msg.sender, amount);
+        _send(msg.sender, amount);
     }
 
     /// @inheritdoc IOracleVoting
@@ -298,7 +298,7 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
         if (amount > reserve) revert GovernanceInsufficientReserve(amount, reserve);
         _sweepReserve(amount);
         emit SlashedReserveSwept(to, amount);
-        if (!_send(to, amount)) revert OracleTransferFailed(to, amount);
+        _send(to, amount);
     }
 
     // ------------------------------------------------------------------ views (the dApp's; the rest: IOracleViews)

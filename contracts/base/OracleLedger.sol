@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 import {IValidatorStaking} from "../interfaces/IValidatorStaking.sol";
+import {EthTransfer} from "../libraries/EthTransfer.sol";
 
 /// @title OracleLedger: every wei the oracle holds, in five books
 /// @notice The oracle is the only contract that holds ETH, and this is the only code that moves
@@ -149,10 +150,11 @@ abstract contract OracleLedger {
         _ledger().slashedReserve -= amount;
     }
 
-    /// @dev The only ETH transfer of the oracle. Forwards all gas: every caller is
-    /// `nonReentrant` and has already debited the book it pays from.
-    function _send(address to, uint256 amount) internal returns (bool ok) {
-        (ok,) = payable(to).call{value: amount}("");
+    /// @dev The only ETH transfer of the oracle; reverts {EthTransferFailed} if `to` does not
+    /// take it. Forwards all gas: every caller is `nonReentrant` and has already debited the
+    /// book it pays from.
+    function _send(address to, uint256 amount) internal {
+        EthTransfer.pay(to, amount);
     }
 
     // ------------------------------------------------------------------ reads

@@ -7,6 +7,7 @@ import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {IOracleVoting} from "../interfaces/IOracleVoting.sol";
 import {IVerdictCallback} from "../interfaces/IVerdictCallback.sol";
 import {IVerdictOracle} from "../interfaces/IVerdictOracle.sol";
+import {EthTransfer} from "../libraries/EthTransfer.sol";
 import {TxRequestPayload} from "../libraries/TxRequestPayload.sol";
 
 /// @title GuardedTreasury: an ETH treasury that pays out only what the oracle judged legal
@@ -63,8 +64,6 @@ contract GuardedTreasury is Ownable2Step, IVerdictCallback {
     error TreasuryTransferNotApproved(uint256 requestId, uint8 status, uint8 verdict);
     /// @notice Request `requestId` was already executed.
     error TreasuryAlreadyExecuted(uint256 requestId);
-    /// @notice Sending `amount` wei to `to` failed.
-    error TreasuryTransferFailed(address to, uint256 amount);
     /// @notice The zero address cannot receive a transfer.
     error TreasuryZeroRecipient();
     /// @notice Request `requestId` is in state `state`; only a pending or approved one can be
@@ -143,8 +142,7 @@ contract GuardedTreasury is Ownable2Step, IVerdictCallback {
         uint256 amount = request.amount;
         reserved -= amount;
         emit TransferExecuted(requestId, request.to, amount);
-        (bool ok,) = request.to.call{value: amount}("");
-        if (!ok) revert TreasuryTransferFailed(request.to, amount);
+        EthTransfer.pay(request.to, amount);
     }
 
     /// @notice Record the oracle's final verdict on `requestId` when its callback never arrived

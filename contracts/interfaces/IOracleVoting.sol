@@ -123,8 +123,6 @@ interface IOracleVoting is IOracleEquivocationEvents {
     /// @notice `round`'s fees can be swept once, from `opensAt` on (its ballots may claim
     /// rewards until then): it is too early, or they were swept already.
     error OracleRoundNotSweepable(uint64 round, uint256 opensAt);
-    /// @notice Sending `amount` wei to `to` failed.
-    error OracleTransferFailed(address to, uint256 amount);
 
     /// @notice Commit the caller's validator's verdicts for `round`. The caller is an operator
     /// or the current signer of one; the ballot belongs to the operator.

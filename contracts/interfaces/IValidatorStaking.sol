@@ -52,8 +52,6 @@ interface IValidatorStaking {
     error StakingStillUnbonding(uint256 withdrawableAt, uint256 nowTimestamp);
     /// @notice `validator` has `openBallots` committed ballots not yet settled; settle them first.
     error StakingOpenBallots(address validator, uint256 openBallots);
-    /// @notice Sending `amount` wei to `to` failed.
-    error StakingTransferFailed(address to, uint256 amount);
 
     /// @notice Add `msg.value` to the caller's active stake; the first call registers the
     /// caller as a validator whose signer is itself.

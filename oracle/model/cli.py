@@ -80,19 +80,21 @@ def evaluate(
     """Run the full verdict pipeline (and the baseline) on a dataset and write metrics."""
     from oracle.model.dataset import DatasetError
     from oracle.model.evaluate import evaluate_file, evaluate_suite, suite_table
+    from oracle.model.pipeline import VerdictPipeline
 
     if (data is None) == (not suite):
         typer.echo("error: pass exactly one of --data FILE or --suite", err=True)
         raise typer.Exit(2)
     try:
+        pipeline = VerdictPipeline.load(
+            model, sanctions_file=sanctions, chain_id=chain_id, device=device
+        )
         if data is None:
-            summary = evaluate_suite(model, out, sanctions_file=sanctions, device=device)
+            summary = evaluate_suite(model, out, pipeline)
             typer.echo(suite_table(summary))
             typer.echo(f"-> {out}")
             return
-        metrics = evaluate_file(
-            data, model, out, sanctions_file=sanctions, chain_id=chain_id, device=device
-        )
+        metrics = evaluate_file(data, model, out, pipeline)
     except (DatasetError, FileNotFoundError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None

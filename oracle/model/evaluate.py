@@ -140,20 +140,11 @@ def baseline_verdicts(
 
 
 def evaluate_file(
-    data: Path,
-    model_dir: Path,
-    out: Path,
-    *,
-    sanctions_file: Path | None = None,
-    chain_id: int = 1,
-    device: str | None = None,
-    pipeline: VerdictPipeline | None = None,
+    data: Path, model_dir: Path, out: Path, pipeline: VerdictPipeline
 ) -> dict[str, Any]:
-    """`oracle eval`: metrics JSON at `out`, confusion-matrix PNG beside it."""
+    """`oracle eval`: metrics JSON at `out`, confusion-matrix PNG beside it; `pipeline` is
+    `model_dir`'s, loaded by the caller (once, for every set it evaluates)."""
     records = load_dataset(data)
-    pipeline = pipeline or VerdictPipeline.load(
-        model_dir, sanctions_file=sanctions_file, chain_id=chain_id, device=device
-    )
     metrics = evaluate_records(pipeline, records, model_dir)
     metrics["data"] = str(data)
     out = Path(out)
@@ -174,24 +165,13 @@ def suite_sets(model_dir: Path, data_dir: Path | None = None) -> dict[str, Path]
 
 
 def evaluate_suite(
-    model_dir: Path,
-    out: Path,
-    *,
-    pipeline: VerdictPipeline | None = None,
-    sanctions_file: Path | None = None,
-    device: str | None = None,
-    data_dir: Path | None = None,
+    model_dir: Path, out: Path, pipeline: VerdictPipeline, *, data_dir: Path | None = None
 ) -> dict[str, Any]:
     """Every suite set through model and baseline: `eval-<set>.json` beside `out`, summary in it."""
-    pipeline = pipeline or VerdictPipeline.load(
-        model_dir, sanctions_file=sanctions_file, device=device
-    )
     out = Path(out)
     summary: dict[str, Any] = {"model_hash": pipeline.model_hash, "sets": {}}
     for name, path in suite_sets(model_dir, data_dir).items():
-        metrics = evaluate_file(
-            path, model_dir, out.parent / f"eval-{name}.json", pipeline=pipeline
-        )
+        metrics = evaluate_file(path, model_dir, out.parent / f"eval-{name}.json", pipeline)
         summary["sets"][name] = {"data": str(path), **headline(metrics)}
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(summary, indent=2) + "\n")

@@ -17,6 +17,7 @@ from oracle.model.calldata_types import (
     Shaped,
     Shaper,
     Signature,
+    parameters,
     signature,
 )
 from oracle.model.universal_router import UNIVERSAL_ROUTER_SIGNATURES, decode_v3_path
@@ -229,6 +230,23 @@ def _disperse(args: dict[str, object], _decode: InnerDecoder) -> Shaped:
 
 
 # ---- helpers ---------------------------------------------------------------------------
+def _bridge_deposit(name: str, moved: str, l2_execution: str) -> Signature:
+    """A canonical bridge's deposit: its `moved` parameters (what goes to whom: shown), then
+    the `l2_execution` ones that only pay for and tune the L2 side (gas, extra data: dropped)."""
+    _types, shown = parameters(moved)
+    return signature(name, ", ".join(p for p in (moved, l2_execution) if p), shape=_keep(*shown))
+
+
+def _op_stack_deposit(name: str, moved: str) -> Signature:
+    """OP Stack (Optimism, Base) L1StandardBridge: every deposit ends in the L2 gas fields."""
+    return _bridge_deposit(name, moved, "uint32 min_gas_limit, bytes extra_data")
+
+
+def _arbitrum_deposit(name: str, moved: str) -> Signature:
+    """Arbitrum's L1 gateway router: every transfer ends in the retryable ticket's fields."""
+    return _bridge_deposit(name, moved, "uint256 max_gas, uint256 gas_price_bid, bytes extra_data")
+
+
 def _tuple(value: object, size: int | None) -> tuple[object, ...]:
     if not isinstance(value, (list, tuple)) or (size is not None and len(value) != size):
         raise CalldataError(f"expected a struct of {size} fields, got {type(value).__name__}")
@@ -408,42 +426,20 @@ PROTOCOL_SIGNATURES: list[Signature] = [
     signature("setAddr", "bytes32 node, address address_record", shape=_keep("address_record")),
     signature("setName", "string ens_name"),
     # ---- canonical L2 bridges: OP Stack (Optimism, Base) L1StandardBridge ----
-    signature("depositETH", "uint32 min_gas_limit, bytes extra_data", shape=_keep()),
-    signature(
-        "depositETHTo",
-        "address recipient, uint32 min_gas_limit, bytes extra_data",
-        shape=_keep("recipient"),
-    ),
-    signature("bridgeETH", "uint32 min_gas_limit, bytes extra_data", shape=_keep()),
-    signature(
-        "bridgeETHTo",
-        "address recipient, uint32 min_gas_limit, bytes extra_data",
-        shape=_keep("recipient"),
-    ),
-    signature(
-        "depositERC20",
-        "address token, address l2_token, uint256 amount, uint32 min_gas_limit, bytes extra_data",
-        shape=_keep("token", "l2_token", "amount"),
-    ),
-    signature(
-        "depositERC20To",
-        "address token, address l2_token, address recipient, uint256 amount, "
-        "uint32 min_gas_limit, bytes extra_data",
-        shape=_keep("token", "l2_token", "recipient", "amount"),
+    _op_stack_deposit("depositETH", ""),
+    _op_stack_deposit("depositETHTo", "address recipient"),
+    _op_stack_deposit("bridgeETH", ""),
+    _op_stack_deposit("bridgeETHTo", "address recipient"),
+    _op_stack_deposit("depositERC20", "address token, address l2_token, uint256 amount"),
+    _op_stack_deposit(
+        "depositERC20To", "address token, address l2_token, address recipient, uint256 amount"
     ),
     # ---- Arbitrum: Inbox and L1 gateway router ----
     signature("depositEth"),
-    signature(
-        "outboundTransfer",
-        "address token, address recipient, uint256 amount, uint256 max_gas, "
-        "uint256 gas_price_bid, bytes extra_data",
-        shape=_keep("token", "recipient", "amount"),
-    ),
-    signature(
+    _arbitrum_deposit("outboundTransfer", "address token, address recipient, uint256 amount"),
+    _arbitrum_deposit(
         "outboundTransferCustomRefund",
-        "address token, address refund_to, address recipient, uint256 amount, uint256 max_gas, "
-        "uint256 gas_price_bid, bytes extra_data",
-        shape=_keep("token", "refund_to", "recipient", "amount"),
+        "address token, address refund_to, address recipient, uint256 amount",
     ),
     # ---- Polygon PoS RootChainManager ----
     signature("depositEtherFor", "address recipient"),

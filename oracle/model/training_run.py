@@ -76,7 +76,7 @@ def run_training(cfg: RunConfig, log: Any = print) -> dict[str, Any]:
     save_baseline(baseline, out)
 
     pipeline = VerdictPipeline.load(out, sanctions_file=cfg.sanctions_file, device=cfg.train.device)
-    suite = evaluate_suite(out, out / "eval-suite.json", pipeline=pipeline, data_dir=data_dir)
+    suite = evaluate_suite(out, out / "eval-suite.json", pipeline, data_dir=data_dir)
     for name, entry in suite["sets"].items():
         log(
             f"{name}: model macro-F1 {entry['model']['macro_f1']:.4f}; "

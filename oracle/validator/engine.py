@@ -54,9 +54,11 @@ from oracle.validator.funds import ShortfallLog, need_for_rounds
 from oracle.validator.judge import HASH_MISMATCH_REASON, Judge
 from oracle.validator.metrics import Metrics
 from oracle.validator.relay import RelayClient
+from oracle.validator.settings import ValidatorSettings
 from oracle.validator.signed_verdicts import VerdictPublisher
 from oracle.validator.store import Store, StoredBallot
 from oracle.validator.store_identity import StoreIdentity
+from oracle.validator.submitted_proposal import SubmittedProposal
 
 log = logging.getLogger(__name__)
 
@@ -75,22 +77,29 @@ EVENTS = ("ProposalSubmitted", "ProposalFinalized", "ProposalRolled", "VotesReve
 REFETCH_WINDOW_BLOCKS = 256
 
 
+def _setting_default(name: str) -> Any:
+    """The default of the validator setting `name` (settings.py, where each knob is
+    documented and validated): an engine knob defaults to what validator.toml's does, so each
+    default is stated once; a knob without a setting of its name fails here, at import."""
+    return ValidatorSettings.model_fields[name].default
+
+
 @dataclass
 class ValidatorEngineConfig:
-    poll_interval_s: float = 0.25
-    confirmations: int = 0
-    judge_batch: int = 512
-    auto_claim: bool = True
-    claim_min_wei: int = 0
-    claim_every_s: float = 30.0
+    poll_interval_s: float = _setting_default("poll_interval_s")
+    confirmations: int = _setting_default("confirmations")
+    judge_batch: int = _setting_default("judge_batch")
+    auto_claim: bool = _setting_default("auto_claim")
+    claim_min_wei: int = _setting_default("claim_min_wei")
+    claim_every_s: float = _setting_default("claim_every_s")
     # TEST ONLY: vote (verdict + shift) % NUM_CLASSES instead of the pipeline's verdict, to play a
     # Byzantine validator in the e2e tests. Never set it on a real validator: it is slashed.
-    byzantine_shift: int = 0
+    byzantine_shift: int = _setting_default("byzantine_shift")
     # How long start-up chain reads wait for the RPC endpoint (see wait_for_rpc).
-    startup_timeout_s: float = 600.0
+    startup_timeout_s: float = _setting_default("startup_timeout_s")
     # Final proposals and settled ballots older than this many rounds are pruned.
-    retention_rounds: int = 10_000
-    prune_every_s: float = 60.0
+    retention_rounds: int = _setting_default("retention_rounds")
+    prune_every_s: float = _setting_default("prune_every_s")
 
 
 class Engine:
@@ -332,16 +341,7 @@ class Engine:
         """Store one event (inside ingest's transaction); True for a newly seen proposal."""
         a = ev.args
         if ev.name == "ProposalSubmitted":
-            added = self.store.add_proposal(
-                id=int(a["id"]),
-                payload=bytes(a["payload"]),
-                payload_hash=bytes(a["payloadHash"]),
-                requester=str(a["requester"]),
-                round_=int(a["round"]),
-                block=ev.block_number,
-                model_hash=bytes(a["modelHash"]),
-            )
-            return added
+            return self.store.add_proposal(SubmittedProposal.from_event(ev))
         elif ev.name == "ProposalRolled":
             self.store.set_rolled(int(a["id"]), int(a["toRound"]))
         elif ev.name == "ProposalFinalized":
@@ -534,15 +534,7 @@ class Engine:
         ]
         if not found:
             return False
-        ev = found[-1]
-        self.store.replace_proposal(
-            id=pid,
-            payload=bytes(ev.args["payload"]),
-            payload_hash=chain_hash,
-            requester=str(ev.args["requester"]),
-            block=ev.block_number,
-            model_hash=bytes(ev.args["modelHash"]),
-        )
+        self.store.replace_proposal(SubmittedProposal.from_event(found[-1]))
         return True
 
     def _send_commit(self, b: StoredBallot, t: RoundTiming, seen: SeenBlock) -> None:

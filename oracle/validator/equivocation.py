@@ -17,11 +17,12 @@ import logging
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from oracle.chain.client import OracleClient
 from oracle.chain.errors import TxReverted
+from oracle.chain.events import EventReader
 from oracle.chain.sender import TxSender
 from oracle.validator.signed_verdicts import SignedVerdict
 
@@ -60,22 +61,22 @@ def fetch_over_http(peer: str, round_: int, timeout_s: float = 5.0) -> Any:
         raise
 
 
+@dataclass
 class EquivocationWatcher:
-    def __init__(
-        self,
-        client: OracleClient,
-        sender: TxSender,
-        peers: list[str],
-        *,
-        fetch: Fetch = fetch_over_http,
-    ) -> None:
-        self.client = client
-        self.sender = sender
-        self.peers = peers
-        self.fetch = fetch
-        self.reader = client.event_reader("VotesRevealed")
-        self._operators: dict[str, str] = {}
-        self.reported: list[tuple[str, int]] = []  # (validator, round) of our reports
+    """Reads `peers`' signed verdicts (with `fetch`) and reports, from `sender`, what they prove."""
+
+    client: OracleClient
+    sender: TxSender
+    peers: list[str]
+    fetch: Fetch = field(default=fetch_over_http, kw_only=True)
+    # (validator, round) of our reports whose bounties are not released yet.
+    reported: list[tuple[str, int]] = field(default_factory=list, init=False)
+    # Each signer's operator, asked of the chain once.
+    _operators: dict[str, str] = field(default_factory=dict, init=False, repr=False)
+    reader: EventReader = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.reader = self.client.event_reader("VotesRevealed")
 
     # ------------------------------------------------------------ collect and check
 

@@ -105,7 +105,7 @@ OPERATOR_ERRORS: dict[str, str] = {
     "(chain time now {nowTimestamp}); run `oracle withdraw` again after it",
     "StakingOpenBallots": "{validator} has {openBallots} committed ballots not yet settled; "
     "keep the validator running until they settle (`oracle status` shows them)",
-    "StakingTransferFailed": "sending {amount} to {to} failed (a contract that rejects ETH?)",
+    "EthTransferFailed": "sending {amount} to {to} failed (a contract that rejects ETH?)",
     "OracleNothingToClaim": "{account} has no rewards to claim",
 }
 _TIME_ARGS = {"withdrawableAt", "nowTimestamp"}

@@ -21,7 +21,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from oracle.validator.store_identity import (
     same_identity,
 )
 from oracle.validator.store_schema import StoreError, migrate
+from oracle.validator.submitted_proposal import SubmittedProposal
 
 log = logging.getLogger(__name__)
 
@@ -205,41 +206,26 @@ class Store:
 
     # ------------------------------------------------------------- proposals
 
-    def add_proposal(
-        self,
-        *,
-        id: int,
-        payload: bytes,
-        payload_hash: bytes,
-        requester: str,
-        round_: int,
-        block: int,
-        model_hash: bytes | None = None,
-    ) -> bool:
+    def add_proposal(self, proposal: SubmittedProposal) -> bool:
+        """Store a newly seen proposal; False when it is stored already (an event read again)."""
         with self.transaction() as c:
             cur = c.execute(
-                "INSERT OR IGNORE INTO proposals(id, payload, payload_hash, requester,"
-                " first_round, block, current_round, model_hash) VALUES(?,?,?,?,?,?,?,?)",
-                (id, payload, payload_hash, requester, round_, block, round_, model_hash),
+                "INSERT OR IGNORE INTO proposals(id, payload, payload_hash, requester, first_round,"
+                " block, current_round, model_hash) VALUES(:id, :payload, :payload_hash,"
+                " :requester, :round, :block, :round, :model_hash)",
+                asdict(proposal),
             )
             return cur.rowcount > 0
 
-    def replace_proposal(
-        self,
-        *,
-        id: int,
-        payload: bytes,
-        payload_hash: bytes,
-        requester: str,
-        block: int,
-        model_hash: bytes | None = None,
-    ) -> None:
-        """The chain's payload for a stored proposal whose hash differed; judged again."""
+    def replace_proposal(self, proposal: SubmittedProposal) -> None:
+        """The chain's payload for a stored proposal whose hash differed; judged again (its
+        rounds are kept: the proposal is the same, only the payload stored for it was not)."""
         with self.transaction() as c:
             c.execute(
-                "UPDATE proposals SET payload=?, payload_hash=?, requester=?, block=?,"
-                " model_hash=?, verdict=NULL, confidence=NULL, reason=NULL WHERE id=?",
-                (payload, payload_hash, requester, block, model_hash, id),
+                "UPDATE proposals SET payload=:payload, payload_hash=:payload_hash,"
+                " requester=:requester, block=:block, model_hash=:model_hash, verdict=NULL,"
+                " confidence=NULL, reason=NULL WHERE id=:id",
+                asdict(proposal),
             )
 
     def set_model_hashes(self, hashes: dict[int, bytes]) -> None:

@@ -221,7 +221,7 @@ def test_treasury__recipient_rejects_ether__reverts(
     rejecter = owner.deploy(project.EtherRejecter, oracle.address)
     rid = request_transfer(to=rejecter.address)
     decide(rid, LEGAL)
-    with ape.reverts(treasury.TreasuryTransferFailed, to=rejecter.address, amount=AMOUNT):
+    with ape.reverts(treasury.EthTransferFailed, to=rejecter.address, amount=AMOUNT):
         treasury.execute(rid, sender=owner)
 
 

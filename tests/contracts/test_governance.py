@@ -226,7 +226,7 @@ def test_sweep_slashed__not_owner__reverts(oracle, stranger, slashed):
 
 def test_sweep_slashed__receiver_rejects_ether__reverts(oracle, project, owner, slashed):
     rejecter = owner.deploy(project.EtherRejecter, oracle.address)
-    with ape.reverts(oracle.OracleTransferFailed, to=rejecter.address, amount=slashed):
+    with ape.reverts(oracle.EthTransferFailed, to=rejecter.address, amount=slashed):
         oracle.sweepSlashed(rejecter.address, slashed, sender=owner)
 
 

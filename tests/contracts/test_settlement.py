@@ -219,7 +219,7 @@ def test_claim__receiver_rejects_ether__reverts(oracle, project, owner, rounds, 
     rounds.past_reveal(next_round)
     oracle.finalize(pid, sender=stranger)  # NoConsensus: the fee is owed back to the rejecter
 
-    with ape.reverts(oracle.OracleTransferFailed, to=rejecter.address, amount=PROPOSAL_FEE):
+    with ape.reverts(oracle.EthTransferFailed, to=rejecter.address, amount=PROPOSAL_FEE):
         rejecter.claim(sender=owner)
 
 

@@ -225,5 +225,5 @@ def test_withdraw__receiver_rejects_ether__reverts(oracle, project, owner, advan
     withdrawable_at = unstake_all(oracle, rejecter, owner)
     advance_to(withdrawable_at)
 
-    with ape.reverts(oracle.StakingTransferFailed, to=rejecter.address, amount=STAKE):
+    with ape.reverts(oracle.EthTransferFailed, to=rejecter.address, amount=STAKE):
         rejecter.withdraw(sender=owner)

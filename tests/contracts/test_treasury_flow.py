@@ -174,7 +174,7 @@ def approved_to_rejecter(treasury, oracle, stranger, voters, driver, request_tra
 def test_execute__recipient_rejects_eth__reverts_and_reserve_stays(
     treasury, owner, approved_to_rejecter, rejecter
 ):
-    with ape.reverts(treasury.TreasuryTransferFailed, to=rejecter.address, amount=AMOUNT):
+    with ape.reverts(treasury.EthTransferFailed, to=rejecter.address, amount=AMOUNT):
         treasury.execute(approved_to_rejecter, sender=owner)
     assert treasury.reserved() == AMOUNT
     assert int(treasury.requestOf(approved_to_rejecter).state) == APPROVED

@@ -157,9 +157,11 @@ def test_eval_cli__neither_data_nor_suite__exits_2(tiny_model_dir, tmp_path: Pat
 
 def test_model_card__suite__shows_every_set_model_and_baseline(tiny_model_dir, tmp_path: Path):
     from oracle.model.evaluate import evaluate_suite
+    from oracle.model.pipeline import VerdictPipeline
     from oracle.model.training_run import write_model_card
 
-    suite = evaluate_suite(tiny_model_dir, tmp_path / "suite.json")
+    pipeline = VerdictPipeline.load(tiny_model_dir)
+    suite = evaluate_suite(tiny_model_dir, tmp_path / "suite.json", pipeline)
     summary = {
         "model_hash": suite["model_hash"],
         "data_hash": "0x00",

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from oracle.validator.store import Store
+from oracle.validator.submitted_proposal import SubmittedProposal
 
 
 def test_store__uses_write_ahead_logging(tmp_path: Path) -> None:
@@ -46,9 +47,9 @@ def test_ballot_state__records_transactions(tmp_path: Path) -> None:
 
 def test_add_proposal__is_idempotent_and_tracks_rolls_and_finals(tmp_path: Path) -> None:
     store = Store(tmp_path / "v.db")
-    kw = {"payload": b"p", "payload_hash": b"h" * 32, "requester": "0x1", "round_": 2, "block": 9}
-    assert store.add_proposal(id=1, **kw) is True
-    assert store.add_proposal(id=1, **kw) is False  # re-read after a restart: no duplicate
+    proposal = SubmittedProposal(1, b"p", b"h" * 32, "0x1", round=2, block=9)
+    assert store.add_proposal(proposal) is True
+    assert store.add_proposal(proposal) is False  # re-read after a restart: no duplicate
     assert [p.id for p in store.unjudged()] == [1]
     store.set_verdicts([(1, 2, 0.9, "model")])
     assert store.unjudged() == []
@@ -70,18 +71,14 @@ def test_cursor__round_trips(tmp_path: Path) -> None:
 def test_pending_rounds__lists_rounds_with_pending_proposals_before_a_round(tmp_path: Path) -> None:
     store = Store(tmp_path / "v.db")
     for pid, r in ((1, 3), (2, 3), (3, 5), (4, 9)):
-        store.add_proposal(
-            id=pid, payload=b"p", payload_hash=b"h" * 32, requester="0x1", round_=r, block=1
-        )
+        _add(store, pid, r)
     store.set_final(3, 2, 0, 5)
     assert store.pending_rounds(9) == [3]
     assert store.pending_rounds(10) == [3, 9]
 
 
 def _add(store: Store, pid: int, round_: int) -> None:
-    store.add_proposal(
-        id=pid, payload=b"p", payload_hash=b"h" * 32, requester="0x1", round_=round_, block=1
-    )
+    store.add_proposal(SubmittedProposal(pid, b"p", b"h" * 32, "0x1", round=round_, block=1))
 
 
 def test_set_verdicts__failing_midway__leaves_no_open_transaction_and_later_writes_commit(

@@ -9,6 +9,7 @@ import pytest
 
 from oracle.validator.store import Store
 from oracle.validator.store_schema import MIGRATIONS, SCHEMA_VERSION, StoreError, schema_version
+from oracle.validator.submitted_proposal import SubmittedProposal
 from tests.support.legacy_store import write_v0_store
 
 
@@ -18,9 +19,7 @@ def _plan(store: Store, sql: str, *args: object) -> str:
 
 
 def _add(store: Store, pid: int, round_: int) -> None:
-    store.add_proposal(
-        id=pid, payload=b"p", payload_hash=b"h" * 32, requester="0x1", round_=round_, block=1
-    )
+    store.add_proposal(SubmittedProposal(pid, b"p", b"h" * 32, "0x1", round=round_, block=1))
 
 
 def test_new_store__is_at_the_latest_schema_version(tmp_path: Path) -> None:
@@ -105,13 +104,7 @@ def test_per_tick_queries__use_the_indexes_not_a_table_scan(tmp_path: Path) -> N
 def test_proposal__model_hash__stored_and_read_back(tmp_path: Path) -> None:
     store = Store(tmp_path / "v.db")
     store.add_proposal(
-        id=1,
-        payload=b"p",
-        payload_hash=b"h" * 32,
-        requester="0x1",
-        round_=3,
-        block=1,
-        model_hash=b"\xab" * 32,
+        SubmittedProposal(1, b"p", b"h" * 32, "0x1", round=3, block=1, model_hash=b"\xab" * 32)
     )
     _add(store, 2, 3)  # a caller that does not know the pin
     store.set_model_hashes({2: b"\xcd" * 32})
