@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 from web3 import Web3
@@ -57,47 +57,42 @@ def nonce_reader(w3: Web3, signer: str) -> Callable[[], NonceReading]:
     return read
 
 
+@dataclass(kw_only=True)
 class DoppelgangerCheck:
     """The window's state, fed by the engine each tick (one nonce reading per poll)."""
 
-    def __init__(
-        self,
-        *,
-        signer: str,
-        window_s: float,
-        read_nonces: Callable[[], NonceReading],
-        local_next: Callable[[], int | None],
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.signer = signer
-        self.window_s = window_s
-        self._read = read_nonces
-        self._local_next = local_next
-        self._clock = clock
-        self._started: float | None = None
-        self._start_pending = 0
-        self.verdict = CheckState.CLEAR if window_s <= 0 else CheckState.WATCHING
-        self.evidence: str | None = None
+    signer: str
+    window_s: float
+    read_nonces: Callable[[], NonceReading]
+    local_next: Callable[[], int | None]  # the sender's next nonce (None before its first)
+    clock: Callable[[], float] = time.monotonic
+    state: CheckState = field(init=False)
+    evidence: str | None = field(init=False, default=None)
+    _started: float | None = field(init=False, default=None)
+    _start_pending: int = field(init=False, default=0)
+
+    def __post_init__(self) -> None:
+        self.state = CheckState.CLEAR if self.window_s <= 0 else CheckState.WATCHING
 
     def seconds_left(self) -> float:
         """Seconds until new commits may go out (0 once clear; the whole window before the
         first reading)."""
-        if self.verdict is not CheckState.WATCHING:
+        if self.state is not CheckState.WATCHING:
             return 0.0
         if self._started is None:
             return self.window_s
-        return max(0.0, self.window_s - (self._clock() - self._started))
+        return max(0.0, self.window_s - (self.clock() - self._started))
 
     def poll(self) -> CheckState:
         """Read the signer's nonces once (while watching) and return the state."""
-        if self.verdict is not CheckState.WATCHING:
-            return self.verdict
-        reading = self._read()
+        if self.state is not CheckState.WATCHING:
+            return self.state
+        reading = self.read_nonces()
         if self._started is None:
-            self._started = self._clock()
+            self._started = self.clock()
             self._start_pending = reading.pending
-            return self.verdict
-        local_next = self._local_next()
+            return self.state
+        local_next = self.local_next()
         extra = foreign_transactions(
             start_pending=self._start_pending,
             chain_latest=reading.latest,
@@ -105,23 +100,23 @@ class DoppelgangerCheck:
             local_next=local_next,
         )
         if extra:
-            self.verdict = CheckState.TWIN
+            self.state = CheckState.TWIN
             self.evidence = (
                 f"signer {self.signer} sent {extra} transaction(s) that this validator did not "
                 f"(chain nonce {max(reading.latest, reading.pending)}, expected at most "
                 f"{max(self._start_pending, local_next or 0)}): another process is running "
                 "with this key; stop it, then restart this one"
             )
-        elif self._clock() - self._started >= self.window_s:
-            self.verdict = CheckState.CLEAR
-        return self.verdict
+        elif self.clock() - self._started >= self.window_s:
+            self.state = CheckState.CLEAR
+        return self.state
 
 
 def doppelganger_line(check: DoppelgangerCheck | None) -> str | None:
     """What `/ready` says while new commits wait (None: clear, or no check)."""
-    if check is None or check.verdict is CheckState.CLEAR:
+    if check is None or check.state is CheckState.CLEAR:
         return None
-    if check.verdict is CheckState.TWIN:
+    if check.state is CheckState.TWIN:
         return check.evidence
     return (
         f"watching signer {check.signer}'s nonce for another process with this key, "

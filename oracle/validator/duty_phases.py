@@ -37,26 +37,52 @@ class RevealAction(Enum):
     PHASE_OVER = "phase over"  # a block at or after the reveal end is seen: revealed or missed
 
 
+class Window(Enum):
+    """Where the seen block stands against a phase [start, end)."""
+
+    BEFORE = "before"
+    OPEN = "open"
+    LAST_BLOCK = "last block"  # inside, but the next block may fall at or after the end
+    OVER = "over"
+
+
+def window_position(start: int, end: int, seen: SeenBlock, block_interval_s: float) -> Window:
+    """The one rule both duties follow: the phase is open from the first seen block at or
+    after `start`, over from the first at or after `end`, and within one block interval of
+    `end` the next block may already be too late."""
+    if seen.timestamp < start:
+        return Window.BEFORE
+    if seen.timestamp >= end:
+        return Window.OVER
+    if seen.timestamp + block_interval_s >= end:
+        return Window.LAST_BLOCK
+    return Window.OPEN
+
+
+_COMMIT_ACTIONS = {
+    Window.BEFORE: CommitAction.WAIT,
+    Window.OPEN: CommitAction.COMMIT,
+    Window.LAST_BLOCK: CommitAction.AT_RISK,
+    Window.OVER: CommitAction.TOO_LATE,
+}
+_REVEAL_ACTIONS = {
+    Window.BEFORE: RevealAction.WAIT,
+    Window.OPEN: RevealAction.REVEAL,
+    Window.LAST_BLOCK: RevealAction.AT_RISK,
+    Window.OVER: RevealAction.PHASE_OVER,
+}
+
+
 def commit_action(timing: RoundTiming, seen: SeenBlock, block_interval_s: float) -> CommitAction:
     """What to do about round `timing`'s commit, having seen block `seen`."""
-    if seen.timestamp < timing.commit_start:
-        return CommitAction.WAIT
-    if seen.timestamp >= timing.reveal_start:
-        return CommitAction.TOO_LATE
-    if seen.timestamp + block_interval_s >= timing.reveal_start:
-        return CommitAction.AT_RISK
-    return CommitAction.COMMIT
+    window = window_position(timing.commit_start, timing.reveal_start, seen, block_interval_s)
+    return _COMMIT_ACTIONS[window]
 
 
 def reveal_action(timing: RoundTiming, seen: SeenBlock, block_interval_s: float) -> RevealAction:
     """What to do about round `timing`'s reveal (of a committed ballot), having seen `seen`."""
-    if seen.timestamp < timing.reveal_start:
-        return RevealAction.WAIT
-    if seen.timestamp >= timing.reveal_end:
-        return RevealAction.PHASE_OVER
-    if seen.timestamp + block_interval_s >= timing.reveal_end:
-        return RevealAction.AT_RISK
-    return RevealAction.REVEAL
+    window = window_position(timing.reveal_start, timing.reveal_end, seen, block_interval_s)
+    return _REVEAL_ACTIONS[window]
 
 
 def reveal_send_by(timing: RoundTiming, block_interval_s: float) -> float:

@@ -32,7 +32,7 @@ from oracle.chain.errors import InsufficientFunds, TxReverted
 from oracle.chain.events import ChainEvent
 from oracle.chain.gas_cap import fitting_prefix
 from oracle.chain.retry import is_transient
-from oracle.chain.revert_outcome import Outcome, classify
+from oracle.chain.revert_outcome import Duty, Outcome, classify
 from oracle.chain.round_clock import RoundClock, RoundTiming
 from oracle.chain.rpc import wait_for_rpc
 from oracle.chain.sender import TxSender
@@ -553,22 +553,37 @@ class Engine:
         try:
             tx = self.client.commit(self.sender, b.round, b.commitment)
         except TxReverted as exc:
-            self.metrics.tx_reverts.labels(kind="commit").inc()
-            outcome = classify("commit", exc, seen=seen, timing=t)
-            if outcome is Outcome.DONE:
-                self.store.set_ballot_state(b.round, "committed")
-            elif outcome is Outcome.TOO_LATE:
+            outcome = self._vote_refused("commit", b, exc, seen, t, done_state="committed")
+            if outcome is Outcome.TOO_LATE:
                 log.warning("round %d: commit phase over before the commit was mined", b.round)
                 self.store.set_ballot_state(b.round, "missed")
             elif outcome is Outcome.FATAL:
                 log.error("round %d: commit refused (%s); not voting this round", b.round, exc)
                 self.store.set_ballot_state(b.round, "missed")
-            else:  # too early, or a view a block apart: the ballot stays prepared
+            elif outcome is not Outcome.DONE:  # too early, or a view a block apart: stays prepared
                 log.info("round %d: commit %s (%s); next block", b.round, outcome.value, exc)
             return
         self.metrics.votes_sent.labels(kind="commit").inc()
         self.store.set_ballot_state(b.round, "committed", commit_tx=tx.tx_hash)
         log.info("round %d: committed %d verdicts (tx %s)", b.round, len(b.verdicts), tx.tx_hash)
+
+    def _vote_refused(
+        self,
+        kind: Duty,
+        b: StoredBallot,
+        exc: TxReverted,
+        seen: SeenBlock,
+        t: RoundTiming,
+        *,
+        done_state: str,
+    ) -> Outcome:
+        """Count a refused commit or reveal and decode it (revert_outcome.py); one already
+        on chain moves the ballot to `done_state` here. The caller handles the rest."""
+        self.metrics.tx_reverts.labels(kind=kind).inc()
+        outcome = classify(kind, exc, seen=seen, timing=t)
+        if outcome is Outcome.DONE:
+            self.store.set_ballot_state(b.round, done_state)
+        return outcome
 
     def recover_and_reveal(self, cr: int, seen: SeenBlock) -> None:
         """Rebuild lost ballots, and reveal what was rebuilt in the same pass: after a lost
@@ -657,17 +672,14 @@ class Engine:
         try:
             tx = self.client.reveal(self.sender, b.round, self.operator, b.verdicts, b.salt)
         except TxReverted as exc:
-            self.metrics.tx_reverts.labels(kind="reveal").inc()
-            outcome = classify("reveal", exc, seen=seen, timing=t)
-            if outcome is Outcome.DONE:
-                self.store.set_ballot_state(b.round, "revealed")
-            elif outcome is Outcome.FATAL:
+            outcome = self._vote_refused("reveal", b, exc, seen, t, done_state="revealed")
+            if outcome is Outcome.FATAL:
                 # The reveal can never pass: missed, so it is settled and withdraw() unblocks.
                 # (OracleNoStakeAtSnapshot: committed without stake, before that check
                 # existed; settled with no stake, so no slash.)
                 log.error("round %d: reveal refused (%s); it cannot pass", b.round, exc)
                 self.store.set_ballot_state(b.round, "missed")
-            else:
+            elif outcome is not Outcome.DONE:
                 # Too early or a view a block apart: again on the next block. "Too late" is
                 # decided by a seen block past the deadline (reveal_due), not by one refusal.
                 log.info("round %d: reveal %s (%s); next block", b.round, outcome.value, exc)
