@@ -35,9 +35,11 @@ class JsonLineFormatter(logging.Formatter):
 
 
 def configure_logging(level: str, log_format: LogFormat) -> None:
-    """Set the root logger of this process (replacing any handler set before)."""
+    """Set up the root logger of this process, as `logging.basicConfig` does: a no-op when
+    the root logger has handlers already (an embedding application or test runner keeps
+    its own, and its streams)."""
     handler = logging.StreamHandler()
     handler.setFormatter(
         JsonLineFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT)
     )
-    logging.basicConfig(level=level, handlers=[handler], force=True)
+    logging.basicConfig(level=level, handlers=[handler])

@@ -82,7 +82,7 @@ def test_withdrawn_stake__votes_after_the_join_cursor_spilled__cannot_leave_befo
         RECIPIENT_AMOUNT,
         "attacker's invoice",
         sender=owner,
-        value=oracle.proposalFee(),
+        value=oracle.quoteSubmit(treasury),
     )
     request_id = int(tx.decode_logs(treasury.TransferRequested)[0].requestId)
     round_ = rounds.round_of(request_id)

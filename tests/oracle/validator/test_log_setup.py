@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -12,27 +14,38 @@ from oracle.validator.log_setup import configure_logging
 from oracle.validator.settings import ConfigError, ValidatorSettings
 
 
-@pytest.fixture
-def restore_root_logger():  # type: ignore[no-untyped-def]
+@contextmanager
+def bare_root_logger() -> Iterator[None]:
+    """A root logger with no handler, as a fresh `oracle validator run` process has; pytest's
+    handlers are put back afterwards, and the test's own (on a captured stream) closed."""
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
+    root.handlers[:] = []
+    try:
+        yield
+    finally:
+        for handler in root.handlers:
+            handler.close()
+        root.handlers[:] = handlers
+        root.setLevel(level)
 
 
 def test_json_format__record_with_exception__one_parseable_line_with_its_fields(
-    capsys: pytest.CaptureFixture[str], restore_root_logger: None
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    configure_logging("INFO", "json")
     log = logging.getLogger("oracle.validator.engine")
-    try:
-        raise RuntimeError("reveal reverted")
-    except RuntimeError:
-        log.exception("round %d: reveal failed", 7)
-    log.debug("below the level: not written")
+    with bare_root_logger():
+        configure_logging("INFO", "json")
+        try:
+            raise RuntimeError("reveal reverted")
+        except RuntimeError:
+            log.exception("round %d: reveal failed", 7)
+        log.debug("below the level: not written")
+        lines = capsys.readouterr().err.splitlines()
+        configure_logging("INFO", "text")  # a second call changes nothing: still JSON
+        log.warning("second")
+        assert json.loads(capsys.readouterr().err)["message"] == "second"
 
-    lines = capsys.readouterr().err.splitlines()
     assert len(lines) == 1, lines  # the traceback is inside the one line
     entry = json.loads(lines[0])
     assert entry["level"] == "ERROR"
@@ -43,11 +56,12 @@ def test_json_format__record_with_exception__one_parseable_line_with_its_fields(
 
 
 def test_text_format__human_line_with_level_and_logger(
-    capsys: pytest.CaptureFixture[str], restore_root_logger: None
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    configure_logging("INFO", "text")
-    logging.getLogger("oracle.validator.engine").warning("signer balance low")
-    line = capsys.readouterr().err.strip()
+    with bare_root_logger():
+        configure_logging("INFO", "text")
+        logging.getLogger("oracle.validator.engine").warning("signer balance low")
+        line = capsys.readouterr().err.strip()
     assert line.endswith("WARNING oracle.validator.engine: signer balance low")
     with pytest.raises(json.JSONDecodeError):
         json.loads(line)
