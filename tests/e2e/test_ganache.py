@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -31,11 +30,7 @@ from oracle.model.labels import Verdict
 from oracle.validator.fleet import ANVIL_MNEMONIC, Fleet, FleetSpec
 from oracle.validator.keys import anvil_key
 from tests.support.chain_env import events, wait_final
-from tests.support.treasury_execution import (
-    TreasuryRequests,
-    execute_judged_transfers,
-    request_transfers,
-)
+from tests.support.treasury_execution import execute_judged_transfers, request_transfers
 
 pytestmark = pytest.mark.e2e
 
@@ -166,73 +161,37 @@ def test_ganache_deploy__prague_build_forced__is_refused_naming_the_fix(
     assert not (tmp_path / "1337.json").exists()
 
 
-@dataclass(frozen=True)
-class PlayedRound:
-    """A round of one request of each class beside GuardedTreasury requests, all final."""
-
-    labelled: list[tuple[Verdict, bytes]]
-    ids: list[int]
-    expected: list[Any]
-    treasury: TreasuryRequests
-    treasury_expected: list[Any]
-    outcomes: dict[int, tuple[Status, int]]
-
-
-@pytest.fixture(scope="module")
-def ganache_played(
-    ganache_client: OracleClient,
-    ganache_fleet: Fleet,
-    ganache_pipeline,
-    ganache_deployment: Deployment,  # type: ignore[no-untyped-def]
-) -> PlayedRound:
-    """Both kinds of request go out together and are waited for once: on Ganache a round
-    takes 2 x PHASE_S, and two waits in a row would double the module's time."""
+def test_ganache_round__every_class_finalizes_with_the_pipelines_verdict(
+    ganache_client: OracleClient, ganache_fleet: Fleet, ganache_pipeline
+) -> None:  # type: ignore[no-untyped-def]
     labelled = one_request_of_each_class(seed=5)
     payloads = [p for _, p in labelled]
     requester = anvil_key(10, ANVIL_MNEMONIC)
     ids = [s.proposal_id for s in Submitter(ganache_client, requester).submit(payloads)]
-    # A fixed gas limit, as Submitter sends `submit`: Ganache estimates at the latest
-    # block's time, and the first proposal of a new round writes the round's slots.
-    treasury = request_transfers(
-        ganache_client, ganache_deployment, TREASURY_MEMOS, gas=REQUEST_GAS
-    )
-    outcomes = wait_final(ganache_client, ids + treasury.ids, FINAL_TIMEOUT_S)
-    return PlayedRound(
-        labelled=labelled,
-        ids=ids,
-        expected=ganache_pipeline.judge_payloads(payloads),
-        treasury=treasury,
-        treasury_expected=ganache_pipeline.judge_payloads(treasury.payloads),
-        outcomes=outcomes,
-    )
+    expected = ganache_pipeline.judge_payloads(payloads)
+    outcomes = wait_final(ganache_client, ids, FINAL_TIMEOUT_S)
 
-
-def test_ganache_round__every_class_finalizes_with_the_pipelines_verdict(
-    ganache_client: OracleClient, ganache_played: PlayedRound
-) -> None:
-    played = ganache_played
-    for pid, (label, _), want in zip(played.ids, played.labelled, played.expected, strict=True):
-        status, verdict = played.outcomes[pid]
+    for pid, (label, _), want in zip(ids, labelled, expected, strict=True):
+        status, verdict = outcomes[pid]
         assert status == Status.FINALIZED, f"proposal {pid} ({label.label}) ended {status.name}"
         assert verdict == int(want.verdict), f"proposal {pid}: chain {verdict}, pipeline {want}"
-    verdicts = {Verdict(played.outcomes[pid][1]) for pid in played.ids}
-    assert verdicts >= {Verdict.SANCTIONED, Verdict.MALFORMED}
+    assert {Verdict(v) for _, v in outcomes.values()} >= {Verdict.SANCTIONED, Verdict.MALFORMED}
     finalized = {int(e.args["id"]) for e in events(ganache_client, "ProposalFinalized", 0)}
-    assert set(played.ids) <= finalized, (
-        f"no ProposalFinalized event for {set(played.ids) - finalized}"
-    )
+    assert set(ids) <= finalized, f"no ProposalFinalized event for {set(ids) - finalized}"
 
 
 def test_ganache_guarded_treasury__executes_exactly_the_legal_transfers(
-    ganache_client: OracleClient, ganache_played: PlayedRound
+    ganache_client: OracleClient,
+    ganache_fleet: Fleet,
+    ganache_pipeline,
+    ganache_deployment: Deployment,  # type: ignore[no-untyped-def]
 ) -> None:
-    req = ganache_played.treasury
+    # A fixed gas limit, as Submitter sends `submit`: Ganache estimates at the latest
+    # block's time, and the first proposal of a new round writes the round's slots.
+    req = request_transfers(ganache_client, ganache_deployment, TREASURY_MEMOS, gas=REQUEST_GAS)
+    expected = ganache_pipeline.judge_payloads(req.payloads)
+    outcomes = wait_final(ganache_client, req.ids, FINAL_TIMEOUT_S)
+
     execute_judged_transfers(
-        ganache_client.w3,
-        req.sender,
-        req.treasury,
-        req.ids,
-        req.recipients,
-        ganache_played.outcomes,
-        ganache_played.treasury_expected,
+        ganache_client.w3, req.sender, req.treasury, req.ids, req.recipients, outcomes, expected
     )
