@@ -155,7 +155,6 @@ class Engine:
         # Set by the service (service.py): new commits wait until the window has passed with
         # no transaction from the signer that this process did not send (doppelganger.py).
         self.doppelganger: DoppelgangerCheck | None = None
-        self._twin_logged = False
         self.drained = threading.Event()  # set once a stopping drain is done
         self.last_tick_ok = False
         self.last_tick_ok_at: float | None = None  # monotonic time of the last clean tick
@@ -288,6 +287,7 @@ class Engine:
         cr = self.current_round(now)
         mode = self.drain.mode
         self.metrics.current_round.set(cr)
+        step("doppelganger", self.watch_for_doppelganger)
         # Stored ballots reveal without the model: a restarted validator reveals at once.
         step("reveal", self.reveal_due, seen)
         if self.judge.ready:
@@ -820,18 +820,20 @@ class Engine:
         if proposals or ballots:
             log.info("pruned %d final proposals and %d settled ballots", proposals, ballots)
 
+    def watch_for_doppelganger(self) -> None:
+        """One nonce reading per tick while the start-up window runs (none after it)."""
+        check = self.doppelganger
+        if check is None or check.state is not CheckState.WATCHING:
+            return
+        if check.poll() is CheckState.TWIN:
+            log.error("not committing: %s", check.evidence)  # once: TWIN is final
+
     def may_commit(self) -> bool:
         """New commits go out only when running (not draining) and no doppelganger is
         suspected: a twin with this key would make one of the two reveals fail."""
         if not commits_allowed(self.drain.mode):
             return False
-        if self.doppelganger is None:
-            return True
-        verdict = self.doppelganger.poll()
-        if verdict is CheckState.TWIN and not self._twin_logged:
-            self._twin_logged = True
-            log.error("not committing: %s", self.doppelganger.evidence)
-        return verdict is CheckState.CLEAR
+        return self.doppelganger is None or self.doppelganger.state is CheckState.CLEAR
 
     # ---------------------------------------------------------------- drain
 

@@ -10,6 +10,7 @@ from oracle.validator.doppelganger import (
     foreign_transactions,
     nonce_reader,
 )
+from tests.support.validator_parts import engine_without_model
 
 SIGNER = "0x" + "ab" * 20
 
@@ -122,3 +123,44 @@ def test_window_on_anvil__own_sends_clear_a_second_sender_with_the_key_is_a_twin
     clock.t += 2
     assert check.poll() is CheckState.TWIN
     assert check.evidence is not None and account.address in check.evidence
+
+
+def engine_with_window(client: OracleClient, account, tmp_path, clock: Clock):  # type: ignore[no-untyped-def]
+    """An engine on the real chain with a 10 s doppelganger window on `clock`."""
+    engine = engine_without_model(client, account, tmp_path / "v.db")
+    engine.doppelganger = DoppelgangerCheck(
+        signer=account.address,
+        window_s=10,
+        read_nonces=nonce_reader(client.w3, account.address),
+        local_next=engine.sender.local_next_nonce,
+        clock=clock,
+    )
+    return engine
+
+
+def test_engine__twin_seen_in_the_window__commits_held_for_good_and_named_once(
+    client: OracleClient, account, tmp_path, caplog
+) -> None:  # type: ignore[no-untyped-def]
+    clock = Clock()
+    engine = engine_with_window(client, account, tmp_path, clock)
+    engine.watch_for_doppelganger()
+    assert not engine.may_commit()  # watching
+    client.make_sender(account).send(to=account.address, data=b"", value=1)  # the twin
+    clock.t += 1
+    engine.watch_for_doppelganger()
+    clock.t += 100
+    engine.watch_for_doppelganger()  # TWIN is final: no further reading, no second line
+    assert not engine.may_commit()
+    named = [r for r in caplog.records if "not committing" in r.getMessage()]
+    assert len(named) == 1 and account.address in named[0].getMessage()
+
+
+def test_engine__quiet_window_passed__commits_allowed(
+    client: OracleClient, account, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    clock = Clock()
+    engine = engine_with_window(client, account, tmp_path, clock)
+    engine.watch_for_doppelganger()
+    clock.t += 11
+    engine.watch_for_doppelganger()
+    assert engine.may_commit()
