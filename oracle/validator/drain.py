@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from enum import Enum
 
 from oracle.chain.round_clock import RoundClock
+from oracle.validator.ballot_state import OPEN_STATES
 
-# Ballot states that may still owe a reveal: "prepared" (sealed; its commit may be on chain
-# or still land, e.g. through a relayer or a transaction sent before a crash) and "committed".
-OPEN_STATES = ("prepared", "committed")
+__all__ = ["OPEN_STATES"]  # the ballots a drain waits for (defined in ballot_state.py)
 # Slack on top of the worst case: a slow tick, a block or two, the exit itself.
 STOP_MARGIN_S = 30
 
