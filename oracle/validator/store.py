@@ -248,12 +248,26 @@ class Store:
         )
         return [StoredProposal(*r) for r in rows]
 
-    def set_verdicts(self, results: list[tuple[int, int, float, str]]) -> None:
-        """(id, verdict, confidence, reason) each, in one transaction."""
+    def set_verdicts(
+        self,
+        results: list[tuple[int, int, float, str]],
+        *,
+        payload_hashes: dict[int, bytes] | None = None,
+    ) -> None:
+        """(id, verdict, confidence, reason) each, in one transaction. With `payload_hashes`
+        (the payloads judged), a verdict is written only while the proposal's stored payload
+        is still that one: the judge worker runs beside a refetch that may replace it."""
         with self.transaction() as c:
+            if payload_hashes is None:
+                c.executemany(
+                    "UPDATE proposals SET verdict=?, confidence=?, reason=? WHERE id=?",
+                    [(v, conf, reason, pid) for pid, v, conf, reason in results],
+                )
+                return
             c.executemany(
-                "UPDATE proposals SET verdict=?, confidence=?, reason=? WHERE id=?",
-                [(v, conf, reason, pid) for pid, v, conf, reason in results],
+                "UPDATE proposals SET verdict=?, confidence=?, reason=? WHERE id=?"
+                " AND payload_hash=?",
+                [(v, conf, reason, pid, payload_hashes[pid]) for pid, v, conf, reason in results],
             )
 
     def proposal(self, pid: int) -> StoredProposal | None:

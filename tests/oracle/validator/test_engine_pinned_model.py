@@ -109,7 +109,9 @@ def test_round__validator_without_the_pinned_model__abstains_unpaid_and_unslashe
 
     advance_to(client, client.round_timing(r).commit_start)
     for engine in fleet:
-        engine.tick()  # ingest, judge, commit
+        engine.tick()  # ingest; the round's proposals go to the judge worker first
+        engine.judging.judge_once()  # the worker's pass, here on the test's thread
+        engine.tick()  # commit
     advance_to(client, client.round_timing(r).reveal_start)
     for engine in fleet:
         engine.tick()  # reveal

@@ -188,7 +188,11 @@ def test_save_ballot__over_a_committed_ballot__raises_and_keeps_the_preimage(
     with pytest.raises(IllegalBallotTransition, match="from committed to prepared"):
         store.save_ballot(4, [1], b"\x00", b"\x05" * 32, b"\x06" * 32)
     b = store.ballot(4)
-    assert b is not None and (b.state, b.verdicts, b.commitment) == ("committed", b"\x03", b"\x04" * 32)
+    assert b is not None and (b.state, b.verdicts, b.commitment) == (
+        "committed",
+        b"\x03",
+        b"\x04" * 32,
+    )
 
 
 def test_ballot_transitions__every_final_state_has_no_way_out() -> None:
