@@ -98,7 +98,7 @@ class JudgeWorker:
             judged = 0
             if self.judge.ready:
                 try:
-                    judged = self.judge_once()
+                    judged = self._judge_batch(drop_if_stopped=True)
                 except Exception:
                     log.exception("judging failed; retrying")
             if not judged:
@@ -108,7 +108,11 @@ class JudgeWorker:
     # ---------------------------------------------------------------- work
 
     def judge_once(self) -> int:
-        """Judge one batch (on the calling thread) and store its verdicts; how many."""
+        """Judge one batch on the calling thread and store its verdicts; how many (tests, and
+        a caller without the thread)."""
+        return self._judge_batch(drop_if_stopped=False)
+
+    def _judge_batch(self, *, drop_if_stopped: bool) -> int:
         pending = self._next_batch()
         if not pending:
             return 0
@@ -120,8 +124,8 @@ class JudgeWorker:
                 [(p.id, p.payload, p.payload_hash, pins[p.id]) for p in pending]
             )
             self.metrics.inference_latency.observe(time.perf_counter() - started)
-            if self._stop.is_set():
-                return 0  # stopping: judged again at the next start
+            if drop_if_stopped and self._stop.is_set():
+                return 0  # stopped meanwhile: judged again at the next start
             for j in judgements:
                 self.metrics.verdicts.labels(verdict=vote_label(j.verdict)).inc()
                 if j.reason == HASH_MISMATCH_REASON:
