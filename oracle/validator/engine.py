@@ -158,6 +158,9 @@ class Engine:
         self.drained = threading.Event()  # set once a stopping drain is done
         self.last_tick_ok = False
         self.last_tick_ok_at: float | None = None  # monotonic time of the last clean tick
+        # Monotonic time the loop began or last finished a tick (clean or not): /health's
+        # wedge check (liveness.py).
+        self.loop_beat_at: float | None = None
         self._stop = threading.Event()
         # The duties (duties/): each decides purely; its executor keeps its own schedule.
         self.commit_duty = CommitDuty(self)
@@ -237,9 +240,11 @@ class Engine:
         judge worker runs alongside and stops with the loop."""
         stop = stop or self._stop
         self.judging.start()
+        self.loop_beat_at = time.monotonic()
         try:
             while not stop.is_set() and not self.drained.is_set():
                 self.tick_safely()
+                self.loop_beat_at = time.monotonic()
                 if self.drained.is_set():
                     break
                 stop.wait(self.config.poll_interval_s)
