@@ -11,6 +11,10 @@ reveal in [genesis + (r+1)D, genesis + (r+1)D + R); finalize after the reveal
 Phases are judged on chain time: the timestamp of the latest block seen, never the host's
 clock (duty_phases.py, docs/validator.md "Chain time"). Refusals are decoded once into an
 outcome (oracle/chain/revert_outcome.py). SIGTERM and pause enter a drain (drain.py).
+
+Each duty decides in its own module (duties/: a snapshot in, actions out) and this engine
+only wires them in `tick`; inference runs on the judge worker's thread (judge_worker.py), so
+no tick waits on the model.
 """
 
 from __future__ import annotations
