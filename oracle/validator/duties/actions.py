@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
+from oracle.chain.chain_clock import SeenBlock
+from oracle.chain.errors import TxReverted
+from oracle.chain.revert_outcome import Duty, Outcome, classify
+from oracle.chain.round_clock import RoundTiming
 from oracle.validator.ballot_state import BallotState
+from oracle.validator.metrics import Metrics
 from oracle.validator.store import Store
+
+Step = TypeVar("Step")
 
 
 @dataclass(frozen=True)
@@ -38,3 +47,18 @@ def carry_out_common(action: object, store: Store, log: logging.Logger) -> bool:
         log.log(action.level, "%s", action.message)
         return True
     return False
+
+
+def refused_steps(
+    kind: Duty,
+    exc: TxReverted,
+    *,
+    seen: SeenBlock,
+    timing: RoundTiming,
+    metrics: Metrics,
+    decide: Callable[[Outcome, str], list[Step]],
+) -> list[Step]:
+    """A refused commit or reveal: counted, decoded once (revert_outcome.py), and the duty's
+    pure `after_*_refused` decides what is left to do."""
+    metrics.tx_reverts.labels(kind=kind).inc()
+    return decide(classify(kind, exc, seen=seen, timing=timing), str(exc))

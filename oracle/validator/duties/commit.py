@@ -19,11 +19,11 @@ from oracle.chain.chain_clock import SeenBlock
 from oracle.chain.client import OnChainBallot
 from oracle.chain.commitment import round_list_hash, seal_ballot
 from oracle.chain.errors import TxReverted
-from oracle.chain.revert_outcome import Outcome, classify
+from oracle.chain.revert_outcome import Outcome
 from oracle.chain.round_clock import RoundTiming
 from oracle.model.labels import ABSTAIN, NUM_CLASSES
 from oracle.validator.ballot_state import BallotState
-from oracle.validator.duties.actions import MarkBallot, Note, carry_out_common
+from oracle.validator.duties.actions import MarkBallot, Note, carry_out_common, refused_steps
 from oracle.validator.duties.payload_check import PayloadCheck, check_payloads
 from oracle.validator.duty_phases import CommitAction, commit_action
 from oracle.validator.store import StoredBallot
@@ -279,9 +279,15 @@ class CommitDuty:
         try:
             tx = e.client.commit(e.sender, b.round, b.commitment)
         except TxReverted as exc:
-            e.metrics.tx_reverts.labels(kind="commit").inc()
-            outcome = classify("commit", exc, seen=seen, timing=t)
-            self.carry_out(after_commit_refused(b.round, outcome, str(exc)), b, t, seen)
+            steps = refused_steps(
+                "commit",
+                exc,
+                seen=seen,
+                timing=t,
+                metrics=e.metrics,
+                decide=lambda outcome, error: after_commit_refused(b.round, outcome, error),
+            )
+            self.carry_out(steps, b, t, seen)
             return
         e.metrics.votes_sent.labels(kind="commit").inc()
         e.store.set_ballot_state(b.round, BallotState.COMMITTED, commit_tx=tx.tx_hash)

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 from oracle.chain.chain_clock import SeenBlock
 from oracle.chain.client import OnChainBallot
 from oracle.chain.errors import TxReverted
-from oracle.chain.revert_outcome import Outcome, classify
+from oracle.chain.revert_outcome import Outcome
 from oracle.chain.round_clock import RoundTiming
 from oracle.validator.ballot_state import OPEN_STATES, BallotState
-from oracle.validator.duties.actions import MarkBallot, Note, carry_out_common
+from oracle.validator.duties.actions import MarkBallot, Note, carry_out_common, refused_steps
 from oracle.validator.duty_phases import RevealAction, reveal_action
 from oracle.validator.store import StoredBallot
 
@@ -141,9 +141,15 @@ class RevealDuty:
         try:
             tx = e.client.reveal(e.sender, b.round, e.operator, b.verdicts, b.salt)
         except TxReverted as exc:
-            e.metrics.tx_reverts.labels(kind="reveal").inc()
-            outcome = classify("reveal", exc, seen=seen, timing=t)
-            self._carry_out(after_reveal_refused(b.round, outcome, str(exc)), b, t, seen)
+            steps = refused_steps(
+                "reveal",
+                exc,
+                seen=seen,
+                timing=t,
+                metrics=e.metrics,
+                decide=lambda outcome, error: after_reveal_refused(b.round, outcome, error),
+            )
+            self._carry_out(steps, b, t, seen)
             return
         e.metrics.votes_sent.labels(kind="reveal").inc()
         e.store.set_ballot_state(b.round, BallotState.REVEALED, reveal_tx=tx.tx_hash)

@@ -14,6 +14,7 @@ import oracle
 from oracle.chain.client import OracleClient
 from oracle.chain.sender import SenderConfig
 from oracle.validator.api import create_app
+from oracle.validator.engine import Engine
 from oracle.validator.metrics import Metrics
 from oracle.validator.service import Validator
 from oracle.validator.settings import ValidatorSettings
@@ -82,6 +83,14 @@ def test_relay_endpoints__on_a_validator_that_does_not_relay__are_not_found(
         assert http.post("/relay/commit", json=body).status_code == 404
 
 
+def _validator(client: OracleClient, engine: Engine, tmp_path: Path) -> Validator:
+    """A service around `engine` whose engine thread the app's lifespan starts."""
+    settings = ValidatorSettings(signer_keystore=tmp_path / "k.json")
+    return Validator(
+        settings=settings, client=client, engine=engine, metrics=engine.metrics, relayer=None
+    )
+
+
 def _until_health(http: TestClient, status: int) -> dict[str, object]:
     """Poll /health until it answers `status` (at most WAIT_S), and return its body."""
     deadline = time.monotonic() + WAIT_S
@@ -100,13 +109,7 @@ def test_health__engine_wedged_then_ticking_again__503_naming_it_then_200(
     engine = engine_without_model(client, signer, tmp_path / "v.db")
     engine.config.poll_interval_s = 0.01
     engine.sender.config = SenderConfig(give_up_after_s=0.2)  # the stall bound: 0.21 s
-    validator = Validator(
-        settings=ValidatorSettings(signer_keystore=tmp_path / "k.json"),
-        client=client,
-        engine=engine,
-        metrics=Metrics(),
-        relayer=None,
-    )
+    validator = _validator(client, engine, tmp_path)
     with TestClient(create_app(validator)) as http:
         assert _until_health(http, 200)["failing"] == []
         # Another connection holds the store's write lock: the engine's next ingest waits on
@@ -126,13 +129,8 @@ def test_health__engine_wedged_then_ticking_again__503_naming_it_then_200(
 
 
 def test_health__engine_thread_ended__503_engine_dead(client: OracleClient, tmp_path: Path) -> None:
-    engine = engine_without_model(client, Account.create(), tmp_path / "v.db")
-    validator = Validator(
-        settings=ValidatorSettings(signer_keystore=tmp_path / "k.json"),
-        client=client,
-        engine=engine,
-        metrics=Metrics(),
-        relayer=None,
+    validator = _validator(
+        client, engine_without_model(client, Account.create(), tmp_path / "v.db"), tmp_path
     )
     with TestClient(create_app(validator)) as http:
         assert validator.thread is not None and validator.stop_event is not None
