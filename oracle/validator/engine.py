@@ -450,6 +450,8 @@ class Engine:
             # What a drain can take at most: the TimeoutStopSec a service manager must allow.
             "drain_worst_case_s": worst_case_drain_s(self.clock),
             "chain_ok": self.last_tick_ok,
+            # Proposals in the batch the judge worker is running now (0: idle).
+            "judging": len(self.judging.judging),
             "model_hash": getattr(self.judge.pipeline, "model_hash", None),
             # Every pinned model held (default first): proposals pinned elsewhere are abstained.
             "model_hashes": self.judge.held_hashes,

@@ -18,12 +18,16 @@ import time
 from collections.abc import Iterable, Sequence
 
 from oracle.chain.client import OracleClient
+from oracle.chain.retry import is_transient
 from oracle.model.labels import vote_label
 from oracle.validator.judge import HASH_MISMATCH_REASON, Judge
 from oracle.validator.metrics import Metrics
 from oracle.validator.store import Store, StoredProposal
 
 log = logging.getLogger(__name__)
+
+# The longest pause between two tries after judging failed (a chain read, the store).
+ERROR_BACKOFF_CAP_S = 10.0
 
 
 def pick_batch(priority: Sequence[int], backlog: Sequence[int], limit: int) -> list[int]:
@@ -94,14 +98,26 @@ class JudgeWorker:
         return self._thread is not None and self._thread.is_alive()
 
     def _loop(self) -> None:
+        failures = 0
         while not self._stop.is_set():
             judged = 0
             if self.judge.ready:
                 try:
                     judged = self._judge_batch(drop_if_stopped=True)
-                except Exception:
-                    log.exception("judging failed; retrying")
-            if not judged:
+                    failures = 0
+                except Exception as exc:
+                    failures += 1
+                    if is_transient(exc):
+                        log.warning(
+                            "judging: chain unreachable (%s); will retry", type(exc).__name__
+                        )
+                    else:
+                        log.exception("judging failed; retrying")
+            if failures:
+                # Backing off: a lasting failure is logged every few seconds, not every poll.
+                pause = self.idle_wait_s * 2 ** min(failures, 16)  # exponent capped: no overflow
+                self._stop.wait(min(ERROR_BACKOFF_CAP_S, pause))
+            elif not judged:
                 self._wake.wait(self.idle_wait_s)
                 self._wake.clear()
 
