@@ -15,9 +15,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from oracle.chain.round_clock import RoundClock
-from oracle.validator.ballot_state import OPEN_STATES
 
-__all__ = ["OPEN_STATES"]  # the ballots a drain waits for (defined in ballot_state.py)
 # Slack on top of the worst case: a slow tick, a block or two, the exit itself.
 STOP_MARGIN_S = 30
 
@@ -30,7 +28,7 @@ class Mode(Enum):
 
 @dataclass(frozen=True)
 class DrainStatus:
-    open_ballots: int  # ballots in OPEN_STATES
+    open_ballots: int  # ballots in ballot_state.OPEN_STATES
     next_reveal_deadline: int | None  # the earliest reveal end (chain time) among them
     done: bool  # nothing open: stopping now loses nothing
 

@@ -37,10 +37,9 @@ from oracle.chain.round_clock import RoundClock, RoundTiming
 from oracle.chain.rpc import wait_for_rpc
 from oracle.chain.sender import TxSender
 from oracle.chain.slashing import SlashReason
-from oracle.validator.ballot_state import BallotState
+from oracle.validator.ballot_state import OPEN_STATES, BallotState
 from oracle.validator.doppelganger import CheckState, DoppelgangerCheck
 from oracle.validator.drain import (
-    OPEN_STATES,
     DrainControl,
     DrainStatus,
     Mode,
