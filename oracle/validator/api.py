@@ -23,6 +23,7 @@ from oracle.chain.client import Status
 from oracle.model.labels import Verdict, vote_label
 from oracle.validator.doppelganger import doppelganger_line
 from oracle.validator.funds import signer_funds_line
+from oracle.validator.liveness import LivenessFacts, health_failures, stall_bound_s
 from oracle.validator.readiness import ReadinessFacts, failing
 from oracle.validator.relay import Relayer
 from oracle.validator.service import Validator
@@ -74,9 +75,14 @@ def create_app(validator: Validator, *, start_engine: bool = True) -> FastAPI:
     admin = [Depends(require_admin)]
 
     @app.get("/health")
-    def health() -> dict[str, Any]:
+    def health() -> Response:
+        """503 when the engine is dead or wedged, or its judge worker dead (liveness.py)."""
         alive = validator.thread is not None and validator.thread.is_alive()
-        return {"ok": True, "engine_running": alive}
+        failed = health_failures(liveness_facts(validator))
+        body = {"ok": not failed, "engine_running": alive, "failing": failed}
+        return Response(
+            json.dumps(body), status_code=503 if failed else 200, media_type="application/json"
+        )
 
     @app.get("/ready")
     def ready() -> Response:
@@ -217,6 +223,23 @@ def create_app(validator: Validator, *, start_engine: bool = True) -> FastAPI:
         )
 
     return app
+
+
+def liveness_facts(validator: Validator) -> LivenessFacts:
+    """What `/health` judges: the engine's thread, its loop's last beat, the judge worker."""
+    engine = validator.engine
+    thread = validator.thread
+    beat = engine.loop_beat_at
+    return LivenessFacts(
+        engine_started=thread is not None,
+        engine_alive=thread is not None and thread.is_alive(),
+        drained=engine.drained.is_set(),
+        judge_worker_alive=engine.judging.alive,
+        since_last_beat_s=None if beat is None else time.monotonic() - beat,
+        stall_bound_s=stall_bound_s(
+            engine.config.poll_interval_s, engine.sender.config.give_up_after_s
+        ),
+    )
 
 
 def readiness_facts(validator: Validator) -> ReadinessFacts:

@@ -16,9 +16,6 @@ from enum import Enum
 
 from oracle.chain.round_clock import RoundClock
 
-# Ballot states that may still owe a reveal: "prepared" (sealed; its commit may be on chain
-# or still land, e.g. through a relayer or a transaction sent before a crash) and "committed".
-OPEN_STATES = ("prepared", "committed")
 # Slack on top of the worst case: a slow tick, a block or two, the exit itself.
 STOP_MARGIN_S = 30
 
@@ -31,7 +28,7 @@ class Mode(Enum):
 
 @dataclass(frozen=True)
 class DrainStatus:
-    open_ballots: int  # ballots in OPEN_STATES
+    open_ballots: int  # ballots in ballot_state.OPEN_STATES
     next_reveal_deadline: int | None  # the earliest reveal end (chain time) among them
     done: bool  # nothing open: stopping now loses nothing
 

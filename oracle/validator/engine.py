@@ -11,6 +11,10 @@ reveal in [genesis + (r+1)D, genesis + (r+1)D + R); finalize after the reveal
 Phases are judged on chain time: the timestamp of the latest block seen, never the host's
 clock (duty_phases.py, docs/validator.md "Chain time"). Refusals are decoded once into an
 outcome (oracle/chain/revert_outcome.py). SIGTERM and pause enter a drain (drain.py).
+
+Each duty decides in its own module (duties/: a snapshot in, actions out) and this engine
+only wires them in `tick`; inference runs on the judge worker's thread (judge_worker.py), so
+no tick waits on the model.
 """
 
 from __future__ import annotations
@@ -23,24 +27,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
-from eth_utils import keccak
 
 from oracle.chain.chain_clock import BlockPace, SeenBlock
 from oracle.chain.client import OracleClient
-from oracle.chain.commitment import round_list_hash, seal_ballot
-from oracle.chain.errors import InsufficientFunds, TxReverted
+from oracle.chain.errors import InsufficientFunds
 from oracle.chain.events import ChainEvent
-from oracle.chain.gas_cap import fitting_prefix
 from oracle.chain.retry import is_transient
-from oracle.chain.revert_outcome import Duty, Outcome, classify
 from oracle.chain.round_clock import RoundClock, RoundTiming
 from oracle.chain.rpc import wait_for_rpc
 from oracle.chain.sender import TxSender
 from oracle.chain.slashing import SlashReason
-from oracle.model.labels import ABSTAIN, NUM_CLASSES, vote_label
+from oracle.validator.ballot_state import OPEN_STATES, BallotState
 from oracle.validator.doppelganger import CheckState, DoppelgangerCheck
 from oracle.validator.drain import (
-    OPEN_STATES,
     DrainControl,
     DrainStatus,
     Mode,
@@ -49,14 +48,21 @@ from oracle.validator.drain import (
     should_exit,
     worst_case_drain_s,
 )
-from oracle.validator.duty_phases import CommitAction, RevealAction, commit_action, reveal_action
-from oracle.validator.funds import ShortfallLog, need_for_rounds
-from oracle.validator.judge import HASH_MISMATCH_REASON, Judge
+from oracle.validator.duties.claim import ClaimDuty
+from oracle.validator.duties.commit import CommitDuty
+from oracle.validator.duties.finalize import FinalizeDuty
+from oracle.validator.duties.prune import PruneDuty
+from oracle.validator.duties.recover import RecoverDuty
+from oracle.validator.duties.reveal import RevealDuty
+from oracle.validator.duties.settle import SettleDuty
+from oracle.validator.funds import ShortfallLog
+from oracle.validator.judge import Judge
+from oracle.validator.judge_worker import JudgeWorker
 from oracle.validator.metrics import Metrics
 from oracle.validator.relay import RelayClient
 from oracle.validator.settings import ValidatorSettings
 from oracle.validator.signed_verdicts import VerdictPublisher
-from oracle.validator.store import Store, StoredBallot
+from oracle.validator.store import Store
 from oracle.validator.store_identity import StoreIdentity
 from oracle.validator.submitted_proposal import SubmittedProposal
 
@@ -72,9 +78,6 @@ class StepsFailed(RuntimeError):
 
 
 EVENTS = ("ProposalSubmitted", "ProposalFinalized", "ProposalRolled", "VotesRevealed", "Slashed")
-# How far from the block a proposal was stored from its event is looked for again when
-# its payload hash no longer matches the chain's: a reorg moves it by about its depth.
-REFETCH_WINDOW_BLOCKS = 256
 
 
 def _setting_default(name: str) -> Any:
@@ -158,17 +161,27 @@ class Engine:
         self.drained = threading.Event()  # set once a stopping drain is done
         self.last_tick_ok = False
         self.last_tick_ok_at: float | None = None  # monotonic time of the last clean tick
-        self._empty_rounds: set[int] = set()  # rounds whose commit phase opened with no proposals
-        self._skipped_rounds: set[int] = set()  # rounds with no stake of ours at the snapshot
-        self._recovery_done: set[int] = set()  # rounds checked for a lost ballot
-        self._last_claim = 0.0
-        self._last_reveal_at = 0.0
-        self._finalize_tried: dict[int, float] = {}
-        self._finalizable_since: dict[int, float] = {}  # monotonic time a round was first due
-        self._refused_rounds: set[int] = set()  # stored payload hashes differ from the chain's
-        self._last_prune = 0.0
-        self._settle_checked: dict[int, float] = {}
+        # Monotonic time the loop began or last finished a tick (clean or not): /health's
+        # wedge check (liveness.py).
+        self.loop_beat_at: float | None = None
         self._stop = threading.Event()
+        # The duties (duties/): each decides purely; its executor keeps its own schedule.
+        self.commit_duty = CommitDuty(self)
+        self.reveal_duty = RevealDuty(self)
+        self.recover_duty = RecoverDuty(self)
+        self.finalize_duty = FinalizeDuty(self)
+        self.settle_duty = SettleDuty(self)
+        self.claim_duty = ClaimDuty(self)
+        self.prune_duty = PruneDuty(self)
+        # Inference on its own thread (judge_worker.py): the tick never waits on the model.
+        self.judging = JudgeWorker(
+            store=store,
+            judge=judge,
+            client=client,
+            metrics=self.metrics,
+            batch=self.config.judge_batch,
+            idle_wait_s=self.config.poll_interval_s,
+        )
         self._shortfalls = ShortfallLog(log, signer.address)
         # Its signed verdicts, served on the API (GET /verdicts) for peers' watchers.
         self.verdicts = VerdictPublisher(client, store, signer, self.timing, self.now)
@@ -226,13 +239,20 @@ class Engine:
     # ----------------------------------------------------------------- loop
 
     def run(self, stop: threading.Event | None = None) -> None:
-        """Tick until `stop` is set or a stopping drain is done (then the thread ends)."""
+        """Tick until `stop` is set or a stopping drain is done (then the thread ends); the
+        judge worker runs alongside and stops with the loop."""
         stop = stop or self._stop
-        while not stop.is_set() and not self.drained.is_set():
-            self.tick_safely()
-            if self.drained.is_set():
-                break
-            stop.wait(self.config.poll_interval_s)
+        self.judging.start()
+        self.loop_beat_at = time.monotonic()
+        try:
+            while not stop.is_set() and not self.drained.is_set():
+                self.tick_safely()
+                self.loop_beat_at = time.monotonic()
+                if self.drained.is_set():
+                    break
+                stop.wait(self.config.poll_interval_s)
+        finally:
+            self.judging.stop()
 
     def stop(self) -> None:
         self._stop.set()
@@ -289,22 +309,22 @@ class Engine:
         self.metrics.current_round.set(cr)
         step("doppelganger", self.watch_for_doppelganger)
         # Stored ballots reveal without the model: a restarted validator reveals at once.
-        step("reveal", self.reveal_due, seen)
+        step("reveal", self.reveal_duty.run, seen)
         if self.judge.ready:
             if self.may_commit():
-                step("commit", self.commit_due, cr, seen)
+                step("commit", self.commit_duty.run, cr, seen)
             step("recover", self.recover_and_reveal, cr, seen)
-            step("judge", self.judge_unjudged)
-            if self.may_commit():  # a SIGTERM may have come while judging
-                step("commit", self.commit_due, cr, seen)  # what the judging just made ready
+            # Never inference here: the judge worker takes the backlog (and whatever commit
+            # and recover just asked for) on its own thread; they seal on a later tick.
+            self.judging.wake()
         if self.relayer is not None:
             step("relay", self.relayer.flush, now)
-        step("finalize", self.finalize_due, cr, now)
-        step("settle", self.settle_due, now)
+        step("finalize", self.finalize_duty.run, cr, now)
+        step("settle", self.settle_duty.run, now)
         if mode is Mode.RUNNING:
             # Not while draining: a claim's transaction would only delay the exit.
-            step("claim", self.claim_due)
-            step("prune", self.prune_due, cr)
+            step("claim", self.claim_duty.run)
+            step("prune", self.prune_duty.run, cr)
         step("drain", self.report_drain, mode)
         total = time.perf_counter() - started
         self.metrics.tick_seconds.observe(total)
@@ -355,470 +375,29 @@ class Engine:
                 self.store.save_ballot(
                     r, ids, bytes(a["verdicts"]), b"\x00" * 32, onchain.commitment
                 )
-                self.store.set_ballot_state(r, "settled" if onchain.settled else "revealed")
+                state = BallotState.SETTLED if onchain.settled else BallotState.REVEALED
+                self.store.set_ballot_state(r, state)
         elif ev.name == "Slashed" and a["validator"] == self.operator:
             reason = SlashReason(int(a["reason"])).label
             self.metrics.slashes.labels(reason=reason).inc()
             log.warning("operator %s slashed %d wei (%s)", self.operator, int(a["amount"]), reason)
         return False
 
-    def _judge_ids(self, ids: list[int]) -> None:
-        stored = self.store.proposals(ids)
-        todo = [p for p in stored.values() if p.verdict is None]
-        if todo:
-            self._judge(todo)
-
-    def judge_unjudged(self) -> None:
-        pending = self.store.unjudged(self.config.judge_batch)
-        if pending:
-            self._judge(pending)
-
-    def _judge(self, pending: list[Any]) -> None:
-        pins = self._pinned_models(pending)
-        started = time.perf_counter()
-        judgements = self.judge.judge(
-            [(p.id, p.payload, p.payload_hash, pins[p.id]) for p in pending]
-        )
-        self.metrics.inference_latency.observe(time.perf_counter() - started)
-        for j in judgements:
-            self.metrics.verdicts.labels(verdict=vote_label(j.verdict)).inc()
-            if j.reason == HASH_MISMATCH_REASON:
-                self.metrics.hash_mismatches.inc()
-        self.store.set_verdicts(
-            [(j.proposal_id, j.verdict, j.confidence, j.reason) for j in judgements]
-        )
-
-    def _pinned_models(self, pending: list[Any]) -> dict[int, bytes]:
-        """Each proposal's pinned model hash: from the store, or (a row stored before the
-        column existed) from the chain, then stored."""
-        pins = {p.id: p.model_hash for p in pending if p.model_hash is not None}
-        missing = {p.id: self.client.proposal(p.id).model_hash for p in pending if p.id not in pins}
-        if missing:
-            self.store.set_model_hashes(missing)
-        return {**pins, **missing}
-
-    # ------------------------------------------------------------ ballots
-
-    def _vote(self, verdict: int) -> int:
-        if verdict == ABSTAIN:
-            return ABSTAIN  # not a class: the test-only shift never turns it into a vote
-        return (verdict + self.config.byzantine_shift) % NUM_CLASSES
-
-    def _build_ballot(self, r: int, ids: list[int]) -> tuple[bytes, bytes, bytes] | None:
-        """(verdicts, salt, commitment) for round r, or None while a payload is not judged yet."""
-        stored = self.store.proposals(ids)
-        if any(pid not in stored or stored[pid].verdict is None for pid in ids):
-            return None
-        verdicts = bytes(self._vote(int(stored[pid].verdict or 0)) for pid in ids)
-        salt, c = seal_ballot(
-            self.signer,
-            chain_id=self.client.chain_id,
-            oracle=self.client.address,
-            round_=r,
-            validator=self.operator,
-            proposal_ids=ids,
-            verdicts=verdicts,
-        )
-        return verdicts, salt, c
+    # ---------------------------------------------------------------- duties
+    # Each duty decides in its own module (duties/), purely; these run its executor.
 
     def commit_due(self, cr: int, seen: SeenBlock) -> None:
-        """Seal and commit round `cr` once block `seen` is in its commit phase.
-
-        The round's list (and `roundInfo`) is read at `seen`'s number: a block of the commit
-        phase exists there, so the list can no longer grow (duty_phases.py).
-        """
-        t = self.timing(cr)
-        action = commit_action(t, seen, self.pace.interval())
-        if action in (CommitAction.WAIT, CommitAction.TOO_LATE):
-            return
-        ballot = self.store.ballot(cr)
-        if ballot is None:
-            if cr in self._empty_rounds:
-                return
-            info = self.client.round_info(cr, block=seen.number)
-            if info.size == 0:
-                # The list of round cr is fixed once its commit phase opens: nothing to vote on.
-                self._empty_rounds.add(cr)
-                return
-            if cr in self._skipped_rounds:
-                return
-            if self.client.stake_at(self.operator, info.snapshot) == 0:
-                # The reveal would revert OracleNoStakeAtSnapshot on every tick: do not vote.
-                log.warning(
-                    "round %d: %s has no stake at the round's snapshot (%d); skipping the round",
-                    cr,
-                    self.operator,
-                    info.snapshot,
-                )
-                self._skipped_rounds.add(cr)
-                return
-            ids = self.client.round_proposals(cr, block=seen.number)
-            self._judge_ids(ids)  # this round's proposals jump the judging queue
-            built = self._build_ballot(cr, ids)
-            if built is None:
-                return  # payload events not read yet; next tick
-            verdicts, salt, c = built
-            if round_list_hash(ids) != info.list_hash:
-                log.error("round %d: local list hash differs from the contract's; not voting", cr)
-                self._empty_rounds.add(cr)
-                return
-            if not self._payloads_match_chain(cr, ids):
-                return
-            # Durable before the commit transaction goes out (see store.py).
-            self.store.save_ballot(cr, ids, verdicts, salt, c)
-            ballot = self.store.ballot(cr)
-        if ballot is not None and ballot.state == "prepared":
-            if action is CommitAction.AT_RISK:
-                log.warning(
-                    "round %d: committing %d s before the reveal phase, within a block "
-                    "(%.1f s); the commit may land too late (gas only, no stake at risk)",
-                    cr,
-                    t.reveal_start - seen.timestamp,
-                    self.pace.interval(),
-                )
-            self._send_commit(ballot, t, seen)
-
-    def _payloads_match_chain(self, r: int, ids: list[int]) -> bool:
-        """Whether every stored payload hash of round r is the chain's `proposal(id).payloadHash`.
-
-        The store's identity rules out another deployment; this catches what is left (a
-        reorg deeper than `confirmations` that renumbered proposals, an edited database):
-        the verdicts would be about other payloads. A differing proposal is re-read from
-        its `ProposalSubmitted` event near the block it was stored from and judged again
-        (the round seals on a later tick); one that cannot be found there refuses the
-        round: no commit, so no slash. Either is logged once.
-        """
-        if r in self._refused_rounds:
-            return False
-        stored = self.store.proposals(ids)
-        on_chain = self.client.payload_hashes(ids)
-        differ = [pid for pid in ids if on_chain.get(pid) != stored[pid].payload_hash]
-        if not differ:
-            return True
-        first, seen = differ[0], on_chain.get(differ[0])
-        what = (
-            f"stored payload hashes of {len(differ)} proposal(s) differ from the chain's "
-            f"(proposal {first}: stored 0x{stored[first].payload_hash.hex()}, chain "
-            f"{'none' if seen is None else '0x' + seen.hex()})"
-        )
-        refetched = [
-            pid for pid in differ if self._refetch(pid, stored[pid].block, on_chain.get(pid))
-        ]
-        if len(refetched) == len(differ):
-            log.warning("round %d: %s; re-read them from the chain to judge again", r, what)
-            return False
-        self._refused_rounds.add(r)
-        log.error(
-            "round %d: %s and %d could not be re-read; not voting this round. If it repeats, "
-            "stop the validator and set db_path to a new file",
-            r,
-            what,
-            len(differ) - len(refetched),
-        )
-        return False
-
-    def _refetch(self, pid: int, near_block: int, chain_hash: bytes | None) -> bool:
-        """Replace proposal `pid`'s stored payload with its chain event's; whether it could."""
-        if chain_hash is None:
-            return False
-        head = self.reader.safe_head()
-        found = [
-            ev
-            for ev in self.reader.find(
-                "ProposalSubmitted",
-                ["0x" + pid.to_bytes(32, "big").hex()],
-                from_block=near_block - REFETCH_WINDOW_BLOCKS,
-                to_block=min(head, near_block + REFETCH_WINDOW_BLOCKS),
-            )
-            if bytes(ev.args["payloadHash"]) == chain_hash
-        ]
-        if not found:
-            return False
-        self.store.replace_proposal(SubmittedProposal.from_event(found[-1]))
-        return True
-
-    def _send_commit(self, b: StoredBallot, t: RoundTiming, seen: SeenBlock) -> None:
-        onchain = self.client.ballot_of(b.round, self.operator)
-        if onchain.committed:
-            # Sent before a crash, or by the relayer: idempotent, just record it.
-            state = "committed" if onchain.commitment == b.commitment else "missed"
-            if state == "missed":
-                log.error("round %d: on-chain commitment differs from the stored one", b.round)
-            else:
-                log.info("round %d: already committed on chain (restart, relayer)", b.round)
-            self.store.set_ballot_state(b.round, state)
-            return
-        if self.relay is not None and self.relay.offer_commit(self, b):
-            return  # the relayer submits it; the next ticks see it on chain (or fall back)
-        try:
-            tx = self.client.commit(self.sender, b.round, b.commitment)
-        except TxReverted as exc:
-            outcome = self._vote_refused("commit", b, exc, seen, t, done_state="committed")
-            if outcome is Outcome.TOO_LATE:
-                log.warning("round %d: commit phase over before the commit was mined", b.round)
-                self.store.set_ballot_state(b.round, "missed")
-            elif outcome is Outcome.FATAL:
-                log.error("round %d: commit refused (%s); not voting this round", b.round, exc)
-                self.store.set_ballot_state(b.round, "missed")
-            elif outcome is not Outcome.DONE:  # too early, or a view a block apart: stays prepared
-                log.info("round %d: commit %s (%s); next block", b.round, outcome.value, exc)
-            return
-        self.metrics.votes_sent.labels(kind="commit").inc()
-        self.store.set_ballot_state(b.round, "committed", commit_tx=tx.tx_hash)
-        log.info("round %d: committed %d verdicts (tx %s)", b.round, len(b.verdicts), tx.tx_hash)
-
-    def _vote_refused(
-        self,
-        kind: Duty,
-        b: StoredBallot,
-        exc: TxReverted,
-        seen: SeenBlock,
-        t: RoundTiming,
-        *,
-        done_state: str,
-    ) -> Outcome:
-        """Count a refused commit or reveal and decode it (revert_outcome.py); one already
-        on chain moves the ballot to `done_state` here. The caller handles the rest."""
-        self.metrics.tx_reverts.labels(kind=kind).inc()
-        outcome = classify(kind, exc, seen=seen, timing=t)
-        if outcome is Outcome.DONE:
-            self.store.set_ballot_state(b.round, done_state)
-        return outcome
+        self.commit_duty.run(cr, seen)
 
     def recover_and_reveal(self, cr: int, seen: SeenBlock) -> None:
         """Rebuild lost ballots, and reveal what was rebuilt in the same pass: after a lost
         database the model load and re-judging leave little of the reveal phase."""
-        if self.recover_lost_ballots(cr, seen.timestamp):
-            self.reveal_due(seen)
-
-    def recover_lost_ballots(self, cr: int, now: int) -> int:
-        """A ballot committed on chain but missing locally (lost database): rebuild it.
-
-        The verdicts are recomputed (deterministic argmax) and the salt re-derived from
-        the signer key; if they reproduce the on-chain commitment, the ballot reveals.
-        Returns how many ballots were rebuilt.
-        """
-        rebuilt = 0
-        for r in (cr - 1, cr):
-            if r < 0 or r in self._recovery_done:
-                continue
-            t = self.timing(r)
-            if now >= t.reveal_end or self.store.ballot(r) is not None:
-                continue
-            onchain = self.client.ballot_of(r, self.operator)
-            if not onchain.committed:
-                if r == cr - 1:
-                    self._recovery_done.add(r)
-                continue
-            ids = self.client.round_proposals(r)
-            self._judge_ids(ids)  # ahead of the backlog a lost database re-reads
-            built = self._build_ballot(r, ids)
-            if built is None:
-                return rebuilt  # wait until every payload is read and judged again
-            verdicts, salt, c = built
-            if c != onchain.commitment:
-                log.error("round %d: cannot reproduce the on-chain commitment; reveal lost", r)
-                self._recovery_done.add(r)
-                continue
-            with self.store.transaction():
-                self.store.save_ballot(r, ids, verdicts, salt, c)
-                self.store.set_ballot_state(r, "revealed" if onchain.revealed else "committed")
-            log.warning("round %d: ballot rebuilt from the signer key after a lost database", r)
-            rebuilt += 1
-        return rebuilt
-
-    def reveal_due(self, seen: SeenBlock) -> None:
-        """Reveal every committed ballot whose reveal phase block `seen` is in (duty_phases.py);
-        a ballot is missed only once a block past its reveal end is seen without it."""
-        interval = self.pace.interval()
-        for b in self.store.ballots_in(OPEN_STATES):
-            t = self.timing(b.round)
-            action = reveal_action(t, seen, interval)
-            if action is RevealAction.WAIT:
-                continue
-            if b.state == "prepared":
-                onchain = self.client.ballot_of(b.round, self.operator)
-                if onchain.commitment != b.commitment:
-                    self.store.set_ballot_state(
-                        b.round, "missed"
-                    )  # never committed: nothing to reveal
-                    continue
-            if action is RevealAction.PHASE_OVER:
-                onchain = self.client.ballot_of(b.round, self.operator)
-                if onchain.revealed:
-                    self.store.set_ballot_state(b.round, "revealed")
-                else:
-                    self.metrics.reveal_misses.inc()
-                    self.store.set_ballot_state(b.round, "missed")
-                    log.error("round %d: reveal phase ended before the reveal", b.round)
-                continue
-            if action is RevealAction.AT_RISK:
-                log.warning(
-                    "round %d: revealing %d s before the deadline, within a block (%.1f s); "
-                    "it may land too late",
-                    b.round,
-                    t.reveal_end - seen.timestamp,
-                    interval,
-                )
-            self._send_reveal(b, t, seen)
-
-    def _send_reveal(self, b: StoredBallot, t: RoundTiming, seen: SeenBlock) -> None:
-        onchain = self.client.ballot_of(b.round, self.operator)
-        if onchain.revealed:
-            self.store.set_ballot_state(b.round, "revealed")
-            return
-        if self.relay is not None and self.relay.offer_reveal(self, b, t):
-            return
-        try:
-            tx = self.client.reveal(self.sender, b.round, self.operator, b.verdicts, b.salt)
-        except TxReverted as exc:
-            outcome = self._vote_refused("reveal", b, exc, seen, t, done_state="revealed")
-            if outcome is Outcome.FATAL:
-                # The reveal can never pass: missed, so it is settled and withdraw() unblocks.
-                # (OracleNoStakeAtSnapshot: committed without stake, before that check
-                # existed; settled with no stake, so no slash.)
-                log.error("round %d: reveal refused (%s); it cannot pass", b.round, exc)
-                self.store.set_ballot_state(b.round, "missed")
-            elif outcome is not Outcome.DONE:
-                # Too early or a view a block apart: again on the next block. "Too late" is
-                # decided by a seen block past the deadline (reveal_due), not by one refusal.
-                log.info("round %d: reveal %s (%s); next block", b.round, outcome.value, exc)
-            return
-        self.metrics.votes_sent.labels(kind="reveal").inc()
-        self.store.set_ballot_state(b.round, "revealed", reveal_tx=tx.tx_hash)
-        self._last_reveal_at = time.monotonic()
-        log.info("round %d: revealed (tx %s)", b.round, tx.tx_hash)
-
-    # -------------------------------------------------- finalize and settle
-
-    def finalize_due(self, cr: int, now: int) -> None:
-        """Anyone may finalize; every validator tries, checking state first (idempotent)."""
-        for r in self.store.pending_rounds(cr):
-            t = self.timing(r)
-            if now < t.reveal_start:
-                continue
-            ids = self.store.pending_in_round(r)
-            if not ids:
-                continue
-            if now < t.reveal_end and not self._revealed_here(r):
-                continue  # early finalization only once our own reveal is in
-            # Validators take turns, so one finalizeMany usually does it: the stagger runs on
-            # the host clock (scheduling only) from when this validator first found the round
-            # due, or from its own last reveal.
-            since = self._finalizable_since.setdefault(r, time.monotonic())
-            if time.monotonic() < max(since, self._last_reveal_at) + self._finalize_stagger(r):
-                continue
-            if time.monotonic() - self._finalize_tried.get(r, 0.0) < 1.0:
-                continue  # at most one attempt per round per second
-            self._finalize_tried[r] = time.monotonic()
-            try:
-                self._finalize_in_parts(ids)
-            except TxReverted as exc:
-                outcome = classify("finalize", exc, seen=self.seen, timing=t)
-                if outcome is Outcome.DONE:
-                    # Finalized by a peer first (mined after its finalizeMany, or our event
-                    # view lags a block): the ProposalFinalized events update the store.
-                    log.info("round %d: finalized by someone else first", r)
-                elif outcome is not Outcome.TOO_EARLY:
-                    self.metrics.tx_reverts.labels(kind="finalize").inc()
-                    log.warning("round %d: finalize refused: %s", r, exc)
-
-    def _finalize_in_parts(self, ids: list[int]) -> None:
-        """finalizeMany(ids), in as many transactions as the per-transaction gas cap needs.
-
-        A full round (1,024 proposals, rolls and callbacks) can need more than 2^24 gas in
-        one call; each part is the largest prefix whose estimate fits (gas_cap.py).
-        """
-        while ids:
-            part = fitting_prefix(
-                ids, lambda chunk: self.sender.estimate_call(self.client.fn("finalizeMany", chunk))
-            )
-            self.sender.send_call(self.client.fn("finalizeMany", list(part)))
-            self.metrics.votes_sent.labels(kind="finalize").inc()
-            ids = ids[len(part) :]
-
-    def _finalize_stagger(self, r: int) -> float:
-        """0 to 0.9 s, different per (validator, round): spreads the finalizers out."""
-        return (keccak(text=f"{self.operator}:{r}")[0] % 4) * 0.3
-
-    def _revealed_here(self, r: int) -> bool:
-        b = self.store.ballot(r)
-        return b is None or b.state in ("revealed", "settled", "missed")
-
-    def settle_due(self, now: int) -> None:
-        """Settle our own ballots once their round is settleable.
-
-        Missed ballots (committed, never revealed) are settled too, with empty verdicts
-        (the non-reveal slash, docs/protocol.md): `withdraw()` refuses while any committed
-        ballot is unsettled, so leaving them open would lock the stake for good.
-        """
-        for b in self.store.ballots_in(("revealed", "missed")):
-            t = self.timing(b.round)
-            if now < t.reveal_end:
-                continue
-            if time.monotonic() - self._settle_checked.get(b.round, 0.0) < 1.0:
-                continue
-            self._settle_checked[b.round] = time.monotonic()
-            verdicts = b.verdicts
-            if b.state == "missed":
-                onchain = self.client.ballot_of(b.round, self.operator)
-                if not onchain.committed:
-                    # The commit never landed: no ballot on chain, nothing to settle.
-                    self.store.set_ballot_state(b.round, "uncommitted")
-                    continue
-                if onchain.settled:
-                    self.store.set_ballot_state(b.round, "settled")
-                    continue
-                # Revealed after all (by anyone holding the preimage, e.g. a relayer): the
-                # stored verdicts; otherwise the non-reveal path takes empty verdicts.
-                verdicts = b.verdicts if onchain.revealed else b""
-            if self.client.round_info(b.round).pending:
-                continue
-            try:
-                tx = self.client.settle(self.sender, b.round, self.operator, verdicts)
-            except TxReverted as exc:
-                outcome = classify("settle", exc, seen=self.seen, timing=t)
-                if outcome is Outcome.DONE:
-                    self.store.set_ballot_state(b.round, "settled")
-                    continue
-                if outcome in (Outcome.TOO_EARLY, Outcome.RETRY):
-                    continue  # not settleable yet, or raced: the next check decides
-                self.metrics.tx_reverts.labels(kind="settle").inc()
-                raise
-            self.metrics.votes_sent.labels(kind="settle").inc()
-            self.store.set_ballot_state(b.round, "settled", settle_tx=tx.tx_hash)
-            if not verdicts:
-                log.warning("round %d: settled our missed ballot (non-reveal slash)", b.round)
-
-    def claim_due(self) -> None:
-        if time.monotonic() - self._last_claim < self.config.claim_every_s:
-            return
-        self._last_claim = time.monotonic()
-        # On the claim's cadence (two reads): what the balance alert compares.
-        self.metrics.signer_balance.set(self.client.w3.eth.get_balance(self.signer.address))
-        self.metrics.signer_balance_needed.set(need_for_rounds(self.client.w3))
-        if self.config.auto_claim and self.operator_sender is not None:
-            self.claim()
+        if self.recover_duty.run(cr, seen.timestamp):
+            self.reveal_duty.run(seen)
 
     def claim(self) -> int:
-        """Claim the operator's rewards; the wei claimed (0: nothing, or no operator key)."""
-        if self.operator_sender is None:
-            return 0
-        amount = self.client.claimable(self.operator)
-        if amount <= max(0, self.config.claim_min_wei):
-            return 0
-        self.client.claim(self.operator_sender)
-        self.metrics.rewards_claimed.inc(amount)
-        log.info("claimed %d wei", amount)
-        return amount
-
-    def prune_due(self, cr: int) -> None:
-        if time.monotonic() - self._last_prune < self.config.prune_every_s:
-            return
-        self._last_prune = time.monotonic()
-        proposals, ballots = self.store.prune(cr - self.config.retention_rounds)
-        if proposals or ballots:
-            log.info("pruned %d final proposals and %d settled ballots", proposals, ballots)
+        """Claim the operator's rewards now (the API's /admin/claim); the wei claimed."""
+        return self.claim_duty.claim()
 
     def watch_for_doppelganger(self) -> None:
         """One nonce reading per tick while the start-up window runs (none after it)."""
@@ -870,6 +449,8 @@ class Engine:
             # What a drain can take at most: the TimeoutStopSec a service manager must allow.
             "drain_worst_case_s": worst_case_drain_s(self.clock),
             "chain_ok": self.last_tick_ok,
+            # Proposals in the batch the judge worker is running now (0: idle).
+            "judging": len(self.judging.judging),
             "model_hash": getattr(self.judge.pipeline, "model_hash", None),
             # Every pinned model held (default first): proposals pinned elsewhere are abstained.
             "model_hashes": self.judge.held_hashes,

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from oracle.validator.drain import Mode
 
-# A tick runs every poll interval; one that judged a full batch takes longer. Older than
-# this, the engine is stuck or the chain unreachable.
+# A tick runs every poll interval (judging is on its own thread, judge_worker.py); one that
+# waits for a receipt takes longer. Older than this, the engine is stuck or the chain
+# unreachable.
 MAX_TICK_AGE_S = 60.0
 # The latest block seen may be a block interval old, plus a lagging node's few blocks.
 # Older than this (by the host clock), the chain has stalled, the RPC view lags far behind,

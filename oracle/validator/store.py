@@ -25,6 +25,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from oracle.validator.ballot_state import (
+    OPEN_STATES,
+    UNSETTLED_STATES,
+    BallotState,
+    IllegalBallotTransition,
+    check_transition,
+)
 from oracle.validator.store_identity import (
     StoreHoldsOtherPayloads,
     StoreIdentity,
@@ -36,9 +43,6 @@ from oracle.validator.submitted_proposal import SubmittedProposal
 
 log = logging.getLogger(__name__)
 
-# Ballots that may still need a transaction (reveal, settle): their rows, and the rows of
-# the proposals they list, are never pruned.
-UNSETTLED_STATES = ("prepared", "committed", "revealed", "missed")
 FILE_MODE = 0o600
 SQLITE_SIDE_FILES = ("-wal", "-shm")
 
@@ -69,7 +73,7 @@ class StoredBallot:
     verdicts: bytes
     salt: bytes
     commitment: bytes
-    state: str
+    state: BallotState
     commit_tx: str | None
     reveal_tx: str | None
     settle_tx: str | None
@@ -244,12 +248,26 @@ class Store:
         )
         return [StoredProposal(*r) for r in rows]
 
-    def set_verdicts(self, results: list[tuple[int, int, float, str]]) -> None:
-        """(id, verdict, confidence, reason) each, in one transaction."""
+    def set_verdicts(
+        self,
+        results: list[tuple[int, int, float, str]],
+        *,
+        payload_hashes: dict[int, bytes] | None = None,
+    ) -> None:
+        """(id, verdict, confidence, reason) each, in one transaction. With `payload_hashes`
+        (the payloads judged), a verdict is written only while the proposal's stored payload
+        is still that one: the judge worker runs beside a refetch that may replace it."""
         with self.transaction() as c:
+            if payload_hashes is None:
+                c.executemany(
+                    "UPDATE proposals SET verdict=?, confidence=?, reason=? WHERE id=?",
+                    [(v, conf, reason, pid) for pid, v, conf, reason in results],
+                )
+                return
             c.executemany(
-                "UPDATE proposals SET verdict=?, confidence=?, reason=? WHERE id=?",
-                [(v, conf, reason, pid) for pid, v, conf, reason in results],
+                "UPDATE proposals SET verdict=?, confidence=?, reason=? WHERE id=?"
+                " AND payload_hash=?",
+                [(v, conf, reason, pid, payload_hashes[pid]) for pid, v, conf, reason in results],
             )
 
     def proposal(self, pid: int) -> StoredProposal | None:
@@ -304,8 +322,10 @@ class Store:
         total = c.execute("SELECT COUNT(*) FROM proposals").fetchone()[0]
         pending = c.execute("SELECT COUNT(*) FROM proposals WHERE status=1").fetchone()[0]
         unjudged = c.execute("SELECT COUNT(*) FROM proposals WHERE verdict IS NULL").fetchone()[0]
+        counted = (*OPEN_STATES, BallotState.REVEALED)
         open_ballots = c.execute(
-            "SELECT COUNT(*) FROM ballots WHERE state IN ('prepared','committed','revealed')"
+            f"SELECT COUNT(*) FROM ballots WHERE state IN ({','.join('?' * len(counted))})",
+            counted,
         ).fetchone()[0]
         return {
             "proposals": int(total),
@@ -319,8 +339,15 @@ class Store:
     def save_ballot(
         self, round_: int, proposal_ids: list[int], verdicts: bytes, salt: bytes, commitment: bytes
     ) -> None:
-        """Persist the preimage durably; called before the commit transaction is sent."""
+        """Persist the preimage durably; called before the commit transaction is sent.
+
+        Only a new ballot or a still-prepared one (sealed again) may be written: replacing
+        one that is committed or further would lose what its reveal or settle needs.
+        """
         with self.transaction() as c:
+            current = self._ballot_state(c, round_)
+            if current not in (None, BallotState.PREPARED):
+                raise IllegalBallotTransition(round_, current, BallotState.PREPARED)
             c.execute(
                 "INSERT OR REPLACE INTO ballots(round, proposal_ids, verdicts, salt, commitment,"
                 " state) VALUES(?,?,?,?,?,'prepared')",
@@ -331,7 +358,7 @@ class Store:
         row = self._conn().execute("SELECT * FROM ballots WHERE round=?", (round_,)).fetchone()
         return None if row is None else _ballot(row)
 
-    def ballots_in(self, states: tuple[str, ...]) -> list[StoredBallot]:
+    def ballots_in(self, states: tuple[BallotState, ...]) -> list[StoredBallot]:
         q = f"SELECT * FROM ballots WHERE state IN ({','.join('?' * len(states))}) ORDER BY round"
         return [_ballot(r) for r in self._conn().execute(q, states).fetchall()]
 
@@ -346,12 +373,25 @@ class Store:
         )
         return [_ballot(r) for r in rows]
 
-    def set_ballot_state(self, round_: int, state: str, **tx: Any) -> None:
+    def set_ballot_state(self, round_: int, state: BallotState | str, **tx: Any) -> None:
+        """Move ballot `round_` to `state` (recording any tx hashes given), if that move is
+        allowed (ballot_state.py); IllegalBallotTransition otherwise, with nothing written."""
+        wanted = BallotState(state)
         cols = ["state=?"] + [f"{k}=?" for k in tx]
         with self.transaction() as c:
+            current = self._ballot_state(c, round_)
+            if current is None:
+                raise KeyError(f"round {round_}: no stored ballot to move to {wanted}")
+            check_transition(round_, current, wanted)
             c.execute(
-                f"UPDATE ballots SET {', '.join(cols)} WHERE round=?", (state, *tx.values(), round_)
+                f"UPDATE ballots SET {', '.join(cols)} WHERE round=?",
+                (str(wanted), *tx.values(), round_),
             )
+
+    @staticmethod
+    def _ballot_state(c: sqlite3.Connection, round_: int) -> BallotState | None:
+        row = c.execute("SELECT state FROM ballots WHERE round=?", (round_,)).fetchone()
+        return None if row is None else BallotState(str(row[0]))
 
     # --------------------------------------------------------------- pruning
 
@@ -376,8 +416,8 @@ class Store:
             ).rowcount
             ballots = c.execute(
                 "DELETE FROM ballots WHERE round IN (SELECT round FROM ballots"
-                " WHERE state IN ('settled', 'uncommitted') AND round < ? LIMIT ?)",
-                (cutoff, batch),
+                " WHERE state IN (?, ?) AND round < ? LIMIT ?)",
+                (BallotState.SETTLED, BallotState.UNCOMMITTED, cutoff, batch),
             ).rowcount
         return int(proposals), int(ballots)
 
@@ -390,7 +430,7 @@ def _ballot(row: Any) -> StoredBallot:
         bytes(row[2]),
         bytes(row[3]),
         bytes(row[4]),
-        str(row[5]),
+        BallotState(str(row[5])),
         row[6],
         row[7],
         row[8],

@@ -20,7 +20,7 @@ def refused_commit_messages(
     """Ask `engine` twice to commit `round_` at the latest block, assert it sealed and sent
     nothing, and return its log lines at `level` or above that contain `containing` (twice:
     so that a test can check the refusal is said once, not on every tick)."""
-    with caplog.at_level(level, logger="oracle.validator.engine"):
+    with caplog.at_level(level, logger="oracle.validator"):
         engine.commit_due(round_, engine.observe_head())
         engine.commit_due(round_, engine.observe_head())
     assert engine.store.ballot(round_) is None

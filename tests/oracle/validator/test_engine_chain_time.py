@@ -66,9 +66,9 @@ def test_send_commit__refused_before_the_commit_phase__stays_prepared_not_missed
     ballot = engine.store.ballot(r)
     assert ballot is not None
 
-    with caplog.at_level(logging.INFO, logger="oracle.validator.engine"):
+    with caplog.at_level(logging.INFO, logger="oracle.validator"):
         # OracleNotCommitPhase while the phase has not begun: too early, not "over".
-        engine._send_commit(ballot, engine.timing(r), engine.observe_head())
+        engine.commit_duty.send(ballot, engine.timing(r), engine.observe_head())
 
     assert engine.store.ballot(r).state == "prepared"  # type: ignore[union-attr]
     assert any("commit too early" in m for m in caplog.messages)
@@ -94,7 +94,7 @@ def test_tick__stopping_with_a_committed_ballot__reveals_it_then_reports_drained
     assert engine.status()["next_reveal_deadline"] == client.round_timing(r).reveal_end
 
     advance_to(client, client.round_timing(r).reveal_start)
-    with caplog.at_level(logging.WARNING, logger="oracle.validator.engine"):
+    with caplog.at_level(logging.WARNING, logger="oracle.validator"):
         engine.tick()
     assert client.ballot_of(r, account.address).revealed
     assert engine.drained.is_set()

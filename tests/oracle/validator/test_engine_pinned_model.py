@@ -10,17 +10,11 @@ models (real forward passes): model A is pinned; model B is A with one weight ch
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
-from eth_account import Account
 from web3 import Web3
 
-from oracle.chain.anvil import ANVIL_MNEMONIC
 from oracle.chain.client import OracleClient, Status
-from oracle.chain.deployment import Deployment
-from oracle.chain.localdeploy import OracleParams, deploy
-from oracle.chain.rpc import connect
 from oracle.chain.submitter import Submitter
 from oracle.explorer import views
 from oracle.explorer.indexer import Indexer
@@ -30,12 +24,10 @@ from oracle.model.pipeline import VerdictPipeline
 from oracle.model.tiny import train_tiny_model
 from oracle.validator.engine import Engine
 from oracle.validator.judge import Judge
-from oracle.validator.keys import anvil_key
 from tests.support.chain_env import CHAIN_ID, events, payloads_of_every_class
+from tests.support.pinned_oracle import deploy_pinned, funded_account
 from tests.support.timetravel import advance_to
 from tests.support.validator_parts import engine_without_model
-
-ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")
@@ -65,26 +57,11 @@ def models(tmp_path_factory: pytest.TempPathFactory) -> tuple[VerdictPipeline, V
 @pytest.fixture(scope="module")
 def pinned_client(anvil_url: str, models, tmp_path_factory) -> OracleClient:  # type: ignore[no-untyped-def]
     """An oracle on the shared Anvil that pins model A."""
-    params = OracleParams(roundDuration=30, revealDuration=30, modelHash=models[0].model_hash)
-    path = deploy(
-        Web3(Web3.HTTPProvider(anvil_url)),
-        anvil_key(0, ANVIL_MNEMONIC),
-        tmp_path_factory.mktemp("pinned"),
-        params,
-        anvil_url,
-        artifacts=ROOT / ".build" / "__local__.json",
-    )
-    return OracleClient(connect(anvil_url), Deployment.load(path))
-
-
-def _funded(client: OracleClient) -> Any:
-    account = Account.create()
-    client.w3.provider.make_request("anvil_setBalance", [account.address, hex(10**21)])  # type: ignore[arg-type]
-    return account
+    return deploy_pinned(anvil_url, models[0].model_hash, tmp_path_factory.mktemp("pinned"))
 
 
 def _engine(client: OracleClient, pipelines: list[VerdictPipeline], db: Path) -> Engine:
-    account = _funded(client)
+    account = funded_account(client)
     sender = client.make_sender(account)
     client.stake(sender, int(client.param("minStake")))
     return engine_without_model(client, account, db, judge=Judge(pipelines))
@@ -103,13 +80,15 @@ def test_round__validator_without_the_pinned_model__abstains_unpaid_and_unslashe
     advance_to(client, client.round_timing(client.current_round() + 2).commit_start)
     start_block = client.w3.eth.block_number
     payloads = [p for _, p in payloads_of_every_class(1, seed=3)]
-    ids = [s.proposal_id for s in Submitter(client, _funded(client)).submit(payloads)]
+    ids = [s.proposal_id for s in Submitter(client, funded_account(client)).submit(payloads)]
     r = client.proposal(ids[0]).round
     assert {client.proposal(pid).round for pid in ids} == {r}
 
     advance_to(client, client.round_timing(r).commit_start)
     for engine in fleet:
-        engine.tick()  # ingest, judge, commit
+        engine.tick()  # ingest; the round's proposals go to the judge worker first
+        engine.judging.judge_once()  # the worker's pass, here on the test's thread
+        engine.tick()  # commit
     advance_to(client, client.round_timing(r).reveal_start)
     for engine in fleet:
         engine.tick()  # reveal

@@ -207,7 +207,7 @@ def test_tick__signer_without_gas__one_line_naming_address_balance_and_need(
     advance_to(client, client.round_timing(r).reveal_start)
     client.w3.provider.make_request("anvil_setBalance", [account.address, hex(1000)])  # type: ignore[arg-type]
 
-    with caplog.at_level(logging.INFO, logger="oracle.validator.engine"):
+    with caplog.at_level(logging.INFO, logger="oracle.validator"):
         for _ in range(3):  # each tick retries the reveal; the line comes once
             with pytest.raises(StepsFailed):
                 engine.tick()

@@ -177,7 +177,7 @@ def test_commit__stored_payload_differs_from_the_chain__rereads_it_and_judges_ag
     assert real is not None
     _tamper(engine, ids[0], payload=b"\x99" * 64, payload_hash=b"\xee" * 32)
 
-    with caplog.at_level(logging.WARNING, logger="oracle.validator.engine"):
+    with caplog.at_level(logging.WARNING, logger="oracle.validator"):
         engine.commit_due(r, engine.observe_head())  # re-read, not judged yet: nothing sealed
 
     assert engine.store.ballot(r) is None
@@ -189,7 +189,7 @@ def test_commit__stored_payload_differs_from_the_chain__rereads_it_and_judges_ag
     assert (again.payload, again.payload_hash) == (real.payload, real.payload_hash)
 
     engine.store.set_verdicts([(ids[0], 2, 1.0, "test")])  # the judge's next pass
-    with caplog.at_level(logging.WARNING, logger="oracle.validator.engine"):
+    with caplog.at_level(logging.WARNING, logger="oracle.validator"):
         engine.commit_due(r, engine.observe_head())
     assert client.ballot_of(r, account.address).committed
     assert len([m for m in caplog.messages if "differ from the chain's" in m]) == 1

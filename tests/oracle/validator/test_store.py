@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from oracle.validator.ballot_state import ALLOWED_TRANSITIONS, BallotState, IllegalBallotTransition
 from oracle.validator.store import Store
 from oracle.validator.submitted_proposal import SubmittedProposal
 
@@ -161,3 +162,40 @@ def test_prune__drops_old_final_proposals_and_settled_ballots_only(tmp_path: Pat
     store.set_ballot_state(8, "settled")
     assert store.prune(before_round=15) == (1, 1)  # now proposal 3 and ballot 8 may go
     assert store.proposal(3) is None and store.proposal(4) is not None
+
+
+def test_set_ballot_state__illegal_transition__raises_and_writes_nothing(tmp_path: Path) -> None:
+    store = Store(tmp_path / "v.db")
+    store.save_ballot(4, [1], b"\x00", b"\x01" * 32, b"\x02" * 32)
+    store.set_ballot_state(4, BallotState.COMMITTED, commit_tx="0xabc")
+    store.set_ballot_state(4, BallotState.REVEALED)
+    store.set_ballot_state(4, BallotState.SETTLED, settle_tx="0xdef")
+
+    with pytest.raises(IllegalBallotTransition, match="from settled to committed"):
+        store.set_ballot_state(4, BallotState.COMMITTED, commit_tx="0x999")
+    b = store.ballot(4)
+    assert b is not None and (b.state, b.commit_tx) == (BallotState.SETTLED, "0xabc")
+
+
+def test_save_ballot__over_a_committed_ballot__raises_and_keeps_the_preimage(
+    tmp_path: Path,
+) -> None:
+    store = Store(tmp_path / "v.db")
+    store.save_ballot(4, [1], b"\x00", b"\x01" * 32, b"\x02" * 32)
+    store.save_ballot(4, [1], b"\x03", b"\x01" * 32, b"\x04" * 32)  # still prepared: sealed again
+    store.set_ballot_state(4, BallotState.COMMITTED)
+
+    with pytest.raises(IllegalBallotTransition, match="from committed to prepared"):
+        store.save_ballot(4, [1], b"\x00", b"\x05" * 32, b"\x06" * 32)
+    b = store.ballot(4)
+    assert b is not None and (b.state, b.verdicts, b.commitment) == (
+        "committed",
+        b"\x03",
+        b"\x04" * 32,
+    )
+
+
+def test_ballot_transitions__every_final_state_has_no_way_out() -> None:
+    finals = {s for s, to in ALLOWED_TRANSITIONS.items() if not to}
+    assert finals == {BallotState.SETTLED, BallotState.UNCOMMITTED}
+    assert set(ALLOWED_TRANSITIONS) == set(BallotState)

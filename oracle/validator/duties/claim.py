@@ -1,0 +1,96 @@
+"""Claim duty: on its cadence, report the signer's balance and claim the operator's rewards.
+
+Decisions (pure): whether the cadence is due (host clock: scheduling only) and what to do
+then; whether a claimable amount is worth a transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from oracle.validator.funds import need_for_rounds
+
+if TYPE_CHECKING:
+    from oracle.validator.engine import Engine
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ClaimSnapshot:
+    host_now: float
+    last_claim_at: float
+    every_s: float
+    auto_claim: bool
+    has_operator_key: bool
+
+
+@dataclass(frozen=True)
+class StartCadence:
+    at: float
+
+
+@dataclass(frozen=True)
+class ReportBalance:
+    """The signer's balance and what a few rounds need: what the balance alert compares."""
+
+
+@dataclass(frozen=True)
+class ClaimRewards:
+    pass
+
+
+ClaimStep = StartCadence | ReportBalance | ClaimRewards
+
+
+def decide_claim(s: ClaimSnapshot) -> list[ClaimStep]:
+    if s.host_now - s.last_claim_at < s.every_s:
+        return []
+    steps: list[ClaimStep] = [StartCadence(s.host_now), ReportBalance()]
+    if s.auto_claim and s.has_operator_key:
+        steps.append(ClaimRewards())
+    return steps
+
+
+def worth_claiming(claimable_wei: int, claim_min_wei: int) -> bool:
+    return claimable_wei > max(0, claim_min_wei)
+
+
+class ClaimDuty:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.last_claim_at = 0.0
+
+    def run(self) -> None:
+        e = self.engine
+        snapshot = ClaimSnapshot(
+            host_now=time.monotonic(),
+            last_claim_at=self.last_claim_at,
+            every_s=e.config.claim_every_s,
+            auto_claim=e.config.auto_claim,
+            has_operator_key=e.operator_sender is not None,
+        )
+        for step in decide_claim(snapshot):
+            if isinstance(step, StartCadence):
+                self.last_claim_at = step.at
+            elif isinstance(step, ReportBalance):
+                e.metrics.signer_balance.set(e.client.w3.eth.get_balance(e.signer.address))
+                e.metrics.signer_balance_needed.set(need_for_rounds(e.client.w3))
+            elif isinstance(step, ClaimRewards):
+                self.claim()
+
+    def claim(self) -> int:
+        """Claim the operator's rewards; the wei claimed (0: nothing, or no operator key)."""
+        e = self.engine
+        if e.operator_sender is None:
+            return 0
+        amount = e.client.claimable(e.operator)
+        if not worth_claiming(amount, e.config.claim_min_wei):
+            return 0
+        e.client.claim(e.operator_sender)
+        e.metrics.rewards_claimed.inc(amount)
+        log.info("claimed %d wei", amount)
+        return amount

@@ -1,0 +1,59 @@
+"""Prune duty: on its cadence, delete final proposals and settled ballots older than the
+retention (store.prune keeps everything an unsettled ballot still needs)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from oracle.validator.engine import Engine
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PruneSnapshot:
+    host_now: float
+    last_prune_at: float
+    every_s: float
+    current_round: int
+    retention_rounds: int
+
+
+@dataclass(frozen=True)
+class PruneBefore:
+    round: int
+    at: float
+
+
+def decide_prune(s: PruneSnapshot) -> PruneBefore | None:
+    if s.host_now - s.last_prune_at < s.every_s:
+        return None
+    return PruneBefore(s.current_round - s.retention_rounds, s.host_now)
+
+
+class PruneDuty:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.last_prune_at = 0.0
+
+    def run(self, cr: int) -> None:
+        e = self.engine
+        action = decide_prune(
+            PruneSnapshot(
+                time.monotonic(),
+                self.last_prune_at,
+                e.config.prune_every_s,
+                cr,
+                e.config.retention_rounds,
+            )
+        )
+        if action is None:
+            return
+        self.last_prune_at = action.at
+        proposals, ballots = e.store.prune(action.round)
+        if proposals or ballots:
+            log.info("pruned %d final proposals and %d settled ballots", proposals, ballots)

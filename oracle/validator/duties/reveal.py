@@ -1,0 +1,157 @@
+"""Reveal duty: send the stored preimage of every committed ballot in its reveal phase.
+
+Decision (pure): the ballot, its round's timing, the seen block and the on-chain ballot
+in; what to do out: nothing yet, send, or settle the ballot's state (revealed already,
+never committed, missed). A ballot is missed only once a block past its reveal end is
+seen without it (duty_phases.py). Stored ballots reveal without the model: a restarted
+validator reveals at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from oracle.chain.chain_clock import SeenBlock
+from oracle.chain.client import OnChainBallot
+from oracle.chain.errors import TxReverted
+from oracle.chain.revert_outcome import Outcome
+from oracle.chain.round_clock import RoundTiming
+from oracle.validator.ballot_state import OPEN_STATES, BallotState
+from oracle.validator.duties.actions import MarkBallot, Note, carry_out_common, refused_steps
+from oracle.validator.duty_phases import RevealAction, reveal_action
+from oracle.validator.store import StoredBallot
+
+if TYPE_CHECKING:
+    from oracle.validator.engine import Engine
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RevealSnapshot:
+    round: int
+    state: BallotState  # one of OPEN_STATES
+    commitment: bytes  # the stored one
+    timing: RoundTiming
+    seen: SeenBlock
+    block_interval_s: float
+    onchain: OnChainBallot | None  # read only once the reveal phase may have begun
+
+
+@dataclass(frozen=True)
+class SendReveal:
+    round: int
+
+
+@dataclass(frozen=True)
+class CountMissedReveal:
+    round: int
+
+
+RevealStep = MarkBallot | Note | SendReveal | CountMissedReveal
+
+
+def needs_chain_view(timing: RoundTiming, seen: SeenBlock, block_interval_s: float) -> bool:
+    """Whether the decision will look at the on-chain ballot (not before the reveal phase)."""
+    return reveal_action(timing, seen, block_interval_s) is not RevealAction.WAIT
+
+
+def decide_reveal(s: RevealSnapshot) -> list[RevealStep]:
+    action = reveal_action(s.timing, s.seen, s.block_interval_s)
+    if action is RevealAction.WAIT:
+        return []
+    if s.onchain is None:
+        raise ValueError(f"round {s.round}: the reveal decision needs the on-chain ballot")
+    if s.state is BallotState.PREPARED and s.onchain.commitment != s.commitment:
+        return [MarkBallot(s.round, BallotState.MISSED)]  # never committed: nothing to reveal
+    if s.onchain.revealed:
+        return [MarkBallot(s.round, BallotState.REVEALED)]  # by a relayer, or before a crash
+    if action is RevealAction.PHASE_OVER:
+        note = "reveal phase ended before the reveal"
+        return [
+            CountMissedReveal(s.round),
+            MarkBallot(s.round, BallotState.MISSED, note, logging.ERROR),
+        ]
+    steps: list[RevealStep] = []
+    if action is RevealAction.AT_RISK:
+        steps.append(
+            Note(
+                logging.WARNING,
+                f"round {s.round}: revealing {s.timing.reveal_end - s.seen.timestamp} s before "
+                f"the deadline, within a block ({s.block_interval_s:.1f} s); it may land too late",
+            )
+        )
+    steps.append(SendReveal(s.round))
+    return steps
+
+
+def after_reveal_refused(round_: int, outcome: Outcome, error: str) -> list[RevealStep]:
+    """What a refused reveal (decoded, revert_outcome.py) leaves to do."""
+    if outcome is Outcome.DONE:
+        return [MarkBallot(round_, BallotState.REVEALED)]
+    if outcome is Outcome.FATAL:
+        # The reveal can never pass: missed, so it is settled and withdraw() unblocks.
+        # (OracleNoStakeAtSnapshot: committed without stake, before that check existed;
+        # settled with no stake, so no slash.)
+        note = f"reveal refused ({error}); it cannot pass"
+        return [MarkBallot(round_, BallotState.MISSED, note, logging.ERROR)]
+    # Too early or a view a block apart: again on the next block. "Too late" is decided by a
+    # seen block past the deadline (decide_reveal), not by one refusal.
+    return [Note(logging.INFO, f"round {round_}: reveal {outcome.value} ({error}); next block")]
+
+
+class RevealDuty:
+    """Gathers each open ballot's snapshot and carries the decision out."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.last_reveal_at = 0.0  # host monotonic time of our last reveal (finalize staggers)
+
+    def run(self, seen: SeenBlock) -> None:
+        e = self.engine
+        interval = e.pace.interval()
+        for b in e.store.ballots_in(OPEN_STATES):
+            t = e.timing(b.round)
+            onchain = (
+                e.client.ballot_of(b.round, e.operator)
+                if needs_chain_view(t, seen, interval)
+                else None
+            )
+            snapshot = RevealSnapshot(b.round, b.state, b.commitment, t, seen, interval, onchain)
+            self._carry_out(decide_reveal(snapshot), b, t, seen)
+
+    def _carry_out(
+        self, steps: list[RevealStep], b: StoredBallot, t: RoundTiming, seen: SeenBlock
+    ) -> None:
+        for step in steps:
+            if carry_out_common(step, self.engine.store, log):
+                continue
+            if isinstance(step, CountMissedReveal):
+                self.engine.metrics.reveal_misses.inc()
+            elif isinstance(step, SendReveal):
+                self._send(b, t, seen)
+
+    def _send(self, b: StoredBallot, t: RoundTiming, seen: SeenBlock) -> None:
+        e = self.engine
+        if e.relay is not None and e.relay.offer_reveal(e, b, t):
+            return
+        try:
+            tx = e.client.reveal(e.sender, b.round, e.operator, b.verdicts, b.salt)
+        except TxReverted as exc:
+            steps = refused_steps(
+                "reveal",
+                exc,
+                seen=seen,
+                timing=t,
+                metrics=e.metrics,
+                decide=lambda outcome, error: after_reveal_refused(b.round, outcome, error),
+            )
+            self._carry_out(steps, b, t, seen)
+            return
+        e.metrics.votes_sent.labels(kind="reveal").inc()
+        e.store.set_ballot_state(b.round, BallotState.REVEALED, reveal_tx=tx.tx_hash)
+        self.last_reveal_at = time.monotonic()
+        log.info("round %d: revealed (tx %s)", b.round, tx.tx_hash)
