@@ -62,6 +62,7 @@ from oracle.validator.metrics import Metrics
 from oracle.validator.relay import RelayClient
 from oracle.validator.settings import ValidatorSettings
 from oracle.validator.signed_verdicts import VerdictPublisher
+from oracle.validator.step_errors import StepErrorLog
 from oracle.validator.store import Store
 from oracle.validator.store_identity import StoreIdentity
 from oracle.validator.submitted_proposal import SubmittedProposal
@@ -183,6 +184,7 @@ class Engine:
             idle_wait_s=self.config.poll_interval_s,
         )
         self._shortfalls = ShortfallLog(log, signer.address)
+        self._step_errors = StepErrorLog(log)
         # Its signed verdicts, served on the API (GET /verdicts) for peers' watchers.
         self.verdicts = VerdictPublisher(client, store, signer, self.timing, self.now)
 
@@ -262,16 +264,17 @@ class Engine:
             self.tick()
             self.last_tick_ok = True
             self.last_tick_ok_at = time.monotonic()
-        except StepsFailed as exc:
-            self.last_tick_ok = False
-            log.warning("%s", exc)  # each step's traceback is already logged
+            self._step_errors.succeeded("tick")
+        except StepsFailed:
+            self.last_tick_ok = False  # each step's failure is already logged (step_errors.py)
         except Exception as exc:
             self.last_tick_ok = False
             if is_transient(exc):
                 self.metrics.rpc_errors.inc()
-                log.warning("chain unreachable (%s); will retry", type(exc).__name__)
+                message = f"chain unreachable ({type(exc).__name__}); will retry"
+                self._step_errors.failed("tick", exc, message=message)
             else:
-                log.exception("tick failed")
+                self._step_errors.failed("tick", exc)
 
     def tick(self) -> None:
         """One pass; deadline-bound work (reveal, commit) first, the rest after.
@@ -288,6 +291,7 @@ class Engine:
             nonlocal last
             try:
                 fn(*args)
+                self._step_errors.succeeded(name)
             except InsufficientFunds as exc:
                 # Not a bug: the key needs ETH. One line (rate-limited), no traceback.
                 failed.append(name)
@@ -296,7 +300,7 @@ class Engine:
                 if is_transient(exc):
                     raise
                 failed.append(name)
-                log.exception("tick step %s failed; the other steps still run", name)
+                self._step_errors.failed(name, exc)  # the traceback once, then a count
             now_pc = time.perf_counter()
             steps.append((name, now_pc - last))
             last = now_pc
