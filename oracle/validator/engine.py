@@ -59,6 +59,7 @@ from oracle.validator.funds import ShortfallLog
 from oracle.validator.judge import Judge
 from oracle.validator.judge_worker import JudgeWorker
 from oracle.validator.metrics import Metrics
+from oracle.validator.observer import Agreement
 from oracle.validator.relay import RelayClient
 from oracle.validator.settings import ValidatorSettings
 from oracle.validator.signed_verdicts import VerdictPublisher
@@ -104,6 +105,8 @@ class ValidatorEngineConfig:
     # Final proposals and settled ballots older than this many rounds are pruned.
     retention_rounds: int = _setting_default("retention_rounds")
     prune_every_s: float = _setting_default("prune_every_s")
+    # Judge and compare with the chain's outcomes, never send a transaction (observer.py).
+    observer: bool = _setting_default("observer")
 
 
 class Engine:
@@ -307,10 +310,35 @@ class Engine:
 
         seen = self.observe_head()
         step("ingest", self.ingest)
-        now = seen.timestamp
-        cr = self.current_round(now)
+        cr = self.current_round(seen.timestamp)
         mode = self.drain.mode
         self.metrics.current_round.set(cr)
+        if self.config.observer:
+            # Judge and compare; no duty that sends a transaction runs (observer.py).
+            if self.judge.ready:
+                self.judging.wake()
+            if mode is Mode.RUNNING:
+                step("prune", self.prune_duty.run, cr)
+            step("observe", self.observe)
+        else:
+            self._vote_duties(step, seen, cr, mode)
+
+        step("drain", self.report_drain, mode)
+        total = time.perf_counter() - started
+        self.metrics.tick_seconds.observe(total)
+        if total > max(2.0, self.round_duration / 4):
+            # A slow pass risks missed phases: say where the time went.
+            log.warning(
+                "slow tick %.1fs: %s",
+                total,
+                ", ".join(f"{n} {d:.1f}s" for n, d in steps if d > 0.05),
+            )
+        if failed:
+            raise StepsFailed(failed)
+
+    def _vote_duties(self, step: Callable[..., None], seen: SeenBlock, cr: int, mode: Mode) -> None:
+        """The duties of a voting validator, deadline-bound ones (reveal, commit) first."""
+        now = seen.timestamp
         step("doppelganger", self.watch_for_doppelganger)
         # Stored ballots reveal without the model: a restarted validator reveals at once.
         step("reveal", self.reveal_duty.run, seen)
@@ -329,18 +357,13 @@ class Engine:
             # Not while draining: a claim's transaction would only delay the exit.
             step("claim", self.claim_duty.run)
             step("prune", self.prune_duty.run, cr)
-        step("drain", self.report_drain, mode)
-        total = time.perf_counter() - started
-        self.metrics.tick_seconds.observe(total)
-        if total > max(2.0, self.round_duration / 4):
-            # A slow pass risks missed phases: say where the time went.
-            log.warning(
-                "slow tick %.1fs: %s",
-                total,
-                ", ".join(f"{n} {d:.1f}s" for n, d in steps if d > 0.05),
-            )
-        if failed:
-            raise StepsFailed(failed)
+
+    def observe(self) -> Agreement:
+        """Observer mode: compare our verdicts with the final ones (metrics and /status)."""
+        agreement = Agreement.of(self.store.outcome_pairs())
+        self.metrics.observer_compared.set(agreement.compared)
+        self.metrics.observer_agreed.set(agreement.agreed)
+        return agreement
 
     # --------------------------------------------------------------- events
 
@@ -414,7 +437,7 @@ class Engine:
     def may_commit(self) -> bool:
         """New commits go out only when running (not draining) and no doppelganger is
         suspected: a twin with this key would make one of the two reveals fail."""
-        if not commits_allowed(self.drain.mode):
+        if self.config.observer or not commits_allowed(self.drain.mode):
             return False
         return self.doppelganger is None or self.doppelganger.state is CheckState.CLEAR
 
@@ -460,6 +483,7 @@ class Engine:
             "model_hashes": self.judge.held_hashes,
             "byzantine_shift": self.config.byzantine_shift,
             **self.store.counts(),
+            **({"observer": self.observe().as_json()} if self.config.observer else {}),
         }
 
 
