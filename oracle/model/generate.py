@@ -413,7 +413,9 @@ class CorpusGenerator:
     def language_memo(self, label: str) -> str:
         """A memo of the class in one of the seven other languages, no English decoration."""
         family = self.rng.choice(self.phrases.language_families(label))
-        return self.memo(label, family, decorate=False)
+        memo = self.memo(label, family, decorate=False)
+        wrapper = self.rng.choice(self.phrases.pool("lang_wrapper"))
+        return self._fill(wrapper.replace("{memo}", memo.replace("{", "(").replace("}", ")")))
 
     def _fill(self, template: str) -> str:
         return _SLOT.sub(lambda m: self.rng.choice(self.phrases.pool(m.group(1))), template)

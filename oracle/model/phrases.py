@@ -669,6 +669,9 @@ LEGAL["hard_everyday"] = [
 # seven languages, each in its own module under lexicon/ (merged here so that the
 # generator-disjoint split hashes them like every other template and slot value).
 from oracle.model.lexicon import ENGLISH_MODULES, LANGUAGES  # noqa: E402
+from oracle.model.lexicon import POOLS as _LEXICON_POOLS  # noqa: E402
+
+POOLS.update(_LEXICON_POOLS)
 
 for _module in (*ENGLISH_MODULES, *LANGUAGES.values()):
     _pairs = ((LEGAL, _module.LEGAL), (FRAUD, _module.FRAUD), (ILLICIT, _module.ILLICIT))

@@ -42,6 +42,21 @@ LANGUAGES: dict[str, ModuleType] = {
 }
 ENGLISH_MODULES: tuple[ModuleType, ...] = (compositional, slang, hard_negatives)
 LANGUAGE_FAMILY_PREFIX = "lang_"
+# Every memo in another language is wrapped in one of these (`{memo}` is the filled
+# template): short natural phrases ("rent for december") are otherwise likely to be
+# written word for word by anyone, the outside set's authors included, and a memo the
+# generator shares verbatim with an evaluation set inflates that set's score.
+LANGUAGE_WRAPPERS: list[str] = [
+    "{memo} (ref {n})",
+    "{n}: {memo}",
+    "{memo} #{n}",
+    "[{n}] {memo}",
+    "{memo} / {n}",
+    "{memo}, ref {n}",
+    "{memo} ✅ {n}",
+    "#{n} {memo} 🙏",
+]
+POOLS: dict[str, list[str]] = {"lang_wrapper": LANGUAGE_WRAPPERS}
 
 
 def language_family(code: str) -> str:
