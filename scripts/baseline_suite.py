@@ -1,6 +1,7 @@
 """Score the TF-IDF baseline alone on the evaluation suite (no transformer, ~1 minute).
 
 Usage: python scripts/baseline_suite.py [--records 5000] [--seed 0] [--out FILE.json]
+       [--char-ngrams 2-4] [--c 10] [--only validation]
 
 Generates the corpus as `oracle train` does (generator-disjoint splits), fits the
 TF-IDF + logistic-regression baseline on the train split only, and runs every suite
@@ -34,7 +35,13 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--char-ngrams", default="2-4", help="character n-gram range, LO-HI")
+    parser.add_argument("--c", type=float, default=10.0, help="inverse regularisation")
+    parser.add_argument(
+        "--only", action="append", help="score only these sets (e.g. validation, to pick a recipe)"
+    )
     args = parser.parse_args()
+    lo, hi = (int(x) for x in args.char_ngrams.split("-"))
     sanctions = [SanctionsList.from_file(sample_sanctions_path())]
     with tempfile.TemporaryDirectory() as tmp:
         model_dir = Path(tmp)
@@ -42,9 +49,13 @@ def main() -> None:
         train = model_examples(
             load_dataset(model_dir / "data" / "train.jsonl"), chain_id=1, sanctions=sanctions
         )
-        baseline = train_baseline(train.texts, train.labels, seed=args.seed)
+        baseline = train_baseline(
+            train.texts, train.labels, seed=args.seed, char_ngrams=(lo, hi), c=args.c
+        )
         results = {}
         for name, path in suite_sets(model_dir).items():
+            if args.only and name not in args.only:
+                continue
             records = [r for r in load_dataset(path) if r.label is not None]
             outcomes = rule_outcomes(records, chain_id=1, sanctions=sanctions)
             texts = [o for o in outcomes if isinstance(o, str)]

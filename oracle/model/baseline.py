@@ -15,21 +15,32 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 BASELINE_FILE = "baseline.joblib"
 
 
-def train_baseline(texts: Sequence[str], labels: Sequence[int], seed: int = 0) -> Pipeline:
-    """Word 1-2 grams plus character 2-4 grams (so obfuscated words still share features)."""
+DEFAULT_CHAR_NGRAMS = (2, 4)
+DEFAULT_C = 10.0
+
+
+def train_baseline(
+    texts: Sequence[str],
+    labels: Sequence[int],
+    seed: int = 0,
+    *,
+    char_ngrams: tuple[int, int] = DEFAULT_CHAR_NGRAMS,
+    c: float = DEFAULT_C,
+) -> Pipeline:
+    """Word 1-2 grams plus character n-grams (so obfuscated words still share features)."""
     features = FeatureUnion(
         [
             ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1)),
             (
                 "chars",
                 TfidfVectorizer(
-                    analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, min_df=2
+                    analyzer="char_wb", ngram_range=char_ngrams, sublinear_tf=True, min_df=2
                 ),
             ),
         ]
     )
     model = Pipeline(
-        [("tfidf", features), ("lr", LogisticRegression(C=10.0, max_iter=2000, random_state=seed))]
+        [("tfidf", features), ("lr", LogisticRegression(C=c, max_iter=2000, random_state=seed))]
     )
     model.fit(list(texts), list(labels))
     return model

@@ -1,9 +1,10 @@
 """Checkpoint folders: weights, tokenizer, label map, and the model hash governance pins.
 
 The hash covers what decides a verdict: every tensor (sorted names, dtype, shape,
-bytes), the label map and the tokenizer vocabulary. It is NOT a hash of the files:
-`save_pretrained` output is not byte-stable (config.json records the library
-version, tokenizer.json the last padding setting).
+bytes), the label map, the tokenizer vocabulary and, when present, the scoring
+(fusion weight and temperature, `fused.py`) with the TF-IDF model it blends in.
+It is NOT a hash of the files: `save_pretrained` output is not byte-stable
+(config.json records the library version, tokenizer.json the last padding setting).
 """
 
 from __future__ import annotations
@@ -17,11 +18,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from oracle.model.baseline import BASELINE_FILE
 from oracle.model.labels import MODEL_CLASSES, Verdict
 
 LABEL_MAP_FILE = "label_map.json"
 WEIGHTS_FILE = "model.safetensors"
 VOCAB_FILE = "vocab.txt"
+# Fusion weight and temperature (fused.py); with a TF-IDF weight the baseline file votes too.
+SCORING_FILE = "scoring.json"
+MODEL_HASH_FILE = "model_hash.txt"
 DEFAULT_MAX_LENGTH = 128
 
 
@@ -91,6 +96,11 @@ def model_hash(model_dir: Path) -> str:
     label_map = LabelMap.read(model_dir).to_json()
     digest.update(json.dumps(label_map, sort_keys=True, separators=(",", ":")).encode())
     digest.update((model_dir / VOCAB_FILE).read_bytes())
+    scoring = model_dir / SCORING_FILE
+    if scoring.is_file():  # absent: the hash is what it was before fusion existed
+        digest.update(b"scoring\0" + scoring.read_bytes())
+        if json.loads(scoring.read_text()).get("tfidf_weight", 0) > 0:
+            digest.update(b"tfidf\0" + (model_dir / BASELINE_FILE).read_bytes())
     return "0x" + digest.hexdigest()
 
 
@@ -118,5 +128,5 @@ def save_checkpoint(model: Any, tokenizer: Any, out_dir: Path, label_map: LabelM
     label_map.write(out_dir)
     write_vocab(tokenizer, out_dir)
     digest = model_hash(out_dir)
-    (out_dir / "model_hash.txt").write_text(digest + "\n")
+    (out_dir / MODEL_HASH_FILE).write_text(digest + "\n")
     return digest

@@ -15,6 +15,7 @@ DEFAULT_MODEL = Path("models/default")
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the top-level app."""
     app.command("train")(train)
+    app.command("fuse")(fuse)
     app.command("eval")(evaluate)
     app.command("classify")(classify)
     app.command("generate-data")(generate_data)
@@ -35,6 +36,20 @@ def train(
     lora: Annotated[
         bool, typer.Option("--lora", help="parameter-efficient fine-tuning (peft)")
     ] = False,
+    label_smoothing: Annotated[
+        float, typer.Option(help="cross-entropy label smoothing, 0 to <1")
+    ] = 0.0,
+    unfreeze_embeddings: Annotated[
+        bool,
+        typer.Option("--unfreeze-embeddings", help="also train the word embeddings"),
+    ] = False,
+    fused: Annotated[
+        bool,
+        typer.Option(help="blend the TF-IDF char+word n-gram model in (weight fit on validation)"),
+    ] = True,
+    calibrate: Annotated[
+        bool, typer.Option(help="fit a temperature on validation (ECE in the card)")
+    ] = True,
     seed: Annotated[int, typer.Option()] = 0,
     device: Annotated[str | None, typer.Option(help="cpu, cuda, cuda:1 (default: auto)")] = None,
     sanctions: Annotated[
@@ -42,6 +57,8 @@ def train(
     ] = None,
 ) -> None:
     """Fine-tune MiniLM (plus the TF-IDF baseline) and write a checkpoint folder with its card."""
+    if not 0.0 <= label_smoothing < 1.0:
+        raise typer.BadParameter(f"--label-smoothing must be in [0, 1), got {label_smoothing}")
     from oracle.model.train import TrainConfig
     from oracle.model.training_run import RunConfig, run_training
 
@@ -51,10 +68,41 @@ def train(
         lr=lr if lr is not None else (5e-4 if lora else 8e-5),
         max_length=max_length,
         lora=lora,
+        label_smoothing=label_smoothing,
+        freeze_word_embeddings=not unfreeze_embeddings,
+        fused=fused,
+        calibrate=calibrate,
         seed=seed,
         device=device,
     )
     run_training(RunConfig(out, data_dir, records, sanctions, config), log=typer.echo)
+
+
+def fuse(
+    model: Annotated[Path, typer.Option(help="checkpoint folder (with baseline.joblib)")] = (
+        DEFAULT_MODEL
+    ),
+    data: Annotated[
+        Path | None, typer.Option(help="validation JSONL (default: MODEL/data/validation.jsonl)")
+    ] = None,
+    fused: Annotated[bool, typer.Option(help="fit the TF-IDF weight")] = True,
+    calibrate: Annotated[bool, typer.Option(help="fit the temperature")] = True,
+    device: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """(Re)fit a checkpoint's scoring.json on its generator-disjoint validation split."""
+    from oracle.model.dataset import load_dataset
+    from oracle.model.features import model_examples
+    from oracle.model.fused import fit_checkpoint_scoring
+    from oracle.model.rules import SanctionsList, sample_sanctions_path
+
+    sanctions = [SanctionsList.from_file(sample_sanctions_path())]
+    val = model_examples(
+        load_dataset(data or model / "data" / "validation.jsonl"), chain_id=1, sanctions=sanctions
+    )
+    report = fit_checkpoint_scoring(
+        model, val.texts, val.labels, fuse=fused, calibrate=calibrate, device=device
+    )
+    typer.echo(json.dumps(report, indent=2))
 
 
 def evaluate(

@@ -22,6 +22,7 @@ from typing import Any
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
 
 from oracle.model.baseline import load_baseline, predict_baseline
+from oracle.model.calibration import expected_calibration_error
 from oracle.model.dataset import DatasetError, LabeledRequest, load_dataset
 from oracle.model.heldout import HELDOUT_PATH
 from oracle.model.labels import Verdict
@@ -30,7 +31,6 @@ from oracle.model.pipeline import VerdictPipeline
 from oracle.model.rules import RuleVerdict
 
 CONFIDENT = 0.9  # "confidence must mean something": accuracy above this is reported
-ECE_BINS = 10
 
 
 def calibration(
@@ -39,14 +39,7 @@ def calibration(
     """ECE over equal-width confidence bins, and accuracy of the verdicts at >= 0.9."""
     n = len(y_true)
     correct = [int(a == b) for a, b in zip(y_true, y_pred, strict=True)]
-    ece = 0.0
-    for b in range(ECE_BINS):
-        lo, hi = b / ECE_BINS, (b + 1) / ECE_BINS
-        rows = [i for i, c in enumerate(confidence) if lo < c <= hi or (b == 0 and c == 0.0)]
-        if rows:
-            accuracy = sum(correct[i] for i in rows) / len(rows)
-            mean_conf = sum(confidence[i] for i in rows) / len(rows)
-            ece += len(rows) / n * abs(accuracy - mean_conf)
+    ece = expected_calibration_error(confidence, correct)
     sure = [i for i, c in enumerate(confidence) if c >= CONFIDENT]
     return {
         "ece": ece,

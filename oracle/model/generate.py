@@ -50,6 +50,9 @@ CLASS_WEIGHTS = {
     Verdict.MALFORMED: 0.04,
 }
 MAJOR_TOKEN_SHARE = 0.8
+# Share of each model class's memos written in one of the seven other languages
+# (lexicon/zh.py ...): enough for every language to appear in every class.
+LANGUAGE_SHARE = 0.15
 _SLOT = re.compile(r"\{(\w+)\}")
 
 
@@ -113,6 +116,8 @@ class CorpusGenerator:
         return Record(make[label](), label)
 
     def legal(self) -> TxRequest:
+        if self.rng.random() < LANGUAGE_SHARE:
+            return self._payment(self.language_memo("legal"))
         r = self.rng.random()
         if r < 0.40:  # payments of every kind, in ETH or a token
             family = self.rng.choice(
@@ -125,11 +130,13 @@ class CorpusGenerator:
                     "donation",
                     "grant",
                     "hard_everyday",
+                    "composed",
+                    "composed",
                 ]
             )
             return self._payment(self.memo("legal", family))
-        if r < 0.55:  # the hard negatives
-            return self._payment(self.memo("legal", "hard"))
+        if r < 0.55:  # the hard negatives: policy cases and every fraud/illicit keyword
+            return self._payment(self.memo("legal", self.rng.choice(["hard", "hard_keywords"])))
         if r < 0.63:  # plain transfer without a memo
             return self._payment("")
         if r < 0.85:  # defi on known contracts, bounded approvals
@@ -147,13 +154,18 @@ class CorpusGenerator:
         return self._approval(memo, spender=self.unknown_address(), unlimited=True)
 
     def fraud(self) -> TxRequest:
+        if self.rng.random() < LANGUAGE_SHARE:
+            memo = self.language_memo("fraud")
+            if self.rng.random() < 0.3:  # a drainer's lure in the victim's language
+                return self._approval(memo, spender=self.unknown_address(), unlimited=True)
+            return self._payment(memo, to_unknown=True)
         r = self.rng.random()
         if r < 0.45:  # social engineering with a transfer
             family = self.rng.choice(self.phrases.families("fraud"))
             return self._payment(self.memo("fraud", family), to_unknown=True)
         if r < 0.80:  # drainer: unlimited grant to an unknown spender + lure language
             family = self.rng.choice(
-                ["claim", "verify", "security_update", "impersonation", "support"]
+                ["claim", "verify", "security_update", "impersonation", "support", "composed"]
             )
             return self._approval(
                 self.memo("fraud", family), spender=self.unknown_address(), unlimited=True
@@ -165,6 +177,8 @@ class CorpusGenerator:
         return self._zero_transfer(memo)
 
     def illicit(self) -> TxRequest:
+        if self.rng.random() < LANGUAGE_SHARE:
+            return self._payment(self.language_memo("illicit"))
         family = self.rng.choice(self.phrases.families("illicit"))
         return self._payment(self.memo("illicit", family))
 
@@ -370,15 +384,18 @@ class CorpusGenerator:
         return to_checksum_address(self.rng.randbytes(20))
 
     def eth_value(self) -> int:
-        return int(
-            self.rng.choice([0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 3.2, 5, 10, 42]) * 10**18
-        ) + self.rng.randrange(10**15)
+        """Half round amounts people type, half a heavy-tailed spread (wei to whale)."""
+        if self.rng.random() < 0.5:
+            eth = self.rng.choice([0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 3.2, 5, 10, 42])
+            return int(eth * 10**18) + self.rng.randrange(10**15)
+        return max(1, int(self.rng.lognormvariate(-1.6, 2.0) * 10**18))
 
     def token_units(self, decimals: int | None) -> int:
-        whole = self.rng.choice([1, 5, 20, 50, 100, 250, 1000, 2500, 10000, 75000])
-        return whole * 10 ** (decimals or 18) + self.rng.randrange(
-            10 ** max((decimals or 18) - 2, 1)
-        )
+        scale = 10 ** (decimals or 18)
+        if self.rng.random() < 0.5:
+            whole = self.rng.choice([1, 5, 20, 50, 100, 250, 1000, 2500, 10000, 75000])
+            return whole * scale + self.rng.randrange(10 ** max((decimals or 18) - 2, 1))
+        return max(1, int(self.rng.lognormvariate(4.5, 2.2) * scale))
 
     # ---- memos ------------------------------------------------------------------------------
     def memo(self, label: str, family: str, *, decorate: bool = True) -> str:
@@ -392,6 +409,13 @@ class CorpusGenerator:
                 + self._fill(self.rng.choice(self.phrases.suffixes))
             )
         return self.vary(text)
+
+    def language_memo(self, label: str) -> str:
+        """A memo of the class in one of the seven other languages, no English decoration."""
+        family = self.rng.choice(self.phrases.language_families(label))
+        memo = self.memo(label, family, decorate=False)
+        wrapper = self.rng.choice(self.phrases.pool("lang_wrapper"))
+        return self._fill(wrapper.replace("{memo}", memo.replace("{", "(").replace("}", ")")))
 
     def _fill(self, template: str) -> str:
         return _SLOT.sub(lambda m: self.rng.choice(self.phrases.pool(m.group(1))), template)

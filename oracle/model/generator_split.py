@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import TypeVar
 
 from oracle.model.address_book import KnownContract
+from oracle.model.lexicon import LANGUAGE_FAMILY_PREFIX
 from oracle.model.phrases import FRAUD, ILLICIT, LEGAL, POOLS, PREFIXES, SUFFIXES
 
 SPLITS: tuple[str, ...] = ("train", "validation", "test")
@@ -69,7 +70,12 @@ class GeneratorSplit:
         return partition(items, key, text)[self.name]
 
     def families(self, label: str) -> list[str]:
-        return list(_BANKS[label])
+        """The class's English families (the language families are drawn apart)."""
+        return [f for f in _BANKS[label] if not f.startswith(LANGUAGE_FAMILY_PREFIX)]
+
+    def language_families(self, label: str) -> list[str]:
+        """The class's families in other languages (`lang_zh`, `lang_es`, ...)."""
+        return [f for f in _BANKS[label] if f.startswith(LANGUAGE_FAMILY_PREFIX)]
 
     def templates(self, label: str, family: str) -> list[str]:
         return self._pick(_BANKS[label][family], f"{label}/{family}")

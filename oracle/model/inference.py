@@ -102,21 +102,31 @@ class InferenceEngine:
             return classes, confidence
         # Results stay on the device until the end: a per-batch .cpu() would make the
         # host wait for every batch instead of queueing the next one.
-        pending = [(index, *self._forward(ids, mask)) for index, ids, mask in self._batches(texts)]
+        pending = [
+            (index, *_top(self._forward(ids, mask))) for index, ids, mask in self._batches(texts)
+        ]
         for index, pred, conf in pending:
             classes[index] = pred.cpu().numpy()
             confidence[index] = conf.cpu().numpy()
         return classes, confidence
 
+    def logits(self, texts: Sequence[str]) -> np.ndarray:
+        """Raw logits (n, classes) in input order, for fusion and calibration (fused.py)."""
+        out = np.zeros((len(texts), len(self.label_map.classes)), dtype=np.float32)
+        if not texts:
+            return out
+        pending = [(index, self._forward(ids, mask)) for index, ids, mask in self._batches(texts)]
+        for index, logits in pending:
+            out[index] = logits.cpu().numpy()
+        return out
+
     @torch.inference_mode()
-    def _forward(self, ids: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def _forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         non_blocking = self.device.type == "cuda"
         ids = ids.to(self.device, non_blocking=non_blocking)
         mask = mask.to(self.device, non_blocking=non_blocking)
-        logits = self.model(input_ids=ids, attention_mask=mask).logits.float()
-        probs = torch.softmax(logits, dim=-1)
-        conf, pred = probs.max(dim=-1)
-        return pred, conf
+        logits: torch.Tensor = self.model(input_ids=ids, attention_mask=mask).logits.float()
+        return logits
 
     def _batches(
         self, texts: Sequence[str]
@@ -180,3 +190,10 @@ class InferenceEngine:
                 ids_t, mask_t = ids_t.pin_memory(), mask_t.pin_memory()
             batches.append((rows + offset, ids_t, mask_t))
         return batches
+
+
+@torch.inference_mode()
+def _top(logits: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """(argmax, softmax probability of it), computed where the logits are."""
+    conf, pred = torch.softmax(logits, dim=-1).max(dim=-1)
+    return pred, conf

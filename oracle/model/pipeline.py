@@ -11,6 +11,7 @@ from pathlib import Path
 from oracle.chain.payload import TxRequest
 from oracle.model.address_book import AddressBook, default_address_book
 from oracle.model.checkpoint import model_hash as compute_model_hash
+from oracle.model.fused import ScoredEngine, scored_engine
 from oracle.model.inference import EngineConfig, InferenceEngine
 from oracle.model.labels import Verdict
 from oracle.model.render import render_transaction
@@ -42,7 +43,7 @@ class VerdictPipeline:
 
     def __init__(
         self,
-        engine: InferenceEngine,
+        engine: InferenceEngine | ScoredEngine,
         model_hash: str,
         *,
         sanctions: Sequence[SanctionsSource],
@@ -88,7 +89,7 @@ class VerdictPipeline:
                 f"train one with `oracle train --out {model_dir}`"
             )
         config = EngineConfig(batch_size=batch_size, quantize_int8=quantize_int8, compile=compile)
-        engine = InferenceEngine.load(model_dir, device, config)
+        engine = scored_engine(model_dir, InferenceEngine.load(model_dir, device, config))
         sources: list[SanctionsSource] = [
             SanctionsList.from_file(sanctions_file or sample_sanctions_path())
         ]

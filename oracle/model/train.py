@@ -36,6 +36,11 @@ class TrainConfig:
     freeze_word_embeddings: bool = (
         True  # keeps pre-trained token meaning for unseen words, and is faster
     )
+    label_smoothing: float = 0.0  # cross-entropy target smoothing (--label-smoothing)
+    # Blend the TF-IDF char+word n-gram model into the verdict (fused.py), weight fitted on
+    # validation; and fit a temperature on validation so confidence means something.
+    fused: bool = True
+    calibrate: bool = True
     lora: bool = False
     lora_r: int = 16
     lora_alpha: int = 32
@@ -163,7 +168,9 @@ def train_classifier(
             ids, mask = _collate(train_ids, rows, pad_id)
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
                 logits = model(input_ids=ids.to(device), attention_mask=mask.to(device)).logits
-            loss = torch.nn.functional.cross_entropy(logits.float(), labels[rows].to(device))
+            loss = torch.nn.functional.cross_entropy(
+                logits.float(), labels[rows].to(device), label_smoothing=config.label_smoothing
+            )
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             optimizer.step()

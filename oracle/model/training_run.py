@@ -24,6 +24,7 @@ from oracle.model.checkpoint import (
 from oracle.model.dataset import file_hash, load_dataset
 from oracle.model.evaluate import evaluate_suite, plot_confusion, suite_table
 from oracle.model.features import model_examples
+from oracle.model.fused import fit_checkpoint_scoring
 from oracle.model.generate import write_splits
 from oracle.model.labels import MODEL_CLASSES
 from oracle.model.pipeline import VerdictPipeline
@@ -74,6 +75,18 @@ def run_training(cfg: RunConfig, log: Any = print) -> dict[str, Any]:
 
     baseline = train_baseline(train.texts, train.labels, seed=cfg.train.seed)
     save_baseline(baseline, out)
+    scoring: dict[str, Any] | None = None
+    if cfg.train.fused or cfg.train.calibrate:
+        scoring = fit_checkpoint_scoring(
+            out,
+            val.texts,
+            val.labels,
+            fuse=cfg.train.fused,
+            calibrate=cfg.train.calibrate,
+            device=cfg.train.device,
+        )
+        digest = scoring["model_hash"]
+        log(f"scoring {scoring['scoring']} fitted on validation (model hash {digest})")
 
     pipeline = VerdictPipeline.load(out, sanctions_file=cfg.sanctions_file, device=cfg.train.device)
     suite = evaluate_suite(out, out / "eval-suite.json", pipeline, data_dir=data_dir)
@@ -95,6 +108,7 @@ def run_training(cfg: RunConfig, log: Any = print) -> dict[str, Any]:
         "train_examples": len(train.texts),
         "validation_examples": len(val.texts),
         "result": {k: v for k, v in result.__dict__.items()},
+        "scoring": scoring,
         "suite": suite,
         "total_seconds": time.perf_counter() - started,
     }
@@ -130,6 +144,20 @@ def plot_curve(result: TrainResult, path: Path) -> None:
     plt.close(fig)
 
 
+def _scoring_line(scoring: dict[str, Any] | None) -> str:
+    if scoring is None:
+        return "- scoring: softmax of the transformer logits (no fusion, no temperature)"
+    v = scoring["validation"]
+    return (
+        f"- scoring (fitted on validation, `scoring.json`): TF-IDF weight "
+        f"{scoring['scoring']['tfidf_weight']:.2f}, temperature "
+        f"{scoring['scoring']['temperature']:.2f}; validation macro-F1 transformer "
+        f"{v['transformer']['macro_f1']:.4f}, TF-IDF {v['tfidf']['macro_f1']:.4f}, "
+        f"fused {v['scored']['macro_f1']:.4f}; ECE {v['fused_uncalibrated']['ece']:.3f} "
+        f"-> {v['scored']['ece']:.3f} after temperature"
+    )
+
+
 def write_model_card(out: Path, s: dict[str, Any]) -> None:
     t, r = s["training"], s["result"]
     lines = [
@@ -144,6 +172,7 @@ def write_model_card(out: Path, s: dict[str, Any]) -> None:
         f"- training config: `{json.dumps(t, sort_keys=True)}`",
         f"- best validation macro-F1 {r['best_val_macro_f1']:.4f} "
         f"at step {r['best_step']} of {r['steps']} ({r['seconds']:.0f}s)",
+        _scoring_line(s.get("scoring")),
         "",
         "Own test and validation come from generator-disjoint splits (templates, slot values",
         "and counterparties training never saw); the outside set (`oracle/data/outside/`) is",
