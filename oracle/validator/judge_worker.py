@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from oracle.chain.client import OracleClient
 from oracle.chain.retry import is_transient
@@ -53,6 +53,7 @@ class JudgeWorker:
         metrics: Metrics,
         batch: int,
         idle_wait_s: float,
+        on_judged: Callable[[], None] | None = None,
     ) -> None:
         self.store = store
         self.judge = judge
@@ -60,6 +61,9 @@ class JudgeWorker:
         self.metrics = metrics
         self.batch = batch
         self.idle_wait_s = idle_wait_s
+        # Called after each batch's verdicts are stored: the engine ticks at once, so a round
+        # seals (or a lost ballot is rebuilt and revealed) without waiting a poll interval.
+        self.on_judged = on_judged
         self._priority: list[int] = []
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -111,7 +115,8 @@ class JudgeWorker:
             if self._stop.is_set() or not self.judge.ready:
                 continue
             try:
-                self._judge_batch(drop_if_stopped=True)
+                if self._judge_batch(drop_if_stopped=True) and self.on_judged is not None:
+                    self.on_judged()
                 failures = 0
             except Exception as exc:
                 failures += 1
