@@ -38,18 +38,16 @@ abstract contract OracleParameters is ParameterState, Ownable2Step, IOracleGover
         ParameterState(block.timestamp, config.roundDuration, config.revealDuration, config.unbondingPeriod)
         Ownable(initialOwner)
     {
-        _setParameter(Param.ProposalFee, config.proposalFee);
-        _setParameter(Param.MaxPayloadSize, config.maxPayloadSize);
-        _setParameter(Param.MaxProposalsPerRound, config.maxProposalsPerRound);
-        _setParameter(Param.QuorumBps, config.quorumBps);
-        _setParameter(Param.SupermajorityBps, config.supermajorityBps);
-        _setParameter(Param.MaxRounds, config.maxRounds);
-        _setParameter(Param.MinStake, config.minStake);
-        _setParameter(Param.NonRevealSlashBps, config.nonRevealSlashBps);
-        _setParameter(Param.IncoherentSlashBps, config.incoherentSlashBps);
-        _setParameter(Param.EquivocationSlashBps, config.equivocationSlashBps);
-        _setParameter(Param.CallbackGasLimit, config.callbackGasLimit);
-        _setParameter(Param.CallbackGasPrice, config.callbackGasPrice);
+        // In `Param`'s order (a new parameter is added to both); each value goes through the one
+        // range-checked setter, as the owner's changes do.
+        uint256[12] memory values = [
+            config.proposalFee, config.maxPayloadSize, config.maxProposalsPerRound, config.quorumBps,
+            config.supermajorityBps, config.maxRounds, config.minStake, config.nonRevealSlashBps,
+            config.incoherentSlashBps, config.equivocationSlashBps, config.callbackGasLimit, config.callbackGasPrice
+        ];
+        for (uint256 i; i < values.length; ++i) {
+            _setParameter(Param(i), values[i]);
+        }
         _setModelHash(config.modelHash);
     }
 

@@ -4,7 +4,8 @@
 - `ganache`: starts a local Ganache node (the `ganache` fixture);
 - `e2e`: runs validator or demo processes (tests/e2e, tests/demo);
 - `browser`: drives headless Chromium (the `browser` fixture);
-- `slow`: a real MiniLM forward pass (tests/oracle/model/test_minilm.py);
+- `slow`: a real MiniLM forward pass (tests/oracle/model/test_minilm.py), or the contracts
+  at their largest round (tests/contracts/test_gas_limits.py: 1,024 proposals, minutes);
 - `fuzz`: the stateful fuzz of the contracts (`make fuzz` runs it long);
 - `unit`: none of the above: contracts on ape's in-process EVM and Python with no
   process and no network. `make test-fast` runs exactly these.
@@ -24,7 +25,10 @@ PROCESS_FIXTURES = {
     "browser": {"browser"},
 }
 E2E_DIRS = (TESTS / "e2e", TESTS / "demo")
-SLOW_MODULES = {TESTS / "oracle" / "model" / "test_minilm.py"}
+SLOW_MODULES = {
+    TESTS / "oracle" / "model" / "test_minilm.py",
+    TESTS / "contracts" / "test_gas_limits.py",
+}
 FUZZ_MODULES = {TESTS / "contracts" / "test_invariants.py"}
 
 

@@ -51,14 +51,11 @@ contract OracleSafeGuard is BaseGuard, IOracleSafeGuard, IVerdictCallback {
     // ------------------------------------------------------------------ judging
 
     /// @inheritdoc IOracleSafeGuard
-    function judge(
-        address safe,
-        address to,
-        uint256 value,
-        bytes calldata data,
-        Enum.Operation operation,
-        string calldata memo
-    ) external payable returns (uint256 proposalId) {
+    function judge(address safe, address to, uint256 value, bytes calldata data, Enum.Operation operation, string calldata memo)
+        external
+        payable
+        returns (uint256 proposalId)
+    {
         _onlyOwnerOrModule(safe);
         if (operation == Enum.Operation.DelegateCall && !_delegateTargets[safe][to]) {
             revert GuardDelegateCallRefused(safe, to);

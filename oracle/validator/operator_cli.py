@@ -55,6 +55,15 @@ def register(app: typer.Typer) -> None:
 
 
 Amount = Annotated[str, typer.Argument(help="ETH (1.5), or with a unit: 1.5eth, 20gwei, 7wei")]
+ServedOperator = Annotated[str, typer.Argument(help="the operator's address the key will serve")]
+ValidFor = Annotated[int, typer.Option(help="seconds of chain time the acceptance stays valid")]
+HotKey = Annotated[str, typer.Argument(help="the hot key's address")]
+AcceptanceDeadline = Annotated[
+    int, typer.Option(help="the acceptance's deadline (`oracle accept-signer` prints it)")
+]
+Acceptance = Annotated[
+    str, typer.Option(help="the hot key's signed acceptance, 0x hex (`oracle accept-signer`)")
+]
 
 
 def _key_options(
@@ -158,12 +167,7 @@ def withdraw(client: OracleClient, sender: TxSender) -> None:
 
 @_signs
 def accept_signer(
-    client: OracleClient,
-    sender: TxSender,
-    operator: Annotated[str, typer.Argument(help="the operator's address the key will serve")],
-    valid_for: Annotated[
-        int, typer.Option(help="seconds of chain time the acceptance stays valid")
-    ] = 3600,
+    client: OracleClient, sender: TxSender, operator: ServedOperator, valid_for: ValidFor = 3600
 ) -> None:
     """Sign, with the hot key (--keystore), its consent to serve OPERATOR; prints set-signer's
     command. A key serves one operator for ever, so the contract binds none without this."""
@@ -182,13 +186,9 @@ def accept_signer(
 def set_signer(
     client: OracleClient,
     sender: TxSender,
-    address: Annotated[str, typer.Argument(help="the hot key's address")],
-    deadline: Annotated[
-        int, typer.Option(help="the acceptance's deadline (`oracle accept-signer` prints it)")
-    ] = 0,
-    acceptance: Annotated[
-        str, typer.Option(help="the hot key's signed acceptance, 0x hex (`oracle accept-signer`)")
-    ] = "",
+    address: HotKey,
+    deadline: AcceptanceDeadline = 0,
+    acceptance: Acceptance = "",
 ) -> None:
     """Name ADDRESS as the key that signs and sends this operator's votes.
 
