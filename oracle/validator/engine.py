@@ -54,6 +54,7 @@ from oracle.validator.funds import ShortfallLog, need_for_rounds
 from oracle.validator.judge import HASH_MISMATCH_REASON, Judge
 from oracle.validator.metrics import Metrics
 from oracle.validator.relay import RelayClient
+from oracle.validator.reveal_guard import housekeeping_allowed
 from oracle.validator.settings import ValidatorSettings
 from oracle.validator.signed_verdicts import VerdictPublisher
 from oracle.validator.store import Store, StoredBallot
@@ -150,6 +151,7 @@ class Engine:
         )
         # Chain time: the latest block seen (never moves back) and the pace of blocks.
         self.seen = SeenBlock(0, 0)
+        self._seen_at = time.monotonic()  # host clock (scheduling only) when `seen` was first read
         self.pace = BlockPace()
         self.drain = DrainControl()
         # Set by the service (service.py): new commits wait until the window has passed with
@@ -213,6 +215,8 @@ class Engine:
         (a node behind a load balancer): decisions never go back in chain time."""
         block = self.client.w3.eth.get_block("latest")
         head = SeenBlock(int(block["number"]), int(block["timestamp"]))
+        if head.number > self.seen.number:
+            self._seen_at = time.monotonic()
         if head.number >= self.seen.number:
             self.seen = head
         self.pace.observe(head)
@@ -282,12 +286,23 @@ class Engine:
             last = now_pc
 
         seen = self.observe_head()
-        step("ingest", self.ingest)
+        cursor = self.store.get_cursor("events")
+        if cursor is None or cursor < seen.number - self.reader.confirmations:
+            step("ingest", self.ingest)  # not when no block came since: saves a request a tick
         now = seen.timestamp
         cr = self.current_round(now)
         mode = self.drain.mode
         self.metrics.current_round.set(cr)
         step("doppelganger", self.watch_for_doppelganger)
+        if not self.may_send():
+            # A twin holds this key: any transaction from here (a finalize, a claim, a
+            # recovered reveal) takes a nonce the other process expects. Judge only.
+            if self.judge.ready:
+                step("judge", self.judge_unjudged)
+            step("drain", self.report_drain, mode)
+            if failed:
+                raise StepsFailed(failed)
+            return
         # Stored ballots reveal without the model: a restarted validator reveals at once.
         step("reveal", self.reveal_due, seen)
         if self.judge.ready:
@@ -299,11 +314,15 @@ class Engine:
                 step("commit", self.commit_due, cr, seen)  # what the judging just made ready
         if self.relayer is not None:
             step("relay", self.relayer.flush, now)
-        step("finalize", self.finalize_due, cr, now)
-        step("settle", self.settle_due, now)
+        # Housekeeping sends wait for their receipts: none that could delay an owed reveal.
+        if self.housekeeping_ok():
+            step("finalize", self.finalize_due, cr, now)
+        if self.housekeeping_ok():
+            step("settle", self.settle_due, now)
         if mode is Mode.RUNNING:
             # Not while draining: a claim's transaction would only delay the exit.
-            step("claim", self.claim_due)
+            if self.housekeeping_ok():
+                step("claim", self.claim_due)
             step("prune", self.prune_due, cr)
         step("drain", self.report_drain, mode)
         total = time.perf_counter() - started
@@ -827,6 +846,18 @@ class Engine:
             return
         if check.poll() is CheckState.TWIN:
             log.error("not committing: %s", check.evidence)  # once: TWIN is final
+
+    def housekeeping_ok(self) -> bool:
+        """A finalize, settle or claim may go out now (reveal_guard.py)."""
+        interval = self.pace.interval()
+        owed = [self.timing(b.round).reveal_start for b in self.store.ballots_in(OPEN_STATES)]
+        chain_now = self.seen.timestamp + (time.monotonic() - self._seen_at)
+        send_s = self.sender.recent_send_s() or 2 * interval
+        return housekeeping_allowed(owed, chain_now, send_s, interval)
+
+    def may_send(self) -> bool:
+        """No transaction at all once a twin is found (doppelganger.py): it is final."""
+        return self.doppelganger is None or self.doppelganger.state is not CheckState.TWIN
 
     def may_commit(self) -> bool:
         """New commits go out only when running (not draining) and no doppelganger is
