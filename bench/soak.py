@@ -26,7 +26,6 @@ table, writes bench/results/soak.json and exits 1 when a check fails.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import random
 import shutil
@@ -48,7 +47,14 @@ import httpx  # noqa: E402
 from eth_account import Account  # noqa: E402
 from web3 import Web3  # noqa: E402
 
-from bench.chaos import make_payloads, read_events, wait_until  # noqa: E402
+from bench.chaos import (  # noqa: E402
+    bench_params,
+    make_payloads,
+    model_or_tiny,
+    read_events,
+    wait_until,
+    write_and_judge,
+)
 from oracle.chain.anvil import ANVIL_MNEMONIC, Anvil  # noqa: E402
 from oracle.chain.client import OracleClient, Status  # noqa: E402
 from oracle.chain.deployment import Deployment  # noqa: E402
@@ -57,7 +63,7 @@ from oracle.chain.slashing import SlashReason  # noqa: E402
 from oracle.chain.submitter import Submitter  # noqa: E402
 from oracle.validator.fleet import Fleet, FleetSpec, Member  # noqa: E402
 from oracle.validator.keys import anvil_key  # noqa: E402
-from tests.support.localchain import OracleParams, deploy  # noqa: E402
+from tests.support.localchain import deploy  # noqa: E402
 from tests.support.rpc_proxy import RpcProxy  # noqa: E402
 from tests.support.shifted_clock import launcher  # noqa: E402
 
@@ -564,23 +570,8 @@ def main() -> int:
     soak = Soak(args, workdir)
     controller: Controller | None = None
     try:
-        if args.model_dir is None:
-            from oracle.model.tiny import train_tiny_model
-
-            print("training the tiny model ...", flush=True)
-            model_dir = train_tiny_model(workdir / "model", seed=args.seed)
-        else:
-            model_dir = args.model_dir
-        from oracle.model.checkpoint import model_hash
-
-        params = OracleParams(
-            roundDuration=args.round_s,
-            revealDuration=args.reveal_s,
-            unbondingPeriod=3600,
-            maxProposalsPerRound=256,
-            maxRounds=3,
-            modelHash=model_hash(model_dir),
-        )
+        model_dir = model_or_tiny(args.model_dir, workdir, args.seed)
+        params = bench_params(args.round_s, args.reveal_s, model_dir)
         w3 = Web3(Web3.HTTPProvider(soak.url))
         deployment_path = deploy(
             w3, anvil_key(0, ANVIL_MNEMONIC), workdir / "deploy", params, soak.url
@@ -712,16 +703,8 @@ def main() -> int:
         ),
         "no validator exited on its own": result["validator_crashes"] == 0,
     }
-    result["checks"] = checks
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n")
     print_table(result)
-    summary = {k: v for k, v in result.items() if k not in ("validators", "log")}
-    print(json.dumps(summary, indent=2))
-    for name, ok in checks.items():
-        print(f"{'PASS' if ok else 'FAIL'}  {name}")
-    print(f"wrote {args.out}")
-    return 0 if all(checks.values()) else 1
+    return write_and_judge(result, checks, args.out, ("validators", "log"))
 
 
 if __name__ == "__main__":
