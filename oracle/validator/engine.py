@@ -25,7 +25,7 @@ from typing import Any
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 
-from oracle.chain.chain_clock import BlockPace, SeenBlock
+from oracle.chain.chain_clock import BlockPace, SeenBlock, poll_delay
 from oracle.chain.client import OracleClient
 from oracle.chain.commitment import round_list_hash, seal_ballot
 from oracle.chain.errors import InsufficientFunds, TxReverted
@@ -236,7 +236,14 @@ class Engine:
             self.tick_safely()
             if self.drained.is_set():
                 break
-            stop.wait(self.config.poll_interval_s)
+            stop.wait(self.next_poll_s())
+
+    def next_poll_s(self) -> float:
+        """Until the next tick: no head reads while the next block cannot have come yet."""
+        poll = self.config.poll_interval_s
+        if not self.pace.measured:
+            return poll
+        return poll_delay(time.monotonic() - self._seen_at, self.pace.interval(), poll)
 
     def stop(self) -> None:
         self._stop.set()
