@@ -500,6 +500,7 @@ def audit(
             }
         )
     return {
+        "chain_halts": chain_halts(client, soak.first_block),
         "proposals": len(ids),
         "finalized": statuses.get(Status.FINALIZED, 0),
         "no_consensus": statuses.get(Status.NO_CONSENSUS, 0),
@@ -508,6 +509,19 @@ def audit(
         "blocks": blocks,
         "validators": per_validator,
     }
+
+
+def chain_halts(client: OracleClient, first_block: int) -> list[dict[str, int]]:
+    """Every gap between consecutive blocks longer than two block times: the freezes as the
+    chain had them (a loaded machine can stretch one), and any stall of Anvil itself."""
+    halts = []
+    previous: int | None = None
+    for n in range(first_block, client.w3.eth.block_number + 1):
+        ts = int(client.w3.eth.get_block(n)["timestamp"])
+        if previous is not None and ts - previous > 2 * BLOCK_TIME_S:
+            halts.append({"block": n, "gap_s": ts - previous, "resumed_at": ts})
+        previous = ts
+    return halts
 
 
 def cause_of(controller: Controller, i: int, start: int, end: int) -> str:
