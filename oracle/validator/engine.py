@@ -302,8 +302,12 @@ class Engine:
         self.metrics.current_round.set(cr)
         step("doppelganger", self.watch_for_doppelganger)
         if not self.may_send():
-            # A twin holds this key: any transaction from here (a finalize, a claim, a
-            # recovered reveal) takes a nonce the other process expects. Judge only.
+            # A twin holds this key, or the window is still watching for one: a finalize,
+            # a claim or a recovered reveal would take a nonce the other process expects,
+            # and the sender's next nonce would then count its transactions as ours. Only
+            # stored ballots (this node's own) reveal; judge.
+            if self.doppelganger is not None and self.doppelganger.state is CheckState.WATCHING:
+                step("reveal", self.reveal_due, seen)
             if self.judge.ready:
                 step("judge", self.judge_unjudged)
             step("drain", self.report_drain, mode)
@@ -863,8 +867,9 @@ class Engine:
         return housekeeping_allowed(owed, chain_now, send_s, interval)
 
     def may_send(self) -> bool:
-        """No transaction at all once a twin is found (doppelganger.py): it is final."""
-        return self.doppelganger is None or self.doppelganger.state is not CheckState.TWIN
+        """Every duty may send: no doppelganger window running, none found (doppelganger.py).
+        While watching only stored reveals go out; once a twin is found, nothing."""
+        return self.doppelganger is None or self.doppelganger.state is CheckState.CLEAR
 
     def may_commit(self) -> bool:
         """New commits go out only when running (not draining) and no doppelganger is

@@ -196,3 +196,27 @@ def test_engine__twin_found__tick_sends_nothing_with_the_key_not_even_a_finalize
 
     assert client.w3.eth.get_transaction_count(account.address) == nonce
     assert client.round_info(r).pending == 1
+
+
+def test_engine__watching__housekeeping_held_so_the_window_can_see_a_twin(
+    client: OracleClient, account, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    # Seen in the soak: a twin still watching sent a finalize; its sender then read the
+    # chain's nonce, the other process's transactions counted as its own, the window
+    # passed "quiet" and the twin committed.
+    clock = Clock()
+    engine = engine_with_window(client, account, tmp_path, clock)
+    engine.watch_for_doppelganger()
+    requester = Account.create()
+    client.w3.provider.make_request("anvil_setBalance", [requester.address, hex(10**20)])  # type: ignore[arg-type]
+    ids = [s.proposal_id for s in Submitter(client, requester).submit([b"\x07" * 64])]
+    r = client.proposal(ids[0]).round
+    advance_to(client, client.round_timing(r).reveal_end + 1)
+    nonce = client.w3.eth.get_transaction_count(account.address)
+
+    engine.tick()
+    time.sleep(1.0)  # past the finalize stagger
+    engine.tick()
+
+    assert client.w3.eth.get_transaction_count(account.address) == nonce
+    assert engine.sender.local_next_nonce() is None
