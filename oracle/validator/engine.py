@@ -783,6 +783,8 @@ class Engine:
         ballot is unsettled, so leaving them open would lock the stake for good.
         """
         for b in self.store.ballots_in(("revealed", "missed")):
+            if not self.housekeeping_ok():
+                return  # each settle waits for its receipt: the owed reveal goes first
             t = self.timing(b.round)
             if now < t.reveal_end:
                 continue
