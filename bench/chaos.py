@@ -203,6 +203,30 @@ def make_payloads(n: int, seed: int, chain_id: int) -> list[bytes]:
     return out
 
 
+def model_or_tiny(model_dir: Path | None, workdir: Path, seed: int) -> Path:
+    """The checkpoint given, or the tiny model trained now (~30 s)."""
+    if model_dir is not None:
+        return model_dir
+    from oracle.model.tiny import train_tiny_model
+
+    print("training the tiny model ...", flush=True)
+    return train_tiny_model(workdir / "model", seed=seed)
+
+
+def bench_params(round_s: int, reveal_s: int, model_dir: Path) -> OracleParams:
+    """The deployment the chaos bench and the soak run against: short phases, 3 rounds."""
+    from oracle.model.checkpoint import model_hash
+
+    return OracleParams(
+        roundDuration=round_s,
+        revealDuration=reveal_s,
+        unbondingPeriod=3600,
+        maxProposalsPerRound=256,
+        maxRounds=3,
+        modelHash=model_hash(model_dir),
+    )
+
+
 def read_events(client: OracleClient, name: str, from_block: int) -> list[Any]:
     reader = EventReader(
         client.w3,
@@ -335,23 +359,8 @@ def main() -> int:
     fleet: Fleet | None = None
     proxies: list[RpcProxy] = []
     try:
-        if args.model_dir is None:
-            from oracle.model.tiny import train_tiny_model
-
-            print("training the tiny model ...", flush=True)
-            model_dir = train_tiny_model(workdir / "model", seed=args.seed)
-        else:
-            model_dir = args.model_dir
-        from oracle.model.checkpoint import model_hash
-
-        params = OracleParams(
-            roundDuration=args.round_s,
-            revealDuration=args.reveal_s,
-            unbondingPeriod=3600,
-            maxProposalsPerRound=256,
-            maxRounds=3,
-            modelHash=model_hash(model_dir),
-        )
+        model_dir = model_or_tiny(args.model_dir, workdir, args.seed)
+        params = bench_params(args.round_s, args.reveal_s, model_dir)
         w3 = Web3(Web3.HTTPProvider(url))
         deployment_path = deploy(w3, anvil_key(0, ANVIL_MNEMONIC), workdir / "deploy", params, url)
         client = OracleClient(connect(url), Deployment.load(deployment_path))
@@ -460,14 +469,20 @@ def main() -> int:
         "ETH accounting exact": result["accounting_exact"],
         "no validator exited on its own": result["validator_crashes"] == 0,
     }
+    return write_and_judge(result, checks, args.out, ("chaos_log", "books_wei"))
+
+
+def write_and_judge(
+    result: dict[str, Any], checks: dict[str, bool], out: Path, unprinted: tuple[str, ...]
+) -> int:
+    """Write the JSON (checks included), print the summary and each check; the exit status."""
     result["checks"] = checks
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n")
-    summary = {k: v for k, v in result.items() if k not in ("chaos_log", "books_wei")}
-    print(json.dumps(summary, indent=2))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps({k: v for k, v in result.items() if k not in unprinted}, indent=2))
     for name, ok in checks.items():
         print(f"{'PASS' if ok else 'FAIL'}  {name}")
-    print(f"wrote {args.out}")
+    print(f"wrote {out}")
     return 0 if all(checks.values()) else 1
 
 

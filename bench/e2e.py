@@ -28,7 +28,6 @@ import signal
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -40,6 +39,7 @@ from web3 import Web3
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.presigned_load import BackgroundSender, presign  # noqa: E402
 from oracle.chain.anvil import ANVIL_MNEMONIC, Anvil  # noqa: E402
 from oracle.chain.client import OracleClient, Status  # noqa: E402
 from oracle.chain.deployment import Deployment  # noqa: E402
@@ -47,11 +47,11 @@ from oracle.chain.events import EventReader  # noqa: E402
 from oracle.chain.localdeploy import OracleParams, deploy  # noqa: E402
 from oracle.chain.payload import encode_payload  # noqa: E402
 from oracle.chain.rpc import connect  # noqa: E402
-from oracle.chain.submitter import Submitter  # noqa: E402
 from oracle.validator.fleet import Fleet, FleetSpec  # noqa: E402
 from oracle.validator.keys import anvil_key  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "e2e.json"
+SENDER_FIRST = 10  # Anvil accounts 10.. submit (the fleet uses 1..validators)
 
 
 def make_payloads(n: int, seed: int = 5) -> list[bytes]:
@@ -117,6 +117,7 @@ def main() -> None:
     ap.add_argument("--validators", type=int, default=8)
     ap.add_argument("--rate", type=float, default=60.0, help="proposals submitted per second")
     ap.add_argument("--duration", type=float, default=60.0, help="seconds of submission")
+    ap.add_argument("--senders", type=int, default=4, help="accounts the load is spread over")
     ap.add_argument("--round", type=int, default=6, help="round (commit phase) seconds")
     ap.add_argument("--reveal", type=int, default=6, help="reveal phase seconds")
     ap.add_argument("--max-per-round", type=int, default=512)
@@ -189,57 +190,58 @@ def main() -> None:
         fleet.wait_ready(timeout_s=600)
         first_block = w3.eth.block_number + 1
 
-        sent_at: dict[int, float] = {}
-        final_at: dict[int, tuple[float, int]] = {}
         reader = EventReader(
             client.w3,
             address=client.address,
             abi=client.abi,
-            event_names=("ProposalFinalized",),
+            event_names=("ProposalSubmitted", "ProposalFinalized"),
             start_block=first_block,
         )
-        submitter = Submitter(client, anvil_key(10, ANVIL_MNEMONIC))
-        errors: list[BaseException] = []
-
-        def submit_loop() -> None:
-            tick = 0.5
-            per_tick = max(1, round(args.rate * tick))
-            t0 = time.monotonic()
-            i = 0
-            try:
-                while i < n_total:
-                    chunk = payloads[i : i + per_tick]
-                    for s in submitter.submit(chunk, batch=len(chunk)):
-                        sent_at[s.proposal_id] = s.submitted_at
-                    i += len(chunk)
-                    delay = t0 + (i / per_tick) * tick - time.monotonic()
-                    if delay > 0:
-                        time.sleep(delay)
-            except BaseException as exc:  # surfaced below
-                errors.append(exc)
+        # The load generator (bench/presigned_load.py): signed before the clock starts,
+        # sent in batches without waiting for receipts, from several accounts.
+        senders = [anvil_key(SENDER_FIRST + k, ANVIL_MNEMONIC) for k in range(args.senders)]
+        fee = client.quote_submit(senders[0].address)
+        t_sign = time.perf_counter()
+        signed = presign(client, senders, payloads, fee=fee)
+        sign_s = time.perf_counter() - t_sign
+        print(f"signed {len(signed)} submits in {sign_s:.1f} s (before the clock starts)")
+        load = BackgroundSender(url, signed, args.rate)
 
         print(f"submitting {n_total} proposals at {args.rate}/s ...", flush=True)
         t_start = time.time()
-        th = threading.Thread(target=submit_loop, daemon=True)
-        th.start()
+        load.start()
         cursor = None
+        submitted_tx: dict[int, str] = {}  # proposal id -> its submit's transaction hash
+        final_at: dict[int, tuple[float, int]] = {}
         deadline_after_submit = (args.round + args.reveal) * 4 + 30
         t_submitted: float | None = None
         while True:
             events, cursor = reader.read(cursor)
             now = time.time()
             for e in events:
-                final_at.setdefault(int(e.args["id"]), (now, int(e.args["status"])))
-            if not th.is_alive() and t_submitted is None:
+                if e.name == "ProposalSubmitted":
+                    submitted_tx[int(e.args["id"])] = e.tx_hash
+                else:
+                    final_at.setdefault(int(e.args["id"]), (now, int(e.args["status"])))
+            if not load.is_alive() and t_submitted is None:
                 t_submitted = now
             if t_submitted is not None and (
-                set(sent_at) <= set(final_at) or now - t_submitted > deadline_after_submit
+                (len(submitted_tx) >= n_total and set(submitted_tx) <= set(final_at))
+                or now - t_submitted > deadline_after_submit
             ):
                 break
             time.sleep(0.2)
-        if errors:
-            raise errors[0]
+        if load.failure is not None:
+            raise load.failure
+        if load.log.errors:
+            raise RuntimeError(
+                f"{len(load.log.errors)} submits refused by the node: {load.log.errors[0]}"
+            )
         last_block = w3.eth.block_number
+        sent_at = {
+            pid: load.log.sent_at[h if h.startswith("0x") else "0x" + h]
+            for pid, h in submitted_tx.items()
+        }
 
         ids = sorted(sent_at)
         done = [pid for pid in ids if pid in final_at]
@@ -280,6 +282,13 @@ def main() -> None:
             "proposals_final": len(done),
             "proposals_finalized": len(finalized),
             "offered_per_min": round(offered_per_min, 1),
+            "load_generator": {
+                "senders": args.senders,
+                "presign_s": round(sign_s, 2),
+                "send_cpu_s": round(load.log.send_cpu_s, 2),
+                "batches": load.log.batches,
+                "submit_span_s": round(submit_span, 1),
+            },
             "ratio_finalized_to_offered": round(per_min / offered_per_min, 3)
             if offered_per_min
             else None,

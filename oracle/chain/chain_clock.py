@@ -40,9 +40,25 @@ class BlockPace:
         if not self._seen or block.number > self._seen[-1].number:
             self._seen.append(block)
 
+    @property
+    def measured(self) -> bool:
+        """Whether two blocks have been seen (before that `interval` is the default)."""
+        return len(self._seen) >= 2
+
     def interval(self) -> float:
         """Seconds per block: (newest - oldest timestamp) / (newest - oldest number)."""
         if len(self._seen) < 2:
             return DEFAULT_BLOCK_INTERVAL_S
         first, last = self._seen[0], self._seen[-1]
         return (last.timestamp - first.timestamp) / (last.number - first.number)
+
+
+def poll_delay(since_new_block_s: float, block_interval_s: float, poll_interval_s: float) -> float:
+    """Seconds until the next head read (host clock: scheduling only).
+
+    Every `poll_interval_s`, except early in a block interval: a block seen
+    `since_new_block_s` ago is not followed by the next before about one interval, so
+    reading the head before then only costs requests (a validator polling every 0.25 s
+    read the head 8 times per 2 s block). Reading resumes one poll interval early.
+    """
+    return max(poll_interval_s, block_interval_s - poll_interval_s - since_new_block_s)

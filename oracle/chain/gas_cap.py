@@ -29,8 +29,23 @@ def fitting_prefix(
     At least one item is returned even if it alone is estimated above the budget: the
     transaction then fails on its own, visibly, instead of the batch never being sent.
     `gas_of` may raise (a revert): the caller handles it as it would for the whole batch.
+    A node that refuses the estimate because the call needs more than it allows (the block
+    gas limit) is answering "too big": that batch is halved too.
     """
     prefix = items
-    while len(prefix) > 1 and gas_of(prefix) > budget:
+    while len(prefix) > 1 and _estimate(gas_of, prefix) > budget:
         prefix = prefix[: len(prefix) // 2]
     return prefix
+
+
+# How nodes word "this call needs more gas than one transaction may have" (geth, Anvil).
+_ABOVE_ALLOWANCE = ("gas required exceeds allowance", "exceeds block gas limit")
+
+
+def _estimate(gas_of: Callable[[Sequence[T]], int], chunk: Sequence[T]) -> int:
+    try:
+        return gas_of(chunk)
+    except Exception as exc:
+        if any(text in str(exc).lower() for text in _ABOVE_ALLOWANCE):
+            return TX_GAS_CAP + 1  # above any budget
+        raise

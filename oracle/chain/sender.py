@@ -12,6 +12,7 @@ import contextlib
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -52,7 +53,11 @@ class SenderConfig:
     max_bumps: int = 5
     # Total seconds to keep trying (RPC down included) before giving up on one send.
     give_up_after_s: float = 120.0
+    # First receipt check this soon after sending (an automining node has it already);
+    # then each wait doubles up to receipt_poll_max_s: a block's receipt costs a handful of
+    # requests, not one every 50 ms (~40 per send on 2 s blocks, measured in the soak).
     receipt_poll_s: float = 0.05
+    receipt_poll_max_s: float = 1.0
     # Gas estimate multiplier: estimates are exact on an unchanged state; margin for drift.
     gas_margin: float = 1.2
     # Seconds a fee reading is reused; stuck transactions are re-priced regardless.
@@ -79,6 +84,8 @@ class TxSender:
         self._nonce: int | None = None
         self._fee_cache: tuple[float, dict[str, int]] | None = None
         self._lock = threading.Lock()
+        # Seconds the last sends took from estimate to receipt (what a send costs now).
+        self._recent_send_s: deque[float] = deque(maxlen=8)
 
     @property
     def address(self) -> str:
@@ -95,7 +102,15 @@ class TxSender:
     def send(self, *, to: str, data: str | bytes, value: int = 0, gas: int | None = None) -> SentTx:
         """Estimate, sign, send and wait for the receipt; raise TxReverted if it reverts."""
         with self._lock:
-            return self._send(to=to, data=HexBytes(data), value=value, gas=gas)
+            started = time.monotonic()
+            try:
+                return self._send(to=to, data=HexBytes(data), value=value, gas=gas)
+            finally:
+                self._recent_send_s.append(time.monotonic() - started)
+
+    def recent_send_s(self) -> float | None:
+        """The longest of the last sends, estimate to receipt (None before the first)."""
+        return max(self._recent_send_s, default=None)
 
     def estimate_call(self, fn: Any, *, value: int = 0) -> int:
         """eth_estimateGas of the function from this key (raises TxReverted, decoded, if it
@@ -247,6 +262,7 @@ class TxSender:
                 fee = fees.get("maxFeePerGas", fees.get("gasPrice", 0))
                 raise self._insufficient(gas_limit * fee + value)
             started = time.monotonic()
+            wait_s = self.config.receipt_poll_s
             while time.monotonic() - started < self.config.stuck_after_s:
                 # An automining node has mined it already: look before sleeping.
                 mined = self._find_mined(hashes)
@@ -257,7 +273,8 @@ class TxSender:
                         f"transaction {tx_hash.hex()} not mined after "
                         f"{self.config.give_up_after_s:.0f}s"
                     )
-                time.sleep(self.config.receipt_poll_s)
+                time.sleep(wait_s)
+                wait_s = min(2 * wait_s, max(self.config.receipt_poll_max_s, wait_s))
             if bumps >= self.config.max_bumps:
                 raise TimeoutError(
                     f"transaction {tx_hash.hex()} still pending after {bumps} fee bumps"

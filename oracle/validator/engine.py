@@ -28,7 +28,7 @@ from typing import Any
 
 from eth_account.signers.local import LocalAccount
 
-from oracle.chain.chain_clock import BlockPace, SeenBlock
+from oracle.chain.chain_clock import BlockPace, SeenBlock, poll_delay
 from oracle.chain.client import OracleClient
 from oracle.chain.errors import InsufficientFunds
 from oracle.chain.events import ChainEvent
@@ -61,6 +61,7 @@ from oracle.validator.judge_worker import JudgeWorker
 from oracle.validator.metrics import Metrics
 from oracle.validator.observer import Agreement
 from oracle.validator.relay import RelayClient
+from oracle.validator.reveal_guard import housekeeping_allowed
 from oracle.validator.settings import ValidatorSettings
 from oracle.validator.signed_verdicts import VerdictPublisher
 from oracle.validator.step_errors import StepErrorLog
@@ -157,6 +158,7 @@ class Engine:
         )
         # Chain time: the latest block seen (never moves back) and the pace of blocks.
         self.seen = SeenBlock(0, 0)
+        self._seen_at = time.monotonic()  # host clock (scheduling only) when `seen` was first read
         self.pace = BlockPace()
         self.drain = DrainControl()
         # Set by the service (service.py): new commits wait until the window has passed with
@@ -233,6 +235,8 @@ class Engine:
         (a node behind a load balancer): decisions never go back in chain time."""
         block = self.client.w3.eth.get_block("latest")
         head = SeenBlock(int(block["number"]), int(block["timestamp"]))
+        if head.number > self.seen.number:
+            self._seen_at = time.monotonic()
         if head.number >= self.seen.number:
             self.seen = head
         self.pace.observe(head)
@@ -257,12 +261,19 @@ class Engine:
                 self.loop_beat_at = time.monotonic()
                 if self.drained.is_set():
                     break
-                # The next tick after a poll interval, or at once when the judge worker has
-                # stored verdicts (a stop is seen within a poll interval either way).
-                self._tick_now.wait(self.config.poll_interval_s)
+                # The next tick after a poll interval (longer while the next block cannot
+                # have come yet), or at once when the judge worker has stored verdicts.
+                self._tick_now.wait(self.next_poll_s())
                 self._tick_now.clear()
         finally:
             self.judging.stop()
+
+    def next_poll_s(self) -> float:
+        """Until the next tick: no head reads while the next block cannot have come yet."""
+        poll = self.config.poll_interval_s
+        if not self.pace.measured:
+            return poll
+        return poll_delay(time.monotonic() - self._seen_at, self.pace.interval(), poll)
 
     def stop(self) -> None:
         self._stop.set()
@@ -315,7 +326,9 @@ class Engine:
             last = now_pc
 
         seen = self.observe_head()
-        step("ingest", self.ingest)
+        cursor = self.store.get_cursor("events")
+        if cursor is None or cursor < seen.number - self.reader.confirmations:
+            step("ingest", self.ingest)  # not when no block came since: saves a request a tick
         cr = self.current_round(seen.timestamp)
         mode = self.drain.mode
         self.metrics.current_round.set(cr)
@@ -346,6 +359,16 @@ class Engine:
         """The duties of a voting validator, deadline-bound ones (reveal, commit) first."""
         now = seen.timestamp
         step("doppelganger", self.watch_for_doppelganger)
+        if not self.may_send():
+            # A twin holds this key, or the window is still watching for one: a finalize,
+            # a claim or a recovered reveal would take a nonce the other process expects,
+            # and the sender's next nonce would then count its transactions as ours. Only
+            # stored ballots (this node's own) reveal while watching; the worker judges.
+            if self.doppelganger is not None and self.doppelganger.state is CheckState.WATCHING:
+                step("reveal", self.reveal_duty.run, seen)
+            if self.judge.ready:
+                self.judging.wake()
+            return
         # Stored ballots reveal without the model: a restarted validator reveals at once.
         step("reveal", self.reveal_duty.run, seen)
         if self.judge.ready:
@@ -357,11 +380,15 @@ class Engine:
             self.judging.wake()
         if self.relayer is not None:
             step("relay", self.relayer.flush, now)
-        step("finalize", self.finalize_duty.run, cr, now)
-        step("settle", self.settle_duty.run, now)
+        # Housekeeping sends wait for their receipts: none that could delay an owed reveal.
+        if self.housekeeping_ok():
+            step("finalize", self.finalize_duty.run, cr, now)
+        if self.housekeeping_ok():
+            step("settle", self.settle_duty.run, now)
         if mode is Mode.RUNNING:
             # Not while draining: a claim's transaction would only delay the exit.
-            step("claim", self.claim_duty.run)
+            if self.housekeeping_ok():
+                step("claim", self.claim_duty.run)
             step("prune", self.prune_duty.run, cr)
 
     def observe(self) -> Agreement:
@@ -439,6 +466,19 @@ class Engine:
             return
         if check.poll() is CheckState.TWIN:
             log.error("not committing: %s", check.evidence)  # once: TWIN is final
+
+    def housekeeping_ok(self) -> bool:
+        """A finalize, settle or claim may go out now (reveal_guard.py)."""
+        interval = self.pace.interval()
+        owed = [self.timing(b.round).reveal_start for b in self.store.ballots_in(OPEN_STATES)]
+        chain_now = self.seen.timestamp + (time.monotonic() - self._seen_at)
+        send_s = self.sender.recent_send_s() or 2 * interval
+        return housekeeping_allowed(owed, chain_now, send_s, interval)
+
+    def may_send(self) -> bool:
+        """Every duty may send: no doppelganger window running, none found (doppelganger.py).
+        While watching only stored reveals go out; once a twin is found, nothing."""
+        return self.doppelganger is None or self.doppelganger.state is CheckState.CLEAR
 
     def may_commit(self) -> bool:
         """New commits go out only when running (not draining) and no doppelganger is

@@ -110,8 +110,16 @@ class Fleet:
             i, str(account.address), port, config, d / "validator.db", d / "validator.log"
         )
 
-    def start(self, i: int, env: dict[str, str] | None = None) -> Member:
-        """Start member i; `env` adds variables (settings override the TOML: ORACLE_<NAME>)."""
+    def start(
+        self,
+        i: int,
+        env: dict[str, str] | None = None,
+        launcher: tuple[str, ...] = ("-m", "oracle.cli"),
+    ) -> Member:
+        """Start member i; `env` adds variables (settings override the TOML: ORACLE_<NAME>).
+
+        `launcher`: what the interpreter runs before the CLI's arguments (benches and tests
+        run the CLI through a wrapper, e.g. tests/support/shifted_clock.py)."""
         m = self.members[i]
         log = open(m.log_path, "ab")  # noqa: SIM115 - the child process owns it
         env = {
@@ -122,7 +130,7 @@ class Fleet:
             **(env or {}),
         }
         m.process = subprocess.Popen(
-            [sys.executable, "-m", "oracle.cli", "validator", "run", "--config", str(m.config)],
+            [sys.executable, *launcher, "validator", "run", "--config", str(m.config)],
             stdout=log,
             stderr=subprocess.STDOUT,
             env=env,

@@ -4,12 +4,19 @@
   unreachable endpoint looks to a client (the outage test).
 - `tamper_payloads(ids)`: rewrites the payload bytes of those proposals in
   `eth_getLogs` answers, as a lying endpoint would (the hash-mismatch test).
+- `latency_s`: added to every answer, as a distant endpoint (the soak's 150 ms).
+- `lag_blocks`: a node that many blocks behind the head: `eth_blockNumber` answers
+  head - lag, `latest` in requests is pinned to that block, logs and receipts of later
+  blocks are withheld (the soak and the lagging-view e2e test).
+- `requests`: JSON-RPC calls answered (each element of a batch counts), for the soak's
+  requests-per-block figure.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -24,11 +31,16 @@ SUBMITTED_TOPIC = (
 
 
 class RpcProxy:
-    def __init__(self, upstream: str) -> None:
+    def __init__(self, upstream: str, *, latency_s: float = 0.0, lag_blocks: int = 0) -> None:
         self.upstream = upstream
         self._down = threading.Event()
         self.tampered_ids: set[int] = set()
         self.refused = 0
+        self.latency_s = latency_s
+        self.lag_blocks = lag_blocks
+        self.requests = 0
+        self._count_lock = threading.Lock()
+        self._http = threading.local()
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -45,18 +57,24 @@ class RpcProxy:
                     self.close_connection = True
                     self.connection.close()
                     return
+                proxy._count(body)
+                if proxy.latency_s:
+                    time.sleep(proxy.latency_s)
                 try:
-                    r = requests.post(
-                        proxy.upstream,
-                        data=body,
-                        headers={"Content-Type": "application/json"},
-                        timeout=30,
-                    )
-                    out = proxy._rewrite(body, r.content)
-                except requests.RequestException:
+                    if proxy.lag_blocks:
+                        status, out = proxy._lagged(body)
+                    else:
+                        r = proxy._session().post(
+                            proxy.upstream,
+                            data=body,
+                            headers={"Content-Type": "application/json"},
+                            timeout=30,
+                        )
+                        status, out = r.status_code, proxy._rewrite(body, r.content)
+                except (requests.RequestException, ValueError):
                     self.send_error(502)
                     return
-                self.send_response(r.status_code)
+                self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(out)))
                 self.end_headers()
@@ -76,6 +94,48 @@ class RpcProxy:
 
     def tamper_payloads(self, ids: set[int]) -> None:
         self.tampered_ids |= set(ids)
+
+    def _session(self) -> requests.Session:
+        """One keep-alive session per proxy thread (requests.Session is not thread-safe)."""
+        session: requests.Session | None = getattr(self._http, "session", None)
+        if session is None:
+            session = self._http.session = requests.Session()
+        return session
+
+    def _count(self, body: bytes) -> None:
+        try:
+            n = len(parsed) if isinstance(parsed := json.loads(body), list) else 1
+        except ValueError:
+            n = 1
+        with self._count_lock:
+            self.requests += n
+
+    def _upstream(self, calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        r = self._session().post(self.upstream, json=calls, timeout=30)
+        r.raise_for_status()
+        replies: list[dict[str, Any]] = r.json()
+        return replies
+
+    def _lagged(self, body: bytes) -> tuple[int, bytes]:
+        """Answer as a node `lag_blocks` behind the head would (see the module docstring)."""
+        data = json.loads(body)
+        calls = data if isinstance(data, list) else [data]
+        head_reply = self._upstream([{"jsonrpc": "2.0", "id": 0, "method": "eth_blockNumber"}])
+        view = max(0, int(head_reply[0]["result"], 16) - self.lag_blocks)
+        ahead = [call for call in calls if _ahead_of(call, view)]
+        sent = [_pinned(call, view) for call in calls if call not in ahead]
+        replies = self._upstream(sent) if sent else []
+        by_id = {json.dumps(x.get("id")): x for x in replies}
+        # A request for blocks past the lagging head: what such a node answers (nothing yet).
+        for call in ahead:
+            empty = [] if call.get("method") == "eth_getLogs" else None
+            by_id[json.dumps(call.get("id"))] = {
+                "jsonrpc": "2.0",
+                "id": call.get("id"),
+                "result": empty,
+            }
+        out = [_withheld(call, by_id[json.dumps(call.get("id"))], view) for call in calls]
+        return 200, json.dumps(out if isinstance(data, list) else out[0]).encode()
 
     def close(self) -> None:
         self.server.shutdown()
@@ -102,3 +162,65 @@ def _tampered(data_hex: str) -> str:
     changed = bytearray(payload)
     changed[-1] ^= 0x01
     return "0x" + encode(types, [payload_hash, model_hash, fee, bytes(changed)]).hex()
+
+
+# Where each method takes a block tag, by parameter position.
+_BLOCK_PARAM = {
+    "eth_call": 1,
+    "eth_estimateGas": 1,
+    "eth_getBalance": 1,
+    "eth_getCode": 1,
+    "eth_getStorageAt": 2,
+    "eth_getTransactionCount": 1,
+    "eth_getBlockByNumber": 0,
+}
+
+
+def _ahead_of(call: dict[str, Any], view: int) -> bool:
+    """A block-numbered request for a block the lagging node does not have yet."""
+    method, params = call.get("method"), list(call.get("params") or [])
+    if method == "eth_getLogs" and params:
+        tag = params[0].get("fromBlock", "latest")
+    elif method == "eth_getBlockByNumber" and params:
+        tag = params[0]
+    else:
+        return False
+    return isinstance(tag, str) and tag.startswith("0x") and int(tag, 16) > view
+
+
+def _pinned(call: dict[str, Any], view: int) -> dict[str, Any]:
+    """The call with `latest` (and a missing tag) replaced by the lagging node's head."""
+    method, params = call.get("method"), list(call.get("params") or [])
+    if method == "eth_blockNumber":
+        return call
+    if method == "eth_getLogs" and params:
+        query = dict(params[0])
+        for key in ("fromBlock", "toBlock"):
+            tag = query.get(key, "latest")
+            if tag == "latest" or (tag.startswith("0x") and int(tag, 16) > view):
+                query[key] = hex(view)
+        return {**call, "params": [query]}
+    position = _BLOCK_PARAM.get(str(method))
+    if position is None:
+        return call
+    while len(params) <= position:
+        params.append("latest")
+    tag = params[position]
+    if tag == "latest" or (isinstance(tag, str) and tag.startswith("0x") and int(tag, 16) > view):
+        params[position] = hex(view)
+    return {**call, "params": params}
+
+
+def _withheld(call: dict[str, Any], reply: dict[str, Any], view: int) -> dict[str, Any]:
+    """What a node at block `view` could answer: no receipt or log of a later block."""
+    method = call.get("method")
+    if method == "eth_blockNumber":
+        return {**reply, "result": hex(view)}
+    result = reply.get("result")
+    receipt_ahead = isinstance(result, dict) and int(result.get("blockNumber", "0x0"), 16) > view
+    if method == "eth_getTransactionReceipt" and receipt_ahead:
+        return {**reply, "result": None}
+    if method == "eth_getLogs" and isinstance(result, list):
+        kept = [log for log in result if int(log["blockNumber"], 16) <= view]
+        return {**reply, "result": kept}
+    return reply

@@ -94,6 +94,8 @@ class SettleDuty:
     def run(self, now: int) -> None:
         e = self.engine
         for b in e.store.ballots_in(SETTLE_STATES):
+            if not e.housekeeping_ok():
+                return  # each settle waits for its receipt: the owed reveal goes first
             t = e.timing(b.round)
             if not check_due(t, now, time.monotonic(), self.checked_at.get(b.round, 0.0)):
                 continue

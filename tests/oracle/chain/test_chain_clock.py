@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from oracle.chain.chain_clock import DEFAULT_BLOCK_INTERVAL_S, BlockPace, SeenBlock
+from oracle.chain.chain_clock import DEFAULT_BLOCK_INTERVAL_S, BlockPace, SeenBlock, poll_delay
 
 
 def test_block_pace__fewer_than_two_blocks__assumes_the_default_interval() -> None:
@@ -33,3 +33,25 @@ def test_block_pace__span__forgets_the_oldest_blocks() -> None:
     for number, ts in [(1, 0), (2, 100), (3, 101)]:
         pace.observe(SeenBlock(number, ts))
     assert pace.interval() == 1.0
+
+
+def test_block_pace__two_blocks_seen__measured() -> None:
+    pace = BlockPace()
+    pace.observe(SeenBlock(1, 100))
+    assert not pace.measured
+    pace.observe(SeenBlock(2, 102))
+    assert pace.measured
+
+
+def test_poll_delay__block_just_seen__no_head_read_until_one_poll_before_the_next() -> None:
+    # 2 s blocks, 0.5 s polls: read again 1.5 s after the block was first seen.
+    assert poll_delay(0.0, block_interval_s=2.0, poll_interval_s=0.5) == 1.5
+
+
+def test_poll_delay__next_block_due__polls_at_the_poll_interval() -> None:
+    assert poll_delay(1.5, block_interval_s=2.0, poll_interval_s=0.5) == 0.5
+    assert poll_delay(30.0, block_interval_s=2.0, poll_interval_s=0.5) == 0.5  # a freeze
+
+
+def test_poll_delay__blocks_faster_than_polls__polls_at_the_poll_interval() -> None:
+    assert poll_delay(0.0, block_interval_s=0.2, poll_interval_s=0.25) == 0.25

@@ -38,3 +38,29 @@ def test_fitting_prefix__every_part_of_a_split_round__fits_and_covers_each_id_on
         sent.extend(part)
         ids = ids[len(part) :]
     assert sent == list(range(1000))
+
+
+def test_fitting_prefix__estimate_refused_above_the_node_allowance__halves_as_too_big():
+    # Seen in bench/e2e.py at 60 proposals/s: a 360-proposal finalizeMany with callbacks
+    # needs more than the block gas limit, and the node refuses to estimate it at all.
+    def estimate(chunk: Sequence[int]) -> int:
+        if len(chunk) > 100:
+            raise ValueError(
+                {"code": -32003, "message": "Out of gas: gas required exceeds allowance: 30000000"}
+            )
+        return _linear(chunk)
+
+    part = fitting_prefix(list(range(360)), estimate)
+    assert len(part) == 90
+
+
+def test_fitting_prefix__other_estimate_errors__are_raised():
+    def estimate(chunk: Sequence[int]) -> int:
+        raise ValueError("execution reverted: OracleNotFinalizable")
+
+    try:
+        fitting_prefix(list(range(8)), estimate)
+    except ValueError as exc:
+        assert "OracleNotFinalizable" in str(exc)
+    else:
+        raise AssertionError("a revert must reach the caller")

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
+from eth_account import Account
+
 from oracle.chain.client import OracleClient
+from oracle.chain.submitter import Submitter
 from oracle.validator.doppelganger import (
     CheckState,
     DoppelgangerCheck,
@@ -10,6 +15,7 @@ from oracle.validator.doppelganger import (
     foreign_transactions,
     nonce_reader,
 )
+from tests.support.timetravel import advance_to
 from tests.support.validator_parts import engine_without_model
 
 SIGNER = "0x" + "ab" * 20
@@ -164,3 +170,53 @@ def test_engine__quiet_window_passed__commits_allowed(
     clock.t += 11
     engine.watch_for_doppelganger()
     assert engine.may_commit()
+
+
+def test_engine__twin_found__tick_sends_nothing_with_the_key_not_even_a_finalize(
+    client: OracleClient, account, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    # Seen in the soak: a twin with a fresh store finalized (and claimed) with the shared
+    # key, taking nonces the original's next transactions expected.
+    clock = Clock()
+    engine = engine_with_window(client, account, tmp_path, clock)
+    engine.watch_for_doppelganger()
+    client.make_sender(account).send(to=account.address, data=b"", value=1)  # the twin
+    clock.t += 1
+    engine.watch_for_doppelganger()
+    requester = Account.create()
+    client.w3.provider.make_request("anvil_setBalance", [requester.address, hex(10**20)])  # type: ignore[arg-type]
+    ids = [s.proposal_id for s in Submitter(client, requester).submit([b"\x07" * 64])]
+    r = client.proposal(ids[0]).round
+    advance_to(client, client.round_timing(r).reveal_end + 1)  # finalizable by anyone
+    nonce = client.w3.eth.get_transaction_count(account.address)
+
+    engine.tick()
+    time.sleep(1.0)  # past the finalize stagger (host clock, at most 0.9 s)
+    engine.tick()
+
+    assert client.w3.eth.get_transaction_count(account.address) == nonce
+    assert client.round_info(r).pending == 1
+
+
+def test_engine__watching__housekeeping_held_so_the_window_can_see_a_twin(
+    client: OracleClient, account, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    # Seen in the soak: a twin still watching sent a finalize; its sender then read the
+    # chain's nonce, the other process's transactions counted as its own, the window
+    # passed "quiet" and the twin committed.
+    clock = Clock()
+    engine = engine_with_window(client, account, tmp_path, clock)
+    engine.watch_for_doppelganger()
+    requester = Account.create()
+    client.w3.provider.make_request("anvil_setBalance", [requester.address, hex(10**20)])  # type: ignore[arg-type]
+    ids = [s.proposal_id for s in Submitter(client, requester).submit([b"\x07" * 64])]
+    r = client.proposal(ids[0]).round
+    advance_to(client, client.round_timing(r).reveal_end + 1)
+    nonce = client.w3.eth.get_transaction_count(account.address)
+
+    engine.tick()
+    time.sleep(1.0)  # past the finalize stagger
+    engine.tick()
+
+    assert client.w3.eth.get_transaction_count(account.address) == nonce
+    assert engine.sender.local_next_nonce() is None
