@@ -55,6 +55,7 @@ from oracle.model.generate import CorpusGenerator  # noqa: E402
 from oracle.model.labels import Verdict  # noqa: E402
 from oracle.validator.fleet import Fleet, FleetSpec  # noqa: E402
 from oracle.validator.keys import anvil_key  # noqa: E402
+from tests.support.byzantine_cli import launcher as byzantine_launcher  # noqa: E402
 from tests.support.localchain import OracleParams, deploy  # noqa: E402
 from tests.support.rpc_proxy import RpcProxy  # noqa: E402
 
@@ -376,9 +377,10 @@ def main() -> int:
             validators=args.validators,
             stake_wei=10**18,
             poll_interval_s=0.3,
-            byzantine={i: BYZANTINE_SHIFT for i in byzantine},
         )
         fleet = Fleet(spec)
+        for i in byzantine:  # kept for every restart (Member.launcher)
+            fleet.members[i].launcher = byzantine_launcher(BYZANTINE_SHIFT)
         proxies = [RpcProxy(url) for _ in fleet.members]
         for proxy in proxies:
             # A killed validator resets its connections; that is the point, not an error.

@@ -98,9 +98,6 @@ class ValidatorEngineConfig:
     auto_claim: bool = _setting_default("auto_claim")
     claim_min_wei: int = _setting_default("claim_min_wei")
     claim_every_s: float = _setting_default("claim_every_s")
-    # TEST ONLY: vote (verdict + shift) % NUM_CLASSES instead of the pipeline's verdict, to play a
-    # Byzantine validator in the e2e tests. Never set it on a real validator: it is slashed.
-    byzantine_shift: int = _setting_default("byzantine_shift")
     # How long start-up chain reads wait for the RPC endpoint (see wait_for_rpc).
     startup_timeout_s: float = _setting_default("startup_timeout_s")
     # Final proposals and settled ballots older than this many rounds are pruned.
@@ -527,7 +524,6 @@ class Engine:
             "model_hash": getattr(self.judge.pipeline, "model_hash", None),
             # Every pinned model held (default first): proposals pinned elsewhere are abstained.
             "model_hashes": self.judge.held_hashes,
-            "byzantine_shift": self.config.byzantine_shift,
             **self.store.counts(),
             **({"observer": self.observe().as_json()} if self.config.observer else {}),
         }

@@ -14,13 +14,16 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
 from oracle.chain.anvil import ANVIL_MNEMONIC, free_port
 from oracle.validator.keys import anvil_key, write_keystore
+
+# The production CLI: `python -m oracle.cli validator run --config FILE`.
+CLI_LAUNCHER: tuple[str, ...] = ("-m", "oracle.cli")
 
 
 @dataclass
@@ -32,6 +35,9 @@ class Member:
     db_path: Path
     log_path: Path
     process: subprocess.Popen[bytes] | None = None
+    # What the interpreter runs before the CLI's arguments; benches and tests run some
+    # members through a wrapper (tests/support/shifted_clock.py, byzantine_cli.py).
+    launcher: tuple[str, ...] = CLI_LAUNCHER
 
     @property
     def url(self) -> str:
@@ -50,7 +56,6 @@ class FleetSpec:
     mnemonic: str = ANVIL_MNEMONIC
     sanctions_file: Path | None = None
     poll_interval_s: float = 0.2
-    byzantine: dict[int, int] = field(default_factory=dict)  # index -> shift (TEST ONLY)
     relayer_index: int | None = None  # this member relays the others' votes
     base_port: int = 0  # 0: pick free ports
     rpc_timeout_s: float | None = None  # the validators' rpc_timeout_s (None: its default)
@@ -94,7 +99,6 @@ class Fleet:
             "port": port,
             "auto_stake_wei": s.stake_wei,
             "poll_interval_s": s.poll_interval_s,
-            "byzantine_shift": s.byzantine.get(i, 0),
             "relayer": s.relayer_index == i,
             "doppelganger_window_s": s.doppelganger_window_s,
         }
@@ -114,13 +118,14 @@ class Fleet:
         self,
         i: int,
         env: dict[str, str] | None = None,
-        launcher: tuple[str, ...] = ("-m", "oracle.cli"),
+        launcher: tuple[str, ...] | None = None,
     ) -> Member:
         """Start member i; `env` adds variables (settings override the TOML: ORACLE_<NAME>).
 
-        `launcher`: what the interpreter runs before the CLI's arguments (benches and tests
-        run the CLI through a wrapper, e.g. tests/support/shifted_clock.py)."""
+        `launcher` replaces the member's (`Member.launcher`, kept for its later restarts)."""
         m = self.members[i]
+        if launcher is not None:
+            m.launcher = launcher
         log = open(m.log_path, "ab")  # noqa: SIM115 - the child process owns it
         env = {
             **os.environ,
@@ -130,7 +135,7 @@ class Fleet:
             **(env or {}),
         }
         m.process = subprocess.Popen(
-            [sys.executable, *launcher, "validator", "run", "--config", str(m.config)],
+            [sys.executable, *m.launcher, "validator", "run", "--config", str(m.config)],
             stdout=log,
             stderr=subprocess.STDOUT,
             env=env,

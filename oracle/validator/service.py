@@ -215,11 +215,6 @@ def build_validator(settings: ValidatorSettings) -> Validator:
         )
     else:
         log.info("sanctions list %s sha256 %s", sanctions.path, sanctions.sha256)
-    if settings.byzantine_shift:
-        log.warning(
-            "TEST ONLY: byzantine_shift=%d, this validator votes wrong classes",
-            settings.byzantine_shift,
-        )
     if settings.observer:
         log.info(
             "observer: judging every proposal and comparing with the final verdicts; this "

@@ -28,7 +28,6 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from oracle.model.labels import NUM_CLASSES
 from oracle.validator.log_setup import LogFormat
 
 
@@ -121,9 +120,6 @@ class ValidatorSettings(BaseSettings):
     # Relaying
     relayer: bool = False
     relay_url: str | None = None
-
-    # TEST ONLY: vote (verdict + shift) % NUM_CLASSES, to play a Byzantine validator in e2e tests.
-    byzantine_shift: int = Field(0, ge=0, le=NUM_CLASSES - 1)
 
     log_level: str = "INFO"
     log_format: LogFormat = Field(

@@ -22,7 +22,7 @@ from oracle.chain.deployment import Deployment
 from oracle.chain.rpc import connect
 from oracle.validator.fleet import Fleet, FleetSpec
 from oracle.validator.keys import anvil_key
-from tests.support.fleet_control import BYZANTINE, BYZANTINE_ENV, make_all_honest
+from tests.support.fleet_control import BYZANTINE, BYZANTINE_LAUNCHER, make_all_honest
 from tests.support.localchain import OracleParams, deploy
 from tests.support.rpc_proxy import RpcProxy
 
@@ -113,8 +113,7 @@ def fleet(
         )
     try:
         for i in range(VALIDATORS):
-            f.start(i, env=BYZANTINE_ENV if i == BYZANTINE else None)
-        f.byzantine = {BYZANTINE}  # type: ignore[attr-defined]
+            f.start(i, launcher=BYZANTINE_LAUNCHER if i == BYZANTINE else None)
         f.wait_ready(timeout_s=240)
         yield f
     finally:

@@ -21,7 +21,6 @@ from oracle.chain.commitment import round_list_hash, seal_ballot
 from oracle.chain.errors import TxReverted
 from oracle.chain.revert_outcome import Outcome
 from oracle.chain.round_clock import RoundTiming
-from oracle.model.labels import ABSTAIN, NUM_CLASSES
 from oracle.validator.ballot_state import BallotState
 from oracle.validator.duties.actions import MarkBallot, Note, carry_out_common, refused_steps
 from oracle.validator.duties.payload_check import PayloadCheck, check_payloads
@@ -51,7 +50,6 @@ class SealSnapshot:
     proposal_ids: tuple[int, ...]  # the round's list at the seen block
     list_hash_matches: bool  # round_list_hash(ids) == roundInfo.listHash
     stored_verdicts: tuple[int | None, ...]  # per id: the stored verdict (None: not yet)
-    byzantine_shift: int = 0  # TEST ONLY (settings.py)
 
 
 @dataclass(frozen=True)
@@ -97,14 +95,6 @@ SealStep = PassRound | JudgeFirst | Seal | Note
 CommitStep = MarkBallot | Note | SendCommit
 
 
-def vote(verdict: int, byzantine_shift: int = 0) -> int:
-    """The class voted for `verdict` (the shift is test-only; it never turns ABSTAIN into a
-    vote)."""
-    if verdict == ABSTAIN:
-        return ABSTAIN
-    return (verdict + byzantine_shift) % NUM_CLASSES
-
-
 def seal_round(engine: Engine, r: int, ids: list[int], verdicts: bytes) -> tuple[bytes, bytes]:
     """(salt, commitment) of our ballot for round r (the salt derived from the signer key,
     so a lost database can seal the same ballot again: recover.py)."""
@@ -144,7 +134,8 @@ def decide_seal(s: SealSnapshot) -> list[SealStep]:
     )
     if unjudged:
         return [JudgeFirst(unjudged)]  # sealed on a later tick, once judged
-    votes = bytes(vote(int(v or 0), s.byzantine_shift) for v in s.stored_verdicts)
+    # A stored verdict is the ballot byte: a class, or ABSTAIN (a model not held).
+    votes = bytes(int(v or 0) for v in s.stored_verdicts)
     return [Seal(s.round, s.proposal_ids, votes)]
 
 
@@ -240,7 +231,6 @@ class CommitDuty:
             proposal_ids=tuple(ids),
             list_hash_matches=not ids or round_list_hash(ids) == info.list_hash,
             stored_verdicts=tuple(stored[pid].verdict if pid in stored else None for pid in ids),
-            byzantine_shift=e.config.byzantine_shift,
         )
 
     def _seal(self, snapshot: SealSnapshot) -> None:

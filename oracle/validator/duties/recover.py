@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from oracle.chain.client import OnChainBallot
 from oracle.validator.ballot_state import BallotState
 from oracle.validator.duties.actions import Note
-from oracle.validator.duties.commit import JudgeFirst, seal_round, vote
+from oracle.validator.duties.commit import JudgeFirst, seal_round
 
 if TYPE_CHECKING:
     from oracle.validator.engine import Engine
@@ -146,9 +146,7 @@ class RecoverDuty:
         unjudged = tuple(pid for pid in ids if pid not in stored or stored[pid].verdict is None)
         rebuilt = None
         if not unjudged:
-            verdicts = bytes(
-                vote(int(stored[pid].verdict or 0), e.config.byzantine_shift) for pid in ids
-            )
+            verdicts = bytes(int(stored[pid].verdict or 0) for pid in ids)
             salt, c = seal_round(e, r, ids, verdicts)
             rebuilt = Rebuilt(tuple(ids), verdicts, salt, c)
         return RecoverySnapshot(r, r == cr - 1, onchain, tuple(ids), unjudged, rebuilt)

@@ -68,11 +68,11 @@ def test_settings__toml_then_environment_overrides(
 ) -> None:
     cfg = tmp_path / "v.toml"
     cfg.write_text(
-        'signer_keystore = "k.json"\nport = 9100\nadmin_token = "s3cret"\nbyzantine_shift = 0\n'
+        'signer_keystore = "k.json"\nport = 9100\nadmin_token = "s3cret"\njudge_batch = 64\n'
     )
-    monkeypatch.setenv("ORACLE_BYZANTINE_SHIFT", "2")
+    monkeypatch.setenv("ORACLE_JUDGE_BATCH", "8")
     s = ValidatorSettings.from_file(cfg)
-    assert (s.port, s.byzantine_shift, s.host) == (9100, 2, "127.0.0.1")
+    assert (s.port, s.judge_batch, s.host) == (9100, 8, "127.0.0.1")
     assert "s3cret" not in repr(s)  # secrets never end up in logs
 
 

@@ -20,7 +20,6 @@ from oracle.validator.duties.commit import (
     after_commit_refused,
     decide_commit_send,
     decide_seal,
-    vote,
 )
 from tests.support.duty_snapshots import NONE, OURS, THEIRS, B, R, onchain
 
@@ -66,12 +65,9 @@ def test_decide_seal__every_proposal_judged__seals_the_verdicts_in_list_order() 
     assert decide_seal(seal_snap()) == [Seal(R, (4, 5, 6), bytes([0, 2, 1]))]
 
 
-def test_decide_seal__test_only_shift__shifts_classes_never_an_abstention() -> None:
-    (seal,) = decide_seal(
-        seal_snap(stored_verdicts=(0, ABSTAIN, NUM_CLASSES - 1), byzantine_shift=1)
-    )
-    assert isinstance(seal, Seal) and seal.verdicts == bytes([1, ABSTAIN, 0])
-    assert vote(ABSTAIN, 3) == ABSTAIN
+def test_decide_seal__an_abstention__stays_an_abstention_beside_the_classes() -> None:
+    (seal,) = decide_seal(seal_snap(stored_verdicts=(0, ABSTAIN, NUM_CLASSES - 1)))
+    assert isinstance(seal, Seal) and seal.verdicts == bytes([0, ABSTAIN, NUM_CLASSES - 1])
 
 
 def send_snap(chain: bytes = NONE, *, at_risk: bool = False) -> CommitSendSnapshot:
