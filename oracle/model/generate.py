@@ -51,7 +51,7 @@ CLASS_WEIGHTS = {
 }
 MAJOR_TOKEN_SHARE = 0.8
 # Share of each model class's memos written in one of the seven other languages
-# (lexicon/zh.py ...): enough for every language to appear in every class.
+# (lexicon/languages/*.json): enough for every language to appear in every class.
 LANGUAGE_SHARE = 0.15
 _SLOT = re.compile(r"\{(\w+)\}")
 

@@ -668,19 +668,19 @@ LEGAL["hard_everyday"] = [
 # ---- issue 10, item 4: compositional memos, the slang lexicon, keyword hard negatives and
 # seven languages, each in its own module under lexicon/ (merged here so that the
 # generator-disjoint split hashes them like every other template and slot value).
-from oracle.model.lexicon import ENGLISH_MODULES, LANGUAGES  # noqa: E402
+from oracle.model.lexicon import ENGLISH, LANGUAGES  # noqa: E402
 from oracle.model.lexicon import POOLS as _LEXICON_POOLS  # noqa: E402
 
 POOLS.update(_LEXICON_POOLS)
 
-for _module in (*ENGLISH_MODULES, *LANGUAGES.values()):
-    _pairs = ((LEGAL, _module.LEGAL), (FRAUD, _module.FRAUD), (ILLICIT, _module.ILLICIT))
+for _source in (*ENGLISH, *LANGUAGES.values()):
+    _pairs = ((LEGAL, _source.legal), (FRAUD, _source.fraud), (ILLICIT, _source.illicit))
     for _bank, _extra in _pairs:
         for _family, _templates in _extra.items():
             if _family in _bank:
-                raise ValueError(f"{_module.__name__}: family {_family!r} is already defined")
+                raise ValueError(f"{_source.name}: family {_family!r} is already defined")
             _bank[_family] = _templates
-    for _slot, _values in _module.POOLS.items():
+    for _slot, _values in _source.pools.items():
         if _slot in POOLS:
-            raise ValueError(f"{_module.__name__}: pool {_slot!r} is already defined")
+            raise ValueError(f"{_source.name}: pool {_slot!r} is already defined")
         POOLS[_slot] = _values
