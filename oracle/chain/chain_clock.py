@@ -11,14 +11,20 @@ B seconds, about B seconds of chain time later. `BlockPace` measures B from the 
 
 from __future__ import annotations
 
+import statistics
 from collections import deque
 from dataclasses import dataclass
+from itertools import pairwise
 
 # Seconds per block assumed until two blocks have been seen: Ethereum's slot, the longest
 # interval a validator is likely to meet, so early deadline estimates err on the safe side.
 DEFAULT_BLOCK_INTERVAL_S = 12.0
 # How many seen blocks the measured interval spans: enough to smooth a missed slot.
 PACE_SPAN_BLOCKS = 32
+# The longest wait between two head reads, whatever the pace: blocks seen only now and then
+# (a validator reads the head, not every block) after a halt or a jump in time (tests) can
+# make even the median gap long, and a reveal must not wait that out.
+MAX_POLL_DELAY_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,15 @@ class BlockPace:
         first, last = self._seen[0], self._seen[-1]
         return (last.timestamp - first.timestamp) / (last.number - first.number)
 
+    def typical_gap(self) -> float:
+        """The median seconds per block between consecutive blocks seen: when the next
+        block is likely, unmoved by one long halt or a jump in time (both inflate the mean,
+        and a poll scheduled on it would sleep through the blocks after the halt)."""
+        gaps = [
+            (b.timestamp - a.timestamp) / (b.number - a.number) for a, b in pairwise(self._seen)
+        ]
+        return statistics.median(gaps) if gaps else DEFAULT_BLOCK_INTERVAL_S
+
 
 def poll_delay(since_new_block_s: float, block_interval_s: float, poll_interval_s: float) -> float:
     """Seconds until the next head read (host clock: scheduling only).
@@ -59,6 +74,8 @@ def poll_delay(since_new_block_s: float, block_interval_s: float, poll_interval_
     Every `poll_interval_s`, except early in a block interval: a block seen
     `since_new_block_s` ago is not followed by the next before about one interval, so
     reading the head before then only costs requests (a validator polling every 0.25 s
-    read the head 8 times per 2 s block). Reading resumes one poll interval early.
+    read the head 8 times per 2 s block). Reading resumes one poll interval early, and
+    never waits longer than `MAX_POLL_DELAY_S`.
     """
-    return max(poll_interval_s, block_interval_s - poll_interval_s - since_new_block_s)
+    early = block_interval_s - poll_interval_s - since_new_block_s
+    return max(poll_interval_s, min(early, MAX_POLL_DELAY_S))

@@ -270,7 +270,7 @@ class Engine:
         poll = self.config.poll_interval_s
         if not self.pace.measured:
             return poll
-        return poll_delay(time.monotonic() - self._seen_at, self.pace.interval(), poll)
+        return poll_delay(time.monotonic() - self._seen_at, self.pace.typical_gap(), poll)
 
     def stop(self) -> None:
         self._stop.set()

@@ -10,7 +10,13 @@ import time
 from oracle.chain.client import OracleClient, Status
 from oracle.chain.submitter import Submitter
 from oracle.validator.fleet import Fleet
-from tests.support.chain_env import events, payloads_of_every_class, wait_final, wait_for
+from tests.support.chain_env import (
+    events,
+    payloads_of_every_class,
+    wait_committed,
+    wait_final,
+    wait_for,
+)
 from tests.support.rpc_proxy import RpcProxy
 from tests.support.shifted_clock import launcher
 
@@ -84,12 +90,7 @@ def test_sigterm_inside_reveal_phase_before_reveal__reveals_then_exits_not_slash
     m = honest_fleet.members[DRAINED_IN_REVEAL]
     proxy = proxies[DRAINED_IN_REVEAL]
     ids, r, from_block = _submit_round(client, requester, seed=43)
-    wait_for(
-        f"validator {DRAINED_IN_REVEAL} to commit round {r}",
-        lambda: client.ballot_of(r, m.address).committed,
-        60,
-        0.05,
-    )
+    wait_committed(client, r, m.address, f"validator {DRAINED_IN_REVEAL}", 60)
     timing = client.round_timing(r)
     # Its RPC cut from the commit until inside the reveal phase, so the SIGTERM lands in
     # the reveal phase with the reveal not yet sent.

@@ -10,7 +10,7 @@ import httpx
 from oracle.chain.client import OracleClient, Status
 from oracle.chain.submitter import Submitter
 from oracle.validator.fleet import Fleet
-from tests.support.chain_env import payloads_of_every_class, wait_final, wait_for
+from tests.support.chain_env import payloads_of_every_class, wait_committed, wait_final, wait_for
 
 CUT_OFF = 2
 
@@ -26,12 +26,7 @@ def test_rpc_outage__validator_backs_off_recovers_and_reveals(
     payloads = [p for _, p in payloads_of_every_class(per_class=1, seed=31)]
     ids = [s.proposal_id for s in Submitter(client, requester).submit(payloads)]
     r = min(client.proposal(pid).round for pid in ids)
-    wait_for(
-        f"validator {CUT_OFF} to commit round {r}",
-        lambda: client.ballot_of(r, member.address).committed,
-        30,
-        0.05,
-    )
+    wait_committed(client, r, member.address, f"validator {CUT_OFF}", 30)
     timing = client.round_timing(r)
     proxy.down()
     try:

@@ -28,6 +28,18 @@ def wait_for(what: str, fn: Callable[[], T | None], timeout_s: float, interval_s
         time.sleep(interval_s)
 
 
+def wait_committed(
+    client: OracleClient, round_: int, operator: str, who: str, timeout_s: float
+) -> None:
+    """Until `operator`'s commit for `round_` is on chain (`who` names it in the failure)."""
+    wait_for(
+        f"{who} to commit round {round_}",
+        lambda: client.ballot_of(round_, operator).committed,
+        timeout_s,
+        0.05,
+    )
+
+
 def payloads_of_every_class(per_class: int, seed: int) -> list[tuple[Verdict, bytes]]:
     """Generated requests of each class, moved to the local chain (malformed stay malformed)."""
     gen = CorpusGenerator(seed)

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from oracle.chain.chain_clock import DEFAULT_BLOCK_INTERVAL_S, BlockPace, SeenBlock, poll_delay
+from oracle.chain.chain_clock import (
+    DEFAULT_BLOCK_INTERVAL_S,
+    MAX_POLL_DELAY_S,
+    BlockPace,
+    SeenBlock,
+    poll_delay,
+)
 
 
 def test_block_pace__fewer_than_two_blocks__assumes_the_default_interval() -> None:
@@ -55,3 +61,19 @@ def test_poll_delay__next_block_due__polls_at_the_poll_interval() -> None:
 
 def test_poll_delay__blocks_faster_than_polls__polls_at_the_poll_interval() -> None:
     assert poll_delay(0.0, block_interval_s=0.2, poll_interval_s=0.25) == 0.25
+
+
+def test_block_pace__a_long_halt_among_2_s_blocks__typical_gap_stays_2_s() -> None:
+    # Seen in the merged tree: a poll paced on the mean (a 41 s halt, or a test's jump in
+    # time) slept through the blocks that came after it, and a reveal went out late.
+    pace = BlockPace()
+    for number, ts in [(1, 0), (2, 2), (3, 4), (4, 45), (5, 47), (6, 49)]:
+        pace.observe(SeenBlock(number, ts))
+    assert pace.interval() == 9.8
+    assert pace.typical_gap() == 2.0
+    assert poll_delay(0.0, pace.typical_gap(), 0.25) == 1.75
+
+
+def test_poll_delay__slow_pace__never_sleeps_past_the_cap() -> None:
+    assert poll_delay(0.0, 12.0, 0.25) == MAX_POLL_DELAY_S
+    assert poll_delay(11.0, 12.0, 0.25) == 0.75

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import time
 
-from eth_account import Account
-
 from oracle.chain.client import OracleClient
 from oracle.chain.submitter import Submitter
 from oracle.validator.doppelganger import (
@@ -15,6 +13,7 @@ from oracle.validator.doppelganger import (
     foreign_transactions,
     nonce_reader,
 )
+from tests.support.pinned_oracle import funded_account
 from tests.support.timetravel import advance_to
 from tests.support.validator_parts import engine_without_model
 
@@ -183,11 +182,7 @@ def test_engine__twin_found__tick_sends_nothing_with_the_key_not_even_a_finalize
     client.make_sender(account).send(to=account.address, data=b"", value=1)  # the twin
     clock.t += 1
     engine.watch_for_doppelganger()
-    requester = Account.create()
-    client.w3.provider.make_request("anvil_setBalance", [requester.address, hex(10**20)])  # type: ignore[arg-type]
-    ids = [s.proposal_id for s in Submitter(client, requester).submit([b"\x07" * 64])]
-    r = client.proposal(ids[0]).round
-    advance_to(client, client.round_timing(r).reveal_end + 1)  # finalizable by anyone
+    r = _finalizable_round(client)
     nonce = client.w3.eth.get_transaction_count(account.address)
 
     engine.tick()
@@ -207,11 +202,7 @@ def test_engine__watching__housekeeping_held_so_the_window_can_see_a_twin(
     clock = Clock()
     engine = engine_with_window(client, account, tmp_path, clock)
     engine.watch_for_doppelganger()
-    requester = Account.create()
-    client.w3.provider.make_request("anvil_setBalance", [requester.address, hex(10**20)])  # type: ignore[arg-type]
-    ids = [s.proposal_id for s in Submitter(client, requester).submit([b"\x07" * 64])]
-    r = client.proposal(ids[0]).round
-    advance_to(client, client.round_timing(r).reveal_end + 1)
+    _finalizable_round(client)
     nonce = client.w3.eth.get_transaction_count(account.address)
 
     engine.tick()
@@ -220,3 +211,11 @@ def test_engine__watching__housekeeping_held_so_the_window_can_see_a_twin(
 
     assert client.w3.eth.get_transaction_count(account.address) == nonce
     assert engine.sender.local_next_nonce() is None
+
+
+def _finalizable_round(client: OracleClient) -> int:
+    """A round with one proposal, its reveal phase over: anyone may finalize it now."""
+    ids = [s.proposal_id for s in Submitter(client, funded_account(client)).submit([b"\x07" * 64])]
+    r = client.proposal(ids[0]).round
+    advance_to(client, client.round_timing(r).reveal_end + 1)
+    return r

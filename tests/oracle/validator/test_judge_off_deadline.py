@@ -9,7 +9,6 @@ the test decides how long "inference" takes.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from oracle.model.tiny import train_tiny_model
 from oracle.validator.ballot_state import BallotState
 from oracle.validator.engine import Engine
 from oracle.validator.judge import Judge, JudgeItem, Judgement
-from tests.support.chain_env import CHAIN_ID
+from tests.support.chain_env import CHAIN_ID, wait_for
 from tests.support.pinned_oracle import deploy_pinned, funded_account
 from tests.support.timetravel import advance_to
 from tests.support.validator_parts import engine_without_model
@@ -76,11 +75,7 @@ def running(
 
 
 def _until(what: str, condition: Callable[[], bool]) -> None:
-    deadline = time.monotonic() + WAIT_S
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {WAIT_S} s: {what}")
-        time.sleep(0.05)
+    wait_for(what, condition, WAIT_S, interval_s=0.05)
 
 
 def _submit(client: OracleClient, n: int, seed: int) -> tuple[list[int], int]:

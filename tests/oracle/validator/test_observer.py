@@ -7,7 +7,6 @@ proposals, and observers beside it, each its own engine with `observer` set.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from oracle.validator.judge import Judge
 from oracle.validator.observer import OBSERVER_OPERATOR, Agreement
 from oracle.validator.settings import ConfigError, ValidatorSettings
 from oracle.validator.store import Store
-from tests.support.chain_env import CHAIN_ID
+from tests.support.chain_env import CHAIN_ID, wait_for
 from tests.support.pinned_oracle import deploy_pinned, funded_account
 from tests.support.timetravel import advance_to
 from tests.support.validator_parts import engine_without_model
@@ -81,11 +80,7 @@ def _observer(client: OracleClient, pipeline: VerdictPipeline, db: Path) -> Engi
 
 
 def _until(what: str, condition: Callable[[], bool]) -> None:
-    deadline = time.monotonic() + WAIT_S
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {WAIT_S} s: {what}")
-        time.sleep(0.05)
+    wait_for(what, condition, WAIT_S, interval_s=0.05)
 
 
 @pytest.fixture
