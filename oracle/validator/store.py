@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from oracle.validator.store_attempts import AttemptRows
 from oracle.validator.store_identity import (
     StoreHoldsOtherPayloads,
     StoreIdentity,
@@ -75,7 +76,7 @@ class StoredBallot:
     settle_tx: str | None
 
 
-class Store:
+class Store(AttemptRows):
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)

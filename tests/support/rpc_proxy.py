@@ -4,12 +4,14 @@
   unreachable endpoint looks to a client (the outage test).
 - `tamper_payloads(ids)`: rewrites the payload bytes of those proposals in
   `eth_getLogs` answers, as a lying endpoint would (the hash-mismatch test).
+- `requests`: how many JSON-RPC requests of each method went through (the RPC-cost tests).
 """
 
 from __future__ import annotations
 
 import json
 import threading
+from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -29,6 +31,7 @@ class RpcProxy:
         self._down = threading.Event()
         self.tampered_ids: set[int] = set()
         self.refused = 0
+        self.requests: Counter[str] = Counter()
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -40,6 +43,7 @@ class RpcProxy:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
                 body = self.rfile.read(length)
+                proxy._count(body)
                 if proxy._down.is_set():
                     proxy.refused += 1
                     self.close_connection = True
@@ -80,6 +84,17 @@ class RpcProxy:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+    def _count(self, body: bytes) -> None:
+        try:
+            calls = json.loads(body)
+        except ValueError:
+            return
+        for call in calls if isinstance(calls, list) else [calls]:
+            self.requests[str(call.get("method"))] += 1
+
+    def total_requests(self) -> int:
+        return sum(self.requests.values())
 
     def _rewrite(self, request: bytes, response: bytes) -> bytes:
         if not self.tampered_ids or b"eth_getLogs" not in request:
