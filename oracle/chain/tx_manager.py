@@ -161,9 +161,15 @@ class TxManager:
         """The attempts not finished yet (of `intent`, if given), by nonce."""
         return [a for a in self._attempts().values() if intent is None or a.intent == intent]
 
+    def in_flight_like(self, prefix: str) -> bool:
+        """Whether an attempt whose intent starts with `prefix` is in flight."""
+        return any(a.intent.startswith(prefix) for a in self._attempts().values())
+
     def lift_for_deadline(self, deadline: int | None) -> None:
         """Re-price every attempt in flight to a deadline-bound one's fees: a blocking send
         (commit, reveal through TxSender) is about to queue behind them."""
+        if not self._attempts():
+            return  # nothing ahead of it: no request
         wanted = self._target(Priority.DEADLINE, deadline)
         for a in list(self._attempts().values()):
             if not a.fees.covers(wanted):

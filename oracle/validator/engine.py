@@ -11,6 +11,8 @@ reveal in [genesis + (r+1)D, genesis + (r+1)D + R); finalize after the reveal
 Phases are judged on chain time: the timestamp of the latest block seen, never the host's
 clock (duty_phases.py, docs/validator.md "Chain time"). Refusals are decoded once into an
 outcome (oracle/chain/revert_outcome.py). SIGTERM and pause enter a drain (drain.py).
+Finalize, settle and claim transactions go through the transaction manager
+(oracle/chain/tx_manager.py): sent without waiting, their outcomes read once per block.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
@@ -37,6 +40,9 @@ from oracle.chain.round_clock import RoundClock, RoundTiming
 from oracle.chain.rpc import wait_for_rpc
 from oracle.chain.sender import TxSender
 from oracle.chain.slashing import SlashReason
+from oracle.chain.tx_attempts import Attempt, AttemptState
+from oracle.chain.tx_manager import TxManager
+from oracle.chain.tx_pricing import FeePolicy, Priority
 from oracle.model.labels import ABSTAIN, NUM_CLASSES, vote_label
 from oracle.validator.doppelganger import CheckState, DoppelgangerCheck
 from oracle.validator.drain import (
@@ -100,6 +106,17 @@ class ValidatorEngineConfig:
     # Final proposals and settled ballots older than this many rounds are pruned.
     retention_rounds: int = _setting_default("retention_rounds")
     prune_every_s: float = _setting_default("prune_every_s")
+    # The transaction manager's fee policy (tx_pricing.py).
+    max_fee_per_gas_gwei: float = _setting_default("max_fee_per_gas_gwei")
+    fee_bump_factor: float = _setting_default("fee_bump_factor")
+    fee_bump_after_blocks: int = _setting_default("fee_bump_after_blocks")
+
+    def fee_policy(self) -> FeePolicy:
+        return FeePolicy(
+            max_fee_per_gas_gwei=self.max_fee_per_gas_gwei,
+            bump_factor=self.fee_bump_factor,
+            bump_after_blocks=self.fee_bump_after_blocks,
+        )
 
 
 class Engine:
@@ -172,6 +189,22 @@ class Engine:
         self._shortfalls = ShortfallLog(log, signer.address)
         # Its signed verdicts, served on the API (GET /verdicts) for peers' watchers.
         self.verdicts = VerdictPublisher(client, store, signer, self.timing, self.now)
+        # Non-blocking sends (finalize, settle, claim): one manager per key, sharing the key's
+        # nonces with its blocking sender, its attempts persisted in the store.
+        self.tx = self._tx_manager(sender)
+        self.operator_tx = (
+            None
+            if operator_sender is None
+            else self.tx
+            if operator_sender is sender
+            else self._tx_manager(operator_sender)
+        )
+
+    def _tx_manager(self, sender: TxSender) -> TxManager:
+        def count(event: str) -> None:
+            self.metrics.tx_events.labels(event=event).inc()
+
+        return TxManager(sender, self.store, policy=self.config.fee_policy(), on_event=count)
 
     def _store_identity(self) -> StoreIdentity:
         block = self.client.deployment.deployed_block
@@ -282,6 +315,7 @@ class Engine:
             last = now_pc
 
         seen = self.observe_head()
+        step("transactions", self.check_transactions, seen)
         step("ingest", self.ingest)
         now = seen.timestamp
         cr = self.current_round(now)
@@ -317,6 +351,13 @@ class Engine:
             )
         if failed:
             raise StepsFailed(failed)
+
+    def check_transactions(self, seen: SeenBlock) -> None:
+        """The managers' once-per-block look at what they have in flight."""
+        managers = {id(m): m for m in (self.tx, self.operator_tx) if m is not None}
+        for m in managers.values():
+            m.on_block(seen.number, seen.timestamp)
+        self.metrics.tx_in_flight.set(sum(len(m.in_flight()) for m in managers.values()))
 
     # --------------------------------------------------------------- events
 
@@ -550,6 +591,7 @@ class Engine:
             return
         if self.relay is not None and self.relay.offer_commit(self, b):
             return  # the relayer submits it; the next ticks see it on chain (or fall back)
+        self.tx.lift_for_deadline(t.reveal_start)  # it queues behind what is in flight
         try:
             tx = self.client.commit(self.sender, b.round, b.commitment)
         except TxReverted as exc:
@@ -669,6 +711,7 @@ class Engine:
             return
         if self.relay is not None and self.relay.offer_reveal(self, b, t):
             return
+        self.tx.lift_for_deadline(t.reveal_end)  # it queues behind what is in flight
         try:
             tx = self.client.reveal(self.sender, b.round, self.operator, b.verdicts, b.salt)
         except TxReverted as exc:
@@ -710,9 +753,11 @@ class Engine:
                 continue
             if time.monotonic() - self._finalize_tried.get(r, 0.0) < 1.0:
                 continue  # at most one attempt per round per second
+            if self.tx.in_flight_like(f"finalize:{r}:"):
+                continue  # sent, not mined yet: the next blocks tell
             self._finalize_tried[r] = time.monotonic()
             try:
-                self._finalize_in_parts(ids)
+                self._finalize_in_parts(r, ids)
             except TxReverted as exc:
                 outcome = classify("finalize", exc, seen=self.seen, timing=t)
                 if outcome is Outcome.DONE:
@@ -723,7 +768,7 @@ class Engine:
                     self.metrics.tx_reverts.labels(kind="finalize").inc()
                     log.warning("round %d: finalize refused: %s", r, exc)
 
-    def _finalize_in_parts(self, ids: list[int]) -> None:
+    def _finalize_in_parts(self, r: int, ids: list[int]) -> None:
         """finalizeMany(ids), in as many transactions as the per-transaction gas cap needs.
 
         A full round (1,024 proposals, rolls and callbacks) can need more than 2^24 gas in
@@ -733,9 +778,23 @@ class Engine:
             part = fitting_prefix(
                 ids, lambda chunk: self.sender.estimate_call(self.client.fn("finalizeMany", chunk))
             )
-            self.sender.send_call(self.client.fn("finalizeMany", list(part)))
-            self.metrics.votes_sent.labels(kind="finalize").inc()
+            self.tx.submit(
+                f"finalize:{r}:{part[0]}",
+                self.client.fn("finalizeMany", list(part)),
+                on_result=partial(self._finalized, r),
+            )
             ids = ids[len(part) :]
+
+    def _finalized(self, r: int, a: Attempt) -> None:
+        if a.state is AttemptState.MINED:
+            self.metrics.votes_sent.labels(kind="finalize").inc()
+        elif a.state is AttemptState.REVERTED:
+            exc = TxReverted(f"reverted: {a.error}", error=a.error, tx_hash=a.tx_hash)
+            if classify("finalize", exc, seen=self.seen, timing=self.timing(r)) is Outcome.DONE:
+                log.info("round %d: finalized by someone else first", r)
+            else:
+                self.metrics.tx_reverts.labels(kind="finalize").inc()
+                log.warning("round %d: finalize reverted on chain: %s", r, a.error)
 
     def _finalize_stagger(self, r: int) -> float:
         """0 to 0.9 s, different per (validator, round): spreads the finalizers out."""
@@ -758,6 +817,8 @@ class Engine:
                 continue
             if time.monotonic() - self._settle_checked.get(b.round, 0.0) < 1.0:
                 continue
+            if self.tx.in_flight(f"settle:{b.round}"):
+                continue  # sent, not mined yet
             self._settle_checked[b.round] = time.monotonic()
             verdicts = b.verdicts
             if b.state == "missed":
@@ -775,7 +836,11 @@ class Engine:
             if self.client.round_info(b.round).pending:
                 continue
             try:
-                tx = self.client.settle(self.sender, b.round, self.operator, verdicts)
+                self.tx.submit(
+                    f"settle:{b.round}",
+                    self.client.fn("settle", b.round, self.operator, verdicts),
+                    on_result=partial(self._settled, b.round, verdicts),
+                )
             except TxReverted as exc:
                 outcome = classify("settle", exc, seen=self.seen, timing=t)
                 if outcome is Outcome.DONE:
@@ -785,10 +850,23 @@ class Engine:
                     continue  # not settleable yet, or raced: the next check decides
                 self.metrics.tx_reverts.labels(kind="settle").inc()
                 raise
+
+    def _settled(self, r: int, verdicts: bytes, a: Attempt) -> None:
+        """The outcome of round r's settle transaction; a refused or replaced one is tried
+        again by the next settle check."""
+        if a.state is AttemptState.MINED:
             self.metrics.votes_sent.labels(kind="settle").inc()
-            self.store.set_ballot_state(b.round, "settled", settle_tx=tx.tx_hash)
+            self.store.set_ballot_state(r, "settled", settle_tx=a.tx_hash)
             if not verdicts:
-                log.warning("round %d: settled our missed ballot (non-reveal slash)", b.round)
+                log.warning("round %d: settled our missed ballot (non-reveal slash)", r)
+        elif a.state is AttemptState.REVERTED:
+            exc = TxReverted(f"reverted: {a.error}", error=a.error, tx_hash=a.tx_hash)
+            outcome = classify("settle", exc, seen=self.seen, timing=self.timing(r))
+            if outcome is Outcome.DONE:
+                self.store.set_ballot_state(r, "settled")
+            elif outcome is Outcome.FATAL:
+                self.metrics.tx_reverts.labels(kind="settle").inc()
+                log.warning("round %d: settle reverted on chain: %s", r, a.error)
 
     def claim_due(self) -> None:
         if time.monotonic() - self._last_claim < self.config.claim_every_s:
@@ -797,11 +875,30 @@ class Engine:
         # On the claim's cadence (two reads): what the balance alert compares.
         self.metrics.signer_balance.set(self.client.w3.eth.get_balance(self.signer.address))
         self.metrics.signer_balance_needed.set(need_for_rounds(self.client.w3))
-        if self.config.auto_claim and self.operator_sender is not None:
-            self.claim()
+        if self.config.auto_claim and self.operator_tx is not None:
+            self._claim_in_background()
+
+    def _claim_in_background(self) -> None:
+        """Claim through the manager (ROUTINE priority: it never outbids a vote)."""
+        assert self.operator_tx is not None
+        if self.operator_tx.in_flight("claim"):
+            return
+        amount = self.client.claimable(self.operator)
+        if amount <= max(0, self.config.claim_min_wei):
+            return
+
+        def claimed(a: Attempt) -> None:
+            if a.state is AttemptState.MINED:
+                self.metrics.rewards_claimed.inc(amount)
+                log.info("claimed %d wei", amount)
+
+        self.operator_tx.submit(
+            "claim", self.client.fn("claim"), priority=Priority.ROUTINE, on_result=claimed
+        )
 
     def claim(self) -> int:
-        """Claim the operator's rewards; the wei claimed (0: nothing, or no operator key)."""
+        """Claim the operator's rewards now and wait (the admin API); the wei claimed (0:
+        nothing, or no operator key)."""
         if self.operator_sender is None:
             return 0
         amount = self.client.claimable(self.operator)

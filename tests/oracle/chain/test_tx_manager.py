@@ -35,7 +35,9 @@ def _transfer(manager: TxManager, intent: str, **kw) -> Attempt:  # type: ignore
     return manager.submit(intent, to=manager.address, value=1, **kw)
 
 
-def test_submit__returns_before_mining__next_block_reports_mined(client: OracleClient, account) -> None:  # type: ignore[no-untyped-def]
+def test_submit__returns_before_mining__next_block_reports_mined(
+    client: OracleClient, account
+) -> None:  # type: ignore[no-untyped-def]
     manager, _ = _manager(client, account)
     seen: list[Attempt] = []
     with manual_mining(client.w3):
@@ -56,7 +58,9 @@ def test_submit__same_intent_in_flight__is_not_sent_again(client: OracleClient, 
         assert list(pool_nonces(client.w3, account.address)) == [0]
 
 
-def test_submit__call_that_would_revert__raises_decoded_at_once(client: OracleClient, account) -> None:  # type: ignore[no-untyped-def]
+def test_submit__call_that_would_revert__raises_decoded_at_once(
+    client: OracleClient, account
+) -> None:  # type: ignore[no-untyped-def]
     manager, _ = _manager(client, account)
     with pytest.raises(TxReverted) as err:
         manager.submit("claim", client.fn("claim"))
@@ -64,7 +68,9 @@ def test_submit__call_that_would_revert__raises_decoded_at_once(client: OracleCl
     assert manager.sender.nonces.peek() in (None, 0)  # no nonce used up
 
 
-def test_on_block__mined_revert__reports_reverted_with_decoded_error(client: OracleClient, account) -> None:  # type: ignore[no-untyped-def]
+def test_on_block__mined_revert__reports_reverted_with_decoded_error(
+    client: OracleClient, account
+) -> None:  # type: ignore[no-untyped-def]
     manager, _ = _manager(client, account)
     with manual_mining(client.w3):
         manager.submit("claim", client.fn("claim"), gas=100_000)  # no estimate: it mines
@@ -74,7 +80,9 @@ def test_on_block__mined_revert__reports_reverted_with_decoded_error(client: Ora
     assert result.error == "OracleNothingToClaim"
 
 
-def test_on_block__stuck_below_a_fee_spike__is_repriced_and_mines(client: OracleClient, account) -> None:  # type: ignore[no-untyped-def]
+def test_on_block__stuck_below_a_fee_spike__is_repriced_and_mines(
+    client: OracleClient, account
+) -> None:  # type: ignore[no-untyped-def]
     manager, events = _manager(client, account)
     w3 = client.w3
     with manual_mining(w3):
@@ -107,7 +115,9 @@ def test_on_block__bump_above_the_fee_cap__is_not_made_and_said_once(
     assert len([r for r in caplog.records if "fee cap" in r.getMessage()]) == 1
 
 
-def test_on_block__dropped_by_the_node__is_sent_again_and_mines(client: OracleClient, account) -> None:  # type: ignore[no-untyped-def]
+def test_on_block__dropped_by_the_node__is_sent_again_and_mines(
+    client: OracleClient, account
+) -> None:  # type: ignore[no-untyped-def]
     manager, _ = _manager(client, account)
     w3 = client.w3
     with manual_mining(w3):
@@ -163,7 +173,9 @@ def test_restart__nonce_lost_in_a_crash__gap_is_filled_and_later_nonces_mine(
     assert (filler["nonce"], filler["to"], filler["value"]) == (0, account.address, 0)
 
 
-def test_deadline__reveal_near_its_deadline__lifts_the_claim_ahead_of_it(client: OracleClient, account) -> None:  # type: ignore[no-untyped-def]
+def test_deadline__reveal_near_its_deadline__lifts_the_claim_ahead_of_it(
+    client: OracleClient, account
+) -> None:  # type: ignore[no-untyped-def]
     manager, _ = _manager(client, account, bump_after_blocks=100)
     w3 = client.w3
     with manual_mining(w3):
@@ -179,7 +191,9 @@ def test_deadline__reveal_near_its_deadline__lifts_the_claim_ahead_of_it(client:
     assert manager.result("reveal:5").state is AttemptState.MINED  # type: ignore[union-attr]
 
 
-def test_on_block__steady_state__costs_a_handful_of_requests_per_block(client: OracleClient, account) -> None:  # type: ignore[no-untyped-def]
+def test_on_block__steady_state__costs_a_handful_of_requests_per_block(
+    client: OracleClient, account
+) -> None:  # type: ignore[no-untyped-def]
     proxy = RpcProxy(str(client.w3.provider.endpoint_uri))  # type: ignore[attr-defined]
     try:
         w3 = connect(proxy.url)
