@@ -64,7 +64,9 @@ def test_settle__own_missed_ballot__is_settled_with_the_non_reveal_slash(
     _commit_directly(engine, r, ids)
     _finalize_round_after_reveal(engine, r, ids)  # never revealed
 
-    engine.tick()  # reveal step: too late, missed; settle step: non-reveal settlement
+    engine.tick()  # reveal step: too late, missed; settle step: non-reveal settlement sent
+    assert engine.tx.in_flight(f"settle:{r}")  # sent without waiting for its receipt
+    engine.tick()  # the block it mined in is seen: its receipt is read
 
     assert engine.store.ballot(r).state == "settled"  # type: ignore[union-attr]
     assert client.ballot_of(r, account.address).settled
@@ -113,7 +115,8 @@ def test_tick__committed_without_stake__reveal_marks_it_missed_then_settles(
 
     assert engine.store.ballot(r).state == "missed"  # type: ignore[union-attr]
     _finalize_round_after_reveal(engine, r, ids)
-    engine.tick()
+    engine.tick()  # settle sent
+    engine.tick()  # and its receipt read on the next block
     assert engine.store.ballot(r).state == "settled"  # type: ignore[union-attr]
     assert client.ballot_of(r, account.address).settled
 
