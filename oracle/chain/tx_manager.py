@@ -165,16 +165,6 @@ class TxManager:
         """Whether an attempt whose intent starts with `prefix` is in flight."""
         return any(a.intent.startswith(prefix) for a in self._attempts().values())
 
-    def lift_for_deadline(self, deadline: int | None) -> None:
-        """Re-price every attempt in flight to a deadline-bound one's fees: a blocking send
-        (commit, reveal through TxSender) is about to queue behind them."""
-        if not self._attempts():
-            return  # nothing ahead of it: no request
-        wanted = self._target(Priority.DEADLINE, deadline)
-        for a in list(self._attempts().values()):
-            if not a.fees.covers(wanted):
-                self._reprice(a, wanted, why="a deadline-bound send queues behind it")
-
     # --------------------------------------------------------------- private
 
     def _attempts(self) -> dict[int, Attempt]:

@@ -11,8 +11,9 @@ reveal in [genesis + (r+1)D, genesis + (r+1)D + R); finalize after the reveal
 Phases are judged on chain time: the timestamp of the latest block seen, never the host's
 clock (duty_phases.py, docs/validator.md "Chain time"). Refusals are decoded once into an
 outcome (oracle/chain/revert_outcome.py). SIGTERM and pause enter a drain (drain.py).
-Finalize, settle and claim transactions go through the transaction manager
-(oracle/chain/tx_manager.py): sent without waiting, their outcomes read once per block.
+Every vote transaction (commit, reveal, finalize, settle, claim) goes through the
+transaction manager (oracle/chain/tx_manager.py): sent without waiting, its outcome read
+once per block; commits and reveals are priced for their deadlines.
 """
 
 from __future__ import annotations
@@ -579,6 +580,8 @@ class Engine:
         return True
 
     def _send_commit(self, b: StoredBallot, t: RoundTiming, seen: SeenBlock) -> None:
+        if self.tx.in_flight(f"commit:{b.round}"):
+            return  # sent, not mined yet: its outcome comes with a later block
         onchain = self.client.ballot_of(b.round, self.operator)
         if onchain.committed:
             # Sent before a crash, or by the relayer: idempotent, just record it.
@@ -591,23 +594,39 @@ class Engine:
             return
         if self.relay is not None and self.relay.offer_commit(self, b):
             return  # the relayer submits it; the next ticks see it on chain (or fall back)
-        self.tx.lift_for_deadline(t.reveal_start)  # it queues behind what is in flight
         try:
-            tx = self.client.commit(self.sender, b.round, b.commitment)
+            self.tx.submit(
+                f"commit:{b.round}",
+                self.client.fn("commit", b.round, b.commitment),
+                deadline=t.reveal_start,
+                priority=Priority.DEADLINE,
+                on_result=partial(self._committed, b, t),
+            )
         except TxReverted as exc:
-            outcome = self._vote_refused("commit", b, exc, seen, t, done_state="committed")
-            if outcome is Outcome.TOO_LATE:
-                log.warning("round %d: commit phase over before the commit was mined", b.round)
-                self.store.set_ballot_state(b.round, "missed")
-            elif outcome is Outcome.FATAL:
-                log.error("round %d: commit refused (%s); not voting this round", b.round, exc)
-                self.store.set_ballot_state(b.round, "missed")
-            elif outcome is not Outcome.DONE:  # too early, or a view a block apart: stays prepared
-                log.info("round %d: commit %s (%s); next block", b.round, outcome.value, exc)
-            return
-        self.metrics.votes_sent.labels(kind="commit").inc()
-        self.store.set_ballot_state(b.round, "committed", commit_tx=tx.tx_hash)
-        log.info("round %d: committed %d verdicts (tx %s)", b.round, len(b.verdicts), tx.tx_hash)
+            self._commit_refused(b, exc, seen, t)
+
+    def _committed(self, b: StoredBallot, t: RoundTiming, a: Attempt) -> None:
+        """The outcome of round b.round's commit transaction (a replaced or dropped one leaves
+        the ballot prepared: the next tick sends it again while the phase lasts)."""
+        if a.state is AttemptState.MINED:
+            self.metrics.votes_sent.labels(kind="commit").inc()
+            self.store.set_ballot_state(b.round, "committed", commit_tx=a.tx_hash)
+            log.info("round %d: committed %d verdicts (tx %s)", b.round, len(b.verdicts), a.tx_hash)
+        elif a.state is AttemptState.REVERTED:
+            self._commit_refused(b, _mined_revert(a), self.seen, t)
+
+    def _commit_refused(
+        self, b: StoredBallot, exc: TxReverted, seen: SeenBlock, t: RoundTiming
+    ) -> None:
+        outcome = self._vote_refused("commit", b, exc, seen, t, done_state="committed")
+        if outcome is Outcome.TOO_LATE:
+            log.warning("round %d: commit phase over before the commit was mined", b.round)
+            self.store.set_ballot_state(b.round, "missed")
+        elif outcome is Outcome.FATAL:
+            log.error("round %d: commit refused (%s); not voting this round", b.round, exc)
+            self.store.set_ballot_state(b.round, "missed")
+        elif outcome is not Outcome.DONE:  # too early, or a view a block apart: stays prepared
+            log.info("round %d: commit %s (%s); next block", b.round, outcome.value, exc)
 
     def _vote_refused(
         self,
@@ -705,32 +724,52 @@ class Engine:
             self._send_reveal(b, t, seen)
 
     def _send_reveal(self, b: StoredBallot, t: RoundTiming, seen: SeenBlock) -> None:
+        if self.tx.in_flight(f"reveal:{b.round}"):
+            return  # sent, not mined yet: re-priced for its deadline block by block
         onchain = self.client.ballot_of(b.round, self.operator)
         if onchain.revealed:
             self.store.set_ballot_state(b.round, "revealed")
             return
         if self.relay is not None and self.relay.offer_reveal(self, b, t):
             return
-        self.tx.lift_for_deadline(t.reveal_end)  # it queues behind what is in flight
         try:
-            tx = self.client.reveal(self.sender, b.round, self.operator, b.verdicts, b.salt)
+            self.tx.submit(
+                f"reveal:{b.round}",
+                self.client.fn("reveal", b.round, self.operator, b.verdicts, b.salt),
+                deadline=t.reveal_end,
+                priority=Priority.DEADLINE,
+                on_result=partial(self._revealed, b, t),
+            )
         except TxReverted as exc:
-            outcome = self._vote_refused("reveal", b, exc, seen, t, done_state="revealed")
-            if outcome is Outcome.FATAL:
-                # The reveal can never pass: missed, so it is settled and withdraw() unblocks.
-                # (OracleNoStakeAtSnapshot: committed without stake, before that check
-                # existed; settled with no stake, so no slash.)
-                log.error("round %d: reveal refused (%s); it cannot pass", b.round, exc)
-                self.store.set_ballot_state(b.round, "missed")
-            elif outcome is not Outcome.DONE:
-                # Too early or a view a block apart: again on the next block. "Too late" is
-                # decided by a seen block past the deadline (reveal_due), not by one refusal.
-                log.info("round %d: reveal %s (%s); next block", b.round, outcome.value, exc)
+            self._reveal_refused(b, exc, seen, t)
             return
-        self.metrics.votes_sent.labels(kind="reveal").inc()
-        self.store.set_ballot_state(b.round, "revealed", reveal_tx=tx.tx_hash)
         self._last_reveal_at = time.monotonic()
-        log.info("round %d: revealed (tx %s)", b.round, tx.tx_hash)
+
+    def _revealed(self, b: StoredBallot, t: RoundTiming, a: Attempt) -> None:
+        """The outcome of round b.round's reveal transaction (a replaced or dropped one leaves
+        the ballot committed: the next tick reveals again until the deadline block)."""
+        if a.state is AttemptState.MINED:
+            self.metrics.votes_sent.labels(kind="reveal").inc()
+            self.store.set_ballot_state(b.round, "revealed", reveal_tx=a.tx_hash)
+            self._last_reveal_at = time.monotonic()
+            log.info("round %d: revealed (tx %s)", b.round, a.tx_hash)
+        elif a.state is AttemptState.REVERTED:
+            self._reveal_refused(b, _mined_revert(a), self.seen, t)
+
+    def _reveal_refused(
+        self, b: StoredBallot, exc: TxReverted, seen: SeenBlock, t: RoundTiming
+    ) -> None:
+        outcome = self._vote_refused("reveal", b, exc, seen, t, done_state="revealed")
+        if outcome is Outcome.FATAL:
+            # The reveal can never pass: missed, so it is settled and withdraw() unblocks.
+            # (OracleNoStakeAtSnapshot: committed without stake, before that check
+            # existed; settled with no stake, so no slash.)
+            log.error("round %d: reveal refused (%s); it cannot pass", b.round, exc)
+            self.store.set_ballot_state(b.round, "missed")
+        elif outcome is not Outcome.DONE:
+            # Too early or a view a block apart: again on the next block. "Too late" is
+            # decided by a seen block past the deadline (reveal_due), not by one refusal.
+            log.info("round %d: reveal %s (%s); next block", b.round, outcome.value, exc)
 
     # -------------------------------------------------- finalize and settle
 
@@ -789,7 +828,7 @@ class Engine:
         if a.state is AttemptState.MINED:
             self.metrics.votes_sent.labels(kind="finalize").inc()
         elif a.state is AttemptState.REVERTED:
-            exc = TxReverted(f"reverted: {a.error}", error=a.error, tx_hash=a.tx_hash)
+            exc = _mined_revert(a)
             if classify("finalize", exc, seen=self.seen, timing=self.timing(r)) is Outcome.DONE:
                 log.info("round %d: finalized by someone else first", r)
             else:
@@ -860,7 +899,7 @@ class Engine:
             if not verdicts:
                 log.warning("round %d: settled our missed ballot (non-reveal slash)", r)
         elif a.state is AttemptState.REVERTED:
-            exc = TxReverted(f"reverted: {a.error}", error=a.error, tx_hash=a.tx_hash)
+            exc = _mined_revert(a)
             outcome = classify("settle", exc, seen=self.seen, timing=self.timing(r))
             if outcome is Outcome.DONE:
                 self.store.set_ballot_state(r, "settled")
@@ -973,6 +1012,17 @@ class Engine:
             "byzantine_shift": self.config.byzantine_shift,
             **self.store.counts(),
         }
+
+
+def _mined_revert(a: Attempt) -> TxReverted:
+    """A transaction that mined and reverted, as the estimate would have raised it: the
+    decoding (revert_outcome.py) is the same for both."""
+    return TxReverted(
+        f"transaction {a.tx_hash} reverted on chain: {a.error or 'no reason'}",
+        error=a.error,
+        tx_hash=a.tx_hash,
+        data=a.revert_data,
+    )
 
 
 StopFn = Callable[[], bool]
