@@ -148,6 +148,8 @@ class TxManager:
         if not live and nothing_sent:
             return  # idle: no request at all
         latest = self._read_latest()
+        # Nonces below `latest` are used, whoever used them (another process with the key).
+        self.sender.nonces.at_least(latest)
         for a in [a for a in live.values() if a.nonce < latest]:
             self._settle(a)
         self._repair_gap(latest)

@@ -214,3 +214,29 @@ def test_on_block__steady_state__costs_a_handful_of_requests_per_block(
     finally:
         proxy.close()
     assert max(per_block) <= 3, per_block  # latest nonce + one receipt (+ slack)
+
+
+def test_on_block__nonce_used_by_another_process__replaced_and_next_send_goes_after(
+    client: OracleClient, account
+) -> None:  # type: ignore[no-untyped-def]
+    manager, _ = _manager(client, account)
+    w3 = client.w3
+    with manual_mining(w3):
+        ours = _transfer(manager, "t")
+        for nonce in range(3):  # a twin with the same key: nonce 0 outbid, then 1 and 2
+            fees = {
+                "maxFeePerGas": 4 * ours.fees.max_fee,
+                "maxPriorityFeePerGas": 4 * ours.fees.tip,
+            }
+            tx = {
+                "to": account.address,
+                "value": 0,
+                "gas": 21_000,
+                "nonce": nonce,
+                "chainId": client.chain_id,
+            }
+            w3.eth.send_raw_transaction(account.sign_transaction({**tx, **fees}).raw_transaction)
+        mine(w3, manager)
+        result = manager.result("t")
+        assert result is not None and result.state is AttemptState.REPLACED
+        assert _transfer(manager, "u").nonce == 3
