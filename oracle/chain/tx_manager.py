@@ -8,14 +8,15 @@ below that count. An attempt ends MINED, REVERTED (decoded error), REPLACED (its
 went to a transaction it did not sign) or DROPPED; the outcome goes to the caller's
 callback and stays queryable by intent (`result`).
 
-An attempt not mined after `bump_after_blocks` blocks is re-signed at its nonce with
-fees x `bump_factor`, never above the cap (`max_fee_per_gas_gwei`: one log line and an
-`on_event("fee_cap")` instead). Because one key's transactions land in nonce order, an
-attempt is also re-priced up to the fees of every later attempt waiting behind it: a
-claim pending at a low fee never holds back a reveal priced for its deadline
-(tx_pricing.py). A nonce below the chain's pending count that no live attempt covers (a
-crash lost it, or it was dropped) is filled, once it has held the queue for
-`bump_after_blocks` blocks, with a 0-value transfer to the sender itself.
+An attempt not mined after `bump_after_blocks` blocks (twice that for a ROUTINE one) is
+re-signed at its nonce with fees x `bump_factor`, never above the cap
+(`max_fee_per_gas_gwei`: one log line and an `on_event("fee_cap")` instead); one with a
+deadline is re-priced block by block as its urgency rises (tx_pricing.py). Because one
+key's transactions land in nonce order, an attempt is also re-priced up to the fees of
+every later attempt waiting behind it: a claim pending at a low fee never holds back a
+reveal priced for its deadline. A nonce below the chain's pending count that no live
+attempt covers (a crash lost it, or it was dropped) is filled, once it has held the queue
+for `bump_after_blocks` blocks, with a 0-value transfer to the sender itself.
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ class TxManager:
         self._callbacks: dict[str, list[OnResult]] = {}
         self._results: dict[str, Attempt] = {}
         self._head = HeadBlock(-1, 0)
+        self._first_head: HeadBlock | None = None  # for the block interval (deadline pricing)
         self._latest_nonce: int | None = None
         self._gap_since: dict[int, int] = {}  # nonce -> first block it held the queue
         self._capped: set[tuple[int, str]] = set()  # (nonce, intent) logged at the cap
@@ -112,7 +114,7 @@ class TxManager:
             raise ValueError("submit needs a contract call or a `to` address")
         to = Web3.to_checksum_address(to)
         gas = gas or self.sender.gas_limit(to=to, data=bytes(data), value=value)
-        fees = self._target(priority, deadline)
+        fees = self._target(deadline)
         nonce = self.sender.nonces.take(self._read_latest)
         attempt = Attempt(
             sender=self.address,
@@ -142,6 +144,8 @@ class TxManager:
         if number <= self._head.number:
             return
         self._head = HeadBlock(number, timestamp)
+        if self._first_head is None and timestamp:
+            self._first_head = self._head
         live = self._attempts()
         expected = self.sender.nonces.peek()
         nothing_sent = expected is None or expected == self._latest_nonce
@@ -201,21 +205,32 @@ class TxManager:
         self._latest_nonce = n
         return n
 
-    def _target(self, priority: Priority, deadline: int | None) -> Fees:
+    def _target(self, deadline: int | None) -> Fees:
         block = self._rpc(lambda: self.w3.eth.get_block("pending"))
         base = int(block.get("baseFeePerGas") or 0)
         try:
             tip = int(self._rpc(lambda: self.w3.eth.max_priority_fee))
         except (Web3RPCError, ValueError):  # nodes without eth_maxPriorityFeePerGas
             tip = 10**9
-        seconds_left = None if deadline is None else deadline - self._head.timestamp
+        blocks_left = None
+        if deadline is not None:
+            blocks_left = (deadline - self._head.timestamp) / self._block_interval()
         return target_fees(
-            base_fee=base,
-            suggested_tip=tip,
-            priority=priority,
-            seconds_left=seconds_left,
-            policy=self.policy,
+            base_fee=base, suggested_tip=tip, blocks_left=blocks_left, policy=self.policy
         )
+
+    def _urgent(self, deadline: int | None) -> bool:
+        if deadline is None:
+            return False
+        blocks_left = (deadline - self._head.timestamp) / self._block_interval()
+        return blocks_left < self.policy.urgent_blocks
+
+    def _block_interval(self) -> float:
+        """Seconds per block, from the heads seen (12 s, Ethereum's, until two are)."""
+        first, head = self._first_head, self._head
+        if first is None or head.number <= first.number:
+            return 12.0
+        return max(0.1, (head.timestamp - first.timestamp) / (head.number - first.number))
 
     def _sign_and_send(self, attempt: Attempt, fees: Fees) -> Attempt:
         tx: dict[str, Any] = {
@@ -357,7 +372,7 @@ class TxManager:
             hashes=(),
             sent_block=self._head.number,
         )
-        self._sign_and_send(filler, self._target(Priority.DEADLINE, None))
+        self._sign_and_send(filler, self._target(None))
 
     def _reprice_queue(self) -> None:
         """Re-price attempts stuck for `bump_after_blocks` blocks, and lift each attempt to
@@ -368,11 +383,16 @@ class TxManager:
             a = live[nonce]
             if a.sent_block < 0:  # sent before the first block was seen: count from this one
                 a = live[nonce] = replace(a, sent_block=self._head.number)
-            if behind is not None and not a.fees.covers(behind):
+            waited = self._head.number - a.sent_block
+            if behind is not None and not a.fees.covers(_discounted(behind, self.policy)):
                 self._reprice(a, behind, why="a dearer transaction waits behind it")
-            elif self._head.number - a.sent_block >= self.policy.bump_after_blocks:
-                wanted = self._target(a.priority, a.deadline)
-                self._reprice(a, wanted, why=f"not mined in {self.policy.bump_after_blocks} blocks")
+            elif waited >= a.priority.bump_after(self.policy):
+                wanted = self._target(a.deadline)
+                self._reprice(a, wanted, why=f"not mined in {waited} blocks")
+            elif waited > 0 and self._urgent(a.deadline):
+                wanted = self._target(a.deadline)  # its deadline is nearer by a block
+                if not a.fees.covers(_discounted(wanted, self.policy)):
+                    self._reprice(a, wanted, why="its deadline nears")
             fees = live.get(nonce, a).fees
             behind = (
                 fees
@@ -406,3 +426,10 @@ class TxManager:
             why,
         )
         self._sign_and_send(a, fees)
+
+
+def _discounted(fees: Fees, policy: FeePolicy) -> Fees:
+    """`fees` divided by the bump factor: an attempt within that of them is not worth a
+    replacement (which has to raise both fees by the factor anyway)."""
+    f = policy.bump_factor
+    return Fees(max_fee=int(fees.max_fee / f), tip=int(fees.tip / f))

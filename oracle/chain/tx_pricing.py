@@ -1,8 +1,14 @@
-"""What the transaction manager offers per gas: priority, deadline pricing, bumps, the fee cap.
+"""What the transaction manager offers per gas: deadline pricing, bumps, the fee cap.
 
-An attempt's tip is the node's suggested tip times its priority's weight, times an
-urgency that rises from 1 to `max_urgency` over the last `urgent_window_s` seconds of
-chain time before its deadline: a reveal near its deadline outbids a pending claim.
+An attempt's tip is the node's suggested tip (`eth_maxPriorityFeePerGas`) times an
+urgency that rises from 1 to `max_urgency` over the last `urgent_blocks` blocks before
+its deadline (chain time): a reveal near its deadline outbids what is in the pool, and
+keeps rising block by block while it is not mined. Far from a deadline nothing is paid
+above the suggestion: nodes derive the suggestion from the tips recent blocks paid, so on
+a chain the validators' own transactions fill, any standing premium would feed back into
+the next suggestion and ratchet every fee up to the cap (seen on Anvil: 500 gwei commits
+within minutes when the priority multiplied the tip). Paying more is a reaction to not
+being mined: a bump after `bump_after_blocks` blocks, or the urgency.
 `maxFeePerGas` is 2 x the next block's base fee + the tip (room for two full blocks of
 base-fee growth), never above the operator's cap (`max_fee_per_gas_gwei`): a bump that
 would pass it is not made (the caller logs one line and counts it).
@@ -19,15 +25,17 @@ MIN_REPLACEMENT_BUMP = 1.1
 
 
 class Priority(Enum):
-    """How much a transaction may pay to land now; the weight multiplies the tip."""
+    """How soon a transaction not mined is re-priced (a key's transactions land in nonce
+    order whatever their priority: the manager lifts earlier ones to later ones' fees)."""
 
-    ROUTINE = 1  # claim, prune: any block will do
-    DUTY = 2  # finalize, settle: due now, no stake at risk if late
-    DEADLINE = 4  # commit, reveal: stake at risk past the deadline
+    ROUTINE = "routine"  # claim: any block will do; bumped at half the cadence
+    DUTY = "duty"  # finalize, settle: due now, no stake at risk if late
+    DEADLINE = "deadline"  # commit, reveal: stake at risk past the deadline
 
-    @property
-    def weight(self) -> int:
-        return int(self.value)
+    def bump_after(self, policy: FeePolicy) -> int:
+        """Blocks without inclusion before a bump."""
+        blocks = policy.bump_after_blocks
+        return 2 * blocks if self is Priority.ROUTINE else blocks
 
 
 @dataclass(frozen=True)
@@ -35,8 +43,8 @@ class FeePolicy:
     max_fee_per_gas_gwei: float = 500.0
     bump_factor: float = 1.25
     bump_after_blocks: int = 3
-    # Chain-time seconds before a deadline over which the tip rises to max_urgency x.
-    urgent_window_s: float = 30.0
+    # Blocks before a deadline over which the tip rises to max_urgency x the suggestion.
+    urgent_blocks: int = 4
     max_urgency: float = 4.0
 
     def __post_init__(self) -> None:
@@ -66,24 +74,23 @@ class Fees:
         return self.max_fee >= other.max_fee and self.tip >= other.tip
 
 
-def urgency(seconds_left: float | None, policy: FeePolicy) -> float:
+def urgency(blocks_left: float | None, policy: FeePolicy) -> float:
     """1 outside the urgent window (or without a deadline), rising linearly to max_urgency."""
-    if seconds_left is None or seconds_left >= policy.urgent_window_s:
+    if blocks_left is None or blocks_left >= policy.urgent_blocks:
         return 1.0
-    left = max(0.0, seconds_left)
-    return 1.0 + (policy.max_urgency - 1.0) * (1.0 - left / policy.urgent_window_s)
+    left = max(0.0, blocks_left)
+    return 1.0 + (policy.max_urgency - 1.0) * (1.0 - left / policy.urgent_blocks)
 
 
 def target_fees(
     *,
     base_fee: int,
     suggested_tip: int,
-    priority: Priority,
-    seconds_left: float | None,
+    blocks_left: float | None,
     policy: FeePolicy,
 ) -> Fees:
     """The fees an attempt should carry now (capped; the cap may leave it below base fee)."""
-    tip = max(1, int(suggested_tip * priority.weight * urgency(seconds_left, policy)))
+    tip = max(1, int(suggested_tip * urgency(blocks_left, policy)))
     cap = policy.cap_wei
     tip = min(tip, cap)
     return Fees(max_fee=min(2 * base_fee + tip, cap), tip=tip)

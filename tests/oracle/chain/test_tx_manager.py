@@ -185,7 +185,7 @@ def test_deadline__reveal_near_its_deadline__lifts_the_claim_ahead_of_it(
         assert manager.in_flight("claim")
         now = int(w3.eth.get_block("latest")["timestamp"])
         reveal = _transfer(manager, "reveal:5", priority=Priority.DEADLINE, deadline=now + 2)
-        assert reveal.fees.tip > claim.fees.tip * Priority.DEADLINE.weight  # urgency on top
+        assert reveal.fees.tip > claim.fees.tip  # urgency: two blocks from its deadline
         mine(w3, manager)
     assert manager.result("claim").state is AttemptState.MINED  # type: ignore[union-attr]
     assert manager.result("reveal:5").state is AttemptState.MINED  # type: ignore[union-attr]
@@ -240,3 +240,42 @@ def test_on_block__nonce_used_by_another_process__replaced_and_next_send_goes_af
         result = manager.result("t")
         assert result is not None and result.state is AttemptState.REPLACED
         assert _transfer(manager, "u").nonce == 3
+
+
+def test_on_block__pending_near_its_deadline__is_repriced_block_by_block(
+    client: OracleClient, account
+) -> None:  # type: ignore[no-untyped-def]
+    manager, _ = _manager(client, account, bump_after_blocks=100)  # no plain bump: urgency only
+    w3 = client.w3
+    with manual_mining(w3):
+        mine(w3, manager, blocks=2)  # the manager has seen the block interval
+        now = int(w3.eth.get_block("latest")["timestamp"])
+        reveal = _transfer(manager, "reveal:9", priority=Priority.DEADLINE, deadline=now + 4)
+        spike_base_fee(w3, 2 * reveal.fees.max_fee)  # not mined at its first price
+        mine(w3, manager)  # three blocks left: re-priced at once, no waiting for a bump
+        [pooled] = pool_nonces(w3, account.address).values()
+        assert int(pooled["maxPriorityFeePerGas"], 16) > reveal.fees.tip
+        mine(w3, manager)
+    result = manager.result("reveal:9")
+    assert result is not None and result.state is AttemptState.MINED and len(result.hashes) == 2
+
+
+def test_on_block__every_block_a_transaction__tip_does_not_ratchet_up(
+    client: OracleClient, account
+) -> None:  # type: ignore[no-untyped-def]
+    """Nodes suggest the tips recent blocks paid: pricing above the suggestion when nothing
+    is late would come back as the next suggestion, and compound up to the cap."""
+    manager, _ = _manager(client, account)
+    w3 = client.w3
+    with manual_mining(w3):
+        mine(w3, manager)
+        tips = []
+        for i in range(8):
+            now = int(w3.eth.get_block("latest")["timestamp"])
+            tips.append(
+                _transfer(
+                    manager, f"commit:{i}", priority=Priority.DEADLINE, deadline=now + 60
+                ).fees.tip
+            )
+            mine(w3, manager)
+    assert tips[-1] <= tips[0], tips

@@ -7,27 +7,33 @@ import pytest
 from oracle.chain.tx_pricing import GWEI, FeePolicy, Fees, Priority, replacement, target_fees
 
 
-def _fees(priority: Priority, seconds_left: float | None, **policy: float) -> Fees:
+def _fees(blocks_left: float | None, **policy: float) -> Fees:
     return target_fees(
         base_fee=GWEI,
         suggested_tip=GWEI,
-        priority=priority,
-        seconds_left=seconds_left,
+        blocks_left=blocks_left,
         policy=FeePolicy(**policy),  # type: ignore[arg-type]
     )
 
 
 def test_target_fees__deadline_nearing__tip_rises_to_max_urgency() -> None:
-    far, near, due = (_fees(Priority.DEADLINE, s) for s in (60, 15, 0))
-    assert far.tip == 4 * GWEI and far.tip < near.tip < due.tip == 16 * GWEI
+    far, near, due = (_fees(b) for b in (10, 2, 0))
+    assert far.tip == GWEI and far.tip < near.tip < due.tip == 4 * GWEI
 
 
-def test_target_fees__reveal_at_its_deadline__outbids_any_claim() -> None:
-    assert _fees(Priority.DEADLINE, 1).tip > _fees(Priority.ROUTINE, None).tip * 4
+def test_target_fees__far_from_any_deadline__pays_the_suggestion_not_a_premium() -> None:
+    """A standing premium would come back as the next suggestion (nodes derive it from the
+    tips paid) and ratchet fees up to the cap on a chain the validators fill."""
+    assert _fees(None) == _fees(100) == Fees(max_fee=3 * GWEI, tip=GWEI)
 
 
 def test_target_fees__cap_below_the_price__is_held_to_the_cap() -> None:
-    assert _fees(Priority.DEADLINE, 0, max_fee_per_gas_gwei=3).max_fee == 3 * GWEI
+    assert _fees(0, max_fee_per_gas_gwei=3).max_fee == 3 * GWEI
+
+
+def test_priority__routine__waits_twice_as_long_before_a_bump() -> None:
+    policy = FeePolicy(bump_after_blocks=3)
+    assert Priority.ROUTINE.bump_after(policy) == 6 and Priority.DEADLINE.bump_after(policy) == 3
 
 
 def test_replacement__raises_both_fees_by_the_bump_factor_at_least() -> None:
