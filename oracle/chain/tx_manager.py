@@ -37,7 +37,7 @@ from web3.exceptions import (
 )
 
 from oracle.chain.errors import InsufficientFunds, SubmitRefused
-from oracle.chain.retry import RetryPolicy
+from oracle.chain.retry import RetryPolicy, is_transient
 from oracle.chain.sender import TxSender
 from oracle.chain.tx_attempts import FILLER_INTENT, Attempt, AttemptState, AttemptStore
 from oracle.chain.tx_pricing import FeePolicy, Fees, Priority, replacement, target_fees
@@ -83,6 +83,7 @@ class TxManager:
         self._latest_nonce: int | None = None
         self._gap_since: dict[int, int] = {}  # nonce -> first block it held the queue
         self._capped: set[tuple[int, str]] = set()  # (nonce, intent) logged at the cap
+        self._unsent: set[int] = set()  # nonces whose last send met an unreachable node
 
     # ---------------------------------------------------------------- public
 
@@ -154,6 +155,10 @@ class TxManager:
         latest = self._read_latest()
         # Nonces below `latest` are used, whoever used them (another process with the key).
         self.sender.nonces.at_least(latest)
+        for n in sorted(self._unsent):
+            self._unsent.discard(n)
+            if n in live and n >= latest:
+                self._sign_and_send(live[n], live[n].fees)  # same fees: the same bytes
         for a in [a for a in live.values() if a.nonce < latest]:
             self._settle(a)
         self._repair_gap(latest)
@@ -251,6 +256,10 @@ class TxManager:
         assert self._live is not None
         self._live[attempt.nonce] = attempt
         outcome = self._broadcast(signed.raw_transaction)
+        if outcome == "unsent":
+            # Signed and stored, the node unreachable: sent again on the next block.
+            self._unsent.add(attempt.nonce)
+            return attempt
         if outcome == "insufficient-funds":
             self._finish(attempt.finished(AttemptState.DROPPED, error="insufficient funds"))
             balance = int(self._rpc(lambda: self.w3.eth.get_balance(self.address)))
@@ -268,7 +277,11 @@ class TxManager:
         try:
             self._rpc(lambda: self.w3.eth.send_raw_transaction(raw))
             return "sent"
-        except (ValueError, Web3RPCError) as exc:
+        except Exception as exc:
+            if is_transient(exc):
+                return "unsent"
+            if not isinstance(exc, ValueError | Web3RPCError):
+                raise
             msg = str(exc).lower()
             if "already known" in msg or "already imported" in msg or "known transaction" in msg:
                 return "sent"

@@ -5,6 +5,8 @@
 - `tamper_payloads(ids)`: rewrites the payload bytes of those proposals in
   `eth_getLogs` answers, as a lying endpoint would (the hash-mismatch test).
 - `requests`: how many JSON-RPC requests of each method went through (the RPC-cost tests).
+- `refused_methods`: requests of these methods are closed without an answer, the rest go
+  through (a node unreachable at the moment one transaction is sent).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class RpcProxy:
         self.tampered_ids: set[int] = set()
         self.refused = 0
         self.requests: Counter[str] = Counter()
+        self.refused_methods: set[str] = set()
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -43,8 +46,8 @@ class RpcProxy:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
                 body = self.rfile.read(length)
-                proxy._count(body)
-                if proxy._down.is_set():
+                methods = proxy._count(body)
+                if proxy._down.is_set() or methods & proxy.refused_methods:
                     proxy.refused += 1
                     self.close_connection = True
                     self.connection.close()
@@ -85,13 +88,15 @@ class RpcProxy:
         self.server.shutdown()
         self.server.server_close()
 
-    def _count(self, body: bytes) -> None:
+    def _count(self, body: bytes) -> set[str]:
+        """Count the request's methods; return them."""
         try:
             calls = json.loads(body)
         except ValueError:
-            return
-        for call in calls if isinstance(calls, list) else [calls]:
-            self.requests[str(call.get("method"))] += 1
+            return set()
+        methods = [str(c.get("method")) for c in (calls if isinstance(calls, list) else [calls])]
+        self.requests.update(methods)
+        return set(methods)
 
     def total_requests(self) -> int:
         return sum(self.requests.values())

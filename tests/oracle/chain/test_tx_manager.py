@@ -279,3 +279,24 @@ def test_on_block__every_block_a_transaction__tip_does_not_ratchet_up(
             )
             mine(w3, manager)
     assert tips[-1] <= tips[0], tips
+
+
+def test_submit__node_unreachable_as_it_sends__kept_and_sent_on_the_next_block(
+    client: OracleClient, account
+) -> None:  # type: ignore[no-untyped-def]
+    proxy = RpcProxy(str(client.w3.provider.endpoint_uri))  # type: ignore[attr-defined]
+    try:
+        manager, _ = _manager(
+            OracleClient(connect(proxy.url, timeout_s=2), client.deployment), account
+        )
+        with manual_mining(client.w3):
+            proxy.refused_methods = {"eth_sendRawTransaction"}
+            sent = _transfer(manager, "settle:4")  # no exception: signed, stored, not sent
+            assert manager.in_flight("settle:4") and pool_nonces(client.w3, account.address) == {}
+            proxy.refused_methods = set()
+            mine(client.w3, manager)  # sent again, same bytes
+            assert pool_nonces(client.w3, account.address)[sent.nonce]["hash"] == sent.tx_hash
+            mine(client.w3, manager)
+    finally:
+        proxy.close()
+    assert manager.result("settle:4").state is AttemptState.MINED  # type: ignore[union-attr]
