@@ -66,6 +66,7 @@ class TxManager:
         *,
         policy: FeePolicy | None = None,
         on_event: OnEvent | None = None,
+        on_orphan: OnResult | None = None,
     ) -> None:
         # The blocking sender of the same key lends its signing, estimates, error decoding
         # and, above all, its nonce book: the two never hand out the same nonce.
@@ -75,6 +76,8 @@ class TxManager:
         self.store = store
         self.policy = policy or FeePolicy()
         self.on_event = on_event or (lambda _name: None)
+        # Told the outcome of an attempt no callback waits for: one sent before a restart.
+        self.on_orphan = on_orphan
         self._live: dict[int, Attempt] | None = None  # by nonce; loaded on first use
         self._callbacks: dict[str, list[OnResult]] = {}
         self._results: dict[str, Attempt] = {}
@@ -344,7 +347,10 @@ class TxManager:
         log.log(
             level, "%s at nonce %d: %s (%s)", a.intent, a.nonce, a.state.value, a.error or a.tx_hash
         )
-        for callback in self._callbacks.pop(a.intent, []):
+        callbacks = self._callbacks.pop(a.intent, [])
+        if not callbacks and self.on_orphan is not None:
+            callbacks = [self.on_orphan]
+        for callback in callbacks:
             try:
                 callback(a)
             except Exception:

@@ -205,7 +205,33 @@ class Engine:
         def count(event: str) -> None:
             self.metrics.tx_events.labels(event=event).inc()
 
-        return TxManager(sender, self.store, policy=self.config.fee_policy(), on_event=count)
+        return TxManager(
+            sender,
+            self.store,
+            policy=self.config.fee_policy(),
+            on_event=count,
+            on_orphan=self._orphan_result,
+        )
+
+    def _orphan_result(self, a: Attempt) -> None:
+        """The outcome of a vote transaction sent before a restart (its callback died with
+        the old process): handled as that callback would have."""
+        kind, _, rest = a.intent.partition(":")
+        r = int(rest.split(":")[0]) if rest.split(":")[0].isdigit() else None
+        if r is None:
+            return  # a claim or a nonce filler: nothing to record
+        if kind == "finalize":
+            self._finalized(r, a)
+            return
+        b = self.store.ballot(r)
+        if b is None:
+            return
+        if kind == "commit":
+            self._committed(b, self.timing(r), a)
+        elif kind == "reveal":
+            self._revealed(b, self.timing(r), a)
+        elif kind == "settle":
+            self._settled(r, b"" if b.state == "missed" else b.verdicts, a)
 
     def _store_identity(self) -> StoreIdentity:
         block = self.client.deployment.deployed_block
