@@ -50,31 +50,6 @@ def _finalize_round_after_reveal(engine: Engine, r: int, ids: list[int]) -> None
     assert engine.client.round_info(r).pending == 0
 
 
-def test_settle__own_missed_ballot__is_settled_with_the_non_reveal_slash(
-    client: OracleClient,
-    account,  # type: ignore[no-untyped-def]
-    tmp_path: Path,
-) -> None:
-    sender = client.make_sender(account)
-    stake = int(client.param("minStake"))
-    client.stake(sender, stake)
-    advance_to(client, client.round_timing(client.current_round() + 2).commit_start)
-    engine = _engine(client, account, tmp_path)
-    r, ids = _proposal_round(client, account)
-    advance_to(client, client.round_timing(r).commit_start)
-    _commit_directly(engine, r, ids)
-    _finalize_round_after_reveal(engine, r, ids)  # never revealed
-
-    engine.tick()  # reveal step: too late, missed; settle step: non-reveal settlement sent
-    assert engine.tx.in_flight(f"settle:{r}")  # sent without waiting for its receipt
-    engine.tick()  # the block it mined in is seen: its receipt is read
-
-    assert engine.store.ballot(r).state == "settled"  # type: ignore[union-attr]
-    assert client.ballot_of(r, account.address).settled
-    slash = stake * int(client.param("nonRevealSlashBps")) // 10_000  # once per round
-    assert client.validator_info(account.address).active == stake - slash
-
-
 def _missed_round_to_settle(client: OracleClient, account, tmp_path: Path) -> tuple[Engine, int]:  # type: ignore[no-untyped-def]
     """An engine whose committed, never revealed ballot of round r is due to be settled."""
     client.stake(client.make_sender(account), int(client.param("minStake")))
@@ -85,6 +60,24 @@ def _missed_round_to_settle(client: OracleClient, account, tmp_path: Path) -> tu
     _commit_directly(engine, r, ids)
     _finalize_round_after_reveal(engine, r, ids)
     return engine, r
+
+
+def test_settle__own_missed_ballot__is_settled_with_the_non_reveal_slash(
+    client: OracleClient,
+    account,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    stake = int(client.param("minStake"))
+    engine, r = _missed_round_to_settle(client, account, tmp_path)
+
+    engine.tick()  # reveal step: too late, missed; settle step: non-reveal settlement sent
+    assert engine.tx.in_flight(f"settle:{r}")  # sent without waiting for its receipt
+    engine.tick()  # the block it mined in is seen: its receipt is read
+
+    assert engine.store.ballot(r).state == "settled"  # type: ignore[union-attr]
+    assert client.ballot_of(r, account.address).settled
+    slash = stake * int(client.param("nonRevealSlashBps")) // 10_000  # once per round
+    assert client.validator_info(account.address).active == stake - slash
 
 
 def test_tick__settle_not_mined__the_tick_does_not_wait_and_a_later_block_settles(
