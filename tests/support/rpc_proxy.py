@@ -4,12 +4,16 @@
   unreachable endpoint looks to a client (the outage test).
 - `tamper_payloads(ids)`: rewrites the payload bytes of those proposals in
   `eth_getLogs` answers, as a lying endpoint would (the hash-mismatch test).
+- `requests`: how many JSON-RPC requests of each method went through (the RPC-cost tests).
+- `refused_methods`: requests of these methods are closed without an answer, the rest go
+  through (a node unreachable at the moment one transaction is sent).
 """
 
 from __future__ import annotations
 
 import json
 import threading
+from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -29,6 +33,8 @@ class RpcProxy:
         self._down = threading.Event()
         self.tampered_ids: set[int] = set()
         self.refused = 0
+        self.requests: Counter[str] = Counter()
+        self.refused_methods: set[str] = set()
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -40,7 +46,8 @@ class RpcProxy:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
                 body = self.rfile.read(length)
-                if proxy._down.is_set():
+                methods = proxy._count(body)
+                if proxy._down.is_set() or methods & proxy.refused_methods:
                     proxy.refused += 1
                     self.close_connection = True
                     self.connection.close()
@@ -80,6 +87,19 @@ class RpcProxy:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+    def _count(self, body: bytes) -> set[str]:
+        """Count the request's methods; return them."""
+        try:
+            calls = json.loads(body)
+        except ValueError:
+            return set()
+        methods = [str(c.get("method")) for c in (calls if isinstance(calls, list) else [calls])]
+        self.requests.update(methods)
+        return set(methods)
+
+    def total_requests(self) -> int:
+        return sum(self.requests.values())
 
     def _rewrite(self, request: bytes, response: bytes) -> bytes:
         if not self.tampered_ids or b"eth_getLogs" not in request:
