@@ -183,6 +183,7 @@ class Engine:
         # wedge check (liveness.py).
         self.loop_beat_at: float | None = None
         self._stop = threading.Event()
+        self._tick_now = threading.Event()  # set by the judge worker: new verdicts to seal
         # The duties (duties/): each decides purely; its executor keeps its own schedule.
         self.commit_duty = CommitDuty(self)
         self.reveal_duty = RevealDuty(self)
@@ -199,6 +200,7 @@ class Engine:
             metrics=self.metrics,
             batch=self.config.judge_batch,
             idle_wait_s=self.config.poll_interval_s,
+            on_judged=self._tick_now.set,
         )
         self._shortfalls = ShortfallLog(log, signer.address)
         # Its signed verdicts, served on the API (GET /verdicts) for peers' watchers.
@@ -311,12 +313,16 @@ class Engine:
                 self.loop_beat_at = time.monotonic()
                 if self.drained.is_set():
                     break
-                stop.wait(self.config.poll_interval_s)
+                # The next tick after a poll interval, or at once when the judge worker has
+                # stored verdicts (a stop is seen within a poll interval either way).
+                self._tick_now.wait(self.config.poll_interval_s)
+                self._tick_now.clear()
         finally:
             self.judging.stop()
 
     def stop(self) -> None:
         self._stop.set()
+        self._tick_now.set()  # out of the wait between ticks now
 
     def tick_safely(self) -> None:
         try:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from oracle.chain.client import OracleClient
 from oracle.chain.retry import is_transient
@@ -31,10 +31,11 @@ ERROR_BACKOFF_CAP_S = 10.0
 
 
 def pick_batch(priority: Sequence[int], backlog: Sequence[int], limit: int) -> list[int]:
-    """Up to `limit` unjudged ids: the prioritized first (in the order asked), then the
-    backlog's, each once."""
+    """Up to `limit` unjudged ids, each once: the prioritized alone while there are any (a
+    round waiting to be sealed or rebuilt must not wait for a full batch of the backlog: after
+    a lost database that backlog is every proposal since the deployment), else the backlog's."""
     out: list[int] = []
-    for pid in (*priority, *backlog):
+    for pid in priority or backlog:
         if len(out) >= limit:
             break
         if pid not in out:
@@ -52,6 +53,7 @@ class JudgeWorker:
         metrics: Metrics,
         batch: int,
         idle_wait_s: float,
+        on_judged: Callable[[], None] | None = None,
     ) -> None:
         self.store = store
         self.judge = judge
@@ -59,6 +61,9 @@ class JudgeWorker:
         self.metrics = metrics
         self.batch = batch
         self.idle_wait_s = idle_wait_s
+        # Called after each batch's verdicts are stored: the engine ticks at once, so a round
+        # seals (or a lost ballot is rebuilt and revealed) without waiting a poll interval.
+        self.on_judged = on_judged
         self._priority: list[int] = []
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -69,9 +74,9 @@ class JudgeWorker:
     # ------------------------------------------------------------- feeding
 
     def prioritize(self, ids: Iterable[int]) -> None:
+        """Judge these next (the tick's `wake` after its duties starts the batch)."""
         with self._lock:
             self._priority.extend(pid for pid in ids if pid not in self._priority)
-        self._wake.set()
 
     def wake(self) -> None:
         self._wake.set()
@@ -98,28 +103,31 @@ class JudgeWorker:
         return self._thread is not None and self._thread.is_alive()
 
     def _loop(self) -> None:
+        """One batch per wake. The tick wakes the worker after the commit and recover duties
+        have asked for their rounds (`prioritize`), so a batch is always chosen after them:
+        the worker never starts on the backlog on its own, e.g. the moment the model loads,
+        while a lost ballot's round waits."""
         failures = 0
         while not self._stop.is_set():
-            judged = 0
-            if self.judge.ready:
-                try:
-                    judged = self._judge_batch(drop_if_stopped=True)
-                    failures = 0
-                except Exception as exc:
-                    failures += 1
-                    if is_transient(exc):
-                        log.warning(
-                            "judging: chain unreachable (%s); will retry", type(exc).__name__
-                        )
-                    else:
-                        log.exception("judging failed; retrying")
-            if failures:
-                # Backing off: a lasting failure is logged every few seconds, not every poll.
+            if not self._wake.wait(self.idle_wait_s):
+                continue
+            self._wake.clear()
+            if self._stop.is_set() or not self.judge.ready:
+                continue
+            try:
+                if self._judge_batch(drop_if_stopped=True) and self.on_judged is not None:
+                    self.on_judged()
+                failures = 0
+            except Exception as exc:
+                failures += 1
+                if is_transient(exc):
+                    what = type(exc).__name__
+                    log.warning("judging: chain unreachable (%s); will retry", what)
+                else:
+                    log.exception("judging failed; retrying")
+                # Backing off: a lasting failure is logged every few seconds, not every tick.
                 pause = self.idle_wait_s * 2 ** min(failures, 16)  # exponent capped: no overflow
                 self._stop.wait(min(ERROR_BACKOFF_CAP_S, pause))
-            elif not judged:
-                self._wake.wait(self.idle_wait_s)
-                self._wake.clear()
 
     # ---------------------------------------------------------------- work
 
@@ -164,8 +172,8 @@ class JudgeWorker:
         wanted = [pid for pid in priority if pid in stored and stored[pid].verdict is None]
         with self._lock:  # judged already, or not stored (yet): not asked for again
             self._priority = [pid for pid in self._priority if pid in wanted or pid not in priority]
-        backlog = (
-            {p.id: p for p in self.store.unjudged(self.batch)} if len(wanted) < self.batch else {}
+        backlog: dict[int, StoredProposal] = (
+            {} if wanted else {p.id: p for p in self.store.unjudged(self.batch)}
         )
         ids = pick_batch(wanted, list(backlog), self.batch)
         return [stored[pid] if pid in stored else backlog[pid] for pid in ids]

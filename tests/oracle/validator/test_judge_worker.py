@@ -10,10 +10,15 @@ from oracle.validator.store import Store
 from oracle.validator.submitted_proposal import SubmittedProposal
 
 
-def test_pick_batch__prioritized_first_then_the_backlog_each_once_up_to_the_limit() -> None:
-    assert pick_batch([9, 3], [1, 3, 4, 5], 4) == [9, 3, 1, 4]
-    assert pick_batch([], [1, 2], 5) == [1, 2]
-    assert pick_batch([7, 7, 8], [], 1) == [7]
+def test_pick_batch__prioritized_ids__judged_alone_ahead_of_the_backlog() -> None:
+    # A lost database's rebuild waits for its round's 2 proposals, not for 512 of the backlog.
+    assert pick_batch([9, 3], [1, 3, 4, 5], 4) == [9, 3]
+    assert pick_batch([7, 7, 8], [1], 1) == [7]
+
+
+def test_pick_batch__nothing_prioritized__the_backlog_each_once_up_to_the_limit() -> None:
+    assert pick_batch([], [1, 2, 2, 3], 2) == [1, 2]
+    assert pick_batch([], [], 5) == []
 
 
 def test_set_verdicts__payload_replaced_while_judging__verdict_not_written(tmp_path: Path) -> None:
