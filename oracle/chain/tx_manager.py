@@ -253,6 +253,7 @@ class TxManager:
         }
         signed = self.sender.account.sign_transaction(tx)
         tx_hash = "0x" + HexBytes(signed.hash).hex().removeprefix("0x")
+        before = attempt if attempt.hashes else None  # a replacement: the old one is out
         attempt = attempt.resigned(fees, tx_hash, self._head.number)
         # Durable before the bytes leave: a restart knows this hash is in flight.
         self.store.save_attempt(attempt)
@@ -263,6 +264,18 @@ class TxManager:
             # Signed and stored, the node unreachable: sent again on the next block.
             self._unsent.add(attempt.nonce)
             return attempt
+        if before is not None and outcome.startswith(("refused:", "insufficient")):
+            # A replacement refused (Ganache: "mining has already started"; or no ETH for
+            # the higher fee): the signature before it is still in flight and may mine.
+            log.warning(
+                "%s at nonce %d: re-pricing refused (%s); the earlier one stays in flight",
+                attempt.intent,
+                attempt.nonce,
+                outcome,
+            )
+            self.store.save_attempt(replace(before, sent_block=self._head.number))
+            self._live[attempt.nonce] = replace(before, sent_block=self._head.number)
+            return self._live[attempt.nonce]
         if outcome == "insufficient-funds":
             self._finish(attempt.finished(AttemptState.DROPPED, error="insufficient funds"))
             balance = int(self._rpc(lambda: self.w3.eth.get_balance(self.address)))

@@ -300,3 +300,17 @@ def test_submit__node_unreachable_as_it_sends__kept_and_sent_on_the_next_block(
     finally:
         proxy.close()
     assert manager.result("settle:4").state is AttemptState.MINED  # type: ignore[union-attr]
+
+
+def test_on_block__replacement_refused__the_earlier_one_stays_in_flight(
+    client: OracleClient, account
+) -> None:  # type: ignore[no-untyped-def]
+    manager, _ = _manager(client, account)
+    w3 = client.w3
+    rpc(w3, "anvil_setBalance", account.address, hex(10**15))  # enough for the first price only
+    with manual_mining(w3):
+        sent = _transfer(manager, "t")
+        spike_base_fee(w3, 10 * sent.fees.max_fee)
+        mine(w3, manager, blocks=3)  # the bump is refused (insufficient funds): no exception
+        [still] = manager.in_flight("t")
+        assert still.hashes == sent.hashes  # the refused signature is not among its hashes
