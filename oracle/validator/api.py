@@ -250,10 +250,11 @@ def readiness_facts(validator: Validator) -> ReadinessFacts:
     registered = stake_active = funded = pinned_held = None
     chain_error = None
     try:
-        info = client.validator_info(engine.operator)
-        registered = info.signer.lower() == signer.lower()
-        stake_active = info.active > 0
-        funded, _line = signer_funds_line(client.w3, signer)
+        if not engine.config.observer:  # an observer holds no stake and sends nothing
+            info = client.validator_info(engine.operator)
+            registered = info.signer.lower() == signer.lower()
+            stake_active = info.active > 0
+            funded, _line = signer_funds_line(client.w3, signer)
         # Read each time: the owner may have pinned another model since the start.
         pinned = bytes(client.param("modelHash"))
         held = {bytes.fromhex(h.removeprefix("0x")) for h in engine.judge.held_hashes}

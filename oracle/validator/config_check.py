@@ -27,9 +27,10 @@ def check_config(path: Path) -> list[str]:
 
 def settings_problems_on_disk(s: ValidatorSettings) -> list[str]:
     problems: list[str] = []
-    problems += _keystore(
-        "signer", s.signer_keystore, s.signer_password_env, s.signer_password_file
-    )
+    if s.signer_keystore is not None:  # None only for an observer (settings.py)
+        problems += _keystore(
+            "signer", s.signer_keystore, s.signer_password_env, s.signer_password_file
+        )
     if s.operator_keystore is not None:
         problems += _keystore(
             "operator", s.operator_keystore, s.operator_password_env, s.operator_password_file

@@ -65,9 +65,11 @@ from oracle.validator.funds import ShortfallLog
 from oracle.validator.judge import Judge
 from oracle.validator.judge_worker import JudgeWorker
 from oracle.validator.metrics import Metrics
+from oracle.validator.observer import Agreement
 from oracle.validator.relay import RelayClient
 from oracle.validator.settings import ValidatorSettings
 from oracle.validator.signed_verdicts import VerdictPublisher
+from oracle.validator.step_errors import StepErrorLog
 from oracle.validator.store import Store
 from oracle.validator.store_identity import StoreIdentity
 from oracle.validator.submitted_proposal import SubmittedProposal
@@ -110,6 +112,8 @@ class ValidatorEngineConfig:
     # Final proposals and settled ballots older than this many rounds are pruned.
     retention_rounds: int = _setting_default("retention_rounds")
     prune_every_s: float = _setting_default("prune_every_s")
+    # Judge and compare with the chain's outcomes, never send a transaction (observer.py).
+    observer: bool = _setting_default("observer")
     # The transaction manager's fee policy (tx_pricing.py).
     max_fee_per_gas_gwei: float = _setting_default("max_fee_per_gas_gwei")
     fee_bump_factor: float = _setting_default("fee_bump_factor")
@@ -203,6 +207,7 @@ class Engine:
             on_judged=self._tick_now.set,
         )
         self._shortfalls = ShortfallLog(log, signer.address)
+        self._step_errors = StepErrorLog(log)
         # Its signed verdicts, served on the API (GET /verdicts) for peers' watchers.
         self.verdicts = VerdictPublisher(client, store, signer, self.timing, self.now)
         # Non-blocking sends: one manager per key, sharing the key's nonces with its blocking
@@ -329,16 +334,17 @@ class Engine:
             self.tick()
             self.last_tick_ok = True
             self.last_tick_ok_at = time.monotonic()
-        except StepsFailed as exc:
-            self.last_tick_ok = False
-            log.warning("%s", exc)  # each step's traceback is already logged
+            self._step_errors.succeeded("tick")
+        except StepsFailed:
+            self.last_tick_ok = False  # each step's failure is already logged (step_errors.py)
         except Exception as exc:
             self.last_tick_ok = False
             if is_transient(exc):
                 self.metrics.rpc_errors.inc()
-                log.warning("chain unreachable (%s); will retry", type(exc).__name__)
+                message = f"chain unreachable ({type(exc).__name__}); will retry"
+                self._step_errors.failed("tick", exc, message=message)
             else:
-                log.exception("tick failed")
+                self._step_errors.failed("tick", exc)
 
     def tick(self) -> None:
         """One pass; deadline-bound work (reveal, commit) first, the rest after.
@@ -355,6 +361,7 @@ class Engine:
             nonlocal last
             try:
                 fn(*args)
+                self._step_errors.succeeded(name)
             except InsufficientFunds as exc:
                 # Not a bug: the key needs ETH. One line (rate-limited), no traceback.
                 failed.append(name)
@@ -363,7 +370,7 @@ class Engine:
                 if is_transient(exc):
                     raise
                 failed.append(name)
-                log.exception("tick step %s failed; the other steps still run", name)
+                self._step_errors.failed(name, exc)  # the traceback once, then a count
             now_pc = time.perf_counter()
             steps.append((name, now_pc - last))
             last = now_pc
@@ -371,10 +378,35 @@ class Engine:
         seen = self.observe_head()
         step("transactions", self.check_transactions, seen)
         step("ingest", self.ingest)
-        now = seen.timestamp
-        cr = self.current_round(now)
+        cr = self.current_round(seen.timestamp)
         mode = self.drain.mode
         self.metrics.current_round.set(cr)
+        if self.config.observer:
+            # Judge and compare; no duty that sends a transaction runs (observer.py).
+            if self.judge.ready:
+                self.judging.wake()
+            if mode is Mode.RUNNING:
+                step("prune", self.prune_duty.run, cr)
+            step("observe", self.observe)
+        else:
+            self._vote_duties(step, seen, cr, mode)
+
+        step("drain", self.report_drain, mode)
+        total = time.perf_counter() - started
+        self.metrics.tick_seconds.observe(total)
+        if total > max(2.0, self.round_duration / 4):
+            # A slow pass risks missed phases: say where the time went.
+            log.warning(
+                "slow tick %.1fs: %s",
+                total,
+                ", ".join(f"{n} {d:.1f}s" for n, d in steps if d > 0.05),
+            )
+        if failed:
+            raise StepsFailed(failed)
+
+    def _vote_duties(self, step: Callable[..., None], seen: SeenBlock, cr: int, mode: Mode) -> None:
+        """The duties of a voting validator, deadline-bound ones (reveal, commit) first."""
+        now = seen.timestamp
         step("doppelganger", self.watch_for_doppelganger)
         # Stored ballots reveal without the model: a restarted validator reveals at once.
         step("reveal", self.reveal_duty.run, seen)
@@ -393,18 +425,13 @@ class Engine:
             # Not while draining: a claim's transaction would only delay the exit.
             step("claim", self.claim_duty.run)
             step("prune", self.prune_duty.run, cr)
-        step("drain", self.report_drain, mode)
-        total = time.perf_counter() - started
-        self.metrics.tick_seconds.observe(total)
-        if total > max(2.0, self.round_duration / 4):
-            # A slow pass risks missed phases: say where the time went.
-            log.warning(
-                "slow tick %.1fs: %s",
-                total,
-                ", ".join(f"{n} {d:.1f}s" for n, d in steps if d > 0.05),
-            )
-        if failed:
-            raise StepsFailed(failed)
+
+    def observe(self) -> Agreement:
+        """Observer mode: compare our verdicts with the final ones (metrics and /status)."""
+        agreement = Agreement.of(self.store.outcome_pairs())
+        self.metrics.observer_compared.set(agreement.compared)
+        self.metrics.observer_agreed.set(agreement.agreed)
+        return agreement
 
     def check_transactions(self, seen: SeenBlock) -> None:
         """The managers' once-per-block look at what they have in flight (outcomes go to the
@@ -486,7 +513,7 @@ class Engine:
     def may_commit(self) -> bool:
         """New commits go out only when running (not draining) and no doppelganger is
         suspected: a twin with this key would make one of the two reveals fail."""
-        if not commits_allowed(self.drain.mode):
+        if self.config.observer or not commits_allowed(self.drain.mode):
             return False
         return self.doppelganger is None or self.doppelganger.state is CheckState.CLEAR
 
@@ -532,6 +559,7 @@ class Engine:
             "model_hashes": self.judge.held_hashes,
             "byzantine_shift": self.config.byzantine_shift,
             **self.store.counts(),
+            **({"observer": self.observe().as_json()} if self.config.observer else {}),
         }
 
 

@@ -62,6 +62,18 @@ class Metrics:
         self.current_round = Gauge(
             "oracle_current_round", "The round whose commit phase chain time is in", registry=r
         )
+        # Observer mode (observer.py): finalized proposals judged here, and how many of our
+        # verdicts matched the final one.
+        self.observer_compared = Gauge(
+            "oracle_observer_compared",
+            "Observer: finalized proposals judged here (the store's retention window)",
+            registry=r,
+        )
+        self.observer_agreed = Gauge(
+            "oracle_observer_agreed",
+            "Observer: of those, how many of our verdicts equal the final verdict",
+            registry=r,
+        )
         self.tick_seconds = Histogram(
             "oracle_tick_seconds",
             "Seconds per engine pass (reveal, commit, judge, finalize, settle, claim)",

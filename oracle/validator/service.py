@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from eth_account import Account
 from eth_account.signers.local import LocalAccount
 
 from oracle.chain.client import OracleClient
@@ -23,6 +24,7 @@ from oracle.validator.funds import signer_funds_line
 from oracle.validator.judge import Judge
 from oracle.validator.keys import open_keystore
 from oracle.validator.metrics import Metrics
+from oracle.validator.observer import OBSERVER_OPERATOR
 from oracle.validator.operator import ZERO_ADDRESS
 from oracle.validator.relay import RelayClient, Relayer
 from oracle.validator.settings import ValidatorSettings, read_password
@@ -88,15 +90,19 @@ class Validator:
 
 
 def build_validator(settings: ValidatorSettings) -> Validator:
-    signer = open_keystore(
-        settings.signer_keystore,
-        read_password(
-            settings.signer_password_env,
-            settings.signer_password_file,
-            what="the signer keystore",
-            file_hint="set signer_password_file",
-        ),
-    )
+    if settings.signer_keystore is None:
+        # An observer (settings.py) sends nothing: a throwaway key fills the signer's place.
+        signer: LocalAccount = Account.create()
+    else:
+        signer = open_keystore(
+            settings.signer_keystore,
+            read_password(
+                settings.signer_password_env,
+                settings.signer_password_file,
+                what="the signer keystore",
+                file_hint="set signer_password_file",
+            ),
+        )
     operator_account: LocalAccount | None = None
     if settings.operator_keystore is not None:
         operator_account = open_keystore(
@@ -113,7 +119,12 @@ def build_validator(settings: ValidatorSettings) -> Validator:
         if operator_account
         else (settings.operator_address or signer.address)
     )
-    if operator_account is None and operator == signer.address:
+    if settings.observer:
+        # Never an operator of its own: nothing to stake or claim, and a store identity that
+        # does not change with the throwaway key.
+        operator_account = None
+        operator = settings.operator_address or OBSERVER_OPERATOR
+    elif operator_account is None and operator == signer.address:
         operator_account = signer  # one key plays both roles
 
     deployment = Deployment.load(settings.deployment)
@@ -190,7 +201,9 @@ def build_validator(settings: ValidatorSettings) -> Validator:
         relay=relay,
         relayer=relayer,
     )
-    engine.doppelganger = doppelganger_check(settings, engine, sender)
+    engine.doppelganger = (
+        None if settings.observer else doppelganger_check(settings, engine, sender)
+    )
     sanctions = SanctionsListFile.of(settings.sanctions_file)
     if sanctions.sample:
         log.warning(
@@ -207,9 +220,15 @@ def build_validator(settings: ValidatorSettings) -> Validator:
             "TEST ONLY: byzantine_shift=%d, this validator votes wrong classes",
             settings.byzantine_shift,
         )
-    ensure_stake(client, operator_sender, signer, settings.auto_stake_wei)
-    enough, funds_line = signer_funds_line(w3, signer.address)
-    (log.info if enough else log.warning)("%s", funds_line)
+    if settings.observer:
+        log.info(
+            "observer: judging every proposal and comparing with the final verdicts; this "
+            "validator sends no transaction (GET /status: observer)"
+        )
+    else:
+        ensure_stake(client, operator_sender, signer, settings.auto_stake_wei)
+        enough, funds_line = signer_funds_line(w3, signer.address)
+        (log.info if enough else log.warning)("%s", funds_line)
     return Validator(
         settings=settings,
         client=client,

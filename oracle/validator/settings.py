@@ -12,7 +12,15 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -55,9 +63,16 @@ class ValidatorSettings(BaseSettings):
         "before exiting; an RPC outage during a restart must not stop the validator",
     )
 
+    # Observer (observer.py): judge and compare with the chain's outcomes, never vote.
+    observer: bool = Field(
+        False,
+        description="judge every proposal and report agreement with the final verdicts; "
+        "send no transaction (no key, stake or ETH needed)",
+    )
+
     # Keys: the signer (hot) signs votes and sends vote transactions; the operator
     # (cold, holds the stake) is only needed for staking and claiming.
-    signer_keystore: Path
+    signer_keystore: Path | None = Field(None, validate_default=True)
     signer_password_env: str = "ORACLE_SIGNER_PASSWORD"
     signer_password_file: Path | None = None
     operator_keystore: Path | None = None
@@ -133,6 +148,14 @@ class ValidatorSettings(BaseSettings):
         "text", description="text: human lines; json: one JSON object per line (log shippers)"
     )
 
+    @field_validator("signer_keystore")
+    @classmethod
+    def _signer_unless_observer(cls, v: Path | None, info: ValidationInfo) -> Path | None:
+        # A field check (not a model one), so it is reported beside the other fields' problems.
+        if v is None and not info.data.get("observer", False):
+            raise PydanticCustomError("missing", "required unless observer = true")
+        return v
+
     @field_validator("host")
     @classmethod
     def _strip_host(cls, v: str) -> str:
@@ -198,6 +221,9 @@ def settings_problems(exc: ValidationError) -> list[str]:
             problems.append(f"{name}: unknown setting{hint}")
         elif error.get("type") == "missing":
             problems.append(f"{name}: required, not set")
+        elif error.get("type") == "value_error" and not error.get("loc"):
+            # A check across settings (a model validator) names its setting itself.
+            problems.append(str(error.get("msg", "")).removeprefix("Value error, "))
         else:
             problems.append(f"{name}: {error.get('msg', 'invalid value')}")
     return problems

@@ -318,6 +318,21 @@ class Store(AttemptRows):
         )
         return [int(r[0]) for r in rows]
 
+    def outcome_pairs(self) -> list[tuple[int, int, int]]:
+        """(our verdict, the final verdict, proposals) over finalized proposals judged here
+        (observer.py compares them)."""
+        rows = (
+            self._conn()
+            .execute(
+                # status 2: finalized (no consensus has no final verdict to compare)
+                "SELECT verdict, final_verdict, COUNT(*) FROM proposals WHERE status=2 "
+                "AND verdict IS NOT NULL AND final_verdict IS NOT NULL "
+                "GROUP BY verdict, final_verdict"
+            )
+            .fetchall()
+        )
+        return [(int(a), int(b), int(n)) for a, b, n in rows]
+
     def counts(self) -> dict[str, int]:
         c = self._conn()
         total = c.execute("SELECT COUNT(*) FROM proposals").fetchone()[0]

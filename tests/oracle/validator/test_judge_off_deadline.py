@@ -148,3 +148,28 @@ def test_engine__stopped_while_a_batch_is_judged__stops_and_the_batch_is_judged_
 
     engine.judging.judge_once()  # as the next start's worker would
     assert all(engine.store.proposals(backlog)[pid].verdict is not None for pid in backlog)
+
+
+def test_engine__database_lost_after_the_commit__rebuilds_through_the_worker_and_reveals(
+    oracle: OracleClient,
+    tiny: VerdictPipeline,
+    running: tuple[Engine, HeldJudge, threading.Thread],
+    tmp_path: Path,
+) -> None:
+    engine, _, thread = running
+    r = _committed_round(oracle, engine)
+    engine.stop()
+    thread.join(WAIT_S)
+    advance_to(oracle, oracle.round_timing(r).reveal_start)  # round r's commit phase is over
+
+    fresh = engine_without_model(oracle, engine.signer, tmp_path / "new.db", judge=Judge(tiny))
+    again = threading.Thread(target=fresh.run, daemon=True)
+    again.start()
+    try:
+        _until("the rebuilt ballot revealed", lambda: oracle.ballot_of(r, fresh.operator).revealed)
+    finally:
+        fresh.stop()
+        again.join(WAIT_S)
+    ballot = fresh.store.ballot(r)
+    assert ballot is not None and ballot.state is BallotState.REVEALED
+    assert ballot.commitment == oracle.ballot_of(r, fresh.operator).commitment

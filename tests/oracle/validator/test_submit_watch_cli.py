@@ -49,8 +49,10 @@ def test_watch_once__lists_submitted_proposals(client: OracleClient, account) ->
     (submitted,) = Submitter(client, account).submit([b"\x09" * 64])
     result = invoke_oracle(client, "watch", "--once")
     assert result.exit_code == 0, result.output
-    rows = [line for line in result.output.splitlines() if f" {submitted.proposal_id} " in line]
-    assert rows and "pending" in rows[0]
+    # The id column only: the same number may stand in another row's round column.
+    cells = [[c.strip() for c in line.split("│")] for line in result.output.splitlines()]
+    rows = [row for row in cells if len(row) > 3 and row[1] == str(submitted.proposal_id)]
+    assert len(rows) == 1 and "pending" in rows[0]
 
 
 def test_submit__records_for_another_chain__warns_and_still_submits(
