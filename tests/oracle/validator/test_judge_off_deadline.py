@@ -167,6 +167,11 @@ def test_engine__database_lost_after_the_commit__rebuilds_through_the_worker_and
     again.start()
     try:
         _until("the rebuilt ballot revealed", lambda: oracle.ballot_of(r, fresh.operator).revealed)
+        # Recorded when the next tick reads the reveal's receipt (transaction manager).
+        _until(
+            "the rebuilt ballot's reveal recorded",
+            lambda: getattr(fresh.store.ballot(r), "state", None) is BallotState.REVEALED,
+        )
     finally:
         fresh.stop()
         again.join(WAIT_S)
