@@ -433,7 +433,7 @@ class Sampler(threading.Thread):
 
     def _sample(self) -> tuple[float, int, list[int]]:
         number, _ = self.soak.head()
-        return time.time(), number, [p.requests for p in self.soak.proxies]
+        return time.time(), number, [p.total_requests() for p in self.soak.proxies]
 
     def _steady(self, i: int, t0: float, t1: float) -> bool:
         if t0 - self.soak.started_at.get(i, math.inf) < STEADY_AFTER_START_S:
@@ -477,7 +477,7 @@ def audit(
                     missed_reveal[cause_of(controller, i, t.reveal_start, t.reveal_end)] += 1
             else:
                 missed_commit[cause_of(controller, i, t.commit_start, t.reveal_start)] += 1
-        requests = soak.proxies[i].requests
+        requests = soak.proxies[i].total_requests()
         steady_blocks = sampler.steady_blocks[i]
         per_validator.append(
             {

@@ -126,3 +126,17 @@ def revert_data(exc: BaseException) -> bytes:
     if isinstance(data, bytes | bytearray):
         return bytes(data)
     return b""
+
+
+class TxManagerError(ChainError):
+    """The transaction manager could not take a transaction on (tx_manager.py)."""
+
+
+class SubmitRefused(TxManagerError):
+    """The node refused a signed transaction for a reason no re-pricing changes."""
+
+    def __init__(self, intent: str, nonce: int, reason: str) -> None:
+        super().__init__(f"{intent}: the node refused the transaction at nonce {nonce}: {reason}")
+        self.intent = intent
+        self.nonce = nonce
+        self.reason = reason

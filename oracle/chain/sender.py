@@ -1,6 +1,8 @@
 """Transaction sender: local nonces, retries with backoff, gas bumping, idempotent re-submission.
 
-One sender per key, used from one thread at a time (a lock serialises callers).
+One sender per key, used from one thread at a time (a lock serialises callers). Its
+nonces come from a `NonceBook` it may share with the key's `TxManager` (nonce.py), so
+blocking and non-blocking sends of one key never reuse each other's nonces.
 A transaction is signed once per (nonce, fee level); re-sending the same signed
 bytes after an RPC error is idempotent (same hash), and a stuck transaction is
 replaced by the same call at the same nonce with fees raised by `bump_factor`.
@@ -12,7 +14,6 @@ import contextlib
 import logging
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -30,9 +31,16 @@ from web3.exceptions import (
 
 from oracle.chain.errors import ErrorDecoder, InsufficientFunds, TxReverted, revert_data
 from oracle.chain.gas_cap import TX_GAS_CAP
+from oracle.chain.nonce import NonceBook
 from oracle.chain.retry import RetryPolicy
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class _InFlight:
+    nonce: int
+    mined: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,7 @@ class TxSender:
         decoder: ErrorDecoder | None = None,
         config: SenderConfig | None = None,
         on_rpc_error: Callable[[BaseException], None] | None = None,
+        nonces: NonceBook | None = None,
     ) -> None:
         self.w3 = w3
         self.account = account
@@ -81,11 +90,9 @@ class TxSender:
         self.decoder = decoder or ErrorDecoder([])
         self.config = config or SenderConfig()
         self.on_rpc_error = on_rpc_error
-        self._nonce: int | None = None
+        self.nonces = nonces or NonceBook()
         self._fee_cache: tuple[float, dict[str, int]] | None = None
         self._lock = threading.Lock()
-        # Seconds the last sends took from estimate to receipt (what a send costs now).
-        self._recent_send_s: deque[float] = deque(maxlen=8)
 
     @property
     def address(self) -> str:
@@ -102,15 +109,22 @@ class TxSender:
     def send(self, *, to: str, data: str | bytes, value: int = 0, gas: int | None = None) -> SentTx:
         """Estimate, sign, send and wait for the receipt; raise TxReverted if it reverts."""
         with self._lock:
-            started = time.monotonic()
-            try:
-                return self._send(to=to, data=HexBytes(data), value=value, gas=gas)
-            finally:
-                self._recent_send_s.append(time.monotonic() - started)
+            return self._send(to=to, data=HexBytes(data), value=value, gas=gas)
 
-    def recent_send_s(self) -> float | None:
-        """The longest of the last sends, estimate to receipt (None before the first)."""
-        return max(self._recent_send_s, default=None)
+    def gas_limit(self, *, to: str, data: bytes, value: int = 0) -> int:
+        """The gas limit a send would use: the estimate plus the margin, under the node's cap
+        (raises TxReverted, decoded, if it would revert)."""
+        tx = {
+            "from": self.address,
+            "to": Web3.to_checksum_address(to),
+            "data": data,
+            "value": value,
+        }
+        return self._estimate(tx)
+
+    def reverted(self, exc: BaseException, tx_hash: str | None = None) -> TxReverted:
+        """A contract error from web3, decoded into TxReverted with its custom error's name."""
+        return self._reverted(exc, tx_hash)
 
     def estimate_call(self, fn: Any, *, value: int = 0) -> int:
         """eth_estimateGas of the function from this key (raises TxReverted, decoded, if it
@@ -134,12 +148,12 @@ class TxSender:
         self._retrying(lambda: self._call_or_raise(tx))
 
     def local_next_nonce(self) -> int | None:
-        """The nonce this sender would use next (None before its first send)."""
-        return self._nonce
+        """The nonce this key's senders would use next (None before the first send)."""
+        return self.nonces.peek()
 
     def resync_nonce(self) -> None:
         with self._lock:
-            self._nonce = None
+            self.nonces.forget()
 
     # --------------------------------------------------------------- private
 
@@ -164,13 +178,13 @@ class TxSender:
         return policy.call(fn, on_retry=note)
 
     def _next_nonce(self) -> int:
-        if self._nonce is None:
-            self._nonce = int(
+        return self.nonces.take(
+            lambda: int(
                 self._retrying(
                     lambda: self.w3.eth.get_transaction_count(self.account.address, "pending")
                 )
             )
-        return self._nonce
+        )
 
     def _fees(self) -> dict[str, int]:
         """EIP-1559 fees, re-read at most every `fee_cache_s` (two RPC calls saved per send)."""
@@ -229,7 +243,26 @@ class TxSender:
         deadline = time.monotonic() + self.config.give_up_after_s
         gas_limit = gas or self._estimate(base_tx)
         fees = self._fees()
-        nonce = self._next_nonce()
+        flight = _InFlight(self._next_nonce())
+        try:
+            return self._send_at(base_tx, gas, gas_limit, fees, flight, deadline)
+        except BaseException:
+            if not flight.mined:
+                # Never sent, or given up while pending: the next send takes (and so
+                # replaces) this nonce instead of queueing behind one that is not coming.
+                self.nonces.give_back(flight.nonce)
+            raise
+
+    def _send_at(
+        self,
+        base_tx: dict[str, Any],
+        gas: int | None,
+        gas_limit: int,
+        fees: dict[str, int],
+        flight: _InFlight,
+        deadline: float,
+    ) -> SentTx:
+        nonce = flight.nonce
         hashes: list[HexBytes] = []
         bumps = 0
         while True:
@@ -243,6 +276,7 @@ class TxSender:
             if outcome == "nonce-too-low":
                 mined = self._find_mined(hashes)
                 if mined is not None:
+                    flight.mined = True
                     return self._finish(mined, nonce)
                 # Someone else used this nonce (shared key, or a stale count): resync, re-estimate.
                 log.warning(
@@ -251,8 +285,9 @@ class TxSender:
                     nonce,
                     self.address,
                 )
-                self._nonce = None
-                nonce = self._next_nonce()
+                hashes.clear()
+                self.nonces.forget()
+                nonce = flight.nonce = self._next_nonce()
                 gas_limit = gas or self._estimate(base_tx)
                 continue
             if outcome == "underpriced":
@@ -260,13 +295,14 @@ class TxSender:
                 continue
             if outcome == "insufficient-funds":
                 fee = fees.get("maxFeePerGas", fees.get("gasPrice", 0))
-                raise self._insufficient(gas_limit * fee + value)
+                raise self._insufficient(gas_limit * fee + int(base_tx["value"]))
             started = time.monotonic()
             wait_s = self.config.receipt_poll_s
             while time.monotonic() - started < self.config.stuck_after_s:
                 # An automining node has mined it already: look before sleeping.
                 mined = self._find_mined(hashes)
                 if mined is not None:
+                    flight.mined = True
                     return self._finish(mined, nonce)
                 if time.monotonic() > deadline:
                     raise TimeoutError(
@@ -326,7 +362,7 @@ class TxSender:
         return None
 
     def _finish(self, receipt: Any, nonce: int) -> SentTx:
-        self._nonce = nonce + 1
+        self.nonces.at_least(nonce + 1)
         sent = SentTx(
             tx_hash="0x" + HexBytes(receipt["transactionHash"]).hex().removeprefix("0x"),
             block_number=int(receipt["blockNumber"]),

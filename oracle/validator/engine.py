@@ -14,7 +14,10 @@ outcome (oracle/chain/revert_outcome.py). SIGTERM and pause enter a drain (drain
 
 Each duty decides in its own module (duties/: a snapshot in, actions out) and this engine
 only wires them in `tick`; inference runs on the judge worker's thread (judge_worker.py), so
-no tick waits on the model.
+no tick waits on the model. Every vote transaction (commit, reveal, finalize, settle, claim)
+goes through the transaction manager (oracle/chain/tx_manager.py): sent without waiting, its
+outcome read once per block (the `transactions` step) and handed to the duty that sent it;
+commits and reveals are priced for their deadlines.
 """
 
 from __future__ import annotations
@@ -37,6 +40,9 @@ from oracle.chain.round_clock import RoundClock, RoundTiming
 from oracle.chain.rpc import wait_for_rpc
 from oracle.chain.sender import TxSender
 from oracle.chain.slashing import SlashReason
+from oracle.chain.tx_attempts import Attempt
+from oracle.chain.tx_manager import TxManager
+from oracle.chain.tx_pricing import FeePolicy
 from oracle.validator.ballot_state import OPEN_STATES, BallotState
 from oracle.validator.doppelganger import CheckState, DoppelgangerCheck
 from oracle.validator.drain import (
@@ -61,13 +67,13 @@ from oracle.validator.judge_worker import JudgeWorker
 from oracle.validator.metrics import Metrics
 from oracle.validator.observer import Agreement
 from oracle.validator.relay import RelayClient
-from oracle.validator.reveal_guard import housekeeping_allowed
 from oracle.validator.settings import ValidatorSettings
 from oracle.validator.signed_verdicts import VerdictPublisher
 from oracle.validator.step_errors import StepErrorLog
 from oracle.validator.store import Store
 from oracle.validator.store_identity import StoreIdentity
 from oracle.validator.submitted_proposal import SubmittedProposal
+from oracle.validator.tx_intents import parse_intent
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +111,17 @@ class ValidatorEngineConfig:
     prune_every_s: float = _setting_default("prune_every_s")
     # Judge and compare with the chain's outcomes, never send a transaction (observer.py).
     observer: bool = _setting_default("observer")
+    # The transaction manager's fee policy (tx_pricing.py).
+    max_fee_per_gas_gwei: float = _setting_default("max_fee_per_gas_gwei")
+    fee_bump_factor: float = _setting_default("fee_bump_factor")
+    fee_bump_after_blocks: int = _setting_default("fee_bump_after_blocks")
+
+    def fee_policy(self) -> FeePolicy:
+        return FeePolicy(
+            max_fee_per_gas_gwei=self.max_fee_per_gas_gwei,
+            bump_factor=self.fee_bump_factor,
+            bump_after_blocks=self.fee_bump_after_blocks,
+        )
 
 
 class Engine:
@@ -191,6 +208,49 @@ class Engine:
         self._step_errors = StepErrorLog(log)
         # Its signed verdicts, served on the API (GET /verdicts) for peers' watchers.
         self.verdicts = VerdictPublisher(client, store, signer, self.timing, self.now)
+        # Non-blocking sends: one manager per key, sharing the key's nonces with its blocking
+        # sender, its attempts persisted in the (bound) store.
+        self.tx = self._tx_manager(sender)
+        self.operator_tx = (
+            None
+            if operator_sender is None
+            else self.tx
+            if operator_sender is sender
+            else self._tx_manager(operator_sender)
+        )
+
+    def _tx_manager(self, sender: TxSender) -> TxManager:
+        def count(event: str) -> None:
+            self.metrics.tx_events.labels(event=event).inc()
+
+        return TxManager(
+            sender,
+            self.store,
+            policy=self.config.fee_policy(),
+            on_event=count,
+            on_orphan=self._orphan_result,
+        )
+
+    def _orphan_result(self, a: Attempt) -> None:
+        """The outcome of a vote transaction sent before a restart (its callback died with
+        the old process): handed to the duty that sent it, as its callback would have been."""
+        intent = parse_intent(a.intent)
+        r = intent.round
+        if r is None:
+            return  # a claim or a nonce filler: nothing to record
+        if intent.kind == "finalize":
+            self.finalize_duty.finalized(r, a)
+            return
+        b = self.store.ballot(r)
+        if b is None:
+            return
+        if intent.kind == "commit":
+            self.commit_duty.committed(b, self.timing(r), a)
+        elif intent.kind == "reveal":
+            self.reveal_duty.revealed(b, self.timing(r), a)
+        elif intent.kind == "settle":
+            verdicts = b"" if b.state is BallotState.MISSED else b.verdicts
+            self.settle_duty.settled(r, verdicts, a)
 
     def _store_identity(self) -> StoreIdentity:
         block = self.client.deployment.deployed_block
@@ -323,6 +383,7 @@ class Engine:
             last = now_pc
 
         seen = self.observe_head()
+        step("transactions", self.check_transactions, seen)
         cursor = self.store.get_cursor("events")
         if cursor is None or cursor < seen.number - self.reader.confirmations:
             step("ingest", self.ingest)  # not when no block came since: saves a request a tick
@@ -377,15 +438,13 @@ class Engine:
             self.judging.wake()
         if self.relayer is not None:
             step("relay", self.relayer.flush, now)
-        # Housekeeping sends wait for their receipts: none that could delay an owed reveal.
-        if self.housekeeping_ok():
-            step("finalize", self.finalize_duty.run, cr, now)
-        if self.housekeeping_ok():
-            step("settle", self.settle_duty.run, now)
+        # Sent without waiting (the transaction manager): none of these delays a reveal, and
+        # a reveal queued behind one lifts its fee (tx_manager.py).
+        step("finalize", self.finalize_duty.run, cr, now)
+        step("settle", self.settle_duty.run, now)
         if mode is Mode.RUNNING:
             # Not while draining: a claim's transaction would only delay the exit.
-            if self.housekeeping_ok():
-                step("claim", self.claim_duty.run)
+            step("claim", self.claim_duty.run)
             step("prune", self.prune_duty.run, cr)
 
     def observe(self) -> Agreement:
@@ -394,6 +453,14 @@ class Engine:
         self.metrics.observer_compared.set(agreement.compared)
         self.metrics.observer_agreed.set(agreement.agreed)
         return agreement
+
+    def check_transactions(self, seen: SeenBlock) -> None:
+        """The managers' once-per-block look at what they have in flight (outcomes go to the
+        duties' callbacks)."""
+        managers = {id(m): m for m in (self.tx, self.operator_tx) if m is not None}
+        for m in managers.values():
+            m.on_block(seen.number, seen.timestamp)
+        self.metrics.tx_in_flight.set(sum(len(m.in_flight()) for m in managers.values()))
 
     # --------------------------------------------------------------- events
 
@@ -463,14 +530,6 @@ class Engine:
             return
         if check.poll() is CheckState.TWIN:
             log.error("not committing: %s", check.evidence)  # once: TWIN is final
-
-    def housekeeping_ok(self) -> bool:
-        """A finalize, settle or claim may go out now (reveal_guard.py)."""
-        interval = self.pace.interval()
-        owed = [self.timing(b.round).reveal_start for b in self.store.ballots_in(OPEN_STATES)]
-        chain_now = self.seen.timestamp + (time.monotonic() - self._seen_at)
-        send_s = self.sender.recent_send_s() or 2 * interval
-        return housekeeping_allowed(owed, chain_now, send_s, interval)
 
     def may_send(self) -> bool:
         """Every duty may send: no doppelganger window running, none found (doppelganger.py).

@@ -16,8 +16,9 @@ STALL_POLLS = 20
 
 
 def stall_bound_s(poll_interval_s: float, longest_blocking_call_s: float) -> float:
-    """...unless one call inside a tick may legitimately block longer: today a send waits for
-    its receipt up to the sender's give-up time (once sends stop blocking, that term goes)."""
+    """...unless one call inside a tick may legitimately block longer: the duties' sends go
+    through the transaction manager and never wait, but a relayer's batch send (relay.py, the
+    tick's relay step) waits for its receipt up to the sender's give-up time."""
     return max(STALL_POLLS * poll_interval_s, longest_blocking_call_s + poll_interval_s)
 
 

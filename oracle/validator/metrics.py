@@ -80,6 +80,16 @@ class Metrics:
             buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60),
             registry=r,
         )
+        self.tx_events = Counter(
+            "oracle_tx_manager_events",
+            "Transaction manager events: bump (re-priced), fee_cap (a bump the cap refused), "
+            "gap_fill (a lost nonce filled)",
+            ["event"],
+            registry=r,
+        )
+        self.tx_in_flight = Gauge(
+            "oracle_tx_in_flight", "Transactions sent by the manager and not mined yet", registry=r
+        )
         self.signer_balance = Gauge(
             "oracle_signer_balance_wei", "ETH balance of the hot signer key", registry=r
         )

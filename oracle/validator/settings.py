@@ -28,6 +28,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from oracle.chain.tx_pricing import MIN_REPLACEMENT_BUMP, FeePolicy
 from oracle.validator.log_setup import LogFormat
 
 
@@ -116,6 +117,23 @@ class ValidatorSettings(BaseSettings):
     claim_min_wei: int = Field(0, ge=0, description="claim rewards only from this amount on")
     claim_every_s: float = Field(30.0, gt=0, description="seconds between reward claims")
     prune_every_s: float = Field(60.0, gt=0, description="seconds between store prunings")
+
+    # Transaction fees (the transaction manager, oracle/chain/tx_manager.py)
+    max_fee_per_gas_gwei: float = Field(
+        FeePolicy().max_fee_per_gas_gwei,
+        gt=0,
+        description="never offer more than this per gas (gwei); a bump that would is not made",
+    )
+    fee_bump_factor: float = Field(
+        FeePolicy().bump_factor,
+        ge=MIN_REPLACEMENT_BUMP,
+        description="fee multiplier per re-pricing of a transaction not mined (nodes need >= 1.1)",
+    )
+    fee_bump_after_blocks: int = Field(
+        FeePolicy().bump_after_blocks,
+        ge=1,
+        description="re-price a transaction after this many blocks without it",
+    )
 
     # Relaying
     relayer: bool = False

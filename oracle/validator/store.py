@@ -32,6 +32,7 @@ from oracle.validator.ballot_state import (
     IllegalBallotTransition,
     check_transition,
 )
+from oracle.validator.store_attempts import AttemptRows
 from oracle.validator.store_identity import (
     StoreHoldsOtherPayloads,
     StoreIdentity,
@@ -79,7 +80,7 @@ class StoredBallot:
     settle_tx: str | None
 
 
-class Store:
+class Store(AttemptRows):
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -78,6 +78,20 @@ MIGRATIONS: tuple[Migration, ...] = (
         "the model each proposal is pinned to (NULL: stored before this column, read from chain)",
         ("ALTER TABLE proposals ADD COLUMN model_hash BLOB",),
     ),
+    Migration(
+        3,
+        "the transaction manager's attempts in flight (oracle/chain/tx_attempts.py)",
+        (
+            """CREATE TABLE IF NOT EXISTS tx_attempts (
+                sender TEXT NOT NULL,
+                nonce INTEGER NOT NULL,
+                intent TEXT NOT NULL,
+                state TEXT NOT NULL,      -- AttemptState value; rows leave once final
+                body TEXT NOT NULL,       -- the attempt as JSON (store_attempts.py)
+                PRIMARY KEY (sender, nonce, intent)
+            )""",
+        ),
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].to_version

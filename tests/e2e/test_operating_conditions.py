@@ -59,7 +59,7 @@ def test_lagging_rpc_view__three_blocks_behind__commits_full_list_reveals_not_sl
     try:
         ids, r, from_block = _submit_round(client, requester, seed=41)
         _assert_voted_and_not_slashed(client, honest_fleet, LAGGING, ids, r, from_block)
-        assert proxy.requests > 0
+        assert proxy.total_requests() > 0
     finally:
         proxy.lag_blocks = 0
 

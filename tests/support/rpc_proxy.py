@@ -8,8 +8,10 @@
 - `lag_blocks`: a node that many blocks behind the head: `eth_blockNumber` answers
   head - lag, `latest` in requests is pinned to that block, logs and receipts of later
   blocks are withheld (the soak and the lagging-view e2e test).
-- `requests`: JSON-RPC calls answered (each element of a batch counts), for the soak's
-  requests-per-block figure.
+- `requests`: how many JSON-RPC requests of each method came in (each element of a batch
+  counts; `total_requests()` sums them): the RPC-cost tests and the soak's per-block figure.
+- `refused_methods`: requests of these methods are closed without an answer, the rest go
+  through (a node unreachable at the moment one transaction is sent).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -38,8 +41,9 @@ class RpcProxy:
         self.refused = 0
         self.latency_s = latency_s
         self.lag_blocks = lag_blocks
-        self.requests = 0
+        self.requests: Counter[str] = Counter()
         self._count_lock = threading.Lock()
+        self.refused_methods: set[str] = set()
         self._http = threading.local()
         proxy = self
 
@@ -52,12 +56,12 @@ class RpcProxy:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
                 body = self.rfile.read(length)
-                if proxy._down.is_set():
+                methods = proxy._count(body)
+                if proxy._down.is_set() or methods & proxy.refused_methods:
                     proxy.refused += 1
                     self.close_connection = True
                     self.connection.close()
                     return
-                proxy._count(body)
                 if proxy.latency_s:
                     time.sleep(proxy.latency_s)
                 try:
@@ -102,14 +106,6 @@ class RpcProxy:
             session = self._http.session = requests.Session()
         return session
 
-    def _count(self, body: bytes) -> None:
-        try:
-            n = len(parsed) if isinstance(parsed := json.loads(body), list) else 1
-        except ValueError:
-            n = 1
-        with self._count_lock:
-            self.requests += n
-
     def _upstream(self, calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
         r = self._session().post(self.upstream, json=calls, timeout=30)
         r.raise_for_status()
@@ -140,6 +136,20 @@ class RpcProxy:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+    def _count(self, body: bytes) -> set[str]:
+        """Count the request's methods; return them."""
+        try:
+            calls = json.loads(body)
+        except ValueError:
+            return set()
+        methods = [str(c.get("method")) for c in (calls if isinstance(calls, list) else [calls])]
+        with self._count_lock:  # one handler thread per connection
+            self.requests.update(methods)
+        return set(methods)
+
+    def total_requests(self) -> int:
+        return sum(self.requests.values())
 
     def _rewrite(self, request: bytes, response: bytes) -> bytes:
         if not self.tampered_ids or b"eth_getLogs" not in request:

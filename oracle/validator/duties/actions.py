@@ -1,4 +1,5 @@
-"""The actions every duty may return besides its own: move a ballot, write a log line."""
+"""The actions every duty may return besides its own: move a ballot, write a log line; and
+what a duty's transaction-manager result handler shares (a mined revert as a refusal)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from oracle.chain.chain_clock import SeenBlock
 from oracle.chain.errors import TxReverted
 from oracle.chain.revert_outcome import Duty, Outcome, classify
 from oracle.chain.round_clock import RoundTiming
+from oracle.chain.tx_attempts import Attempt
 from oracle.validator.ballot_state import BallotState
 from oracle.validator.metrics import Metrics
 from oracle.validator.store import Store
@@ -62,3 +64,14 @@ def refused_steps(
     pure `after_*_refused` decides what is left to do."""
     metrics.tx_reverts.labels(kind=kind).inc()
     return decide(classify(kind, exc, seen=seen, timing=timing), str(exc))
+
+
+def mined_revert(a: Attempt) -> TxReverted:
+    """A transaction that mined and reverted, as the estimate would have raised it: the
+    decoding (revert_outcome.py) is the same for both."""
+    return TxReverted(
+        f"transaction {a.tx_hash} reverted on chain: {a.error or 'no reason'}",
+        error=a.error,
+        tx_hash=a.tx_hash,
+        data=a.revert_data,
+    )

@@ -1,7 +1,9 @@
 """Claim duty: on its cadence, report the signer's balance and claim the operator's rewards.
 
 Decisions (pure): whether the cadence is due (host clock: scheduling only) and what to do
-then; whether a claimable amount is worth a transaction.
+then; whether a claimable amount is worth a transaction. The cadence's claim goes through
+the operator key's transaction manager at ROUTINE priority (it never outbids a vote) and
+is not sent again while one is in flight; the admin API's claim waits for its receipt.
 """
 
 from __future__ import annotations
@@ -11,7 +13,10 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from oracle.chain.tx_attempts import Attempt, AttemptState
+from oracle.chain.tx_pricing import Priority
 from oracle.validator.funds import need_for_rounds
+from oracle.validator.tx_intents import CLAIM
 
 if TYPE_CHECKING:
     from oracle.validator.engine import Engine
@@ -26,6 +31,7 @@ class ClaimSnapshot:
     every_s: float
     auto_claim: bool
     has_operator_key: bool
+    claim_in_flight: bool = False  # the last cadence's claim is sent and not mined yet
 
 
 @dataclass(frozen=True)
@@ -50,7 +56,7 @@ def decide_claim(s: ClaimSnapshot) -> list[ClaimStep]:
     if s.host_now - s.last_claim_at < s.every_s:
         return []
     steps: list[ClaimStep] = [StartCadence(s.host_now), ReportBalance()]
-    if s.auto_claim and s.has_operator_key:
+    if s.auto_claim and s.has_operator_key and not s.claim_in_flight:
         steps.append(ClaimRewards())
     return steps
 
@@ -71,7 +77,8 @@ class ClaimDuty:
             last_claim_at=self.last_claim_at,
             every_s=e.config.claim_every_s,
             auto_claim=e.config.auto_claim,
-            has_operator_key=e.operator_sender is not None,
+            has_operator_key=e.operator_tx is not None,
+            claim_in_flight=e.operator_tx is not None and bool(e.operator_tx.in_flight(CLAIM)),
         )
         for step in decide_claim(snapshot):
             if isinstance(step, StartCadence):
@@ -80,10 +87,27 @@ class ClaimDuty:
                 e.metrics.signer_balance.set(e.client.w3.eth.get_balance(e.signer.address))
                 e.metrics.signer_balance_needed.set(need_for_rounds(e.client.w3))
             elif isinstance(step, ClaimRewards):
-                self.claim()
+                self._claim_in_background()
+
+    def _claim_in_background(self) -> None:
+        e = self.engine
+        assert e.operator_tx is not None  # decide_claim asks only with an operator key
+        amount = e.client.claimable(e.operator)
+        if not worth_claiming(amount, e.config.claim_min_wei):
+            return
+
+        def claimed(a: Attempt) -> None:
+            if a.state is AttemptState.MINED:
+                e.metrics.rewards_claimed.inc(amount)
+                log.info("claimed %d wei", amount)
+
+        e.operator_tx.submit(
+            CLAIM, e.client.fn("claim"), priority=Priority.ROUTINE, on_result=claimed
+        )
 
     def claim(self) -> int:
-        """Claim the operator's rewards; the wei claimed (0: nothing, or no operator key)."""
+        """Claim the operator's rewards now and wait (the admin API); the wei claimed (0:
+        nothing, or no operator key)."""
         e = self.engine
         if e.operator_sender is None:
             return 0

@@ -3,9 +3,12 @@
 Two pure decisions. `decide_seal` (no stored ballot yet): the round's size, our stake at
 its snapshot, its list (read at the seen block, so it can no longer grow: duty_phases.py)
 and the stored verdicts in; pass the round, judge its proposals first, or seal. And
-`decide_commit_send` (a prepared ballot): the on-chain ballot in; record a commit already
-there, or send. The executor checks the stored payload hashes against the chain before
-sealing (payload_check.py) and writes the ballot durably before the commit goes out.
+`decide_commit_send` (a prepared ballot): the on-chain ballot and whether its commit is in
+flight in; wait for it, record a commit already there, or send. The send goes through the
+transaction manager (oracle/chain/tx_manager.py) without waiting, priced for the reveal
+start; its outcome comes with a later block (`committed`). The executor checks the stored
+payload hashes against the chain before sealing (payload_check.py) and writes the ballot
+durably before the commit goes out.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from enum import Enum
+from functools import partial
 from typing import TYPE_CHECKING
 
 from oracle.chain.chain_clock import SeenBlock
@@ -21,11 +25,20 @@ from oracle.chain.commitment import round_list_hash, seal_ballot
 from oracle.chain.errors import TxReverted
 from oracle.chain.revert_outcome import Outcome
 from oracle.chain.round_clock import RoundTiming
+from oracle.chain.tx_attempts import Attempt, AttemptState
+from oracle.chain.tx_pricing import Priority
 from oracle.validator.ballot_state import BallotState
-from oracle.validator.duties.actions import MarkBallot, Note, carry_out_common, refused_steps
+from oracle.validator.duties.actions import (
+    MarkBallot,
+    Note,
+    carry_out_common,
+    mined_revert,
+    refused_steps,
+)
 from oracle.validator.duties.payload_check import PayloadCheck, check_payloads
 from oracle.validator.duty_phases import CommitAction, commit_action
 from oracle.validator.store import StoredBallot
+from oracle.validator.tx_intents import commit_intent
 
 if TYPE_CHECKING:
     from oracle.validator.engine import Engine
@@ -80,10 +93,11 @@ class Seal:
 class CommitSendSnapshot:
     round: int
     commitment: bytes  # the stored one
-    onchain: OnChainBallot
+    onchain: OnChainBallot | None  # not read while the commit is in flight
     at_risk: bool  # the next block may already fall in the reveal phase
     seconds_left: int  # to the reveal start, on chain time
     block_interval_s: float
+    in_flight: bool = False  # our commit is sent and not mined yet (the transaction manager)
 
 
 @dataclass(frozen=True)
@@ -140,6 +154,10 @@ def decide_seal(s: SealSnapshot) -> list[SealStep]:
 
 
 def decide_commit_send(s: CommitSendSnapshot) -> list[CommitStep]:
+    if s.in_flight:
+        return []  # sent, not mined yet: its outcome comes with a later block
+    if s.onchain is None:
+        raise ValueError(f"round {s.round}: the commit decision needs the on-chain ballot")
     if s.onchain.committed:
         # Sent before a crash, or by the relayer: idempotent, just record it.
         if s.onchain.commitment == s.commitment:
@@ -202,13 +220,15 @@ class CommitDuty:
     ) -> None:
         """Commit prepared ballot `b` unless its commitment is on chain already."""
         e = self.engine
+        in_flight = bool(e.tx.in_flight(commit_intent(b.round)))
         snapshot = CommitSendSnapshot(
             b.round,
             b.commitment,
-            e.client.ballot_of(b.round, e.operator),
+            None if in_flight else e.client.ballot_of(b.round, e.operator),
             at_risk=at_risk,
             seconds_left=t.reveal_start - seen.timestamp,
             block_interval_s=e.pace.interval(),
+            in_flight=in_flight,
         )
         self.carry_out(decide_commit_send(snapshot), b, t, seen)
 
@@ -267,18 +287,38 @@ class CommitDuty:
         if e.relay is not None and e.relay.offer_commit(e, b):
             return  # the relayer submits it; the next ticks see it on chain (or fall back)
         try:
-            tx = e.client.commit(e.sender, b.round, b.commitment)
-        except TxReverted as exc:
-            steps = refused_steps(
-                "commit",
-                exc,
-                seen=seen,
-                timing=t,
-                metrics=e.metrics,
-                decide=lambda outcome, error: after_commit_refused(b.round, outcome, error),
+            e.tx.submit(
+                commit_intent(b.round),
+                e.client.fn("commit", b.round, b.commitment),
+                deadline=t.reveal_start,
+                priority=Priority.DEADLINE,
+                on_result=partial(self.committed, b, t),
             )
-            self.carry_out(steps, b, t, seen)
-            return
-        e.metrics.votes_sent.labels(kind="commit").inc()
-        e.store.set_ballot_state(b.round, BallotState.COMMITTED, commit_tx=tx.tx_hash)
-        log.info("round %d: committed %d verdicts (tx %s)", b.round, len(b.verdicts), tx.tx_hash)
+        except TxReverted as exc:
+            self._refused(b, exc, seen, t)
+
+    def committed(self, b: StoredBallot, t: RoundTiming, a: Attempt) -> None:
+        """The outcome of round b.round's commit transaction (a replaced or dropped one leaves
+        the ballot prepared: the next tick sends it again while the phase lasts)."""
+        e = self.engine
+        current = e.store.ballot(b.round)
+        if current is None or current.state is not BallotState.PREPARED:
+            return  # moved on already (its reveal phase began): the reveal duty decides
+        if a.state is AttemptState.MINED:
+            e.metrics.votes_sent.labels(kind="commit").inc()
+            e.store.set_ballot_state(b.round, BallotState.COMMITTED, commit_tx=a.tx_hash)
+            log.info("round %d: committed %d verdicts (tx %s)", b.round, len(b.verdicts), a.tx_hash)
+        elif a.state is AttemptState.REVERTED:
+            self._refused(b, mined_revert(a), e.seen, t)
+
+    def _refused(self, b: StoredBallot, exc: TxReverted, seen: SeenBlock, t: RoundTiming) -> None:
+        """A commit refused at its estimate or reverted on chain: decoded the same way."""
+        steps = refused_steps(
+            "commit",
+            exc,
+            seen=seen,
+            timing=t,
+            metrics=self.engine.metrics,
+            decide=lambda outcome, error: after_commit_refused(b.round, outcome, error),
+        )
+        self.carry_out(steps, b, t, seen)

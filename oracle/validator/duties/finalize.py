@@ -5,6 +5,8 @@ is in, and the host-clock schedule (when the round was first due, our last revea
 stagger, our last attempt) in; wait or send. Validators take turns so one finalizeMany
 usually does it: the stagger runs on the host clock (scheduling only, never a phase
 decision) from when this validator first found the round due, or from its own last reveal.
+Each finalizeMany part goes through the transaction manager without waiting; a round with a
+part in flight is not tried again until its outcome comes with a later block.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from eth_utils import keccak
@@ -20,8 +23,11 @@ from oracle.chain.errors import TxReverted
 from oracle.chain.gas_cap import fitting_prefix
 from oracle.chain.revert_outcome import Outcome, classify
 from oracle.chain.round_clock import RoundTiming
+from oracle.chain.tx_attempts import Attempt, AttemptState
+from oracle.chain.tx_pricing import Priority
 from oracle.validator.ballot_state import REVEAL_DONE_STATES
-from oracle.validator.duties.actions import Note
+from oracle.validator.duties.actions import Note, mined_revert
+from oracle.validator.tx_intents import finalize_intent, finalize_prefix
 
 if TYPE_CHECKING:
     from oracle.validator.engine import Engine
@@ -44,6 +50,7 @@ class FinalizeSnapshot:
     last_reveal_at: float
     stagger_s: float
     last_tried_at: float
+    in_flight: bool = False  # a finalizeMany of the round is sent and not mined yet
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,8 @@ def decide_finalize(s: FinalizeSnapshot) -> list[FinalizeStep]:
         return steps
     if s.host_now - s.last_tried_at < RETRY_EVERY_S:
         return steps
+    if s.in_flight:
+        return steps  # sent, not mined yet: the next blocks tell
     steps.append(SendFinalize(s.round, s.pending_ids))
     return steps
 
@@ -115,6 +124,7 @@ class FinalizeDuty:
                 last_reveal_at=e.reveal_duty.last_reveal_at,
                 stagger_s=finalize_stagger(e.operator, r),
                 last_tried_at=self.tried_at.get(r, 0.0),
+                in_flight=e.tx.in_flight_like(finalize_prefix(r)),
             )
             for step in decide_finalize(snapshot):
                 if isinstance(step, NoteDue):
@@ -124,17 +134,30 @@ class FinalizeDuty:
                     self._send(step, snapshot.timing)
 
     def _send(self, step: SendFinalize, t: RoundTiming) -> None:
-        e = self.engine
         try:
-            self._finalize_in_parts(list(step.proposal_ids))
+            self._finalize_in_parts(step.round, list(step.proposal_ids))
         except TxReverted as exc:
-            outcome = classify("finalize", exc, seen=e.seen, timing=t)
-            if outcome not in (Outcome.DONE, Outcome.TOO_EARLY):
-                e.metrics.tx_reverts.labels(kind="finalize").inc()
-            for note in after_finalize_refused(step.round, outcome, str(exc)):
-                log.log(note.level, "%s", note.message)
+            self._refused(step.round, exc, t)
 
-    def _finalize_in_parts(self, ids: list[int]) -> None:
+    def finalized(self, r: int, a: Attempt) -> None:
+        """The outcome of one finalizeMany part of round r (a replaced or dropped one: the
+        round's proposals stay pending and the next ticks try again)."""
+        e = self.engine
+        if a.state is AttemptState.MINED:
+            e.metrics.votes_sent.labels(kind="finalize").inc()
+        elif a.state is AttemptState.REVERTED:
+            self._refused(r, mined_revert(a), e.timing(r))
+
+    def _refused(self, r: int, exc: TxReverted, t: RoundTiming) -> None:
+        """A finalize refused at its estimate or reverted on chain: decoded the same way."""
+        e = self.engine
+        outcome = classify("finalize", exc, seen=e.seen, timing=t)
+        if outcome not in (Outcome.DONE, Outcome.TOO_EARLY):
+            e.metrics.tx_reverts.labels(kind="finalize").inc()
+        for note in after_finalize_refused(r, outcome, str(exc)):
+            log.log(note.level, "%s", note.message)
+
+    def _finalize_in_parts(self, r: int, ids: list[int]) -> None:
         """finalizeMany(ids), in as many transactions as the per-transaction gas cap needs.
 
         A full round (1,024 proposals, rolls and callbacks) can need more than 2^24 gas in
@@ -145,6 +168,10 @@ class FinalizeDuty:
             part = fitting_prefix(
                 ids, lambda chunk: e.sender.estimate_call(e.client.fn("finalizeMany", chunk))
             )
-            e.sender.send_call(e.client.fn("finalizeMany", list(part)))
-            e.metrics.votes_sent.labels(kind="finalize").inc()
+            e.tx.submit(
+                finalize_intent(r, part[0]),
+                e.client.fn("finalizeMany", list(part)),
+                priority=Priority.DUTY,
+                on_result=partial(self.finalized, r),
+            )
             ids = ids[len(part) :]

@@ -1,10 +1,13 @@
 """Reveal duty: send the stored preimage of every committed ballot in its reveal phase.
 
-Decision (pure): the ballot, its round's timing, the seen block and the on-chain ballot
-in; what to do out: nothing yet, send, or settle the ballot's state (revealed already,
-never committed, missed). A ballot is missed only once a block past its reveal end is
-seen without it (duty_phases.py). Stored ballots reveal without the model: a restarted
-validator reveals at once.
+Decision (pure): the ballot, its round's timing, the seen block, the on-chain ballot and
+whether our reveal is in flight in; what to do out: nothing yet, send, or settle the
+ballot's state (revealed already, never committed, missed). The send goes through the
+transaction manager (oracle/chain/tx_manager.py) without waiting, priced for the reveal
+end and re-priced block by block while not mined; its outcome comes with a later block.
+A ballot is missed only once a block past its reveal end is seen without it
+(duty_phases.py). Stored ballots reveal without the model: a restarted validator reveals at
+once.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from oracle.chain.chain_clock import SeenBlock
@@ -19,10 +23,19 @@ from oracle.chain.client import OnChainBallot
 from oracle.chain.errors import TxReverted
 from oracle.chain.revert_outcome import Outcome
 from oracle.chain.round_clock import RoundTiming
+from oracle.chain.tx_attempts import Attempt, AttemptState
+from oracle.chain.tx_pricing import Priority
 from oracle.validator.ballot_state import OPEN_STATES, BallotState
-from oracle.validator.duties.actions import MarkBallot, Note, carry_out_common, refused_steps
+from oracle.validator.duties.actions import (
+    MarkBallot,
+    Note,
+    carry_out_common,
+    mined_revert,
+    refused_steps,
+)
 from oracle.validator.duty_phases import RevealAction, reveal_action
 from oracle.validator.store import StoredBallot
+from oracle.validator.tx_intents import reveal_intent
 
 if TYPE_CHECKING:
     from oracle.validator.engine import Engine
@@ -39,6 +52,7 @@ class RevealSnapshot:
     seen: SeenBlock
     block_interval_s: float
     onchain: OnChainBallot | None  # read only once the reveal phase may have begun
+    in_flight: bool = False  # our reveal is sent and not mined yet (the transaction manager)
 
 
 @dataclass(frozen=True)
@@ -54,19 +68,36 @@ class CountMissedReveal:
 RevealStep = MarkBallot | Note | SendReveal | CountMissedReveal
 
 
-def needs_chain_view(timing: RoundTiming, seen: SeenBlock, block_interval_s: float) -> bool:
-    """Whether the decision will look at the on-chain ballot (not before the reveal phase)."""
-    return reveal_action(timing, seen, block_interval_s) is not RevealAction.WAIT
+def needs_chain_view(
+    timing: RoundTiming,
+    seen: SeenBlock,
+    block_interval_s: float,
+    *,
+    state: BallotState = BallotState.COMMITTED,
+    in_flight: bool = False,
+) -> bool:
+    """Whether the decision will look at the on-chain ballot: not before the reveal phase,
+    nor for a committed ballot whose reveal is in flight while the phase lasts."""
+    action = reveal_action(timing, seen, block_interval_s)
+    if action is RevealAction.WAIT:
+        return False
+    return not (
+        in_flight and state is BallotState.COMMITTED and action is not RevealAction.PHASE_OVER
+    )
 
 
 def decide_reveal(s: RevealSnapshot) -> list[RevealStep]:
     action = reveal_action(s.timing, s.seen, s.block_interval_s)
     if action is RevealAction.WAIT:
         return []
+    if s.in_flight and s.state is BallotState.COMMITTED and action is not RevealAction.PHASE_OVER:
+        return []  # sent, not mined yet: re-priced for its deadline block by block
     if s.onchain is None:
         raise ValueError(f"round {s.round}: the reveal decision needs the on-chain ballot")
     if s.state is BallotState.PREPARED and s.onchain.commitment != s.commitment:
         return [MarkBallot(s.round, BallotState.MISSED)]  # never committed: nothing to reveal
+    if s.in_flight and action is not RevealAction.PHASE_OVER:
+        return []  # its outcome (mined: revealed) comes with a later block
     if s.onchain.revealed:
         return [MarkBallot(s.round, BallotState.REVEALED)]  # by a relayer, or before a crash
     if action is RevealAction.PHASE_OVER:
@@ -115,12 +146,15 @@ class RevealDuty:
         interval = e.pace.interval()
         for b in e.store.ballots_in(OPEN_STATES):
             t = e.timing(b.round)
+            in_flight = bool(e.tx.in_flight(reveal_intent(b.round)))
             onchain = (
                 e.client.ballot_of(b.round, e.operator)
-                if needs_chain_view(t, seen, interval)
+                if needs_chain_view(t, seen, interval, state=b.state, in_flight=in_flight)
                 else None
             )
-            snapshot = RevealSnapshot(b.round, b.state, b.commitment, t, seen, interval, onchain)
+            snapshot = RevealSnapshot(
+                b.round, b.state, b.commitment, t, seen, interval, onchain, in_flight
+            )
             self._carry_out(decide_reveal(snapshot), b, t, seen)
 
     def _carry_out(
@@ -139,19 +173,41 @@ class RevealDuty:
         if e.relay is not None and e.relay.offer_reveal(e, b, t):
             return
         try:
-            tx = e.client.reveal(e.sender, b.round, e.operator, b.verdicts, b.salt)
-        except TxReverted as exc:
-            steps = refused_steps(
-                "reveal",
-                exc,
-                seen=seen,
-                timing=t,
-                metrics=e.metrics,
-                decide=lambda outcome, error: after_reveal_refused(b.round, outcome, error),
+            e.tx.submit(
+                reveal_intent(b.round),
+                e.client.fn("reveal", b.round, e.operator, b.verdicts, b.salt),
+                deadline=t.reveal_end,
+                priority=Priority.DEADLINE,
+                on_result=partial(self.revealed, b, t),
             )
-            self._carry_out(steps, b, t, seen)
+        except TxReverted as exc:
+            self._refused(b, exc, seen, t)
             return
-        e.metrics.votes_sent.labels(kind="reveal").inc()
-        e.store.set_ballot_state(b.round, BallotState.REVEALED, reveal_tx=tx.tx_hash)
         self.last_reveal_at = time.monotonic()
-        log.info("round %d: revealed (tx %s)", b.round, tx.tx_hash)
+
+    def revealed(self, b: StoredBallot, t: RoundTiming, a: Attempt) -> None:
+        """The outcome of round b.round's reveal transaction (a replaced or dropped one leaves
+        the ballot committed: the next tick reveals again until the deadline block)."""
+        e = self.engine
+        current = e.store.ballot(b.round)
+        if current is None or current.state not in OPEN_STATES:
+            return  # moved on already (revealed or missed): nothing left to record
+        if a.state is AttemptState.MINED:
+            e.metrics.votes_sent.labels(kind="reveal").inc()
+            e.store.set_ballot_state(b.round, BallotState.REVEALED, reveal_tx=a.tx_hash)
+            self.last_reveal_at = time.monotonic()
+            log.info("round %d: revealed (tx %s)", b.round, a.tx_hash)
+        elif a.state is AttemptState.REVERTED:
+            self._refused(b, mined_revert(a), e.seen, t)
+
+    def _refused(self, b: StoredBallot, exc: TxReverted, seen: SeenBlock, t: RoundTiming) -> None:
+        """A reveal refused at its estimate or reverted on chain: decoded the same way."""
+        steps = refused_steps(
+            "reveal",
+            exc,
+            seen=seen,
+            timing=t,
+            metrics=self.engine.metrics,
+            decide=lambda outcome, error: after_reveal_refused(b.round, outcome, error),
+        )
+        self._carry_out(steps, b, t, seen)

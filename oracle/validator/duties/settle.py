@@ -4,7 +4,9 @@ Missed ballots (committed, never revealed) are settled too, with empty verdicts 
 non-reveal slash, docs/protocol.md): `withdraw()` refuses while any committed ballot is
 unsettled, so leaving them open would lock the stake for good. Decision (pure): the
 ballot, chain time, the on-chain ballot (missed ones) and the round's pending count in;
-wait, record, or send.
+wait, record, or send. The settle goes through the transaction manager without waiting;
+a ballot whose settle is in flight is not looked at until its outcome comes with a later
+block.
 """
 
 from __future__ import annotations
@@ -12,14 +14,18 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from oracle.chain.client import OnChainBallot
 from oracle.chain.errors import TxReverted
 from oracle.chain.revert_outcome import Outcome, classify
 from oracle.chain.round_clock import RoundTiming
+from oracle.chain.tx_attempts import Attempt, AttemptState
+from oracle.chain.tx_pricing import Priority
 from oracle.validator.ballot_state import BallotState
-from oracle.validator.duties.actions import MarkBallot, carry_out_common
+from oracle.validator.duties.actions import MarkBallot, carry_out_common, mined_revert
+from oracle.validator.tx_intents import settle_intent
 
 if TYPE_CHECKING:
     from oracle.validator.engine import Engine
@@ -54,10 +60,14 @@ class Escalate:
 SettleStep = MarkBallot | SendSettle | Escalate
 
 
-def check_due(timing: RoundTiming, now: int, host_now: float, last_checked: float) -> bool:
-    """Whether to look at a ballot now: its reveal phase is over on chain time, and it was
-    not looked at within the last CHECK_EVERY_S."""
-    return now >= timing.reveal_end and host_now - last_checked >= CHECK_EVERY_S
+def check_due(
+    timing: RoundTiming, now: int, host_now: float, last_checked: float, in_flight: bool = False
+) -> bool:
+    """Whether to look at a ballot now: its reveal phase is over on chain time, it was not
+    looked at within the last CHECK_EVERY_S, and no settle of it is in flight."""
+    if now < timing.reveal_end or host_now - last_checked < CHECK_EVERY_S:
+        return False
+    return not in_flight  # sent, not mined yet: its outcome comes with a later block
 
 
 def decide_settle(s: SettleSnapshot) -> list[SettleStep]:
@@ -94,10 +104,10 @@ class SettleDuty:
     def run(self, now: int) -> None:
         e = self.engine
         for b in e.store.ballots_in(SETTLE_STATES):
-            if not e.housekeeping_ok():
-                return  # each settle waits for its receipt: the owed reveal goes first
             t = e.timing(b.round)
-            if not check_due(t, now, time.monotonic(), self.checked_at.get(b.round, 0.0)):
+            in_flight = bool(e.tx.in_flight(settle_intent(b.round)))
+            last = self.checked_at.get(b.round, 0.0)
+            if not check_due(t, now, time.monotonic(), last, in_flight):
                 continue
             self.checked_at[b.round] = time.monotonic()
             onchain = (
@@ -118,7 +128,12 @@ class SettleDuty:
     def _send(self, step: SendSettle, t: RoundTiming) -> None:
         e = self.engine
         try:
-            tx = e.client.settle(e.sender, step.round, e.operator, step.verdicts)
+            e.tx.submit(
+                settle_intent(step.round),
+                e.client.fn("settle", step.round, e.operator, step.verdicts),
+                priority=Priority.DUTY,
+                on_result=partial(self.settled, step.round, step.verdicts),
+            )
         except TxReverted as exc:
             outcome = classify("settle", exc, seen=e.seen, timing=t)
             steps = after_settle_refused(step.round, outcome)
@@ -126,8 +141,27 @@ class SettleDuty:
                 e.metrics.tx_reverts.labels(kind="settle").inc()
                 raise
             self._carry_out(steps, t)
-            return
-        e.metrics.votes_sent.labels(kind="settle").inc()
-        e.store.set_ballot_state(step.round, BallotState.SETTLED, settle_tx=tx.tx_hash)
-        if not step.verdicts:
-            log.warning("round %d: settled our missed ballot (non-reveal slash)", step.round)
+
+    def settled(self, r: int, verdicts: bytes, a: Attempt) -> None:
+        """The outcome of round r's settle transaction; a refused or replaced one is tried
+        again by the next settle check."""
+        e = self.engine
+        current = e.store.ballot(r)
+        if current is None or current.state not in SETTLE_STATES:
+            return  # settled already (seen on chain by a settle check): nothing to record
+        if a.state is AttemptState.MINED:
+            e.metrics.votes_sent.labels(kind="settle").inc()
+            e.store.set_ballot_state(r, BallotState.SETTLED, settle_tx=a.tx_hash)
+            if not verdicts:
+                log.warning("round %d: settled our missed ballot (non-reveal slash)", r)
+        elif a.state is AttemptState.REVERTED:
+            t = e.timing(r)
+            steps = after_settle_refused(
+                r, classify("settle", mined_revert(a), seen=e.seen, timing=t)
+            )
+            if any(isinstance(s, Escalate) for s in steps):
+                # Mined and reverted: nothing to raise into; counted and said once.
+                e.metrics.tx_reverts.labels(kind="settle").inc()
+                log.warning("round %d: settle reverted on chain: %s", r, a.error)
+                return
+            self._carry_out(steps, t)

@@ -49,6 +49,8 @@ def test_commit_due__seen_block_before_the_commit_start__seals_nothing_until_one
 
     seen = engine.observe_head()
     engine.commit_due(r, seen)
+    assert engine.tx.in_flight(f"commit:{r}")  # sent without waiting for the receipt
+    engine.check_transactions(engine.observe_head())  # the next block: its receipt
     ballot = engine.store.ballot(r)
     assert ballot is not None and ballot.state == "committed"
     assert list(ballot.proposal_ids) == client.round_proposals(r, block=seen.number)
@@ -95,8 +97,10 @@ def test_tick__stopping_with_a_committed_ballot__reveals_it_then_reports_drained
 
     advance_to(client, client.round_timing(r).reveal_start)
     with caplog.at_level(logging.WARNING, logger="oracle.validator"):
-        engine.tick()
-    assert client.ballot_of(r, account.address).revealed
+        engine.tick()  # the reveal goes out
+        assert client.ballot_of(r, account.address).revealed
+        assert not engine.drained.is_set()  # its receipt is not read yet
+        engine.tick()  # the next block: revealed, nothing left open
     assert engine.drained.is_set()
     assert engine.status()["unrevealed_ballots"] == 0
     assert any("drained" in m for m in caplog.messages)

@@ -20,6 +20,7 @@ from oracle.validator.funds import signer_funds_line
 from oracle.validator.service import ensure_stake
 from tests.support.commit_refusal import refused_commit_messages
 from tests.support.timetravel import advance_to
+from tests.support.tx_manager_chain import manual_mining, mine, pool_nonces
 from tests.support.validator_parts import engine_without_model, seal_for
 
 
@@ -49,27 +50,71 @@ def _finalize_round_after_reveal(engine: Engine, r: int, ids: list[int]) -> None
     assert engine.client.round_info(r).pending == 0
 
 
-def test_settle__own_missed_ballot__is_settled_with_the_non_reveal_slash(
-    client: OracleClient,
-    account,  # type: ignore[no-untyped-def]
-    tmp_path: Path,
-) -> None:
-    sender = client.make_sender(account)
-    stake = int(client.param("minStake"))
-    client.stake(sender, stake)
+def _missed_round_to_settle(client: OracleClient, account, tmp_path: Path) -> tuple[Engine, int]:  # type: ignore[no-untyped-def]
+    """An engine whose committed, never revealed ballot of round r is due to be settled."""
+    client.stake(client.make_sender(account), int(client.param("minStake")))
     advance_to(client, client.round_timing(client.current_round() + 2).commit_start)
     engine = _engine(client, account, tmp_path)
     r, ids = _proposal_round(client, account)
     advance_to(client, client.round_timing(r).commit_start)
     _commit_directly(engine, r, ids)
-    _finalize_round_after_reveal(engine, r, ids)  # never revealed
+    _finalize_round_after_reveal(engine, r, ids)
+    return engine, r
 
-    engine.tick()  # reveal step: too late, missed; settle step: non-reveal settlement
+
+def test_settle__own_missed_ballot__is_settled_with_the_non_reveal_slash(
+    client: OracleClient,
+    account,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    stake = int(client.param("minStake"))
+    engine, r = _missed_round_to_settle(client, account, tmp_path)
+
+    engine.tick()  # reveal step: too late, missed; settle step: non-reveal settlement sent
+    assert engine.tx.in_flight(f"settle:{r}")  # sent without waiting for its receipt
+    engine.tick()  # the block it mined in is seen: its receipt is read
 
     assert engine.store.ballot(r).state == "settled"  # type: ignore[union-attr]
     assert client.ballot_of(r, account.address).settled
     slash = stake * int(client.param("nonRevealSlashBps")) // 10_000  # once per round
     assert client.validator_info(account.address).active == stake - slash
+
+
+def test_tick__settle_not_mined__the_tick_does_not_wait_and_a_later_block_settles(
+    client: OracleClient,
+    account,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    engine, r = _missed_round_to_settle(client, account, tmp_path)
+    with manual_mining(client.w3):
+        engine.tick()  # a blocking send would wait here for a block that does not come
+        assert engine.tx.in_flight(f"settle:{r}")
+        assert engine.store.ballot(r).state == "missed"  # type: ignore[union-attr]
+        mine(client.w3)
+        engine.tick()
+    assert engine.store.ballot(r).state == "settled"  # type: ignore[union-attr]
+
+
+def test_restart__settle_in_flight__known_from_the_store_and_not_sent_again(
+    client: OracleClient,
+    account,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    engine, r = _missed_round_to_settle(client, account, tmp_path)
+    with manual_mining(client.w3):
+        engine.tick()
+        [sent] = engine.tx.in_flight(f"settle:{r}")
+        # Everything the old process sent (finalizes of other tests' rounds on the shared
+        # chain too): the restarted one sends none of it again.
+        sent_before = sorted(a.nonce for a in engine.tx.in_flight())
+        restarted = _engine(client, account, tmp_path)  # kill -9: only the database is left
+        restarted.tick()
+        assert [a.tx_hash for a in restarted.tx.in_flight(f"settle:{r}")] == [sent.tx_hash]
+        assert sorted(pool_nonces(client.w3, account.address)) == sent_before  # one, not two
+        mine(client.w3)
+        # Its receipt alone (no settle step): handled as the old process's callback would.
+        restarted.check_transactions(restarted.observe_head())
+    assert restarted.store.ballot(r).state == "settled"  # type: ignore[union-attr]
 
 
 def test_commit__no_stake_at_the_rounds_snapshot__skips_the_round_and_says_so_once(
@@ -113,7 +158,8 @@ def test_tick__committed_without_stake__reveal_marks_it_missed_then_settles(
 
     assert engine.store.ballot(r).state == "missed"  # type: ignore[union-attr]
     _finalize_round_after_reveal(engine, r, ids)
-    engine.tick()
+    engine.tick()  # settle sent
+    engine.tick()  # and its receipt read on the next block
     assert engine.store.ballot(r).state == "settled"  # type: ignore[union-attr]
     assert client.ballot_of(r, account.address).settled
 

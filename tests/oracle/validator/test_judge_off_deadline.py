@@ -118,8 +118,12 @@ def test_engine__batch_held_in_judging__the_stored_ballot_reveals_meanwhile(
         "round r + 1 committed once judged",
         lambda: oracle.ballot_of(next_round, engine.operator).committed,
     )
-    ballot = engine.store.ballot(r)
-    assert ballot is not None and ballot.state is BallotState.REVEALED
+    # The store follows the chain a block later (the reveal's receipt is read by the next
+    # tick's transactions step), possibly after round r + 1's commit went out in the same tick.
+    _until(
+        "round r's reveal recorded",
+        lambda: getattr(engine.store.ballot(r), "state", None) is BallotState.REVEALED,
+    )
 
 
 def test_engine__stopped_while_a_batch_is_judged__stops_and_the_batch_is_judged_again(
@@ -158,6 +162,11 @@ def test_engine__database_lost_after_the_commit__rebuilds_through_the_worker_and
     again.start()
     try:
         _until("the rebuilt ballot revealed", lambda: oracle.ballot_of(r, fresh.operator).revealed)
+        # Recorded when the next tick reads the reveal's receipt (transaction manager).
+        _until(
+            "the rebuilt ballot's reveal recorded",
+            lambda: getattr(fresh.store.ballot(r), "state", None) is BallotState.REVEALED,
+        )
     finally:
         fresh.stop()
         again.join(WAIT_S)

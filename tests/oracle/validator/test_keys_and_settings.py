@@ -233,3 +233,26 @@ def test_settings__model_dir_and_model_dirs_both_set__one_clear_error(tmp_path: 
     cfg.write_text('signer_keystore = "k.json"\nmodel_dir = "a"\nmodel_dirs = ["b"]\n')
     with pytest.raises(ValueError, match=r"model_dir .*or model_dirs .*not both"):
         ValidatorSettings.from_file(cfg)
+
+
+def test_settings__fee_policy__from_toml_and_environment_reaches_the_manager(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from oracle.validator.service import engine_config
+
+    cfg = tmp_path / "v.toml"
+    cfg.write_text('signer_keystore = "k.json"\nmax_fee_per_gas_gwei = 80\nfee_bump_factor = 1.5\n')
+    monkeypatch.setenv("ORACLE_FEE_BUMP_AFTER_BLOCKS", "6")
+    policy = engine_config(ValidatorSettings.from_file(cfg)).fee_policy()
+    assert (policy.max_fee_per_gas_gwei, policy.bump_factor, policy.bump_after_blocks) == (
+        80,
+        1.5,
+        6,
+    )
+
+
+def test_settings__fee_bump_nodes_refuse__is_a_clear_error(tmp_path: Path) -> None:
+    cfg = tmp_path / "v.toml"
+    cfg.write_text('signer_keystore = "k.json"\nfee_bump_factor = 1.01\n')
+    with pytest.raises(ValueError, match="fee_bump_factor"):
+        ValidatorSettings.from_file(cfg)

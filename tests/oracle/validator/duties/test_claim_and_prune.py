@@ -42,3 +42,15 @@ def test_worth_claiming__at_or_below_the_minimum__not_worth_a_transaction() -> N
 def test_decide_prune__cadence_due__prunes_before_the_retention() -> None:
     assert decide_prune(PruneSnapshot(50.0, 0.0, 60.0, 100, 20)) is None
     assert decide_prune(PruneSnapshot(60.0, 0.0, 60.0, 100, 20)) == PruneBefore(80, 60.0)
+
+
+def test_decide_claim__last_claim_in_flight__reports_only() -> None:
+    s = ClaimSnapshot(
+        130.0,
+        last_claim_at=100.0,
+        every_s=30.0,
+        auto_claim=True,
+        has_operator_key=True,
+        claim_in_flight=True,
+    )
+    assert decide_claim(s) == [StartCadence(130.0), ReportBalance()]

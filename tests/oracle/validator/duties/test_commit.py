@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 
+import pytest
+
 from oracle.chain.revert_outcome import Outcome
 from oracle.model.labels import ABSTAIN, NUM_CLASSES
 from oracle.validator.ballot_state import BallotState
@@ -103,3 +105,14 @@ def test_after_commit_refused__each_outcome__maps_to_its_state() -> None:
     for outcome in (Outcome.TOO_EARLY, Outcome.RETRY):
         (note,) = after_commit_refused(R, outcome, "OracleNotCommitPhase")
         assert isinstance(note, Note) and f"commit {outcome.value}" in note.message
+
+
+def test_decide_commit_send__our_commit_in_flight__waits_without_the_chain() -> None:
+    s = CommitSendSnapshot(R, OURS, None, False, seconds_left=4, block_interval_s=B, in_flight=True)
+    assert decide_commit_send(s) == []
+
+
+def test_decide_commit_send__not_in_flight_without_the_chain_view__raises() -> None:
+    s = CommitSendSnapshot(R, OURS, None, False, seconds_left=4, block_interval_s=B)
+    with pytest.raises(ValueError, match="on-chain ballot"):
+        decide_commit_send(s)

@@ -75,3 +75,8 @@ def test_after_finalize_refused__peer_first_said_too_early_silent_others_warn() 
     assert after_finalize_refused(R, Outcome.TOO_EARLY, "x") == []
     (fatal,) = after_finalize_refused(R, Outcome.FATAL, "OracleX")
     assert fatal == Note(logging.WARNING, f"round {R}: finalize refused: OracleX")
+
+
+def test_decide_finalize__a_part_in_flight__not_sent_again() -> None:
+    assert decide_finalize(snap(T.reveal_end, in_flight=True)) == []
+    assert decide_finalize(snap(T.reveal_end)) == [SendFinalize(R, (4, 5))]

@@ -83,3 +83,32 @@ def test_after_reveal_refused__each_outcome__done_revealed_fatal_missed_others_r
     for outcome in (Outcome.TOO_EARLY, Outcome.TOO_LATE, Outcome.RETRY):
         (note,) = after_reveal_refused(R, outcome, "x")
         assert isinstance(note, Note) and "next block" in note.message
+
+
+def test_decide_reveal__our_reveal_in_flight__waits_without_the_chain() -> None:
+    seen = at(T.reveal_start)
+    assert not needs_chain_view(T, seen, B, state=BallotState.COMMITTED, in_flight=True)
+    s = RevealSnapshot(R, BallotState.COMMITTED, OURS, T, seen, B, None, in_flight=True)
+    assert decide_reveal(s) == []
+
+
+def test_decide_reveal__in_flight_for_a_prepared_ballot_never_committed__still_missed() -> None:
+    seen = at(T.reveal_start)
+    assert needs_chain_view(T, seen, B, state=BallotState.PREPARED, in_flight=True)
+    s = RevealSnapshot(R, BallotState.PREPARED, OURS, T, seen, B, onchain(NONE), in_flight=True)
+    assert decide_reveal(s) == [MarkBallot(R, BallotState.MISSED)]
+    s = RevealSnapshot(R, BallotState.PREPARED, OURS, T, seen, B, onchain(), in_flight=True)
+    assert decide_reveal(s) == []
+
+
+def test_decide_reveal__in_flight_past_the_deadline__missed_unless_revealed_on_chain() -> None:
+    seen = at(T.reveal_end)
+    assert needs_chain_view(T, seen, B, state=BallotState.COMMITTED, in_flight=True)
+    s = RevealSnapshot(R, BallotState.COMMITTED, OURS, T, seen, B, onchain(), in_flight=True)
+    assert decide_reveal(s)[-1] == MarkBallot(
+        R, BallotState.MISSED, "reveal phase ended before the reveal", logging.ERROR
+    )
+    s = RevealSnapshot(
+        R, BallotState.COMMITTED, OURS, T, seen, B, onchain(revealed=True), in_flight=True
+    )
+    assert decide_reveal(s) == [MarkBallot(R, BallotState.REVEALED)]

@@ -67,3 +67,7 @@ def test_after_settle_refused__each_outcome__settled_wait_or_escalate() -> None:
     assert after_settle_refused(R, Outcome.TOO_EARLY) == []
     assert after_settle_refused(R, Outcome.RETRY) == []
     assert after_settle_refused(R, Outcome.FATAL) == [Escalate()]
+
+
+def test_check_due__our_settle_in_flight__not_looked_at() -> None:
+    assert not check_due(T, T.reveal_end, 100.0, 0.0, in_flight=True)
