@@ -14,6 +14,9 @@ from collections.abc import Callable
 class NonceBook:
     def __init__(self) -> None:
         self._next: int | None = None
+        # One past the last nonce this process took: what it has sent itself, never what
+        # `at_least` learnt from the chain (the doppelganger window compares the two).
+        self._taken_next: int | None = None
         self._lock = threading.Lock()
 
     def take(self, read_chain: Callable[[], int]) -> int:
@@ -23,6 +26,7 @@ class NonceBook:
                 self._next = int(read_chain())
             n = self._next
             self._next = n + 1
+            self._taken_next = n + 1
             return n
 
     def give_back(self, nonce: int) -> None:
@@ -31,12 +35,18 @@ class NonceBook:
         with self._lock:
             if self._next == nonce + 1:
                 self._next = nonce
+                if self._taken_next == nonce + 1:
+                    self._taken_next = nonce if nonce > 0 else None
 
     def at_least(self, nonce: int) -> None:
         """Never hand out a nonce below `nonce` (one known to be used or in flight)."""
         with self._lock:
             if self._next is None or self._next < nonce:
                 self._next = nonce
+
+    def taken_next(self) -> int | None:
+        """One past the last nonce this process took (None before its first)."""
+        return self._taken_next
 
     def peek(self) -> int | None:
         """The nonce the next take returns (None before the first)."""

@@ -148,8 +148,10 @@ class TxSender:
         self._retrying(lambda: self._call_or_raise(tx))
 
     def local_next_nonce(self) -> int | None:
-        """The nonce this key's senders would use next (None before the first send)."""
-        return self.nonces.peek()
+        """One past the last nonce this process took for the key (None before its first
+        send): the transactions above it were not sent from here (doppelganger.py). Not
+        moved by what the chain says the key has used (`NonceBook.at_least`)."""
+        return self.nonces.taken_next()
 
     def resync_nonce(self) -> None:
         with self._lock:

@@ -25,3 +25,14 @@ def test_at_least__in_flight_after_a_restart__later_takes_go_after_it() -> None:
     book = NonceBook()
     book.at_least(9)
     assert book.take(lambda: 3) == 9
+
+
+def test_nonce_book__chain_count_learnt__is_not_counted_as_taken_here() -> None:
+    # The doppelganger window compares the chain's count with what this process sent: a
+    # count learnt from the chain (another process's transactions) must not hide them.
+    book = NonceBook()
+    book.at_least(7)
+    assert book.taken_next() is None
+    assert book.take(lambda: 0) == 7
+    book.at_least(12)
+    assert book.taken_next() == 8 and book.peek() == 12
