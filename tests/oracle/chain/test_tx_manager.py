@@ -307,9 +307,11 @@ def test_on_block__replacement_refused__the_earlier_one_stays_in_flight(
 ) -> None:  # type: ignore[no-untyped-def]
     manager, _ = _manager(client, account)
     w3 = client.w3
-    rpc(w3, "anvil_setBalance", account.address, hex(10**15))  # enough for the first price only
     with manual_mining(w3):
         sent = _transfer(manager, "t")
+        # exactly what the first price can cost: any higher price is unaffordable, whatever
+        # base fee the tests before this one left on the shared chain
+        rpc(w3, "anvil_setBalance", account.address, hex(sent.gas * sent.fees.max_fee + sent.value))
         spike_base_fee(w3, 10 * sent.fees.max_fee)
         mine(w3, manager, blocks=3)  # the bump is refused (insufficient funds): no exception
         [still] = manager.in_flight("t")
