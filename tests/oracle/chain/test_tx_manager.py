@@ -5,9 +5,12 @@ what it costs in RPC requests per block."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from web3 import Web3
 
 from oracle.chain.client import OracleClient
 from oracle.chain.errors import TxReverted
@@ -29,6 +32,17 @@ def _manager(client: OracleClient, account, store=None, **policy) -> tuple[TxMan
         on_event=events.append,
     )
     return manager, events
+
+
+@contextmanager
+def _mining_by_hand(
+    client: OracleClient, account, **policy
+) -> Iterator[tuple[TxManager, list[str], Web3]]:  # type: ignore[no-untyped-def]
+    """A fresh manager (`_manager`) on a chain that mines only when the test calls `mine`:
+    (the manager, its events, the chain)."""
+    manager, events = _manager(client, account, **policy)
+    with manual_mining(client.w3):
+        yield manager, events, client.w3
 
 
 def _transfer(manager: TxManager, intent: str, **kw) -> Attempt:  # type: ignore[no-untyped-def]
@@ -83,9 +97,7 @@ def test_on_block__mined_revert__reports_reverted_with_decoded_error(
 def test_on_block__stuck_below_a_fee_spike__is_repriced_and_mines(
     client: OracleClient, account
 ) -> None:  # type: ignore[no-untyped-def]
-    manager, events = _manager(client, account)
-    w3 = client.w3
-    with manual_mining(w3):
+    with _mining_by_hand(client, account) as (manager, events, w3):
         sent = _transfer(manager, "t")
         spike_base_fee(w3, 10 * sent.fees.max_fee)  # the next blocks leave it out
         mine(w3, manager, blocks=3)  # seen, then 2 blocks without it
@@ -100,10 +112,8 @@ def test_on_block__stuck_below_a_fee_spike__is_repriced_and_mines(
 def test_on_block__bump_above_the_fee_cap__is_not_made_and_said_once(
     client: OracleClient, account, caplog: pytest.LogCaptureFixture
 ) -> None:  # type: ignore[no-untyped-def]
-    manager, events = _manager(client, account, max_fee_per_gas_gwei=20)
-    w3 = client.w3
     caplog.set_level(logging.WARNING, logger="oracle.chain.tx_manager")
-    with manual_mining(w3):
+    with _mining_by_hand(client, account, max_fee_per_gas_gwei=20) as (manager, events, w3):
         sent = _transfer(manager, "t")
         spike_base_fee(w3, 100 * GWEI)
         mine(w3, manager, blocks=6)
@@ -118,9 +128,7 @@ def test_on_block__bump_above_the_fee_cap__is_not_made_and_said_once(
 def test_on_block__dropped_by_the_node__is_sent_again_and_mines(
     client: OracleClient, account
 ) -> None:  # type: ignore[no-untyped-def]
-    manager, _ = _manager(client, account)
-    w3 = client.w3
-    with manual_mining(w3):
+    with _mining_by_hand(client, account) as (manager, _, w3):
         sent = _transfer(manager, "t")
         rpc(w3, "anvil_dropTransaction", sent.tx_hash)
         assert pool_nonces(w3, account.address) == {}
@@ -176,9 +184,7 @@ def test_restart__nonce_lost_in_a_crash__gap_is_filled_and_later_nonces_mine(
 def test_deadline__reveal_near_its_deadline__lifts_the_claim_ahead_of_it(
     client: OracleClient, account
 ) -> None:  # type: ignore[no-untyped-def]
-    manager, _ = _manager(client, account, bump_after_blocks=100)
-    w3 = client.w3
-    with manual_mining(w3):
+    with _mining_by_hand(client, account, bump_after_blocks=100) as (manager, _, w3):
         claim = _transfer(manager, "claim", priority=Priority.ROUTINE)
         spike_base_fee(w3, 2 * claim.fees.max_fee)  # the claim alone no longer lands
         mine(w3, manager)
@@ -219,9 +225,7 @@ def test_on_block__steady_state__costs_a_handful_of_requests_per_block(
 def test_on_block__nonce_used_by_another_process__replaced_and_next_send_goes_after(
     client: OracleClient, account
 ) -> None:  # type: ignore[no-untyped-def]
-    manager, _ = _manager(client, account)
-    w3 = client.w3
-    with manual_mining(w3):
+    with _mining_by_hand(client, account) as (manager, _, w3):
         ours = _transfer(manager, "t")
         for nonce in range(3):  # a twin with the same key: nonce 0 outbid, then 1 and 2
             fees = {
@@ -245,9 +249,8 @@ def test_on_block__nonce_used_by_another_process__replaced_and_next_send_goes_af
 def test_on_block__pending_near_its_deadline__is_repriced_block_by_block(
     client: OracleClient, account
 ) -> None:  # type: ignore[no-untyped-def]
-    manager, _ = _manager(client, account, bump_after_blocks=100)  # no plain bump: urgency only
-    w3 = client.w3
-    with manual_mining(w3):
+    # no plain bump: urgency only
+    with _mining_by_hand(client, account, bump_after_blocks=100) as (manager, _, w3):
         mine(w3, manager, blocks=2)  # the manager has seen the block interval
         now = int(w3.eth.get_block("latest")["timestamp"])
         reveal = _transfer(manager, "reveal:9", priority=Priority.DEADLINE, deadline=now + 4)
@@ -265,9 +268,7 @@ def test_on_block__every_block_a_transaction__tip_does_not_ratchet_up(
 ) -> None:  # type: ignore[no-untyped-def]
     """Nodes suggest the tips recent blocks paid: pricing above the suggestion when nothing
     is late would come back as the next suggestion, and compound up to the cap."""
-    manager, _ = _manager(client, account)
-    w3 = client.w3
-    with manual_mining(w3):
+    with _mining_by_hand(client, account) as (manager, _, w3):
         mine(w3, manager)
         tips = []
         for i in range(8):
@@ -305,9 +306,7 @@ def test_submit__node_unreachable_as_it_sends__kept_and_sent_on_the_next_block(
 def test_on_block__replacement_refused__the_earlier_one_stays_in_flight(
     client: OracleClient, account
 ) -> None:  # type: ignore[no-untyped-def]
-    manager, _ = _manager(client, account)
-    w3 = client.w3
-    with manual_mining(w3):
+    with _mining_by_hand(client, account) as (manager, _, w3):
         sent = _transfer(manager, "t")
         # exactly what the first price can cost: any higher price is unaffordable, whatever
         # base fee the tests before this one left on the shared chain
