@@ -7,6 +7,7 @@ and the engine's settle / reveal / skip paths never judge).
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -50,16 +51,37 @@ def _finalize_round_after_reveal(engine: Engine, r: int, ids: list[int]) -> None
     assert engine.client.round_info(r).pending == 0
 
 
-def _missed_round_to_settle(client: OracleClient, account, tmp_path: Path) -> tuple[Engine, int]:  # type: ignore[no-untyped-def]
-    """An engine whose committed, never revealed ballot of round r is due to be settled."""
-    client.stake(client.make_sender(account), int(client.param("minStake")))
+def _committed_round(
+    client: OracleClient, account, tmp_path: Path
+) -> tuple[Engine, int, list[int]]:  # type: ignore[no-untyped-def]
+    """A fresh engine whose ballot of a new round r is committed, the chain still in r's commit
+    phase: (the engine, r, r's proposals). Stake the account first for it to count."""
     advance_to(client, client.round_timing(client.current_round() + 2).commit_start)
     engine = _engine(client, account, tmp_path)
     r, ids = _proposal_round(client, account)
     advance_to(client, client.round_timing(r).commit_start)
     _commit_directly(engine, r, ids)
+    return engine, r, ids
+
+
+def _missed_round_to_settle(client: OracleClient, account, tmp_path: Path) -> tuple[Engine, int]:  # type: ignore[no-untyped-def]
+    """An engine whose committed, never revealed ballot of round r is due to be settled."""
+    client.stake(client.make_sender(account), int(client.param("minStake")))
+    engine, r, ids = _committed_round(client, account, tmp_path)
     _finalize_round_after_reveal(engine, r, ids)
     return engine, r
+
+
+@pytest.fixture
+def settle_sent_unmined(
+    client: OracleClient, account, tmp_path: Path
+) -> Iterator[tuple[Engine, int]]:  # type: ignore[no-untyped-def]
+    """A missed ballot (`_missed_round_to_settle`) on a chain that mines only when the test
+    calls `mine`, and the tick that sent its settlement: (the engine, the round)."""
+    engine, r = _missed_round_to_settle(client, account, tmp_path)
+    with manual_mining(client.w3):
+        engine.tick()  # a blocking send would wait here for a block that does not come
+        yield engine, r
 
 
 def test_settle__own_missed_ballot__is_settled_with_the_non_reveal_slash(
@@ -67,8 +89,8 @@ def test_settle__own_missed_ballot__is_settled_with_the_non_reveal_slash(
     account,  # type: ignore[no-untyped-def]
     tmp_path: Path,
 ) -> None:
-    stake = int(client.param("minStake"))
     engine, r = _missed_round_to_settle(client, account, tmp_path)
+    stake = int(client.param("minStake"))  # what it staked
 
     engine.tick()  # reveal step: too late, missed; settle step: non-reveal settlement sent
     assert engine.tx.in_flight(f"settle:{r}")  # sent without waiting for its receipt
@@ -81,17 +103,13 @@ def test_settle__own_missed_ballot__is_settled_with_the_non_reveal_slash(
 
 
 def test_tick__settle_not_mined__the_tick_does_not_wait_and_a_later_block_settles(
-    client: OracleClient,
-    account,  # type: ignore[no-untyped-def]
-    tmp_path: Path,
+    client: OracleClient, settle_sent_unmined: tuple[Engine, int]
 ) -> None:
-    engine, r = _missed_round_to_settle(client, account, tmp_path)
-    with manual_mining(client.w3):
-        engine.tick()  # a blocking send would wait here for a block that does not come
-        assert engine.tx.in_flight(f"settle:{r}")
-        assert engine.store.ballot(r).state == "missed"  # type: ignore[union-attr]
-        mine(client.w3)
-        engine.tick()
+    engine, r = settle_sent_unmined  # the tick returned with no block mined
+    assert engine.tx.in_flight(f"settle:{r}")
+    assert engine.store.ballot(r).state == "missed"  # type: ignore[union-attr]
+    mine(client.w3)
+    engine.tick()
     assert engine.store.ballot(r).state == "settled"  # type: ignore[union-attr]
 
 
@@ -99,21 +117,20 @@ def test_restart__settle_in_flight__known_from_the_store_and_not_sent_again(
     client: OracleClient,
     account,  # type: ignore[no-untyped-def]
     tmp_path: Path,
+    settle_sent_unmined: tuple[Engine, int],
 ) -> None:
-    engine, r = _missed_round_to_settle(client, account, tmp_path)
-    with manual_mining(client.w3):
-        engine.tick()
-        [sent] = engine.tx.in_flight(f"settle:{r}")
-        # Everything the old process sent (finalizes of other tests' rounds on the shared
-        # chain too): the restarted one sends none of it again.
-        sent_before = sorted(a.nonce for a in engine.tx.in_flight())
-        restarted = _engine(client, account, tmp_path)  # kill -9: only the database is left
-        restarted.tick()
-        assert [a.tx_hash for a in restarted.tx.in_flight(f"settle:{r}")] == [sent.tx_hash]
-        assert sorted(pool_nonces(client.w3, account.address)) == sent_before  # one, not two
-        mine(client.w3)
-        # Its receipt alone (no settle step): handled as the old process's callback would.
-        restarted.check_transactions(restarted.observe_head())
+    engine, r = settle_sent_unmined
+    [sent] = engine.tx.in_flight(f"settle:{r}")
+    # Everything the old process sent (finalizes of other tests' rounds on the shared
+    # chain too): the restarted one sends none of it again.
+    sent_before = sorted(a.nonce for a in engine.tx.in_flight())
+    restarted = _engine(client, account, tmp_path)  # kill -9: only the database is left
+    restarted.tick()
+    assert [a.tx_hash for a in restarted.tx.in_flight(f"settle:{r}")] == [sent.tx_hash]
+    assert sorted(pool_nonces(client.w3, account.address)) == sent_before  # one, not two
+    mine(client.w3)
+    # Its receipt alone (no settle step): handled as the old process's callback would.
+    restarted.check_transactions(restarted.observe_head())
     assert restarted.store.ballot(r).state == "settled"  # type: ignore[union-attr]
 
 
@@ -210,11 +227,7 @@ def test_ensure_stake__after_a_slash__does_not_top_the_stake_back_up(
     stake = int(client.param("minStake"))
     sender = client.make_sender(account)
     ensure_stake(client, sender, account, stake)
-    advance_to(client, client.round_timing(client.current_round() + 2).commit_start)
-    engine = _engine(client, account, tmp_path)
-    r, ids = _proposal_round(client, account)
-    advance_to(client, client.round_timing(r).commit_start)
-    _commit_directly(engine, r, ids)
+    engine, r, ids = _committed_round(client, account, tmp_path)
     _finalize_round_after_reveal(engine, r, ids)
     engine.tick()  # settles the missed ballot: the non-reveal slash
     slashed = client.validator_info(account.address).active
@@ -245,11 +258,7 @@ def test_tick__signer_without_gas__one_line_naming_address_balance_and_need(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     client.stake(client.make_sender(account), int(client.param("minStake")))
-    advance_to(client, client.round_timing(client.current_round() + 2).commit_start)
-    engine = _engine(client, account, tmp_path)
-    r, ids = _proposal_round(client, account)
-    advance_to(client, client.round_timing(r).commit_start)
-    _commit_directly(engine, r, ids)
+    engine, r, _ = _committed_round(client, account, tmp_path)
     advance_to(client, client.round_timing(r).reveal_start)
     client.w3.provider.make_request("anvil_setBalance", [account.address, hex(1000)])  # type: ignore[arg-type]
 
