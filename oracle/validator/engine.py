@@ -245,9 +245,9 @@ class Engine:
         if b is None:
             return
         if intent.kind == "commit":
-            self.commit_duty.committed(b, self.timing(r), a)
+            self.commit_duty.outcome(b, self.timing(r), a)
         elif intent.kind == "reveal":
-            self.reveal_duty.revealed(b, self.timing(r), a)
+            self.reveal_duty.outcome(b, self.timing(r), a)
         elif intent.kind == "settle":
             verdicts = b"" if b.state is BallotState.MISSED else b.verdicts
             self.settle_duty.settled(r, verdicts, a)

@@ -16,26 +16,17 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from enum import Enum
-from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from oracle.chain.chain_clock import SeenBlock
 from oracle.chain.client import OnChainBallot
 from oracle.chain.commitment import round_list_hash, seal_ballot
-from oracle.chain.errors import TxReverted
 from oracle.chain.revert_outcome import Outcome
 from oracle.chain.round_clock import RoundTiming
-from oracle.chain.tx_attempts import Attempt, AttemptState
-from oracle.chain.tx_pricing import Priority
 from oracle.validator.ballot_state import BallotState
-from oracle.validator.duties.actions import (
-    MarkBallot,
-    Note,
-    carry_out_common,
-    mined_revert,
-    refused_steps,
-)
+from oracle.validator.duties.actions import MarkBallot, Note, carry_out_common
 from oracle.validator.duties.payload_check import PayloadCheck, check_payloads
+from oracle.validator.duties.vote_duty import VoteDuty
 from oracle.validator.duty_phases import CommitAction, commit_action
 from oracle.validator.store import StoredBallot
 from oracle.validator.tx_intents import commit_intent
@@ -193,9 +184,13 @@ def after_commit_refused(round_: int, outcome: Outcome, error: str) -> list[Comm
     return [Note(logging.INFO, f"round {round_}: commit {outcome.value} ({error}); next block")]
 
 
-class CommitDuty:
+class CommitDuty(VoteDuty[CommitStep]):
+    kind = "commit"
+    awaiting = (BallotState.PREPARED,)  # once its reveal phase began, the reveal duty decides
+    mined_state = BallotState.COMMITTED
+
     def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+        super().__init__(engine)
         self.passed: dict[int, PassReason] = {}  # rounds not voted in, and why
 
     def run(self, cr: int, seen: SeenBlock) -> None:
@@ -213,9 +208,9 @@ class CommitDuty:
             self._seal(self._seal_snapshot(cr, seen))
             ballot = e.store.ballot(cr)
         if ballot is not None and ballot.state is BallotState.PREPARED:
-            self.send(ballot, t, seen, at_risk=action is CommitAction.AT_RISK)
+            self.send_unless_on_chain(ballot, t, seen, at_risk=action is CommitAction.AT_RISK)
 
-    def send(
+    def send_unless_on_chain(
         self, b: StoredBallot, t: RoundTiming, seen: SeenBlock, *, at_risk: bool = False
     ) -> None:
         """Commit prepared ballot `b` unless its commitment is on chain already."""
@@ -273,52 +268,25 @@ class CommitDuty:
                 # Durable before the commit transaction goes out (see store.py).
                 e.store.save_ballot(step.round, ids, step.verdicts, salt, c)
 
-    def carry_out(
-        self, steps: list[CommitStep], b: StoredBallot, t: RoundTiming, seen: SeenBlock
+    # VoteDuty: what a commit is.
+    def offered_to_relay(self, b: StoredBallot, t: RoundTiming) -> bool:
+        assert self.engine.relay is not None
+        return self.engine.relay.offer_commit(self.engine, b)
+
+    def intent(self, round_: int) -> str:
+        return commit_intent(round_)
+
+    def call(self, b: StoredBallot) -> Any:
+        return self.engine.client.fn("commit", b.round, b.commitment)
+
+    def deadline(self, t: RoundTiming) -> int:
+        return t.reveal_start
+
+    def after_refused(self, round_: int, outcome: Outcome, error: str) -> list[CommitStep]:
+        return after_commit_refused(round_, outcome, error)
+
+    def carry_out_own(
+        self, step: CommitStep, b: StoredBallot, t: RoundTiming, seen: SeenBlock
     ) -> None:
-        for step in steps:
-            if carry_out_common(step, self.engine.store, log):
-                continue
-            if isinstance(step, SendCommit):
-                self._send(b, t, seen)
-
-    def _send(self, b: StoredBallot, t: RoundTiming, seen: SeenBlock) -> None:
-        e = self.engine
-        if e.relay is not None and e.relay.offer_commit(e, b):
-            return  # the relayer submits it; the next ticks see it on chain (or fall back)
-        try:
-            e.tx.submit(
-                commit_intent(b.round),
-                e.client.fn("commit", b.round, b.commitment),
-                deadline=t.reveal_start,
-                priority=Priority.DEADLINE,
-                on_result=partial(self.committed, b, t),
-            )
-        except TxReverted as exc:
-            self._refused(b, exc, seen, t)
-
-    def committed(self, b: StoredBallot, t: RoundTiming, a: Attempt) -> None:
-        """The outcome of round b.round's commit transaction (a replaced or dropped one leaves
-        the ballot prepared: the next tick sends it again while the phase lasts)."""
-        e = self.engine
-        current = e.store.ballot(b.round)
-        if current is None or current.state is not BallotState.PREPARED:
-            return  # moved on already (its reveal phase began): the reveal duty decides
-        if a.state is AttemptState.MINED:
-            e.metrics.votes_sent.labels(kind="commit").inc()
-            e.store.set_ballot_state(b.round, BallotState.COMMITTED, commit_tx=a.tx_hash)
-            log.info("round %d: committed %d verdicts (tx %s)", b.round, len(b.verdicts), a.tx_hash)
-        elif a.state is AttemptState.REVERTED:
-            self._refused(b, mined_revert(a), e.seen, t)
-
-    def _refused(self, b: StoredBallot, exc: TxReverted, seen: SeenBlock, t: RoundTiming) -> None:
-        """A commit refused at its estimate or reverted on chain: decoded the same way."""
-        steps = refused_steps(
-            "commit",
-            exc,
-            seen=seen,
-            timing=t,
-            metrics=self.engine.metrics,
-            decide=lambda outcome, error: after_commit_refused(b.round, outcome, error),
-        )
-        self.carry_out(steps, b, t, seen)
+        if isinstance(step, SendCommit):
+            self.send(b, t, seen)

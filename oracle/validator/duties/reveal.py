@@ -15,24 +15,15 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from oracle.chain.chain_clock import SeenBlock
 from oracle.chain.client import OnChainBallot
-from oracle.chain.errors import TxReverted
 from oracle.chain.revert_outcome import Outcome
 from oracle.chain.round_clock import RoundTiming
-from oracle.chain.tx_attempts import Attempt, AttemptState
-from oracle.chain.tx_pricing import Priority
 from oracle.validator.ballot_state import OPEN_STATES, BallotState
-from oracle.validator.duties.actions import (
-    MarkBallot,
-    Note,
-    carry_out_common,
-    mined_revert,
-    refused_steps,
-)
+from oracle.validator.duties.actions import MarkBallot, Note
+from oracle.validator.duties.vote_duty import VoteDuty
 from oracle.validator.duty_phases import RevealAction, reveal_action
 from oracle.validator.store import StoredBallot
 from oracle.validator.tx_intents import reveal_intent
@@ -134,11 +125,15 @@ def after_reveal_refused(round_: int, outcome: Outcome, error: str) -> list[Reve
     return [Note(logging.INFO, f"round {round_}: reveal {outcome.value} ({error}); next block")]
 
 
-class RevealDuty:
+class RevealDuty(VoteDuty[RevealStep]):
     """Gathers each open ballot's snapshot and carries the decision out."""
 
+    kind = "reveal"
+    awaiting = OPEN_STATES  # revealed or missed: nothing left to record
+    mined_state = BallotState.REVEALED
+
     def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+        super().__init__(engine)
         self.last_reveal_at = 0.0  # host monotonic time of our last reveal (finalize staggers)
 
     def run(self, seen: SeenBlock) -> None:
@@ -155,59 +150,32 @@ class RevealDuty:
             snapshot = RevealSnapshot(
                 b.round, b.state, b.commitment, t, seen, interval, onchain, in_flight
             )
-            self._carry_out(decide_reveal(snapshot), b, t, seen)
+            self.carry_out(decide_reveal(snapshot), b, t, seen)
 
-    def _carry_out(
-        self, steps: list[RevealStep], b: StoredBallot, t: RoundTiming, seen: SeenBlock
-    ) -> None:
-        for step in steps:
-            if carry_out_common(step, self.engine.store, log):
-                continue
-            if isinstance(step, CountMissedReveal):
-                self.engine.metrics.reveal_misses.inc()
-            elif isinstance(step, SendReveal):
-                self._send(b, t, seen)
+    # VoteDuty: what a reveal is.
+    def offered_to_relay(self, b: StoredBallot, t: RoundTiming) -> bool:
+        assert self.engine.relay is not None
+        return self.engine.relay.offer_reveal(self.engine, b, t)
 
-    def _send(self, b: StoredBallot, t: RoundTiming, seen: SeenBlock) -> None:
-        e = self.engine
-        if e.relay is not None and e.relay.offer_reveal(e, b, t):
-            return
-        try:
-            e.tx.submit(
-                reveal_intent(b.round),
-                e.client.fn("reveal", b.round, e.operator, b.verdicts, b.salt),
-                deadline=t.reveal_end,
-                priority=Priority.DEADLINE,
-                on_result=partial(self.revealed, b, t),
-            )
-        except TxReverted as exc:
-            self._refused(b, exc, seen, t)
-            return
+    def intent(self, round_: int) -> str:
+        return reveal_intent(round_)
+
+    def call(self, b: StoredBallot) -> Any:
+        return self.engine.client.fn("reveal", b.round, self.engine.operator, b.verdicts, b.salt)
+
+    def deadline(self, t: RoundTiming) -> int:
+        return t.reveal_end
+
+    def after_refused(self, round_: int, outcome: Outcome, error: str) -> list[RevealStep]:
+        return after_reveal_refused(round_, outcome, error)
+
+    def on_sent(self) -> None:
         self.last_reveal_at = time.monotonic()
 
-    def revealed(self, b: StoredBallot, t: RoundTiming, a: Attempt) -> None:
-        """The outcome of round b.round's reveal transaction (a replaced or dropped one leaves
-        the ballot committed: the next tick reveals again until the deadline block)."""
-        e = self.engine
-        current = e.store.ballot(b.round)
-        if current is None or current.state not in OPEN_STATES:
-            return  # moved on already (revealed or missed): nothing left to record
-        if a.state is AttemptState.MINED:
-            e.metrics.votes_sent.labels(kind="reveal").inc()
-            e.store.set_ballot_state(b.round, BallotState.REVEALED, reveal_tx=a.tx_hash)
-            self.last_reveal_at = time.monotonic()
-            log.info("round %d: revealed (tx %s)", b.round, a.tx_hash)
-        elif a.state is AttemptState.REVERTED:
-            self._refused(b, mined_revert(a), e.seen, t)
-
-    def _refused(self, b: StoredBallot, exc: TxReverted, seen: SeenBlock, t: RoundTiming) -> None:
-        """A reveal refused at its estimate or reverted on chain: decoded the same way."""
-        steps = refused_steps(
-            "reveal",
-            exc,
-            seen=seen,
-            timing=t,
-            metrics=self.engine.metrics,
-            decide=lambda outcome, error: after_reveal_refused(b.round, outcome, error),
-        )
-        self._carry_out(steps, b, t, seen)
+    def carry_out_own(
+        self, step: RevealStep, b: StoredBallot, t: RoundTiming, seen: SeenBlock
+    ) -> None:
+        if isinstance(step, CountMissedReveal):
+            self.engine.metrics.reveal_misses.inc()
+        elif isinstance(step, SendReveal):
+            self.send(b, t, seen)

@@ -70,7 +70,7 @@ def test_send_commit__refused_before_the_commit_phase__stays_prepared_not_missed
 
     with caplog.at_level(logging.INFO, logger="oracle.validator"):
         # OracleNotCommitPhase while the phase has not begun: too early, not "over".
-        engine.commit_duty.send(ballot, engine.timing(r), engine.observe_head())
+        engine.commit_duty.send_unless_on_chain(ballot, engine.timing(r), engine.observe_head())
 
     assert engine.store.ballot(r).state == "prepared"  # type: ignore[union-attr]
     assert any("commit too early" in m for m in caplog.messages)
