@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from eth_account import Account
 
@@ -135,13 +138,35 @@ def _gas_used(client: OracleClient, tx_hash: str) -> int:
     return int(client.w3.eth.get_transaction_receipt(tx_hash)["gasUsed"])  # type: ignore[arg-type]
 
 
+def _relay_with_one_gas_short_of_the_batch(
+    client: OracleClient,
+    batch_fn: str,
+    r: int,
+    offers: list[tuple[Any, ...]],
+    add: Callable[..., None],
+) -> None:
+    """`offers` handed to a relayer (`add(relayer, r, *offer)`) whose gas budget is one below
+    what `batch_fn` with all of them needs, then flushed: sent in parts, each within it."""
+    sender = client.make_sender(_funded(client))
+    # At the maximum round size the budget is 2^24 against a dozen ballots; one gas short of
+    # the whole batch forces the same split on three.
+    budget = sender.estimate_call(client.fn(batch_fn, r, offers)) - 1
+    relayer = Relayer(client, sender, window_s=0.0, gas_budget=budget)
+    for offer in offers:
+        add(relayer, r, *offer)
+    relayer.flush(0)
+
+    assert len(relayer.sent) >= 2
+    assert sum(n for _, _, n, _ in relayer.sent) == len(offers)
+    assert all(_gas_used(client, tx) <= budget for _, _, _, tx in relayer.sent)
+
+
 def test_relayer__batch_estimated_above_the_gas_budget__goes_out_in_parts_that_fit(
     client: OracleClient,
 ) -> None:
     validators, _, r, listed = _three_staked_validators_in_a_commit_phase(
         client, [b"\x0a" * 64, b"\x0b" * 64]
     )
-    estimator = client.make_sender(_funded(client))
     verdicts = bytes([0] * len(listed))
     commits, reveals = [], []
     for v in validators:
@@ -149,31 +174,9 @@ def test_relayer__batch_estimated_above_the_gas_budget__goes_out_in_parts_that_f
         sig = sign_commit(v, client.domain, round_=r, commitment=c, validator=v.address)
         commits.append((v.address, c, sig))
         reveals.append((v.address, verdicts, salt))
-    # A budget just below what the whole batch needs: at the maximum round size this is
-    # 2^24 against a dozen ballots; here the same split is forced on three.
-    commit_budget = estimator.estimate_call(client.fn("commitRelayed", r, commits)) - 1
-    relayer = Relayer(
-        client, client.make_sender(_funded(client)), window_s=0.0, gas_budget=commit_budget
-    )
-    for validator, c, sig in commits:
-        relayer.add_commit(r, validator, c, sig)
-    relayer.flush(0)
-
-    assert len(relayer.sent) >= 2
-    assert sum(n for _, _, n, _ in relayer.sent) == len(validators)
-    assert all(_gas_used(client, tx) <= commit_budget for _, _, _, tx in relayer.sent)
+    _relay_with_one_gas_short_of_the_batch(client, "commitRelayed", r, commits, Relayer.add_commit)
     assert all(client.ballot_of(r, v.address).committed for v in validators)
 
     advance_to(client, client.round_timing(r).reveal_start)
-    reveal_budget = estimator.estimate_call(client.fn("revealMany", r, reveals)) - 1
-    relayer = Relayer(
-        client, client.make_sender(_funded(client)), window_s=0.0, gas_budget=reveal_budget
-    )
-    for validator, vs, salt in reveals:
-        relayer.add_reveal(r, validator, vs, salt)
-    relayer.flush(0)
-
-    assert len(relayer.sent) >= 2
-    assert sum(n for _, _, n, _ in relayer.sent) == len(validators)
-    assert all(_gas_used(client, tx) <= reveal_budget for _, _, _, tx in relayer.sent)
+    _relay_with_one_gas_short_of_the_batch(client, "revealMany", r, reveals, Relayer.add_reveal)
     assert all(client.ballot_of(r, v.address).revealed for v in validators)
