@@ -20,92 +20,56 @@ def enc(signature: str, *args: object) -> bytes:
     return selector_of(signature) + abi_encode(types, args)
 
 
+# The method name each case expects is its signature's name.
 @pytest.mark.parametrize(
-    ("data", "method", "expected"),
+    ("signature", "args", "expected"),
     [
+        ("transfer(address,uint256)", (A, 5), {"recipient": A, "amount": 5}),
+        ("approve(address,uint256)", (A, MAX), {"spender": A, "amount": MAX}),
         (
-            enc("transfer(address,uint256)", A, 5),
-            "transfer",
-            {"recipient": A, "amount": 5},
-        ),
-        (
-            enc("approve(address,uint256)", A, MAX),
-            "approve",
-            {"spender": A, "amount": MAX},
-        ),
-        (
-            enc("transferFrom(address,address,uint256)", A, B, 7),
-            "transferFrom",
+            "transferFrom(address,address,uint256)",
+            (A, B, 7),
             {"owner": A, "recipient": B, "amount": 7},
         ),
+        ("increaseAllowance(address,uint256)", (B, 9), {"spender": B}),
         (
-            enc("increaseAllowance(address,uint256)", B, 9),
-            "increaseAllowance",
-            {"spender": B},
-        ),
-        (
-            enc(
-                "permit(address,address,uint256,uint256,uint8,bytes32,bytes32)",
-                A,
-                B,
-                MAX,
-                1,
-                27,
-                b"\x01" * 32,
-                b"\x02" * 32,
-            ),
-            "permit",
+            "permit(address,address,uint256,uint256,uint8,bytes32,bytes32)",
+            (A, B, MAX, 1, 27, b"\x01" * 32, b"\x02" * 32),
             {"owner": A, "spender": B, "amount": MAX, "v": 27},
         ),
+        ("setApprovalForAll(address,bool)", (C, True), {"operator": C, "approved": True}),
         (
-            enc("setApprovalForAll(address,bool)", C, True),
-            "setApprovalForAll",
-            {"operator": C, "approved": True},
-        ),
-        (
-            enc("safeTransferFrom(address,address,uint256)", A, B, 42),
-            "safeTransferFrom",
+            "safeTransferFrom(address,address,uint256)",
+            (A, B, 42),
             {"owner": A, "recipient": B, "token_id": 42},
         ),
         (
-            enc("safeTransferFrom(address,address,uint256,uint256,bytes)", A, B, 3, 10, b"hi"),
-            "safeTransferFrom",
+            "safeTransferFrom(address,address,uint256,uint256,bytes)",
+            (A, B, 3, 10, b"hi"),
             {"token_id": 3, "quantity": 10},
         ),
-        (enc("deposit()"), "deposit", {}),
-        (enc("withdraw(uint256)", 10**18), "withdraw", {"amount": 10**18}),
+        ("deposit()", (), {}),
+        ("withdraw(uint256)", (10**18,), {"amount": 10**18}),
         (
-            enc(
-                "swapExactTokensForTokens(uint256,uint256,address[],address,uint256)",
-                100,
-                90,
-                [A, B],
-                C,
-                1_700_000_000,
-            ),
-            "swapExactTokensForTokens",
+            "swapExactTokensForTokens(uint256,uint256,address[],address,uint256)",
+            (100, 90, [A, B], C, 1_700_000_000),
             {"amount_in": 100, "path": [A, B], "recipient": C},
         ),
         (
-            enc(
-                "addLiquidityETH(address,uint256,uint256,uint256,address,uint256)", A, 1, 0, 0, C, 5
-            ),
-            "addLiquidityETH",
+            "addLiquidityETH(address,uint256,uint256,uint256,address,uint256)",
+            (A, 1, 0, 0, C, 5),
             {"token": A, "recipient": C},
         ),
         (
-            enc(
-                "exactInputSingle((address,address,uint24,address,uint256,uint256,uint256,uint160))",
-                (A, B, 3000, C, 1, 2, 3, 0),
-            ),
-            "exactInputSingle",
+            "exactInputSingle((address,address,uint24,address,uint256,uint256,uint256,uint160))",
+            ((A, B, 3000, C, 1, 2, 3, 0),),
             {"token_in": A, "token_out": B, "recipient": C, "amount_in": 2},
         ),
     ],
 )
-def test_decode__known_selector__gives_method_and_named_arguments(data, method, expected):
-    call = decode_calldata(data)
-    assert call.method == method
+def test_decode__known_selector__gives_method_and_named_arguments(signature, args, expected):
+    call = decode_calldata(enc(signature, *args))
+    assert call.method == signature[: signature.index("(")]
     for key, value in expected.items():
         assert call.args[key] == value
 
