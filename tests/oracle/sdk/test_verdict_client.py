@@ -189,13 +189,17 @@ def test_judge_safe_tx__caller_not_an_owner__reverts_with_the_named_error(
     assert err.value.error == "GuardNotOwnerOrModule"
 
 
+def _guard_quote(dapp: VerdictClient) -> int:
+    """What a submit through `dapp`'s Safe guard costs: the fee and the callback deposit."""
+    assert dapp.guard is not None
+    return dapp.quote_submit(dapp.guard.address)
+
+
 def test_judge_safe_tx__default_fee__prepays_the_guards_callback_deposit(
     dapp: VerdictClient, guarded_safe
 ) -> None:  # type: ignore[no-untyped-def]
     wallet, _ = guarded_safe
-    assert dapp.guard is not None
-    quote = dapp.quote_submit(dapp.guard.address)
-    deposit = quote - dapp.proposal_fee()
+    deposit = _guard_quote(dapp) - dapp.proposal_fee()
     assert deposit > 0
 
     judged = dapp.judge_safe_tx(wallet.address, RECIPIENT, 10**18, b"", Operation.CALL, "rent")
@@ -209,8 +213,7 @@ def test_judge_safe_tx__fee_without_the_deposit__reverts_naming_the_oracle_error
     dapp: VerdictClient, guarded_safe
 ) -> None:  # type: ignore[no-untyped-def]
     wallet, _ = guarded_safe
-    assert dapp.guard is not None
-    needed = dapp.quote_submit(dapp.guard.address)
+    needed = _guard_quote(dapp)
 
     with pytest.raises(TxReverted) as err:
         dapp.judge_safe_tx(
