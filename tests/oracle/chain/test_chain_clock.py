@@ -11,6 +11,14 @@ from oracle.chain.chain_clock import (
 )
 
 
+def _pace_having_seen(blocks: list[tuple[int, int]], span: int | None = None) -> BlockPace:
+    """A pace that observed `blocks` (number, timestamp) in this order."""
+    pace = BlockPace() if span is None else BlockPace(span=span)
+    for number, ts in blocks:
+        pace.observe(SeenBlock(number, ts))
+    return pace
+
+
 def test_block_pace__fewer_than_two_blocks__assumes_the_default_interval() -> None:
     pace = BlockPace()
     assert pace.interval() == DEFAULT_BLOCK_INTERVAL_S
@@ -20,24 +28,17 @@ def test_block_pace__fewer_than_two_blocks__assumes_the_default_interval() -> No
 
 
 def test_block_pace__blocks_seen_with_gaps__averages_over_them() -> None:
-    pace = BlockPace()
-    for number, ts in [(10, 1_000), (12, 1_004), (15, 1_010)]:
-        pace.observe(SeenBlock(number, ts))
+    pace = _pace_having_seen([(10, 1_000), (12, 1_004), (15, 1_010)])
     assert pace.interval() == 2.0
 
 
 def test_block_pace__older_block_from_a_lagging_node__is_ignored() -> None:
-    pace = BlockPace()
-    pace.observe(SeenBlock(10, 1_000))
-    pace.observe(SeenBlock(20, 1_020))
-    pace.observe(SeenBlock(17, 1_014))
+    pace = _pace_having_seen([(10, 1_000), (20, 1_020), (17, 1_014)])
     assert pace.interval() == 2.0
 
 
 def test_block_pace__span__forgets_the_oldest_blocks() -> None:
-    pace = BlockPace(span=2)
-    for number, ts in [(1, 0), (2, 100), (3, 101)]:
-        pace.observe(SeenBlock(number, ts))
+    pace = _pace_having_seen([(1, 0), (2, 100), (3, 101)], span=2)
     assert pace.interval() == 1.0
 
 
