@@ -4,9 +4,9 @@ what a duty's transaction-manager result handler shares (a mined revert as a ref
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from oracle.chain.chain_clock import SeenBlock
 from oracle.chain.errors import TxReverted
@@ -36,6 +36,49 @@ class Note:
 
     level: int
     message: str
+
+
+class LateSend(NamedTuple):
+    """The words of the warning for a vote sent less than a block before its phase ends."""
+
+    sending: str
+    before: str
+    risk: str
+
+
+COMMIT_LATE = LateSend(
+    "committing", "the reveal phase", "the commit may land too late (gas only, no stake at risk)"
+)
+REVEAL_LATE = LateSend("revealing", "the deadline", "it may land too late")
+
+
+def late_send_note(round_: int, seconds_left: int, interval_s: float, words: LateSend) -> Note:
+    return Note(
+        logging.WARNING,
+        f"round {round_}: {words.sending} {seconds_left} s before {words.before}, within a "
+        f"block ({interval_s:.1f} s); {words.risk}",
+    )
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Where a refused vote moves its ballot; `note` may name the decoded `{error}`."""
+
+    state: BallotState
+    note: str = ""
+    level: int = logging.INFO
+
+
+def after_vote_refused(
+    kind: str, moves: Mapping[Outcome, Refusal], round_: int, outcome: Outcome, error: str
+) -> list[MarkBallot | Note]:
+    """What a refused vote (decoded, revert_outcome.py) leaves to do: the move its outcome
+    names, else (too early, a view a block apart) the same again on the next block."""
+    move = moves.get(outcome)
+    if move is None:
+        note = f"round {round_}: {kind} {outcome.value} ({error}); next block"
+        return [Note(logging.INFO, note)]
+    return [MarkBallot(round_, move.state, move.note.format(error=error), move.level)]
 
 
 def carry_out_common(action: object, store: Store, log: logging.Logger) -> bool:

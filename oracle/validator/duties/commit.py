@@ -24,7 +24,15 @@ from oracle.chain.commitment import round_list_hash, seal_ballot
 from oracle.chain.revert_outcome import Outcome
 from oracle.chain.round_clock import RoundTiming
 from oracle.validator.ballot_state import BallotState
-from oracle.validator.duties.actions import MarkBallot, Note, carry_out_common
+from oracle.validator.duties.actions import (
+    COMMIT_LATE,
+    MarkBallot,
+    Note,
+    Refusal,
+    after_vote_refused,
+    carry_out_common,
+    late_send_note,
+)
 from oracle.validator.duties.payload_check import PayloadCheck, check_payloads
 from oracle.validator.duties.vote_duty import VoteDuty
 from oracle.validator.duty_phases import CommitAction, commit_action
@@ -156,32 +164,23 @@ def decide_commit_send(s: CommitSendSnapshot) -> list[CommitStep]:
             return [MarkBallot(s.round, BallotState.COMMITTED, note)]
         note = "on-chain commitment differs from the stored one"
         return [MarkBallot(s.round, BallotState.MISSED, note, logging.ERROR)]
-    steps: list[CommitStep] = []
-    if s.at_risk:
-        steps.append(
-            Note(
-                logging.WARNING,
-                f"round {s.round}: committing {s.seconds_left} s before the reveal phase, within "
-                f"a block ({s.block_interval_s:.1f} s); the commit may land too late (gas only, "
-                "no stake at risk)",
-            )
-        )
-    steps.append(SendCommit(s.round))
-    return steps
+    late = [late_send_note(s.round, s.seconds_left, s.block_interval_s, COMMIT_LATE)]
+    return [*(late if s.at_risk else []), SendCommit(s.round)]
+
+
+COMMIT_REFUSALS = {
+    Outcome.DONE: Refusal(BallotState.COMMITTED),
+    Outcome.TOO_LATE: Refusal(
+        BallotState.MISSED, "commit phase over before the commit was mined", logging.WARNING
+    ),
+    Outcome.FATAL: Refusal(
+        BallotState.MISSED, "commit refused ({error}); not voting this round", logging.ERROR
+    ),
+}  # any other outcome (too early, a view a block apart): stays prepared, next block
 
 
 def after_commit_refused(round_: int, outcome: Outcome, error: str) -> list[CommitStep]:
-    """What a refused commit (decoded, revert_outcome.py) leaves to do."""
-    if outcome is Outcome.DONE:
-        return [MarkBallot(round_, BallotState.COMMITTED)]
-    if outcome is Outcome.TOO_LATE:
-        note = "commit phase over before the commit was mined"
-        return [MarkBallot(round_, BallotState.MISSED, note, logging.WARNING)]
-    if outcome is Outcome.FATAL:
-        note = f"commit refused ({error}); not voting this round"
-        return [MarkBallot(round_, BallotState.MISSED, note, logging.ERROR)]
-    # Too early, or a view a block apart: stays prepared, again on the next block.
-    return [Note(logging.INFO, f"round {round_}: commit {outcome.value} ({error}); next block")]
+    return [*after_vote_refused("commit", COMMIT_REFUSALS, round_, outcome, error)]
 
 
 class CommitDuty(VoteDuty[CommitStep]):

@@ -22,7 +22,14 @@ from oracle.chain.client import OnChainBallot
 from oracle.chain.revert_outcome import Outcome
 from oracle.chain.round_clock import RoundTiming
 from oracle.validator.ballot_state import OPEN_STATES, BallotState
-from oracle.validator.duties.actions import MarkBallot, Note
+from oracle.validator.duties.actions import (
+    REVEAL_LATE,
+    MarkBallot,
+    Note,
+    Refusal,
+    after_vote_refused,
+    late_send_note,
+)
 from oracle.validator.duties.vote_duty import VoteDuty
 from oracle.validator.duty_phases import RevealAction, reveal_action
 from oracle.validator.store import StoredBallot
@@ -97,32 +104,25 @@ def decide_reveal(s: RevealSnapshot) -> list[RevealStep]:
             CountMissedReveal(s.round),
             MarkBallot(s.round, BallotState.MISSED, note, logging.ERROR),
         ]
-    steps: list[RevealStep] = []
-    if action is RevealAction.AT_RISK:
-        steps.append(
-            Note(
-                logging.WARNING,
-                f"round {s.round}: revealing {s.timing.reveal_end - s.seen.timestamp} s before "
-                f"the deadline, within a block ({s.block_interval_s:.1f} s); it may land too late",
-            )
-        )
-    steps.append(SendReveal(s.round))
-    return steps
+    seconds_left = s.timing.reveal_end - s.seen.timestamp
+    late = [late_send_note(s.round, seconds_left, s.block_interval_s, REVEAL_LATE)]
+    return [*(late if action is RevealAction.AT_RISK else []), SendReveal(s.round)]
+
+
+# The reveal can never pass: missed, so it is settled and withdraw() unblocks.
+# (OracleNoStakeAtSnapshot: committed without stake, before that check existed; settled with no
+# stake, so no slash.) Too early or a view a block apart: again on the next block. "Too late"
+# is decided by a seen block past the deadline (decide_reveal), not by one refusal.
+REVEAL_REFUSALS = {
+    Outcome.DONE: Refusal(BallotState.REVEALED),
+    Outcome.FATAL: Refusal(
+        BallotState.MISSED, "reveal refused ({error}); it cannot pass", logging.ERROR
+    ),
+}
 
 
 def after_reveal_refused(round_: int, outcome: Outcome, error: str) -> list[RevealStep]:
-    """What a refused reveal (decoded, revert_outcome.py) leaves to do."""
-    if outcome is Outcome.DONE:
-        return [MarkBallot(round_, BallotState.REVEALED)]
-    if outcome is Outcome.FATAL:
-        # The reveal can never pass: missed, so it is settled and withdraw() unblocks.
-        # (OracleNoStakeAtSnapshot: committed without stake, before that check existed;
-        # settled with no stake, so no slash.)
-        note = f"reveal refused ({error}); it cannot pass"
-        return [MarkBallot(round_, BallotState.MISSED, note, logging.ERROR)]
-    # Too early or a view a block apart: again on the next block. "Too late" is decided by a
-    # seen block past the deadline (decide_reveal), not by one refusal.
-    return [Note(logging.INFO, f"round {round_}: reveal {outcome.value} ({error}); next block")]
+    return [*after_vote_refused("reveal", REVEAL_REFUSALS, round_, outcome, error)]
 
 
 class RevealDuty(VoteDuty[RevealStep]):
