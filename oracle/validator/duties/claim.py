@@ -11,10 +11,12 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from enum import Enum
 from typing import TYPE_CHECKING
 
 from oracle.chain.tx_attempts import Attempt, AttemptState
 from oracle.chain.tx_pricing import Priority
+from oracle.validator.duties.cadence import CadenceTime, StartCadence
 from oracle.validator.funds import need_for_rounds
 from oracle.validator.tx_intents import CLAIM
 
@@ -26,38 +28,27 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ClaimSnapshot:
-    host_now: float
-    last_claim_at: float
-    every_s: float
+    cadence: CadenceTime
     auto_claim: bool
     has_operator_key: bool
     claim_in_flight: bool = False  # the last cadence's claim is sent and not mined yet
 
 
-@dataclass(frozen=True)
-class StartCadence:
-    at: float
+class ClaimAction(Enum):
+    # The signer's balance and what a few rounds need: what the balance alert compares.
+    REPORT_BALANCE = "report balance"
+    CLAIM_REWARDS = "claim rewards"
 
 
-@dataclass(frozen=True)
-class ReportBalance:
-    """The signer's balance and what a few rounds need: what the balance alert compares."""
-
-
-@dataclass(frozen=True)
-class ClaimRewards:
-    pass
-
-
-ClaimStep = StartCadence | ReportBalance | ClaimRewards
+ClaimStep = StartCadence | ClaimAction
 
 
 def decide_claim(s: ClaimSnapshot) -> list[ClaimStep]:
-    if s.host_now - s.last_claim_at < s.every_s:
+    if not s.cadence.due:
         return []
-    steps: list[ClaimStep] = [StartCadence(s.host_now), ReportBalance()]
+    steps: list[ClaimStep] = [StartCadence(s.cadence.host_now), ClaimAction.REPORT_BALANCE]
     if s.auto_claim and s.has_operator_key and not s.claim_in_flight:
-        steps.append(ClaimRewards())
+        steps.append(ClaimAction.CLAIM_REWARDS)
     return steps
 
 
@@ -73,9 +64,7 @@ class ClaimDuty:
     def run(self) -> None:
         e = self.engine
         snapshot = ClaimSnapshot(
-            host_now=time.monotonic(),
-            last_claim_at=self.last_claim_at,
-            every_s=e.config.claim_every_s,
+            CadenceTime(time.monotonic(), self.last_claim_at, e.config.claim_every_s),
             auto_claim=e.config.auto_claim,
             has_operator_key=e.operator_tx is not None,
             claim_in_flight=e.operator_tx is not None and bool(e.operator_tx.in_flight(CLAIM)),
@@ -83,10 +72,10 @@ class ClaimDuty:
         for step in decide_claim(snapshot):
             if isinstance(step, StartCadence):
                 self.last_claim_at = step.at
-            elif isinstance(step, ReportBalance):
+            elif step is ClaimAction.REPORT_BALANCE:
                 e.metrics.signer_balance.set(e.client.w3.eth.get_balance(e.signer.address))
                 e.metrics.signer_balance_needed.set(need_for_rounds(e.client.w3))
-            elif isinstance(step, ClaimRewards):
+            elif step is ClaimAction.CLAIM_REWARDS:
                 self._claim_in_background()
 
     def _claim_in_background(self) -> None:

@@ -8,6 +8,8 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from oracle.validator.duties.cadence import CadenceTime, StartCadence
+
 if TYPE_CHECKING:
     from oracle.validator.engine import Engine
 
@@ -16,9 +18,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class PruneSnapshot:
-    host_now: float
-    last_prune_at: float
-    every_s: float
+    cadence: CadenceTime
     current_round: int
     retention_rounds: int
 
@@ -26,13 +26,13 @@ class PruneSnapshot:
 @dataclass(frozen=True)
 class PruneBefore:
     round: int
-    at: float
+    started: StartCadence
 
 
 def decide_prune(s: PruneSnapshot) -> PruneBefore | None:
-    if s.host_now - s.last_prune_at < s.every_s:
+    if not s.cadence.due:
         return None
-    return PruneBefore(s.current_round - s.retention_rounds, s.host_now)
+    return PruneBefore(s.current_round - s.retention_rounds, StartCadence(s.cadence.host_now))
 
 
 class PruneDuty:
@@ -42,18 +42,11 @@ class PruneDuty:
 
     def run(self, cr: int) -> None:
         e = self.engine
-        action = decide_prune(
-            PruneSnapshot(
-                time.monotonic(),
-                self.last_prune_at,
-                e.config.prune_every_s,
-                cr,
-                e.config.retention_rounds,
-            )
-        )
+        cadence = CadenceTime(time.monotonic(), self.last_prune_at, e.config.prune_every_s)
+        action = decide_prune(PruneSnapshot(cadence, cr, e.config.retention_rounds))
         if action is None:
             return
-        self.last_prune_at = action.at
+        self.last_prune_at = action.started.at
         proposals, ballots = e.store.prune(action.round)
         if proposals or ballots:
             log.info("pruned %d final proposals and %d settled ballots", proposals, ballots)

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from oracle.validator.duties.claim import (
-    ClaimRewards,
-    ClaimSnapshot,
-    ReportBalance,
-    StartCadence,
-    decide_claim,
-    worth_claiming,
-)
+from oracle.validator.duties.cadence import CadenceTime, StartCadence
+from oracle.validator.duties.claim import ClaimAction, ClaimSnapshot, decide_claim, worth_claiming
 from oracle.validator.duties.prune import PruneBefore, PruneSnapshot, decide_prune
 
+REPORT, CLAIM = ClaimAction.REPORT_BALANCE, ClaimAction.CLAIM_REWARDS
 
-def claim_snap(host_now: float, *, auto: bool = True, key: bool = True) -> ClaimSnapshot:
-    return ClaimSnapshot(
-        host_now, last_claim_at=100.0, every_s=30.0, auto_claim=auto, has_operator_key=key
-    )
+
+def claim_snap(
+    host_now: float, *, auto: bool = True, key: bool = True, in_flight: bool = False
+) -> ClaimSnapshot:
+    cadence = CadenceTime(host_now, last_at=100.0, every_s=30.0)
+    return ClaimSnapshot(cadence, auto_claim=auto, has_operator_key=key, claim_in_flight=in_flight)
 
 
 def test_decide_claim__inside_its_cadence__nothing() -> None:
@@ -24,12 +21,12 @@ def test_decide_claim__inside_its_cadence__nothing() -> None:
 
 
 def test_decide_claim__cadence_due__reports_the_balance_and_claims() -> None:
-    assert decide_claim(claim_snap(130.0)) == [StartCadence(130.0), ReportBalance(), ClaimRewards()]
+    assert decide_claim(claim_snap(130.0)) == [StartCadence(130.0), REPORT, CLAIM]
 
 
 def test_decide_claim__no_operator_key_or_auto_claim_off__reports_only() -> None:
-    assert decide_claim(claim_snap(130.0, key=False)) == [StartCadence(130.0), ReportBalance()]
-    assert decide_claim(claim_snap(130.0, auto=False)) == [StartCadence(130.0), ReportBalance()]
+    assert decide_claim(claim_snap(130.0, key=False)) == [StartCadence(130.0), REPORT]
+    assert decide_claim(claim_snap(130.0, auto=False)) == [StartCadence(130.0), REPORT]
 
 
 def test_worth_claiming__at_or_below_the_minimum__not_worth_a_transaction() -> None:
@@ -40,17 +37,10 @@ def test_worth_claiming__at_or_below_the_minimum__not_worth_a_transaction() -> N
 
 
 def test_decide_prune__cadence_due__prunes_before_the_retention() -> None:
-    assert decide_prune(PruneSnapshot(50.0, 0.0, 60.0, 100, 20)) is None
-    assert decide_prune(PruneSnapshot(60.0, 0.0, 60.0, 100, 20)) == PruneBefore(80, 60.0)
+    assert decide_prune(PruneSnapshot(CadenceTime(50.0, 0.0, 60.0), 100, 20)) is None
+    due = PruneSnapshot(CadenceTime(60.0, 0.0, 60.0), 100, 20)
+    assert decide_prune(due) == PruneBefore(80, StartCadence(60.0))
 
 
 def test_decide_claim__last_claim_in_flight__reports_only() -> None:
-    s = ClaimSnapshot(
-        130.0,
-        last_claim_at=100.0,
-        every_s=30.0,
-        auto_claim=True,
-        has_operator_key=True,
-        claim_in_flight=True,
-    )
-    assert decide_claim(s) == [StartCadence(130.0), ReportBalance()]
+    assert decide_claim(claim_snap(130.0, in_flight=True)) == [StartCadence(130.0), REPORT]
