@@ -33,6 +33,7 @@ from oracle.chain.errors import ErrorDecoder, InsufficientFunds, TxReverted, rev
 from oracle.chain.gas_cap import TX_GAS_CAP
 from oracle.chain.nonce import NonceBook
 from oracle.chain.retry import RetryPolicy
+from oracle.chain.tx_pricing import DEFAULT_BUMP_FACTOR
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +57,8 @@ class SentTx:
 class SenderConfig:
     # Seconds without a receipt before the transaction is considered stuck and re-priced.
     stuck_after_s: float = 15.0
-    # Fee multiplier per bump; nodes require >= 1.1 for a replacement.
-    bump_factor: float = 1.25
+    # Fee multiplier per bump; nodes require >= MIN_REPLACEMENT_BUMP for a replacement.
+    bump_factor: float = DEFAULT_BUMP_FACTOR
     max_bumps: int = 5
     # Total seconds to keep trying (RPC down included) before giving up on one send.
     give_up_after_s: float = 120.0

@@ -22,6 +22,9 @@ from enum import Enum
 GWEI = 10**9
 # A replacement must raise both fees by at least 10% (geth's and Anvil's pool rule).
 MIN_REPLACEMENT_BUMP = 1.1
+# What a stuck transaction's fees are multiplied by per bump, unless configured (both the
+# transaction manager and the blocking sender; margin over the pool rule above).
+DEFAULT_BUMP_FACTOR = 1.25
 
 
 class Priority(Enum):
@@ -41,7 +44,7 @@ class Priority(Enum):
 @dataclass(frozen=True)
 class FeePolicy:
     max_fee_per_gas_gwei: float = 500.0
-    bump_factor: float = 1.25
+    bump_factor: float = DEFAULT_BUMP_FACTOR
     bump_after_blocks: int = 3
     # Blocks before a deadline over which the tip rises to max_urgency x the suggestion.
     urgent_blocks: int = 4
