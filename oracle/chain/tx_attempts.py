@@ -47,10 +47,17 @@ class Attempt:
     hashes: tuple[str, ...]  # every hash it was sent under, oldest first
     sent_block: int  # the block seen when it was last (re-)priced
     state: AttemptState = AttemptState.PENDING
+    first_block: int | None = None  # the block seen when it was first sent (None: as sent_block)
     mined_hash: str | None = None
     block_number: int | None = None
     error: str | None = None  # the decoded revert (REVERTED) or why it was given up
     revert_data: bytes = field(default=b"", repr=False)
+
+    def pending_blocks(self, head: int) -> int:
+        """Blocks since it was first sent: how long it has waited to be mined (0 when sent
+        before the manager had seen a block)."""
+        since = self.sent_block if self.first_block is None else self.first_block
+        return max(0, head - since) if since >= 0 else 0
 
     @property
     def tx_hash(self) -> str:

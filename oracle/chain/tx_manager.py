@@ -133,6 +133,7 @@ class TxManager:
             fees=fees,
             hashes=(),
             sent_block=self._head.number,
+            first_block=self._head.number,
         )
         self._listen(intent, on_result)
         try:
@@ -174,6 +175,10 @@ class TxManager:
     def in_flight(self, intent: str | None = None) -> list[Attempt]:
         """The attempts not finished yet (of `intent`, if given), by nonce."""
         return [a for a in self._attempts().values() if intent is None or a.intent == intent]
+
+    def oldest_pending_blocks(self) -> int:
+        """Blocks the oldest attempt in flight has waited since it was first sent (0: none)."""
+        return max((a.pending_blocks(self._head.number) for a in self.in_flight()), default=0)
 
     def in_flight_like(self, prefix: str) -> bool:
         """Whether an attempt whose intent starts with `prefix` is in flight."""
@@ -403,6 +408,7 @@ class TxManager:
             fees=Fees(0, 0),
             hashes=(),
             sent_block=self._head.number,
+            first_block=self._head.number,
         )
         self._sign_and_send(filler, self._target(None))
 
@@ -447,6 +453,9 @@ class TxManager:
                     self.policy.max_fee_per_gas_gwei,
                     a.fees.max_fee / 1e9,
                 )
+            # The same bytes again: a node may have dropped it meanwhile (evicted while under
+            # the base fee, restarted), and nothing else would ever send it back.
+            self._sign_and_send(a, a.fees)
             return
         self.on_event("bump")
         log.info(

@@ -461,6 +461,8 @@ class Engine:
         for m in managers.values():
             m.on_block(seen.number, seen.timestamp)
         self.metrics.tx_in_flight.set(sum(len(m.in_flight()) for m in managers.values()))
+        oldest = max(m.oldest_pending_blocks() for m in managers.values()) if managers else 0
+        self.metrics.tx_oldest_pending_blocks.set(oldest)
 
     # --------------------------------------------------------------- events
 

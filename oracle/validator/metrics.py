@@ -90,6 +90,11 @@ class Metrics:
         self.tx_in_flight = Gauge(
             "oracle_tx_in_flight", "Transactions sent by the manager and not mined yet", registry=r
         )
+        self.tx_oldest_pending_blocks = Gauge(
+            "oracle_tx_oldest_pending_blocks",
+            "Blocks the oldest transaction in flight has waited since first sent (0: none)",
+            registry=r,
+        )
         self.signer_balance = Gauge(
             "oracle_signer_balance_wei", "ETH balance of the hot signer key", registry=r
         )

@@ -70,6 +70,7 @@ def _to_json(a: Attempt) -> dict[str, Any]:
         "tip": str(a.fees.tip),
         "hashes": list(a.hashes),
         "sent_block": a.sent_block,
+        "first_block": a.first_block,
     }
 
 
@@ -89,4 +90,5 @@ def _from_rows(rows: Iterator[Any]) -> Iterator[Attempt]:
             fees=Fees(max_fee=int(d["max_fee"]), tip=int(d["tip"])),
             hashes=tuple(d["hashes"]),
             sent_block=int(d["sent_block"]),
+            first_block=d.get("first_block"),  # absent in attempts stored before it existed
         )

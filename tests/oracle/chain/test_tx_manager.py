@@ -125,6 +125,45 @@ def test_on_block__bump_above_the_fee_cap__is_not_made_and_said_once(
     assert len([r for r in caplog.records if "fee cap" in r.getMessage()]) == 1
 
 
+def test_oldest_pending_blocks__counts_from_the_first_send_through_bumps__zero_once_mined(
+    client: OracleClient, account
+) -> None:  # type: ignore[no-untyped-def]
+    with _mining_by_hand(client, account, max_fee_per_gas_gwei=20) as (manager, _, w3):
+        mine(w3, manager)  # the manager has seen a block: the attempt's first one
+        assert manager.oldest_pending_blocks() == 0  # nothing in flight
+        sent = _transfer(manager, "t")
+        spike_base_fee(w3, 100 * GWEI)  # above its cap: it cannot mine
+        mine(w3, manager, blocks=4)  # re-priced on the way (bump_after_blocks=2)
+        assert manager.oldest_pending_blocks() == 4
+        spike_base_fee(w3, sent.fees.max_fee // 2)  # affordable again
+        for _ in range(8):  # Anvil may have dropped it meanwhile: the manager re-sends it
+            mine(w3, manager)
+            if manager.result("t") is not None:
+                break
+        assert manager.result("t") is not None  # mined
+        assert manager.oldest_pending_blocks() == 0
+
+
+def test_on_block__at_the_fee_cap_and_dropped_by_the_node__same_bytes_sent_again(
+    client: OracleClient, account
+) -> None:  # type: ignore[no-untyped-def]
+    with _mining_by_hand(client, account, max_fee_per_gas_gwei=20) as (manager, events, w3):
+        mine(w3, manager)  # a block seen: the bump counts from the send
+        _transfer(manager, "t")
+        spike_base_fee(w3, 100 * GWEI)
+        mine(w3, manager, blocks=2)  # bumped to the cap
+        [capped] = manager.in_flight("t")
+        assert capped.fees.max_fee == 20 * GWEI and events == ["bump"]
+        rpc(w3, "anvil_dropTransaction", capped.tx_hash)
+        spike_base_fee(w3, GWEI)  # it could mine now, if a node still had it
+        mine(w3, manager, blocks=2)  # no bump possible: the capped bytes are broadcast again
+        assert pool_nonces(w3, account.address)[capped.nonce]["hash"] == capped.tx_hash
+        mine(w3, manager, blocks=2)
+    mined = manager.result("t")
+    assert mined is not None and mined.state is AttemptState.MINED
+    assert mined.mined_hash == capped.tx_hash
+
+
 def test_on_block__dropped_by_the_node__is_sent_again_and_mines(
     client: OracleClient, account
 ) -> None:  # type: ignore[no-untyped-def]
