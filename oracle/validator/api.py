@@ -21,11 +21,11 @@ from pydantic import BaseModel
 
 from oracle.chain.client import Status
 from oracle.model.labels import Verdict, vote_label
+from oracle.relay.relayer import Relayer
 from oracle.validator.doppelganger import doppelganger_line
 from oracle.validator.funds import signer_funds_line
 from oracle.validator.liveness import LivenessFacts, health_failures, stall_bound_s
 from oracle.validator.readiness import ReadinessFacts, failing
-from oracle.validator.relay import Relayer
 from oracle.validator.service import Validator
 from oracle.version import __version__
 

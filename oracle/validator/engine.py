@@ -43,6 +43,7 @@ from oracle.chain.slashing import SlashReason
 from oracle.chain.tx_attempts import Attempt
 from oracle.chain.tx_manager import TxManager
 from oracle.chain.tx_pricing import FeePolicy
+from oracle.relay.relayer import Relayer
 from oracle.validator.ballot_state import OPEN_STATES, BallotState
 from oracle.validator.doppelganger import CheckState, DoppelgangerCheck
 from oracle.validator.drain import (
@@ -61,12 +62,12 @@ from oracle.validator.duties.prune import PruneDuty
 from oracle.validator.duties.recover import RecoverDuty
 from oracle.validator.duties.reveal import RevealDuty
 from oracle.validator.duties.settle import SettleDuty
+from oracle.validator.duties.vote_duty import VoteOffers
 from oracle.validator.funds import ShortfallLog
 from oracle.validator.judge import Judge
 from oracle.validator.judge_worker import JudgeWorker
 from oracle.validator.metrics import Metrics
 from oracle.validator.observer import Agreement
-from oracle.validator.relay import RelayClient
 from oracle.validator.settings import ValidatorSettings
 from oracle.validator.signed_verdicts import VerdictPublisher
 from oracle.validator.step_errors import StepErrorLog
@@ -137,8 +138,8 @@ class Engine:
         operator_sender: TxSender | None = None,
         metrics: Metrics | None = None,
         config: ValidatorEngineConfig | None = None,
-        relay: RelayClient | None = None,
-        relayer: Any = None,
+        relay: VoteOffers | None = None,
+        relayer: Relayer | None = None,
     ) -> None:
         self.client = client
         self.store = store

@@ -16,9 +16,10 @@ STALL_POLLS = 20
 
 
 def stall_bound_s(poll_interval_s: float, longest_blocking_call_s: float) -> float:
-    """...unless one call inside a tick may legitimately block longer: the duties' sends go
-    through the transaction manager and never wait, but a relayer's batch send (relay.py, the
-    tick's relay step) waits for its receipt up to the sender's give-up time."""
+    """...unless one call inside a tick may legitimately block longer. Every send of the tick
+    (the duties', the relayer's) goes through the transaction manager and never waits; the
+    bound keeps the sender's give-up time as the longest a chain call may take while an RPC
+    endpoint is down and retried (the engine says so in its log meanwhile)."""
     return max(STALL_POLLS * poll_interval_s, longest_blocking_call_s + poll_interval_s)
 
 

@@ -18,6 +18,8 @@ from oracle.chain.rpc import connect, wait_for_rpc
 from oracle.chain.sender import TxSender
 from oracle.chain.units import format_eth
 from oracle.model.rules import SanctionsListFile
+from oracle.relay.client import RelayClient
+from oracle.relay.relayer import Relayer
 from oracle.validator.doppelganger import DoppelgangerCheck, nonce_reader
 from oracle.validator.engine import Engine, ValidatorEngineConfig
 from oracle.validator.funds import signer_funds_line
@@ -26,7 +28,6 @@ from oracle.validator.keys import open_keystore
 from oracle.validator.metrics import Metrics
 from oracle.validator.observer import OBSERVER_OPERATOR
 from oracle.validator.operator import ZERO_ADDRESS
-from oracle.validator.relay import RelayClient, Relayer
 from oracle.validator.settings import ValidatorSettings, read_password
 from oracle.validator.startup_report import StartupFacts
 from oracle.validator.store import Store
@@ -186,8 +187,11 @@ def build_validator(settings: ValidatorSettings) -> Validator:
         return pipelines
 
     store = Store(settings.db_path)
-    relayer = Relayer(client, sender) if settings.relayer else None
-    relay = RelayClient(settings.relay_url) if settings.relay_url else None
+    relay = (
+        RelayClient(settings.relay_url, signer=signer, domain=client.domain, operator=operator)
+        if settings.relay_url
+        else None
+    )
     engine = Engine(
         client=client,
         store=store,
@@ -199,8 +203,9 @@ def build_validator(settings: ValidatorSettings) -> Validator:
         metrics=metrics,
         config=engine_config(settings),
         relay=relay,
-        relayer=relayer,
     )
+    # The relayer sends through the engine's transaction manager (the signer key's nonces).
+    relayer = engine.relayer = Relayer(client, engine.tx) if settings.relayer else None
     engine.doppelganger = (
         None if settings.observer else doppelganger_check(settings, engine, sender)
     )

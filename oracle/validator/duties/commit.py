@@ -270,7 +270,7 @@ class CommitDuty(VoteDuty[CommitStep]):
     # VoteDuty: what a commit is.
     def offered_to_relay(self, b: StoredBallot, t: RoundTiming) -> bool:
         assert self.engine.relay is not None
-        return self.engine.relay.offer_commit(self.engine, b)
+        return self.engine.relay.offer_commit(b, t, self.engine.now())
 
     def intent(self, round_: int) -> str:
         return commit_intent(round_)

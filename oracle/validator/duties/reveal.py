@@ -155,7 +155,7 @@ class RevealDuty(VoteDuty[RevealStep]):
     # VoteDuty: what a reveal is.
     def offered_to_relay(self, b: StoredBallot, t: RoundTiming) -> bool:
         assert self.engine.relay is not None
-        return self.engine.relay.offer_reveal(self.engine, b, t)
+        return self.engine.relay.offer_reveal(b, t, self.engine.now())
 
     def intent(self, round_: int) -> str:
         return reveal_intent(round_)

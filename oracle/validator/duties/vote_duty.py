@@ -9,7 +9,7 @@ import logging
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection
 from functools import partial
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
 from oracle.chain.chain_clock import SeenBlock
 from oracle.chain.errors import TxReverted
@@ -27,6 +27,15 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Step = TypeVar("Step")
+
+
+class VoteOffers(Protocol):
+    """Another way for a vote to reach the chain (oracle/relay/client.py): True while it is
+    trusted with the vote, False when the validator must send the vote itself now."""
+
+    def offer_commit(self, b: StoredBallot, t: RoundTiming, now: int) -> bool: ...
+
+    def offer_reveal(self, b: StoredBallot, t: RoundTiming, now: int) -> bool: ...
 
 
 class VoteDuty(ABC, Generic[Step]):

@@ -10,40 +10,23 @@ from eth_account import Account
 
 from oracle.chain.client import OracleClient
 from oracle.chain.eip712 import sign_commit
-from oracle.chain.submitter import Submitter
-from oracle.validator.relay import Relayer
+from oracle.chain.tx_attempts import AttemptState
+from oracle.chain.tx_manager import TxManager
+from oracle.relay.relayer import Relayer
+from tests.support.relay_round import funded, manager_of, three_staked_validators_in_a_commit_phase
 from tests.support.timetravel import advance_to
+from tests.support.tx_manager_chain import manual_mining, mine
 from tests.support.validator_parts import seal_for
-
-
-def _funded(client: OracleClient):  # type: ignore[no-untyped-def]
-    acct = Account.create()
-    client.w3.provider.make_request("anvil_setBalance", [acct.address, hex(10**21)])  # type: ignore[arg-type]
-    return acct
-
-
-def _three_staked_validators_in_a_commit_phase(client: OracleClient, payloads: list[bytes]):  # type: ignore[no-untyped-def]
-    """Three staked validators, `payloads` submitted into one round, the chain at its commit
-    start: (validators, proposal ids, round, the round's listed proposals)."""
-    validators = [_funded(client) for _ in range(3)]
-    for v in validators:
-        client.stake(client.make_sender(v), int(client.param("minStake")))
-    advance_to(client, client.round_timing(client.current_round() + 2).commit_start)
-    ids = [s.proposal_id for s in Submitter(client, validators[0]).submit(payloads)]
-    r = client.proposal(ids[0]).round
-    listed = client.round_proposals(r)
-    advance_to(client, client.round_timing(r).commit_start)
-    return validators, ids, r, listed
 
 
 def test_relayer__submits_verified_commits_and_reveals_in_one_transaction_each(
     client: OracleClient,
 ) -> None:
-    validators, _, r, listed = _three_staked_validators_in_a_commit_phase(
+    validators, _, r, listed = three_staked_validators_in_a_commit_phase(
         client, [b"\x07" * 64, b"\x08" * 64]
     )
 
-    relayer = Relayer(client, client.make_sender(_funded(client)), window_s=0.0)
+    relayer = Relayer(client, manager_of(client.make_sender(funded(client))), window_s=0.0)
     preimages = {}
     for v in validators:
         verdicts = bytes([0] * len(listed))
@@ -86,27 +69,25 @@ def test_relayer__submits_verified_commits_and_reveals_in_one_transaction_each(
 
 
 class _FrontRun:
-    """A real sender whose first transaction is preceded by `before()`: a competing
+    """A real transaction manager whose first submit is preceded by `before()`: a competing
     transaction mined between the relayer's on-chain check and its batch."""
 
-    def __init__(self, sender, before) -> None:  # type: ignore[no-untyped-def]
-        self.sender = sender
+    def __init__(self, tx: TxManager, before) -> None:  # type: ignore[no-untyped-def]
+        self.tx = tx
+        self.sender = tx.sender
         self.before = before
 
-    def send_call(self, fn, **kwargs):  # type: ignore[no-untyped-def]
+    def submit(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         before, self.before = self.before, None
         if before is not None:
             before()
-        return self.sender.send_call(fn, **kwargs)
-
-    def estimate_call(self, fn, **kwargs):  # type: ignore[no-untyped-def]
-        return self.sender.estimate_call(fn, **kwargs)
+        return self.tx.submit(*args, **kwargs)
 
 
 def test_relayer__one_vote_lands_on_chain_first__retries_with_the_others(
     client: OracleClient,
 ) -> None:
-    validators, (_,), r, listed = _three_staked_validators_in_a_commit_phase(client, [b"\x09" * 64])
+    validators, (_,), r, listed = three_staked_validators_in_a_commit_phase(client, [b"\x09" * 64])
 
     verdicts = bytes([0] * len(listed))
     late = validators[1]
@@ -116,9 +97,8 @@ def test_relayer__one_vote_lands_on_chain_first__retries_with_the_others(
     def fallback_lands_first() -> None:
         client.commit(client.make_sender(late), r, own)
 
-    relayer = Relayer(
-        client, _FrontRun(client.make_sender(_funded(client)), fallback_lands_first), window_s=0.0
-    )  # type: ignore[arg-type]
+    front_run = _FrontRun(manager_of(client.make_sender(funded(client))), fallback_lands_first)
+    relayer = Relayer(client, front_run, window_s=0.0)  # type: ignore[arg-type]
     for v in validators:
         _, c = seal_for(client, v, r, listed, verdicts)
         relayer.add_commit(
@@ -147,11 +127,11 @@ def _relay_with_one_gas_short_of_the_batch(
 ) -> None:
     """`offers` handed to a relayer (`add(relayer, r, *offer)`) whose gas budget is one below
     what `batch_fn` with all of them needs, then flushed: sent in parts, each within it."""
-    sender = client.make_sender(_funded(client))
+    sender = client.make_sender(funded(client))
     # At the maximum round size the budget is 2^24 against a dozen ballots; one gas short of
     # the whole batch forces the same split on three.
     budget = sender.estimate_call(client.fn(batch_fn, r, offers)) - 1
-    relayer = Relayer(client, sender, window_s=0.0, gas_budget=budget)
+    relayer = Relayer(client, manager_of(sender), window_s=0.0, gas_budget=budget)
     for offer in offers:
         add(relayer, r, *offer)
     relayer.flush(0)
@@ -164,7 +144,7 @@ def _relay_with_one_gas_short_of_the_batch(
 def test_relayer__batch_estimated_above_the_gas_budget__goes_out_in_parts_that_fit(
     client: OracleClient,
 ) -> None:
-    validators, _, r, listed = _three_staked_validators_in_a_commit_phase(
+    validators, _, r, listed = three_staked_validators_in_a_commit_phase(
         client, [b"\x0a" * 64, b"\x0b" * 64]
     )
     verdicts = bytes([0] * len(listed))
@@ -180,3 +160,23 @@ def test_relayer__batch_estimated_above_the_gas_budget__goes_out_in_parts_that_f
     advance_to(client, client.round_timing(r).reveal_start)
     _relay_with_one_gas_short_of_the_batch(client, "revealMany", r, reveals, Relayer.add_reveal)
     assert all(client.ballot_of(r, v.address).revealed for v in validators)
+
+
+def test_flush__chain_not_mining__returns_at_once_and_the_next_block_lands_the_batch(
+    client: OracleClient,
+) -> None:
+    validators, _, r, listed = three_staked_validators_in_a_commit_phase(client, [b"\x0f" * 64])
+    tx = manager_of(client.make_sender(funded(client)))
+    relayer = Relayer(client, tx, window_s=0.0)
+    for v in validators:
+        _, c = seal_for(client, v, r, listed, bytes([0] * len(listed)))
+        sig = sign_commit(v, client.domain, round_=r, commitment=c, validator=v.address)
+        relayer.add_commit(r, v.address, c, sig)
+    with manual_mining(client.w3):
+        relayer.flush(0)  # no receipt to wait for: the engine's tick goes on
+        [batch] = tx.in_flight()
+        assert batch.deadline == client.round_timing(r).reveal_start  # priced for the phase end
+        assert not any(client.ballot_of(r, v.address).committed for v in validators)
+        mine(client.w3, tx)
+    assert tx.result(batch.intent).state is AttemptState.MINED  # type: ignore[union-attr]
+    assert all(client.ballot_of(r, v.address).committed for v in validators)
