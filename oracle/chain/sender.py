@@ -374,8 +374,39 @@ class TxSender:
             receipt=receipt,
         )
         if sent.status != 1:
-            raise TxReverted(f"transaction {sent.tx_hash} reverted on chain", tx_hash=sent.tx_hash)
+            tx = self.w3.eth.get_transaction(HexBytes(sent.tx_hash))
+            call = {
+                "from": tx["from"],
+                "to": tx["to"],
+                "data": tx["input"],
+                "value": tx["value"],
+                "gas": tx["gas"],
+            }
+            raise self.replayed_revert(call, sent.block_number, sent.tx_hash)
         return sent
+
+    def replayed_revert(self, call: dict[str, Any], block: int, tx_hash: str) -> TxReverted:
+        """Why a mined transaction reverted: receipts carry no reason, so the call is replayed
+        on the state before its block and its custom error decoded. Without one (the replay
+        passes: a transaction earlier in the same block changed the state; or it ran out of
+        gas) the error is None and the message says so."""
+        try:
+            self.w3.eth.call(call, block - 1)  # type: ignore[arg-type]
+        except (ContractCustomError, ContractLogicError) as exc:
+            decoded = self._reverted(exc, tx_hash)
+            return TxReverted(
+                f"transaction {tx_hash} reverted on chain: {decoded}",
+                error=decoded.error,
+                tx_hash=tx_hash,
+                data=decoded.data,
+            )
+        except (ValueError, Web3RPCError):
+            pass
+        return TxReverted(
+            f"transaction {tx_hash} reverted on chain (no reason when replayed before its "
+            "block: out of gas, or a transaction before it in the block changed the state)",
+            tx_hash=tx_hash,
+        )
 
     def _bumped(self, fees: dict[str, int]) -> dict[str, int]:
         f = self.config.bump_factor

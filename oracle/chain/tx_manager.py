@@ -30,8 +30,6 @@ from typing import Any
 from hexbytes import HexBytes
 from web3 import Web3
 from web3.exceptions import (
-    ContractCustomError,
-    ContractLogicError,
     TransactionNotFound,
     Web3RPCError,
 )
@@ -345,14 +343,8 @@ class TxManager:
         block (receipts carry no reason). None when the replay passes (a peer's transaction
         earlier in the same block changed the state)."""
         call = {"from": a.sender, "to": a.to, "data": a.data, "value": a.value, "gas": a.gas}
-        try:
-            self.w3.eth.call(call, block - 1)  # type: ignore[arg-type]
-        except (ContractCustomError, ContractLogicError) as exc:
-            reverted = self.sender.reverted(exc, a.tx_hash)
-            return reverted.error, reverted.data
-        except (ValueError, Web3RPCError):
-            return None, b""
-        return None, b""
+        reverted = self.sender.replayed_revert(call, block, a.tx_hash)
+        return reverted.error, reverted.data
 
     def _finish(self, a: Attempt) -> None:
         self.store.save_attempt(a)

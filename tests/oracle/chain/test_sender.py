@@ -5,7 +5,10 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
+
 from oracle.chain.client import OracleClient
+from oracle.chain.errors import TxReverted
 from oracle.chain.rpc import connect
 from oracle.chain.sender import SenderConfig, TxSender
 
@@ -80,3 +83,15 @@ def test_send__endpoint_down_for_a_while__backs_off_and_succeeds(
         proxy.close()
     assert client.w3.eth.get_transaction_receipt(h)["status"] == 1
     assert errors, "the outage was not reported"
+
+
+def test_send__mined_and_reverted__raises_the_replayed_custom_error(
+    client: OracleClient, account
+) -> None:  # type: ignore[no-untyped-def]
+    sender = client.make_sender(account)
+    # An explicit gas limit skips the estimate, so the revert happens on chain.
+    with pytest.raises(TxReverted) as err:
+        sender.send_call(client.fn("claim"), gas=100_000)
+    assert err.value.error == "OracleNothingToClaim"
+    assert "reverted on chain" in str(err.value) and "OracleNothingToClaim" in str(err.value)
+    assert err.value.tx_hash is not None
