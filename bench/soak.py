@@ -497,6 +497,7 @@ def audit(
                 if steady_blocks
                 else None,
                 "steady_blocks": steady_blocks,
+                "rpc_requests_by_method": dict(soak.proxies[i].requests.most_common()),
             }
         )
     return {

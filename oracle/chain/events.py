@@ -92,13 +92,19 @@ class EventReader:
                 f"events {sorted(missing)} are not in the contract ABI; is the ABI current?"
             )
 
-    def safe_head(self) -> int:
-        return max(-1, int(self.w3.eth.block_number) - self.confirmations)
+    def safe_head(self, head: int | None = None) -> int:
+        """The last block to read: `head` (the latest block number; read from the node when
+        not given) less the confirmations."""
+        latest = int(self.w3.eth.block_number) if head is None else head
+        return max(-1, latest - self.confirmations)
 
-    def read(self, cursor: int | None, *, max_chunks: int = 50) -> tuple[list[ChainEvent], int]:
-        """Events after `cursor` (None: from the start block) and the new cursor to persist."""
+    def read(
+        self, cursor: int | None, *, safe_head: int | None = None, max_chunks: int = 50
+    ) -> tuple[list[ChainEvent], int]:
+        """Events after `cursor` (None: from the start block) up to `safe_head` (by default
+        `self.safe_head()`, one request) and the new cursor to persist."""
         frm = self.start_block if cursor is None else cursor + 1
-        head = self.safe_head()
+        head = self.safe_head() if safe_head is None else safe_head
         out: list[ChainEvent] = []
         new_cursor = frm - 1
         for to, logs in log_chunks(

@@ -30,7 +30,7 @@ from web3.exceptions import (
 )
 
 from oracle.chain.errors import ErrorDecoder, InsufficientFunds, TxReverted, revert_data
-from oracle.chain.gas_cap import TX_GAS_CAP
+from oracle.chain.gas_cap import TIMESTAMP_HEADROOM_GAS, TX_GAS_CAP
 from oracle.chain.nonce import NonceBook
 from oracle.chain.retry import RetryPolicy
 from oracle.chain.tx_pricing import DEFAULT_BUMP_FACTOR
@@ -216,7 +216,8 @@ class TxSender:
     def _estimate(self, tx: dict[str, Any]) -> int:
         """The gas limit to send with: the estimate plus a margin, never above the cap a node
         accepts (EIP-7825; gas_cap.py)."""
-        return min(int(self._bare_estimate(tx) * self.config.gas_margin) + 10_000, TX_GAS_CAP)
+        estimate = self._bare_estimate(tx)
+        return min(int(estimate * self.config.gas_margin) + TIMESTAMP_HEADROOM_GAS, TX_GAS_CAP)
 
     def _bare_estimate(self, tx: dict[str, Any]) -> int:
         try:

@@ -387,7 +387,7 @@ class Engine:
         step("transactions", self.check_transactions, seen)
         cursor = self.store.get_cursor("events")
         if cursor is None or cursor < seen.number - self.reader.confirmations:
-            step("ingest", self.ingest)  # not when no block came since: saves a request a tick
+            step("ingest", self.ingest, seen.number)  # not when no block came since
         cr = self.current_round(seen.timestamp)
         mode = self.drain.mode
         self.metrics.current_round.set(cr)
@@ -467,10 +467,15 @@ class Engine:
 
     # --------------------------------------------------------------- events
 
-    def ingest(self) -> None:
+    def ingest(self, head: int | None = None) -> None:
+        """Store the oracle's events up to `head` (the tick's seen block; the node's latest
+        when not given) less the confirmations."""
         cursor = self.store.get_cursor("events")
+        # Once per ingest, from the seen block when there is one: no request of its own (the
+        # soak counted two eth_blockNumber a block when each read and the loop asked).
+        safe = self.reader.safe_head(head)
         while True:
-            events, new_cursor = self.reader.read(cursor)
+            events, new_cursor = self.reader.read(cursor, safe_head=safe)
             # A chunk's events and the cursor past them commit together: a failure (or a
             # kill) anywhere in the chunk leaves neither, and the chunk is read again.
             with self.store.transaction():
@@ -480,7 +485,7 @@ class Engine:
             self.metrics.proposals_seen.inc(added)
             if new_cursor == cursor or new_cursor is None:
                 break
-            if new_cursor >= self.reader.safe_head():
+            if new_cursor >= safe:
                 break
             cursor = new_cursor
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from oracle.chain.chain_clock import (
     DEFAULT_BLOCK_INTERVAL_S,
     MAX_POLL_DELAY_S,
+    POLL_AFTER_DUE_S,
     BlockPace,
     SeenBlock,
     poll_delay,
@@ -50,13 +53,15 @@ def test_block_pace__two_blocks_seen__measured() -> None:
     assert pace.measured
 
 
-def test_poll_delay__block_just_seen__no_head_read_until_one_poll_before_the_next() -> None:
-    # 2 s blocks, 0.5 s polls: read again 1.5 s after the block was first seen.
-    assert poll_delay(0.0, block_interval_s=2.0, poll_interval_s=0.5) == 1.5
+def test_poll_delay__block_just_seen__no_head_read_until_the_next_is_due() -> None:
+    # 1.5 s blocks, 0.5 s polls: read again just after the next block is due, not before.
+    due = 1.5 + POLL_AFTER_DUE_S
+    assert poll_delay(0.0, block_interval_s=1.5, poll_interval_s=0.5) == pytest.approx(due)
+    assert poll_delay(1.0, block_interval_s=1.5, poll_interval_s=0.5) == pytest.approx(due - 1)
 
 
 def test_poll_delay__next_block_due__polls_at_the_poll_interval() -> None:
-    assert poll_delay(1.5, block_interval_s=2.0, poll_interval_s=0.5) == 0.5
+    assert poll_delay(2.0, block_interval_s=2.0, poll_interval_s=0.5) == 0.5
     assert poll_delay(30.0, block_interval_s=2.0, poll_interval_s=0.5) == 0.5  # a freeze
 
 
@@ -72,9 +77,9 @@ def test_block_pace__a_long_halt_among_2_s_blocks__typical_gap_stays_2_s() -> No
         pace.observe(SeenBlock(number, ts))
     assert pace.interval() == 9.8
     assert pace.typical_gap() == 2.0
-    assert poll_delay(0.0, pace.typical_gap(), 0.25) == 1.75
+    assert poll_delay(0.0, pace.typical_gap(), 0.25) == MAX_POLL_DELAY_S
 
 
 def test_poll_delay__slow_pace__never_sleeps_past_the_cap() -> None:
     assert poll_delay(0.0, 12.0, 0.25) == MAX_POLL_DELAY_S
-    assert poll_delay(11.0, 12.0, 0.25) == 0.75
+    assert poll_delay(11.0, 12.0, 0.25) == pytest.approx(1.0 + POLL_AFTER_DUE_S)

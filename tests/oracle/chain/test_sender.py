@@ -6,11 +6,13 @@ import threading
 import time
 
 import pytest
+from hexbytes import HexBytes
 
 from oracle.chain.client import OracleClient
 from oracle.chain.errors import TxReverted
 from oracle.chain.rpc import connect
 from oracle.chain.sender import SenderConfig, TxSender
+from tests.support.tx_manager_chain import manual_mining, rpc
 
 
 def _transfer(sender: TxSender, to: str, wei: int = 1) -> str:
@@ -95,3 +97,33 @@ def test_send__mined_and_reverted__raises_the_replayed_custom_error(
     assert err.value.error == "OracleNothingToClaim"
     assert "reverted on chain" in str(err.value) and "OracleNothingToClaim" in str(err.value)
     assert err.value.tx_hash is not None
+
+
+def test_gas_limit__unstake_estimated_in_the_stake_s_second__covers_it_mined_seconds_later(
+    client: OracleClient, account
+) -> None:  # type: ignore[no-untyped-def]
+    # The CI flake of `oracle unstake` right after `oracle stake`: the estimate updated the
+    # stake checkpoints in place, the block pushed new ones, and the limit ran out of gas.
+    sender = client.make_sender(account)
+    client.stake(sender, 2 * 10**18)
+    staked_at = int(client.w3.eth.get_block("latest")["timestamp"])
+    fn = client.fn("requestUnstake", 2 * 10**18)
+    data = HexBytes(fn._encode_transaction_data())
+    limit = sender.gas_limit(to=fn.address, data=bytes(data))
+    w3 = client.w3
+    signed = account.sign_transaction(
+        {
+            "to": fn.address,
+            "data": data,
+            "gas": limit,
+            "nonce": w3.eth.get_transaction_count(account.address),
+            "chainId": w3.eth.chain_id,
+            "maxFeePerGas": 100 * 10**9,
+            "maxPriorityFeePerGas": 10**9,
+        }
+    )
+    with manual_mining(w3):
+        tx_hash = w3.eth.send_raw_transaction(signed.raw_transaction)
+        rpc(w3, "evm_mine", staked_at + 5)
+    receipt = w3.eth.get_transaction_receipt(tx_hash)
+    assert receipt["status"] == 1, f"out of gas: used {receipt['gasUsed']} of {limit}"
