@@ -13,7 +13,7 @@ from tests.support.tx_manager_chain import manual_mining, rpc
 from tests.support.validator_parts import engine_without_model
 
 
-def test_tick__one_new_block_and_no_events__reads_the_head_and_the_logs_only(
+def test_tick__one_new_block__ingest_reads_the_logs_once_and_no_block_number(
     client: OracleClient, account: Any, tmp_path: Path
 ) -> None:
     proxy = RpcProxy(str(client.w3.provider.endpoint_uri))  # type: ignore[attr-defined]
@@ -30,5 +30,9 @@ def test_tick__one_new_block_and_no_events__reads_the_head_and_the_logs_only(
         by_method = dict(proxy.requests)
     finally:
         proxy.close()
-    # The ingest reads up to the block the pass saw: no eth_blockNumber of its own.
-    assert by_method == {"eth_getBlockByNumber": 1, "eth_getLogs": 1}, by_method
+    # The ingest reads up to the block the pass saw: no eth_blockNumber of its own (it read
+    # two a block). Other duties may read more here: the shared chain holds other tests'
+    # rounds, which this engine may finalize.
+    assert by_method.get("eth_blockNumber", 0) == 0, by_method
+    assert by_method["eth_getBlockByNumber"] >= 1, by_method  # the head (sends price on it too)
+    assert by_method["eth_getLogs"] == 1, by_method  # one ingest read for the one new block
