@@ -412,7 +412,8 @@ class TxManager:
         for nonce in sorted(live, reverse=True):
             a = live[nonce]
             if a.sent_block < 0:  # sent before the first block was seen: count from this one
-                a = live[nonce] = replace(a, sent_block=self._head.number)
+                head = self._head.number
+                a = live[nonce] = replace(a, sent_block=head, first_block=head)
             waited = self._head.number - a.sent_block
             if behind is not None and not a.fees.covers(_discounted(behind, self.policy)):
                 self._reprice(a, behind, why="a dearer transaction waits behind it")

@@ -139,7 +139,6 @@ class Engine:
         metrics: Metrics | None = None,
         config: ValidatorEngineConfig | None = None,
         relay: VoteOffers | None = None,
-        relayer: Relayer | None = None,
     ) -> None:
         self.client = client
         self.store = store
@@ -151,7 +150,9 @@ class Engine:
         self.metrics = metrics or Metrics()
         self.config = config or ValidatorEngineConfig()
         self.relay = relay
-        self.relayer = relayer
+        # Set by the service once the engine exists: it sends through this engine's
+        # transaction manager (the signer key's nonces), so it cannot be built before it.
+        self.relayer: Relayer | None = None
         self.reader = client.event_reader(*EVENTS, confirmations=self.config.confirmations)
         rpc_url = str(getattr(client.w3.provider, "endpoint_uri", "rpc_url"))
         t0 = wait_for_rpc(

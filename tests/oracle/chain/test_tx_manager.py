@@ -144,6 +144,16 @@ def test_oldest_pending_blocks__counts_from_the_first_send_through_bumps__zero_o
         assert manager.oldest_pending_blocks() == 0
 
 
+def test_oldest_pending_blocks__sent_before_any_block_was_seen__counts_from_the_first_seen(
+    client: OracleClient, account
+) -> None:  # type: ignore[no-untyped-def]
+    with _mining_by_hand(client, account, max_fee_per_gas_gwei=20) as (manager, _, w3):
+        _transfer(manager, "t")  # the manager has seen no block yet
+        spike_base_fee(w3, 100 * GWEI)  # above its cap: it cannot mine
+        mine(w3, manager, blocks=3)
+        assert manager.oldest_pending_blocks() == 2  # counted from the first block seen
+
+
 def test_on_block__at_the_fee_cap_and_dropped_by_the_node__same_bytes_sent_again(
     client: OracleClient, account
 ) -> None:  # type: ignore[no-untyped-def]
