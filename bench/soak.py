@@ -57,6 +57,7 @@ from bench.chaos import (  # noqa: E402
 )
 from oracle.chain.anvil import ANVIL_MNEMONIC, Anvil  # noqa: E402
 from oracle.chain.client import OracleClient, Status  # noqa: E402
+from oracle.chain.clock_mode import ClockMode  # noqa: E402
 from oracle.chain.deployment import Deployment  # noqa: E402
 from oracle.chain.rpc import connect  # noqa: E402
 from oracle.chain.slashing import SlashReason  # noqa: E402
@@ -296,6 +297,7 @@ class Soak:
         self.args = args
         self.workdir = workdir
         self.round_s, self.reveal_s = args.round_s, args.reveal_s
+        self.clock = ClockMode[args.clock.upper()]
         self.t0 = time.monotonic()
         self.anvil = Anvil(block_time=BLOCK_TIME_S, log_path=workdir / "anvil.log")
         self.url = self.anvil.url
@@ -318,9 +320,26 @@ class Soak:
         return int(block["number"], 16), int(block["timestamp"], 16)
 
     def window_offset(self) -> float:
-        """Seconds into the current phase window (commit of r+1 = reveal of r), by wall
-        clock, which Anvil stamps blocks with."""
-        return (time.time() - self.genesis) % self.round_s
+        """Seconds into the current phase window (commit of r+1 = reveal of r). Timestamp
+        clock: by wall clock, which Anvil stamps blocks with. Block clock: the head's blocks
+        into the window, plus the seconds since the head was mined."""
+        if self.clock is ClockMode.TIMESTAMP:
+            return (time.time() - self.genesis) % self.round_s
+        number, timestamp = self.head()
+        blocks_in = (number - self.genesis) % (self.round_s // BLOCK_TIME_S)
+        return (blocks_in * BLOCK_TIME_S + max(0.0, time.time() - timestamp)) % self.round_s
+
+    def seconds_of(self, reading: int) -> float:
+        """A reading of the oracle's clock as a wall time (what the disturbances are logged
+        in): itself under timestamps; under the block clock that block's timestamp (or, for
+        a block not mined yet, the head's plus the blocks to it at the block time)."""
+        if self.clock is ClockMode.TIMESTAMP:
+            return float(reading)
+        number, timestamp = self.head()
+        if reading <= number:
+            block = self.rpc("eth_getBlockByNumber", [hex(reading), False])
+            return float(int(block["timestamp"], 16))
+        return float(timestamp + (reading - number) * BLOCK_TIME_S)
 
     def launcher(self, i: int) -> tuple[str, ...]:
         shift = PLAN[i].clock_shift_s
@@ -474,9 +493,11 @@ def audit(
                 if b.revealed:
                     revealed += 1
                 else:
-                    missed_reveal[cause_of(controller, i, t.reveal_start, t.reveal_end)] += 1
+                    window = soak.seconds_of(t.reveal_start), soak.seconds_of(t.reveal_end)
+                    missed_reveal[cause_of(controller, i, *window)] += 1
             else:
-                missed_commit[cause_of(controller, i, t.commit_start, t.reveal_start)] += 1
+                window = soak.seconds_of(t.commit_start), soak.seconds_of(t.reveal_start)
+                missed_commit[cause_of(controller, i, *window)] += 1
         requests = soak.proxies[i].total_requests()
         steady_blocks = sampler.steady_blocks[i]
         per_validator.append(
@@ -525,7 +546,7 @@ def chain_halts(client: OracleClient, first_block: int) -> list[dict[str, int]]:
     return halts
 
 
-def cause_of(controller: Controller, i: int, start: int, end: int) -> str:
+def cause_of(controller: Controller, i: int, start: float, end: float) -> str:
     """What was done to validator i (or the chain) during [start, end) chain seconds; else
     its standing conditions (e.g. 'standing: lag 3'); else 'none' (an unexplained miss)."""
     causes = sorted(
@@ -573,6 +594,13 @@ def main() -> int:
     parser.add_argument("--proposals", type=int, default=1000)
     parser.add_argument("--round-s", type=int, default=20, help="commit phase (round) length")
     parser.add_argument("--reveal-s", type=int, default=20, help="reveal phase length")
+    parser.add_argument(
+        "--clock",
+        choices=("blocknumber", "timestamp"),
+        default="blocknumber",
+        help="the oracle's clock (docs/protocol.md, 'The clock'); phases are --round-s and "
+        "--reveal-s either way (in blocks of 2 s under the block clock)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--model-dir", type=Path, default=None, help="a trained checkpoint")
     parser.add_argument("--workdir", type=Path, default=None, help="kept afterwards if given")
@@ -587,6 +615,14 @@ def main() -> int:
     try:
         model_dir = model_or_tiny(args.model_dir, workdir, args.seed)
         params = bench_params(args.round_s, args.reveal_s, model_dir)
+        if soak.clock is ClockMode.BLOCKNUMBER:
+            # The same phases, counted in blocks: a freeze delays them instead of cutting them.
+            params = params.with_(
+                clockMode=ClockMode.BLOCKNUMBER,
+                roundDuration=args.round_s // BLOCK_TIME_S,
+                revealDuration=args.reveal_s // BLOCK_TIME_S,
+                unbondingPeriod=params.unbondingPeriod // BLOCK_TIME_S,
+            )
         w3 = Web3(Web3.HTTPProvider(soak.url))
         deployment_path = deploy(
             w3, anvil_key(0, ANVIL_MNEMONIC), workdir / "deploy", params, soak.url
@@ -666,6 +702,7 @@ def main() -> int:
             {
                 "all_final": final,
                 "minutes": round((t_final - t_ready) / 60, 1),
+                "clock": args.clock,
                 "round_s": args.round_s,
                 "reveal_s": args.reveal_s,
                 "block_time_s": BLOCK_TIME_S,

@@ -14,11 +14,14 @@ import {IVerdictOracle} from "./interfaces/IVerdictOracle.sol";
 /// `ParameterChanged` event. The getters other than the dApp's are in {IOracleViews}.
 /// @dev It inherits the dApp interface only to implement its parameter getters.
 abstract contract OracleParameters is ParameterState, Ownable2Step, IOracleGovernance, IVerdictOracle {
-    /// @notice Deployment configuration; amounts in wei, durations in seconds, rates in bps.
+    /// @notice Deployment configuration; amounts in wei, durations in the clock's unit (seconds,
+    /// or blocks under the block clock), rates in bps. `clockMode`: CLOCK_TIMESTAMP (0) or
+    /// CLOCK_BLOCKNUMBER (1), see {ParameterState-_clockIsBlockNumber}.
     struct OracleConfig {
         uint256 roundDuration;
         uint256 revealDuration;
         uint256 unbondingPeriod;
+        uint256 clockMode;
         uint256 proposalFee;
         uint256 maxPayloadSize;
         uint256 maxProposalsPerRound;
@@ -35,7 +38,13 @@ abstract contract OracleParameters is ParameterState, Ownable2Step, IOracleGover
     }
 
     constructor(OracleConfig memory config, address initialOwner)
-        ParameterState(block.timestamp, config.roundDuration, config.revealDuration, config.unbondingPeriod)
+        ParameterState(
+            _clockReadingOf(config.clockMode),
+            config.roundDuration,
+            config.revealDuration,
+            config.unbondingPeriod,
+            config.clockMode == CLOCK_BLOCKNUMBER
+        )
         Ownable(initialOwner)
     {
         // In `Param`'s order (a new parameter is added to both); each value goes through the one

@@ -68,7 +68,7 @@ abstract contract ValidatorStaking is
         _startUnbonding(msg.sender, amount);
         // Every round joined so far may have snapshotted this stake: it stays until the last of
         // them has revealed (the join cursor may run rounds ahead when rounds are full).
-        uint256 withdrawableAt = block.timestamp + _unbondingPeriod;
+        uint256 withdrawableAt = _clock() + _unbondingPeriod;
         uint256 lastReveal = _lastJoinedRevealEnd();
         if (lastReveal > withdrawableAt) withdrawableAt = lastReveal;
         _setWithdrawableAt(msg.sender, withdrawableAt);
@@ -79,7 +79,8 @@ abstract contract ValidatorStaking is
     function withdraw() external nonReentrant {
         if (_unbondingOf(msg.sender) == 0) revert StakingNothingToWithdraw(msg.sender);
         uint256 withdrawableAt = _withdrawableAt(msg.sender);
-        if (block.timestamp < withdrawableAt) revert StakingStillUnbonding(withdrawableAt, block.timestamp);
+        uint256 now_ = _clock();
+        if (now_ < withdrawableAt) revert StakingStillUnbonding(withdrawableAt, now_);
         // Unsettled ballots may still be slashed; leaving first would dodge the penalty.
         uint256 open = _openBallots(msg.sender);
         if (open != 0) revert StakingOpenBallots(msg.sender, open);

@@ -69,9 +69,12 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
         OracleParameters(config, initialOwner)
         EIP712("VerdictOracle", "1")
     {
-        viewExtension = address(new VerdictOracleViews(_genesis, _roundDuration, _revealDuration, _unbondingPeriod));
-        equivocationModule =
-            address(new VerdictOracleEquivocation(_genesis, _roundDuration, _revealDuration, _unbondingPeriod));
+        viewExtension = address(
+            new VerdictOracleViews(_genesis, _roundDuration, _revealDuration, _unbondingPeriod, _clockIsBlockNumber)
+        );
+        equivocationModule = address(
+            new VerdictOracleEquivocation(_genesis, _roundDuration, _revealDuration, _unbondingPeriod, _clockIsBlockNumber)
+        );
     }
 
     /// @notice Answers every {IOracleViews} function at this address: forwards the call to the
@@ -138,7 +141,7 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
         p.payloadHash = payloadHash;
         p.modelHash = pinnedModel;
         p.fee = SafeCast.toUint96(fee);
-        p.createdAt = uint48(block.timestamp);
+        p.createdAt = uint48(_clock());
         // Fee and deposit both join the undistributed fees; the deposit leaves them only to the
         // finalizer that makes the callback ({_callBack}).
         _receiveFee(msg.value);
@@ -282,7 +285,7 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
         // proposal of the round is final; `owed` is the fees it decided.
         unchecked {
             opensAt = _revealEnd(round) + SETTLEMENT_WINDOW;
-            if (block.timestamp < opensAt || r.feesSwept) revert OracleRoundNotSweepable(round, opensAt);
+            if (_clock() < opensAt || r.feesSwept) revert OracleRoundNotSweepable(round, opensAt);
             remainder = _outcomes(round).owed - r.feesPaid;
         }
         r.feesSwept = true;
@@ -363,7 +366,7 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
         $.joinCursor = target;
         if (r.size == 0) {
             // Stake checkpointed after this instant never votes on this round (no flash staking).
-            r.snapshot = uint48(block.timestamp - 1);
+            r.snapshot = uint48(_clock() - 1);
             // The round is decided and settled under this set, whatever the owner changes later.
             r.paramsVersion = paramsVersion;
         }
@@ -376,7 +379,7 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
 
     function _requireCommitPhase(uint64 round) private view {
         (uint256 start, uint256 end) = _commitPhase(round);
-        if (!RoundClock.within(start, end, block.timestamp)) revert OracleNotCommitPhase(round, start, end);
+        if (!RoundClock.within(start, end, _clock())) revert OracleNotCommitPhase(round, start, end);
         if (_voting().rounds[round].size == 0) revert OracleRoundEmpty(round);
     }
 
@@ -394,7 +397,7 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
 
     function _revealContext(uint64 round) private view returns (RoundContext memory ctx) {
         (uint256 start, uint256 end) = _revealPhase(round);
-        if (!RoundClock.within(start, end, block.timestamp)) revert OracleNotRevealPhase(round, start, end);
+        if (!RoundClock.within(start, end, _clock())) revert OracleNotRevealPhase(round, start, end);
         Round storage r = _voting().rounds[round];
         ctx.round = round;
         ctx.snapshot = r.snapshot;
@@ -530,8 +533,8 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
         returns (bool)
     {
         (uint256 revealStart, uint256 revealEnd) = _revealPhase(round);
-        if (block.timestamp >= revealEnd) return true;
-        return block.timestamp >= revealStart
+        if (_clock() >= revealEnd) return true;
+        return _clock() >= revealStart
             && ConsensusMath.isDecided(winning, revealed, total, params.quorumBps, params.supermajorityBps);
     }
 
@@ -571,7 +574,7 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
         VotingStorage storage $ = _voting();
         Round storage r = $.rounds[round];
         uint256 revealEnd = _revealEnd(round);
-        if (block.timestamp < revealEnd || r.pending != 0) revert OracleRoundNotSettleable(round, r.pending, revealEnd);
+        if (_clock() < revealEnd || r.pending != 0) revert OracleRoundNotSettleable(round, r.pending, revealEnd);
         // The rates in force when the round opened, not now: no change reaches an open ballot.
         Parameters memory params = _parametersOf(r.paramsVersion, _parameters());
         o.incoherentSlashBps = params.incoherentSlashBps;

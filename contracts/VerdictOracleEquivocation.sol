@@ -57,8 +57,14 @@ contract VerdictOracleEquivocation is
 
     /// @dev The same EIP-712 name and version as the oracle; run by DELEGATECALL, `address(this)`
     /// is the oracle, so {_hashTypedDataV4} rebuilds the oracle's own domain separator.
-    constructor(uint256 genesis_, uint256 roundDuration_, uint256 revealDuration_, uint256 unbondingPeriod_)
-        ParameterState(genesis_, roundDuration_, revealDuration_, unbondingPeriod_)
+    constructor(
+        uint256 genesis_,
+        uint256 roundDuration_,
+        uint256 revealDuration_,
+        uint256 unbondingPeriod_,
+        bool clockIsBlockNumber_
+    )
+        ParameterState(genesis_, roundDuration_, revealDuration_, unbondingPeriod_, clockIsBlockNumber_)
         EIP712("VerdictOracle", "1")
     {}
 
@@ -104,7 +110,7 @@ contract VerdictOracleEquivocation is
         uint256 open = _openBallots(validator);
         uint256 releasableAt = report.reportedAt + _unbondingPeriod;
         // Open ballots may still be slashed: a self-reporter is paid only after they are.
-        if (open != 0 && block.timestamp < releasableAt) {
+        if (open != 0 && _clock() < releasableAt) {
             revert OracleBountyLocked(validator, open, releasableAt);
         }
         report.bounty = 0;
@@ -134,7 +140,7 @@ contract VerdictOracleEquivocation is
             revert OracleEquivocationAlreadyReported(validator, v.round);
         }
         report.reporter = msg.sender;
-        report.reportedAt = uint48(block.timestamp);
+        report.reportedAt = uint48(_clock());
         // The rate of the round the verdicts were for (item 7: no owner change reaches back).
         uint32 version = _voting().rounds[v.round].paramsVersion;
         uint256 rate = _parametersOf(version, _parameters()).equivocationSlashBps;
@@ -147,7 +153,7 @@ contract VerdictOracleEquivocation is
         report.bounty = bounty;
         _holdBounty(bounty);
         emit EquivocationReported(
-            validator, msg.sender, v.proposalId, v.round, bounty, block.timestamp + _unbondingPeriod
+            validator, msg.sender, v.proposalId, v.round, bounty, _clock() + _unbondingPeriod
         );
     }
 
@@ -160,7 +166,7 @@ contract VerdictOracleEquivocation is
         if (_signerOf(validator) == signer) return validator;
         uint256 retiredAt = _signerRetiredAt(signer);
         (uint256 commitStart,) = _commitPhase(round);
-        if (commitStart >= retiredAt || block.timestamp >= retiredAt + _unbondingPeriod) {
+        if (commitStart >= retiredAt || _clock() >= retiredAt + _unbondingPeriod) {
             revert OracleSignerRetired(signer, retiredAt + _unbondingPeriod);
         }
     }

@@ -17,8 +17,14 @@ import {IOracleViews} from "./interfaces/IOracleViews.sol";
 /// @dev Inherits the oracle's state contracts for their layouts (each at a fixed slot) and
 /// internal read hooks; it has no external function that is not a view.
 contract VerdictOracleViews is ParameterState, OracleLedger, ValidatorRegistry, VotingState, IOracleViews {
-    constructor(uint256 genesis_, uint256 roundDuration_, uint256 revealDuration_, uint256 unbondingPeriod_)
-        ParameterState(genesis_, roundDuration_, revealDuration_, unbondingPeriod_)
+    constructor(
+        uint256 genesis_,
+        uint256 roundDuration_,
+        uint256 revealDuration_,
+        uint256 unbondingPeriod_,
+        bool clockIsBlockNumber_
+    )
+        ParameterState(genesis_, roundDuration_, revealDuration_, unbondingPeriod_, clockIsBlockNumber_)
     {}
 
     // ------------------------------------------------------------------ rounds and ballots
@@ -178,11 +184,29 @@ contract VerdictOracleViews is ParameterState, OracleLedger, ValidatorRegistry, 
     }
 
     /// @inheritdoc IOracleViews
+    function clock() external view returns (uint48) {
+        return uint48(_clock());
+    }
+
+    /// @inheritdoc IOracleViews
+    // solhint-disable-next-line func-name-mixedcase
+    function CLOCK_MODE() external view returns (string memory) {
+        return _clockIsBlockNumber ? "mode=blocknumber&from=default" : "mode=timestamp";
+    }
+
+    /// @inheritdoc IOracleViews
     function timing()
         external
         view
-        returns (uint256 genesis, uint256 roundDuration, uint256 revealDuration, uint256 unbondingPeriod)
+        returns (
+            uint256 genesis,
+            uint256 roundDuration,
+            uint256 revealDuration,
+            uint256 unbondingPeriod,
+            uint256 clockMode
+        )
     {
-        return (_genesis, _roundDuration, _revealDuration, _unbondingPeriod);
+        clockMode = _clockIsBlockNumber ? CLOCK_BLOCKNUMBER : CLOCK_TIMESTAMP;
+        return (_genesis, _roundDuration, _revealDuration, _unbondingPeriod, clockMode);
     }
 }

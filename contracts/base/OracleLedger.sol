@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {OracleClock} from "./OracleClock.sol";
 import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 import {IValidatorStaking} from "../interfaces/IValidatorStaking.sol";
 import {EthTransfer} from "../libraries/EthTransfer.sol";
@@ -23,7 +24,7 @@ import {EthTransfer} from "../libraries/EthTransfer.sol";
 /// an amount from one book to another (or in/out) and touches both totals, so the sum holds at
 /// every step. State is private to this contract; derived contracts use these hooks only.
 /// Storage sits at a fixed slot so the view extension reads the same books.
-abstract contract OracleLedger {
+abstract contract OracleLedger is OracleClock {
     using Checkpoints for Checkpoints.Trace208;
 
         struct LedgerStorage {
@@ -211,7 +212,7 @@ abstract contract OracleLedger {
     // ------------------------------------------------------------------ private
 
     function _writeStake(LedgerStorage storage $, address validator, uint256 active, uint256 total) private {
-        uint48 nowKey = uint48(block.timestamp);
+        uint48 nowKey = uint48(_clock());
         // The (previous, new) pair push returns is not needed: both values are known here.
         // slither-disable-next-line unused-return
         $.stakes[validator].push(nowKey, uint208(active));

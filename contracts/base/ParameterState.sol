@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {IOracleGovernance} from "../interfaces/IOracleGovernance.sol";
 import {RoundClock} from "../libraries/RoundClock.sol";
+import {OracleClock} from "./OracleClock.sol";
 
 /// @title ParameterState: the oracle's timing and tunable parameters, with their ranges
 /// @notice Holds the immutable round timing and the owner-tuned parameters in one storage
@@ -14,7 +15,7 @@ import {RoundClock} from "../libraries/RoundClock.sol";
 /// under its version number and bumps `version`; a round records the version in force when its
 /// first proposal joined and is decided and settled under {_parametersOf} that version, so a
 /// change applies only to rounds opened after it (docs/protocol.md, "Governance").
-abstract contract ParameterState {
+abstract contract ParameterState is OracleClock {
     /// @notice The tunable parameters, in `OracleConfig` order (the enum is the table's key).
     enum Param {
         ProposalFee,
@@ -68,6 +69,9 @@ abstract contract ParameterState {
     uint256 private constant PARAMETER_SLOTS = 2;
 
     uint256 internal constant MAX_BPS = 10_000;
+    /// @dev `OracleConfig.clockMode` values: block timestamps (seconds) or block numbers (blocks).
+    uint256 internal constant CLOCK_TIMESTAMP = 0;
+    uint256 internal constant CLOCK_BLOCKNUMBER = 1;
     /// @dev Bounds every per-round loop (reveal, settle, roundProposals).
     uint256 internal constant MAX_PROPOSALS_PER_ROUND = 1024;
     uint256 internal constant MAX_PAYLOAD_SIZE = 65_536;
@@ -84,7 +88,13 @@ abstract contract ParameterState {
     uint256 internal immutable _unbondingPeriod;
 
     /// @dev Checks the timing once, here, for the oracle and its view extension alike.
-    constructor(uint256 genesis_, uint256 roundDuration_, uint256 revealDuration_, uint256 unbondingPeriod_) {
+    constructor(
+        uint256 genesis_,
+        uint256 roundDuration_,
+        uint256 revealDuration_,
+        uint256 unbondingPeriod_,
+        bool clockIsBlockNumber_
+    ) OracleClock(clockIsBlockNumber_) {
         _checkRange("roundDuration", roundDuration_, 1, type(uint32).max);
         // 0 < R <= D keeps at most two rounds' phases overlapping (reveal r with commit r+1).
         _checkRange("revealDuration", revealDuration_, 1, roundDuration_);
@@ -100,6 +110,14 @@ abstract contract ParameterState {
         _revealDuration = revealDuration_;
         _unbondingPeriod = unbondingPeriod_;
     }
+
+    /// @dev Now on the clock `mode` names, after checking that it names one (the genesis the
+    /// deploying constructor passes).
+    function _clockReadingOf(uint256 mode) internal view returns (uint256) {
+        _checkRange("clockMode", mode, CLOCK_TIMESTAMP, CLOCK_BLOCKNUMBER);
+        return mode == CLOCK_BLOCKNUMBER ? block.number : block.timestamp;
+    }
+
 
     /// @dev A memory copy of every parameter now in force.
     function _parameters() internal view returns (Parameters memory) {
@@ -141,7 +159,7 @@ abstract contract ParameterState {
 
     /// @dev The round whose commit phase is now.
     function _currentRound() internal view returns (uint64) {
-        return RoundClock.roundAt(_genesis, _roundDuration, block.timestamp);
+        return RoundClock.roundAt(_genesis, _roundDuration, _clock());
     }
 
     /// @dev `[start, end)` of `round`'s commit phase.

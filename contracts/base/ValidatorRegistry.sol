@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {OracleClock} from "./OracleClock.sol";
 import {IValidatorStaking} from "../interfaces/IValidatorStaking.sol";
 
 /// @title ValidatorRegistry: who validates, which key signs for it, and what it still owes
@@ -8,7 +9,7 @@ import {IValidatorStaking} from "../interfaces/IValidatorStaking.sol";
 /// of committed ballots not yet settled (the exit lock). The stake itself is in {OracleLedger}.
 /// @dev State is private, at a fixed slot: the oracle reaches it only through the
 /// hooks below, and the view extension reads the same layout.
-abstract contract ValidatorRegistry {
+abstract contract ValidatorRegistry is OracleClock {
     /// @dev One slot: | signer 160 | withdrawableAt 48 | openBallots 32 | free 16 |
     struct ValidatorRecord {
         address signer;
@@ -64,7 +65,7 @@ abstract contract ValidatorRegistry {
         $.operators[signer] = operator;
         address previous = $.validators[operator].signer;
         // Rotation end: the old key's signatures stop counting a grace period from now.
-        if (previous != address(0) && previous != signer) $.signerRetiredAt[previous] = uint48(block.timestamp);
+        if (previous != address(0) && previous != signer) $.signerRetiredAt[previous] = uint48(_clock());
         $.validators[operator].signer = signer;
         emit IValidatorStaking.SignerSet(operator, signer);
     }

@@ -102,12 +102,27 @@ interface IOracleViews {
     /// first proposal joined (for a round nobody joined yet: those in force now).
     function roundParameters(uint64 round) external view returns (ParameterState.Parameters memory);
 
-    /// @notice The timing fixed at deployment: `genesis` (the timestamp round 0 started),
-    /// `roundDuration` (seconds of a commit phase, also the round period), `revealDuration`
-    /// (seconds of the reveal phase that follows) and `unbondingPeriod` (seconds between the
-    /// last `requestUnstake` and `withdraw`).
+    /// @notice Now on the oracle's clock (ERC-6372): the block number under the block clock,
+    /// the block timestamp otherwise. Every time the oracle reports or keeps is on this clock.
+    function clock() external view returns (uint48);
+
+    /// @notice ERC-6372: `mode=blocknumber&from=default` or `mode=timestamp`, fixed at deployment.
+    // solhint-disable-next-line func-name-mixedcase
+    function CLOCK_MODE() external view returns (string memory);
+
+    /// @notice The timing fixed at deployment, on the oracle's clock ({clock}): `genesis` (the
+    /// clock reading round 0 started at), `roundDuration` (the commit phase, also the round
+    /// period), `revealDuration` (the reveal phase that follows) and `unbondingPeriod` (between
+    /// the last `requestUnstake` and `withdraw`); seconds under the timestamp clock, blocks under
+    /// the block clock. `clockMode`: 0 timestamps, 1 block numbers (`OracleConfig.clockMode`).
     function timing()
         external
         view
-        returns (uint256 genesis, uint256 roundDuration, uint256 revealDuration, uint256 unbondingPeriod);
+        returns (
+            uint256 genesis,
+            uint256 roundDuration,
+            uint256 revealDuration,
+            uint256 unbondingPeriod,
+            uint256 clockMode
+        );
 }

@@ -49,7 +49,7 @@ interface IValidatorStaking {
     /// @notice Nothing is unbonding for `validator`; call `requestUnstake` first.
     error StakingNothingToWithdraw(address validator);
     /// @notice Unbonding ends at `withdrawableAt`; try again after it.
-    error StakingStillUnbonding(uint256 withdrawableAt, uint256 nowTimestamp);
+    error StakingStillUnbonding(uint256 withdrawableAt, uint256 clockNow);
     /// @notice `validator` has `openBallots` committed ballots not yet settled; settle them first.
     error StakingOpenBallots(address validator, uint256 openBallots);
 

@@ -1,6 +1,7 @@
 """Chain time as a validator has seen it: the latest block it read, and the chain's pace.
 
-The validator decides phases from the timestamp of the latest block it has *seen*, never
+The validator decides phases from the latest block it has *seen* (its timestamp, or its number
+when the oracle runs on the block clock, oracle.chain.clock_mode), never
 from the host's clock: a host clock 5 s fast, or an RPC node a few blocks behind the head,
 then cannot make it act on a phase the chain has not reached (docs/validator.md,
 "Chain time"). The host clock only schedules sleeps.
@@ -15,6 +16,8 @@ import statistics
 from collections import deque
 from dataclasses import dataclass
 from itertools import pairwise
+
+from oracle.chain.clock_mode import ClockMode
 
 # Seconds per block assumed until two blocks have been seen: Ethereum's slot, the longest
 # interval a validator is likely to meet, so early deadline estimates err on the safe side.
@@ -33,10 +36,17 @@ POLL_AFTER_DUE_S = 0.1
 
 @dataclass(frozen=True)
 class SeenBlock:
-    """A block the validator has read: its number and its timestamp (chain seconds)."""
+    """A block the validator has read: its number, its timestamp (chain seconds), and the
+    oracle's clock it is read on (`now`: what the contract's phase checks would compare)."""
 
     number: int
     timestamp: int
+    clock: ClockMode = ClockMode.TIMESTAMP
+
+    @property
+    def now(self) -> int:
+        """This block on the oracle's clock: its timestamp, or its number under the block clock."""
+        return self.clock.reading(self.number, self.timestamp)
 
 
 class BlockPace:

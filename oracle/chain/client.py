@@ -15,6 +15,7 @@ from eth_account.signers.local import LocalAccount
 from web3 import Web3
 from web3.exceptions import ContractCustomError, ContractLogicError
 
+from oracle.chain.clock_mode import ClockMode
 from oracle.chain.deployment import Deployment
 from oracle.chain.eip712 import Domain, sign_signer_acceptance
 from oracle.chain.errors import ErrorDecoder
@@ -256,8 +257,17 @@ class OracleClient:
         return self._named("parameters", self._view("parameters"))
 
     def timing(self) -> dict[str, int]:
-        """`genesis`, `roundDuration`, `revealDuration`, `unbondingPeriod` (fixed at deployment)."""
+        """`genesis`, `roundDuration`, `revealDuration`, `unbondingPeriod`, `clockMode` (fixed
+        at deployment; times and durations on the oracle's clock, see `clock_mode`)."""
         return self._named("timing", self._view("timing"))
+
+    def clock_mode(self) -> ClockMode:
+        """The oracle's clock (ERC-6372 `CLOCK_MODE()`): timestamps or block numbers."""
+        return ClockMode.from_erc6372(str(self._view("CLOCK_MODE")))
+
+    def clock_now(self) -> int:
+        """Now on the oracle's clock (`clock()`: the latest block's timestamp or number)."""
+        return int(self._view("clock"))
 
     def quote_submit(self, requester: str) -> int:
         """The exact `msg.value` a submit from `requester` needs: the proposal fee, plus the

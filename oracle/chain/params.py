@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
+from oracle.chain.clock_mode import ClockMode
+
 MAX_BPS = 10_000
 UINT8_MAX = 2**8 - 1
 UINT32_MAX = 2**32 - 1
@@ -39,12 +41,14 @@ ZERO_HASH = "0x" + "00" * 32
 
 @dataclass(frozen=True)
 class OracleParams:
-    """The constructor's OracleConfig: amounts in wei, durations in seconds, rates in bps."""
+    """The constructor's OracleConfig: amounts in wei, durations in the clock's unit
+    (seconds, or blocks when `clockMode` is ClockMode.BLOCKNUMBER), rates in bps."""
 
-    # Timing, immutable after deployment.
+    # Timing and the clock, immutable after deployment.
     roundDuration: int = 3
     revealDuration: int = 3
     unbondingPeriod: int = 3600
+    clockMode: int = ClockMode.TIMESTAMP
     # What a proposal may cost and carry, and how many a round takes.
     proposalFee: int = 10**15
     maxPayloadSize: int = 4096
@@ -113,7 +117,7 @@ class ParameterSpec:
 
 # Immutable in the contract (read with `timing()`); their ranges also depend on each other
 # (see `problems`).
-FIXED_AT_DEPLOYMENT = frozenset({"roundDuration", "revealDuration", "unbondingPeriod"})
+FIXED_AT_DEPLOYMENT = frozenset({"roundDuration", "revealDuration", "unbondingPeriod", "clockMode"})
 
 
 class Param(IntEnum):
@@ -139,7 +143,13 @@ class Param(IntEnum):
 
 
 # The fields of `timing()`, the view of the values fixed at deployment, in its order.
-TIMING_FIELDS: tuple[str, ...] = ("genesis", "roundDuration", "revealDuration", "unbondingPeriod")
+TIMING_FIELDS: tuple[str, ...] = (
+    "genesis",
+    "roundDuration",
+    "revealDuration",
+    "unbondingPeriod",
+    "clockMode",
+)
 
 # A phase must hold at least this many blocks of the target chain (see `phase_problems`).
 MIN_BLOCKS_PER_PHASE = 2
@@ -149,13 +159,25 @@ SPECS: dict[str, ParameterSpec] = {
     spec.name: spec
     for spec in (
         ParameterSpec(
-            "roundDuration", "s", "seconds per round (commit phase length)", 1, UINT32_MAX
+            "roundDuration",
+            "clock",
+            "round (commit phase) length, seconds or blocks",
+            1,
+            UINT32_MAX,
         ),
         ParameterSpec(
-            "revealDuration", "s", "seconds of reveal phase, <= round duration", 1, UINT32_MAX
+            "revealDuration", "clock", "reveal phase length, <= round duration", 1, UINT32_MAX
         ),
         ParameterSpec(
-            "unbondingPeriod", "s", "seconds, > 2 x round duration + reveal duration", 4, UINT32_MAX
+            "unbondingPeriod", "clock", "> 2 x round duration + reveal duration", 4, UINT32_MAX
+        ),
+        ParameterSpec(
+            "clockMode",
+            "mode",
+            "0: block timestamps (durations in seconds); 1: block numbers (durations in "
+            "blocks; a halted chain delays a phase instead of skipping it)",
+            ClockMode.TIMESTAMP,
+            ClockMode.BLOCKNUMBER,
         ),
         # At least 1 wei: a free proposal would make spam cost only gas.
         ParameterSpec("proposalFee", "wei", "minimum fee per proposal, wei", 1, UINT96_MAX),
@@ -273,6 +295,13 @@ def phase_problems(params: OracleParams, block_interval: float | None) -> list[s
     contract can only enforce >= 1 s, which suits every chain; the deployment knows its chain.
     `block_interval` None (not measurable, e.g. a chain with one block) checks nothing.
     """
+    if ClockMode(params.clockMode) is ClockMode.BLOCKNUMBER:
+        return [
+            f"{name}={getattr(params, name)} blocks is shorter than {MIN_BLOCKS_PER_PHASE} "
+            f"blocks; use --{SPECS[name].flag} {MIN_BLOCKS_PER_PHASE} or more"
+            for name in ("roundDuration", "revealDuration")
+            if getattr(params, name) < MIN_BLOCKS_PER_PHASE
+        ]
     if block_interval is None:
         return []
     floor = MIN_BLOCKS_PER_PHASE * block_interval

@@ -66,9 +66,9 @@ def classify(
     window = _PHASE_ERRORS.get(name)
     if window is not None and timing is not None:
         start, end = (getattr(timing, field) for field in window)
-        if seen.timestamp < start:
+        if seen.now < start:
             return Outcome.TOO_EARLY
-        if seen.timestamp >= end:
+        if seen.now >= end:
             return Outcome.TOO_LATE
         # The seen block is inside the phase; the block the call was evaluated in (the
         # pending one, or the one it landed in) was past its end, or a node's view differs.

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -34,6 +34,8 @@ from web3.exceptions import (
     Web3RPCError,
 )
 
+from oracle.chain.chain_clock import SeenBlock
+from oracle.chain.clock_mode import ClockMode
 from oracle.chain.errors import InsufficientFunds, SubmitRefused
 from oracle.chain.retry import RetryPolicy, is_transient
 from oracle.chain.sender import TxSender
@@ -50,12 +52,6 @@ FILLER_GAS = 21_000
 MANAGER_RETRY = RetryPolicy(base=0.1, cap=0.5, give_up_after_s=2.0)
 
 
-@dataclass(frozen=True)
-class HeadBlock:
-    number: int
-    timestamp: int
-
-
 class TxManager:
     def __init__(
         self,
@@ -65,6 +61,7 @@ class TxManager:
         policy: FeePolicy | None = None,
         on_event: OnEvent | None = None,
         on_orphan: OnResult | None = None,
+        clock: ClockMode = ClockMode.TIMESTAMP,
     ) -> None:
         # The blocking sender of the same key lends its signing, estimates, error decoding
         # and, above all, its nonce book: the two never hand out the same nonce.
@@ -76,11 +73,13 @@ class TxManager:
         self.on_event = on_event or (lambda _name: None)
         # Told the outcome of an attempt no callback waits for: one sent before a restart.
         self.on_orphan = on_orphan
+        # The oracle's clock: the deadlines duties give are readings of it.
+        self.clock = clock
         self._live: dict[int, Attempt] | None = None  # by nonce; loaded on first use
         self._callbacks: dict[str, list[OnResult]] = {}
         self._results: dict[str, Attempt] = {}
-        self._head = HeadBlock(-1, 0)
-        self._first_head: HeadBlock | None = None  # for the block interval (deadline pricing)
+        self._head = SeenBlock(-1, 0)
+        self._first_head: SeenBlock | None = None  # for the block interval (deadline pricing)
         self._latest_nonce: int | None = None
         self._gap_since: dict[int, int] = {}  # nonce -> first block it held the queue
         self._capped: set[tuple[int, str]] = set()  # (nonce, intent) logged at the cap
@@ -146,7 +145,7 @@ class TxManager:
         """Check in-flight attempts once per new block (a repeated number does nothing)."""
         if number <= self._head.number:
             return
-        self._head = HeadBlock(number, timestamp)
+        self._head = SeenBlock(number, timestamp, self.clock)
         if self._first_head is None and timestamp:
             self._first_head = self._head
         live = self._attempts()
@@ -225,7 +224,7 @@ class TxManager:
             tip = 10**9
         blocks_left = None
         if deadline is not None:
-            blocks_left = (deadline - self._head.timestamp) / self._block_interval()
+            blocks_left = self._blocks_until(deadline)
         return target_fees(
             base_fee=base, suggested_tip=tip, blocks_left=blocks_left, policy=self.policy
         )
@@ -233,8 +232,11 @@ class TxManager:
     def _urgent(self, deadline: int | None) -> bool:
         if deadline is None:
             return False
-        blocks_left = (deadline - self._head.timestamp) / self._block_interval()
-        return blocks_left < self.policy.urgent_blocks
+        return self._blocks_until(deadline) < self.policy.urgent_blocks
+
+    def _blocks_until(self, deadline: int) -> float:
+        """Blocks from the latest head to `deadline` (a reading of the oracle's clock)."""
+        return self.clock.blocks(deadline - self._head.now, self._block_interval())
 
     def _block_interval(self) -> float:
         """Seconds per block, from the heads seen (12 s, Ethereum's, until two are)."""

@@ -17,6 +17,7 @@ from eth_utils import event_abi_to_log_topic, to_checksum_address
 from web3 import Web3
 from web3._utils.events import get_event_data
 
+from oracle.chain.clock_mode import ClockMode
 from oracle.chain.deployment import Deployment
 from oracle.chain.events import log_chunks
 from oracle.chain.oracle_abi import named_outputs
@@ -134,10 +135,11 @@ class Indexer:
             return True
 
     def chain_now(self) -> int:
-        """Best estimate of the chain's time: head timestamp plus wall time since we saw it.
-
-        Dev chains mine only on transactions; the next block takes the wall clock.
-        """
+        """Best estimate of now on the oracle's clock. Timestamps: the head's plus wall time
+        since we saw it (dev chains mine only on transactions; the next block takes the wall
+        clock). Block numbers: the head's number (a block clock moves only with blocks)."""
+        if self.parameters.get("clockMode") == ClockMode.BLOCKNUMBER:
+            return self.head_block
         return self.head_timestamp + int(time.time() - self.head_seen_at)
 
     def _apply(self, log: Any) -> None:

@@ -9,11 +9,13 @@ reveal phase ends; then a stopping validator exits and says so. The decision is 
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
+from oracle.chain.clock_mode import ClockMode
 from oracle.chain.round_clock import RoundClock
 
 # Slack on top of the worst case: a slow tick, a block or two, the exit itself.
@@ -48,13 +50,15 @@ def should_exit(mode: Mode, status: DrainStatus) -> bool:
     return mode is Mode.STOPPING and status.done
 
 
-def worst_case_drain_s(clock: RoundClock) -> int:
+def worst_case_drain_s(clock: RoundClock, mode: ClockMode, block_interval_s: float) -> int:
     """Seconds a drain can take, plus a margin: what systemd's TimeoutStopSec must allow.
 
     A ballot committed at the start of a commit phase reveals once the reveal phase has
     begun (up to roundDuration later) and at worst keeps trying until it ends
-    (revealDuration more)."""
-    return clock.round_duration + clock.reveal_duration + STOP_MARGIN_S
+    (revealDuration more). Under the block clock the durations are blocks, each taking
+    `block_interval_s` (a halt makes it longer: so does the phase it delays)."""
+    span = mode.seconds(clock.round_duration + clock.reveal_duration, block_interval_s)
+    return math.ceil(span) + STOP_MARGIN_S
 
 
 class DrainControl:

@@ -50,11 +50,11 @@ def window_position(start: int, end: int, seen: SeenBlock, block_interval_s: flo
     """The one rule both duties follow: the phase is open from the first seen block at or
     after `start`, over from the first at or after `end`, and within one block interval of
     `end` the next block may already be too late."""
-    if seen.timestamp < start:
+    if seen.now < start:
         return Window.BEFORE
-    if seen.timestamp >= end:
+    if seen.now >= end:
         return Window.OVER
-    if seen.timestamp + block_interval_s >= end:
+    if seen.now + seen.clock.per_block(block_interval_s) >= end:
         return Window.LAST_BLOCK
     return Window.OPEN
 
@@ -83,9 +83,3 @@ def reveal_action(timing: RoundTiming, seen: SeenBlock, block_interval_s: float)
     """What to do about round `timing`'s reveal (of a committed ballot), having seen `seen`."""
     window = window_position(timing.reveal_start, timing.reveal_end, seen, block_interval_s)
     return _REVEAL_ACTIONS[window]
-
-
-def reveal_send_by(timing: RoundTiming, block_interval_s: float) -> float:
-    """The last seen-block time at which a reveal is expected to land in time: one block
-    interval before the reveal end (the contract's deadline, exclusive)."""
-    return timing.reveal_end - block_interval_s

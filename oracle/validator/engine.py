@@ -162,6 +162,10 @@ class Engine:
             what="the round timing",
         )
         self.clock = RoundClock.from_timing(0, t0)
+        # Timestamps or block numbers (ERC-6372): what `seen.now` and every round time read.
+        self.clock_mode = wait_for_rpc(
+            rpc_url, client.clock_mode, timeout_s=self.config.startup_timeout_s, what="the clock"
+        )
         # Before anything reads the store: its rows must be this deployment's (or refuse).
         self.store.bind(
             wait_for_rpc(
@@ -173,7 +177,7 @@ class Engine:
             chain_payload_hash=lambda pid: client.payload_hashes([pid])[pid],
         )
         # Chain time: the latest block seen (never moves back) and the pace of blocks.
-        self.seen = SeenBlock(0, 0)
+        self.seen = SeenBlock(0, 0, self.clock_mode)
         self._seen_at = time.monotonic()  # host clock (scheduling only) when `seen` was first read
         self.pace = BlockPace()
         self.drain = DrainControl()
@@ -231,6 +235,7 @@ class Engine:
             policy=self.config.fee_policy(),
             on_event=count,
             on_orphan=self._orphan_result,
+            clock=self.clock_mode,
         )
 
     def _orphan_result(self, a: Attempt) -> None:
@@ -286,14 +291,15 @@ class Engine:
         return self.seen.number
 
     def now(self) -> int:
-        """Chain time: the latest seen block's timestamp (0 before the first tick)."""
-        return self.seen.timestamp
+        """Chain time on the oracle's clock: the latest seen block's timestamp, or its number
+        under the block clock (0 before the first tick)."""
+        return self.seen.now
 
     def observe_head(self) -> SeenBlock:
         """Read the latest block; chain time moves to it unless it is older than one seen
         (a node behind a load balancer): decisions never go back in chain time."""
         block = self.client.w3.eth.get_block("latest")
-        head = SeenBlock(int(block["number"]), int(block["timestamp"]))
+        head = SeenBlock(int(block["number"]), int(block["timestamp"]), self.clock_mode)
         if head.number > self.seen.number:
             self._seen_at = time.monotonic()
         if head.number >= self.seen.number:
@@ -389,7 +395,7 @@ class Engine:
         cursor = self.store.get_cursor("events")
         if cursor is None or cursor < seen.number - self.reader.confirmations:
             step("ingest", self.ingest, seen.number)  # not when no block came since
-        cr = self.current_round(seen.timestamp)
+        cr = self.current_round(seen.now)
         mode = self.drain.mode
         self.metrics.current_round.set(cr)
         if self.config.observer:
@@ -417,7 +423,7 @@ class Engine:
 
     def _vote_duties(self, step: Callable[..., None], seen: SeenBlock, cr: int, mode: Mode) -> None:
         """The duties of a voting validator, deadline-bound ones (reveal, commit) first."""
-        now = seen.timestamp
+        now = seen.now
         step("doppelganger", self.watch_for_doppelganger)
         if not self.may_send():
             # A twin holds this key, or the window is still watching for one: a finalize,
@@ -525,7 +531,7 @@ class Engine:
     def recover_and_reveal(self, cr: int, seen: SeenBlock) -> None:
         """Rebuild lost ballots, and reveal what was rebuilt in the same pass: after a lost
         database the model load and re-judging leave little of the reveal phase."""
-        if self.recover_duty.run(cr, seen.timestamp):
+        if self.recover_duty.run(cr, seen.now):
             self.reveal_duty.run(seen)
 
     def claim(self) -> int:
@@ -572,6 +578,10 @@ class Engine:
 
     # ----------------------------------------------------------- reporting
 
+    def worst_case_drain_s(self) -> int:
+        """What a drain can take at most, in seconds (drain.py)."""
+        return worst_case_drain_s(self.clock, self.clock_mode, self.pace.interval())
+
     def status(self) -> dict[str, Any]:
         drain = self.open_ballots()
         return {
@@ -580,12 +590,16 @@ class Engine:
             "last_block": self.last_block,
             # Chain time (the latest block seen) and the block interval measured from it.
             "chain_time": self.seen.timestamp,
+            # The oracle's clock (ERC-6372) and the seen block on it: round times in /status
+            # (next_reveal_deadline) are readings of it.
+            "clock_mode": self.clock_mode.name.lower(),
+            "chain_clock": self.seen.now,
             "block_interval_s": round(self.pace.interval(), 3),
             "mode": self.drain.mode.value,
             "unrevealed_ballots": drain.open_ballots,
             "next_reveal_deadline": drain.next_reveal_deadline,
             # What a drain can take at most: the TimeoutStopSec a service manager must allow.
-            "drain_worst_case_s": worst_case_drain_s(self.clock),
+            "drain_worst_case_s": self.worst_case_drain_s(),
             "chain_ok": self.last_tick_ok,
             # Proposals in the batch the judge worker is running now (0: idle).
             "judging": len(self.judging.judging),

@@ -7,12 +7,12 @@ Used by the `oracle stake | unstake | withdraw | set-signer | claim | status` co
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from web3 import Web3
 
 from oracle.chain.client import OracleClient
+from oracle.chain.clock_mode import ClockMode
 from oracle.chain.errors import TxReverted
 from oracle.chain.units import format_eth
 
@@ -31,19 +31,18 @@ class OperatorStatus:
     open_ballots: int
     claimable_wei: int
     signer_balance_wei: int
-    chain_time: int
+    chain_time: int  # on the oracle's clock (`clock_mode`), like withdrawable_at
+    clock_mode: ClockMode = ClockMode.TIMESTAMP
 
     def as_json(self) -> dict[str, Any]:
         # Wei as strings: JSON readers lose precision above 2**53.
-        return {k: str(v) if k.endswith("_wei") else v for k, v in asdict(self).items()}
+        record = {k: str(v) if k.endswith("_wei") else v for k, v in asdict(self).items()}
+        record["clock_mode"] = self.clock_mode.name.lower()
+        return record
 
     def lines(self) -> list[str]:
-        def when(ts: int) -> str:
-            if ts == 0:
-                return "-"
-            at = datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-            left = ts - self.chain_time
-            return at + (f" (in {left} s)" if left > 0 else " (passed)")
+        def when(at: int) -> str:
+            return "-" if at == 0 else self.clock_mode.describe(at, self.chain_time)
 
         return [
             f"operator         {self.operator}"
@@ -63,7 +62,8 @@ def read_status(client: OracleClient, operator: str) -> OperatorStatus:
     info = client.validator_info(operator)
     registered = info.signer.lower() != ZERO_ADDRESS
     signer = info.signer if registered else operator
-    chain_time = int(client.w3.eth.get_block("latest")["timestamp"])
+    mode = client.clock_mode()
+    chain_time = client.clock_now()
     return OperatorStatus(
         operator=operator,
         registered=registered,
@@ -76,11 +76,8 @@ def read_status(client: OracleClient, operator: str) -> OperatorStatus:
         claimable_wei=client.claimable(operator),
         signer_balance_wei=int(client.w3.eth.get_balance(Web3.to_checksum_address(signer))),
         chain_time=chain_time,
+        clock_mode=mode,
     )
-
-
-def _utc(ts: Any) -> str:
-    return datetime.fromtimestamp(int(ts), UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 # What each refusal an operator command can meet means, and what to do. `{name}` fields are
@@ -102,13 +99,13 @@ OPERATOR_ERRORS: dict[str, str] = {
     "StakingNothingToWithdraw": "nothing is unbonding for {validator}; "
     "run `oracle unstake AMOUNT` first",
     "StakingStillUnbonding": "still unbonding until {withdrawableAt} "
-    "(chain time now {nowTimestamp}); run `oracle withdraw` again after it",
+    "(chain clock now {clockNow}); run `oracle withdraw` again after it",
     "StakingOpenBallots": "{validator} has {openBallots} committed ballots not yet settled; "
     "keep the validator running until they settle (`oracle status` shows them)",
     "EthTransferFailed": "sending {amount} to {to} failed (a contract that rejects ETH?)",
     "OracleNothingToClaim": "{account} has no rewards to claim",
 }
-_TIME_ARGS = {"withdrawableAt", "nowTimestamp"}
+_TIME_ARGS = {"withdrawableAt", "clockNow"}
 _WEI_ARGS = {"amount", "minStake", "active", "requested"}
 
 
@@ -118,10 +115,11 @@ def explain_revert(client: OracleClient, exc: TxReverted, what: str) -> str:
     if name is None or name not in OPERATOR_ERRORS:
         return f"{what} refused by the contract: {exc}"
     args = client.decoder.arguments(exc.data)
+    mode = client.clock_mode() if _TIME_ARGS & set(args) else ClockMode.TIMESTAMP
     shown: dict[str, str] = {}
     for key, value in args.items():
         if key in _TIME_ARGS:
-            shown[key] = _utc(value)
+            shown[key] = mode.describe(int(value))
         elif key in _WEI_ARGS:
             shown[key] = format_eth(int(value))
         elif isinstance(value, str) and Web3.is_address(value):

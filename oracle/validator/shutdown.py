@@ -17,8 +17,6 @@ from typing import TYPE_CHECKING
 
 import uvicorn
 
-from oracle.validator.drain import worst_case_drain_s
-
 if TYPE_CHECKING:
     from oracle.validator.service import Validator
 
@@ -54,8 +52,8 @@ class DrainingServer(uvicorn.Server):
             status.open_ballots,
             ""
             if status.next_reveal_deadline is None
-            else f", next reveal deadline {status.next_reveal_deadline} (chain time)",
-            worst_case_drain_s(engine.clock),
+            else f", next reveal deadline {status.next_reveal_deadline} (chain clock)",
+            engine.worst_case_drain_s(),
             name,
         )
         thread = self.validator.thread

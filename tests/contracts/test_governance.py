@@ -137,7 +137,7 @@ def test_constructor__initial_values__are_announced_and_readable(deploy_oracle, 
     }
     assert fresh.proposalFee() == ORACLE_CONFIG["proposalFee"]
     assert fresh.maxPayloadSize() == ORACLE_CONFIG["maxPayloadSize"]
-    genesis, round_duration, reveal_duration, unbonding = fresh.timing()
+    genesis, round_duration, reveal_duration, unbonding, _ = fresh.timing()
     assert genesis == chain.blocks.head.timestamp
     assert round_duration == ORACLE_CONFIG["roundDuration"]
     assert reveal_duration == ORACLE_CONFIG["revealDuration"]

@@ -134,7 +134,7 @@ def test_verdict_of__unknown_id__is_none_and_not_legal(oracle):
 
 
 def test_current_round__follows_round_duration_from_genesis(oracle, chain):
-    genesis, duration, reveal, _ = (int(x) for x in oracle.timing())
+    genesis, duration, reveal, _, _ = (int(x) for x in oracle.timing())
     chain.mine(timestamp=genesis + 5 * duration)  # views run on the head block
 
     assert oracle.currentRound() == 5

@@ -28,6 +28,18 @@ def chain_advancer(chain: Any) -> Callable[[int], None]:
     return advance
 
 
+def block_advancer(chain: Any) -> Callable[[int], None]:
+    """`advance(n)`: make the next transaction land in block `n` (or later, never earlier);
+    what `Rounds` travels with on an oracle deployed with the block clock."""
+
+    def advance(number: int) -> None:
+        behind = number - (chain.blocks.height + 1)
+        if behind > 0:
+            chain.mine(behind)
+
+    return advance
+
+
 @dataclass(frozen=True)
 class SealedBallot:
     """A ballot a test sealed itself: what it commits (`commitment`) and later reveals."""

@@ -220,7 +220,7 @@ class CommitDuty(VoteDuty[CommitStep]):
             b.commitment,
             None if in_flight else e.client.ballot_of(b.round, e.operator),
             at_risk=at_risk,
-            seconds_left=t.reveal_start - seen.timestamp,
+            seconds_left=int(seen.clock.seconds(t.reveal_start - seen.now, e.pace.interval())),
             block_interval_s=e.pace.interval(),
             in_flight=in_flight,
         )

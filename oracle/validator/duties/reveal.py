@@ -104,7 +104,7 @@ def decide_reveal(s: RevealSnapshot) -> list[RevealStep]:
             CountMissedReveal(s.round),
             MarkBallot(s.round, BallotState.MISSED, note, logging.ERROR),
         ]
-    seconds_left = s.timing.reveal_end - s.seen.timestamp
+    seconds_left = int(s.seen.clock.seconds(s.timing.reveal_end - s.seen.now, s.block_interval_s))
     late = [late_send_note(s.round, seconds_left, s.block_interval_s, REVEAL_LATE)]
     return [*(late if action is RevealAction.AT_RISK else []), SendReveal(s.round)]
 

@@ -2,12 +2,14 @@
 
 import re
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from oracle.chain.payload import TxRequest, encode_payload
 from oracle.model.checkpoint import LabelMap, model_hash, save_checkpoint
+from oracle.model.generate import CorpusGenerator
 from oracle.model.labels import Verdict
 from oracle.model.pipeline import VerdictPipeline
 from oracle.model.rules import sample_sanctions_path
@@ -46,15 +48,20 @@ def test_pipeline__call_shape_rules__decide_before_the_model_with_reasons(pipeli
     assert out[1].reason.startswith("rule:revoke")
 
 
-def test_pipeline__clear_cases__model_gets_them_right(pipeline):
-    txs = [
-        eth_transfer("salary for march"),
-        eth_transfer("claim your airdrop now, verify your wallet"),
-        eth_transfer("payment for cocaine"),
-    ]
-    out = pipeline.judge_requests(txs)
-    assert [r.verdict for r in out] == [Verdict.LEGAL, Verdict.FRAUD, Verdict.ILLICIT]
-    assert all(r.reason == "model" and 0.0 < r.confidence <= 1.0 for r in out)
+def test_pipeline__records_it_never_saw__model_beats_the_majority_class(pipeline):
+    # The tiny model (2 layers, 2,000 records, 3 epochs) is a smoke test of training and
+    # of the pipeline, not of quality (`oracle eval` measures that): hand-picked memos
+    # flip with the seed or the torch build, so it is held to the majority-class baseline
+    # on records of a generator seed it did not train on, in the same run.
+    records = list(CorpusGenerator(7).records(200))
+    out = pipeline.judge_requests([r.tx for r in records])
+    judged = [(int(r.label), int(o.verdict)) for r, o in zip(records, out, strict=True)]
+    by_model = [pair for pair, o in zip(judged, out, strict=True) if o.reason == "model"]
+    assert len(by_model) > 100
+    assert all(0.0 < o.confidence <= 1.0 for o in out if o.reason == "model")
+    accuracy = sum(label == verdict for label, verdict in by_model) / len(by_model)
+    majority = Counter(label for label, _ in by_model).most_common(1)[0][1] / len(by_model)
+    assert accuracy >= majority + 0.05, (accuracy, majority)
 
 
 def test_pipeline__mixed_batch__keeps_input_order_and_matches_one_by_one(pipeline):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from oracle.chain.clock_mode import ClockMode
 from oracle.chain.round_clock import RoundClock
 from oracle.validator.drain import (
     STOP_MARGIN_S,
@@ -56,4 +57,8 @@ def test_drain_control__resume_after_sigterm__is_refused_and_stays_stopping() ->
 
 
 def test_worst_case_drain_s__phase_lengths__covers_a_commit_phase_and_a_reveal_phase() -> None:
-    assert worst_case_drain_s(CLOCK) == 6 + 6 + STOP_MARGIN_S
+    assert worst_case_drain_s(CLOCK, ClockMode.TIMESTAMP, 2.0) == 6 + 6 + STOP_MARGIN_S
+
+
+def test_worst_case_drain_s__block_clock__counts_the_blocks_at_the_measured_pace() -> None:
+    assert worst_case_drain_s(CLOCK, ClockMode.BLOCKNUMBER, 2.0) == 2 * (6 + 6) + STOP_MARGIN_S

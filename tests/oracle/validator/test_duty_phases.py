@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from oracle.chain.chain_clock import SeenBlock
+from oracle.chain.clock_mode import ClockMode
 from oracle.chain.round_clock import RoundClock
 from oracle.validator.duty_phases import (
     CommitAction,
     RevealAction,
     commit_action,
     reveal_action,
-    reveal_send_by,
 )
 
 CLOCK = RoundClock(genesis=1_000, round_duration=12, reveal_duration=12)
@@ -68,5 +68,39 @@ def test_reveal_action__lagging_node_behind_the_deadline__still_reveals() -> Non
     assert reveal_action(T, at(T.reveal_end - 1), block_interval_s=12.0) is RevealAction.AT_RISK
 
 
-def test_reveal_send_by__block_interval__is_one_block_before_the_reveal_end() -> None:
-    assert reveal_send_by(T, B) == T.reveal_end - B
+# Under the block clock (clockMode 1) the round's times are block numbers.
+BLOCKS = RoundClock(genesis=100, round_duration=10, reveal_duration=10).timing(R)
+
+
+def at_block(number: int, timestamp: int = 1_000_000) -> SeenBlock:
+    return SeenBlock(number=number, timestamp=timestamp, clock=ClockMode.BLOCKNUMBER)
+
+
+def test_reveal_action__block_clock_after_a_long_halt__still_reveals() -> None:
+    # The soak's failure under timestamps: a halt longer than the phase. Under the block
+    # clock the first block after it is still in the phase, whatever its timestamp.
+    assert reveal_action(BLOCKS, at_block(BLOCKS.reveal_start + 2, 10**9), B) is (
+        RevealAction.REVEAL
+    )
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [
+        (BLOCKS.reveal_start - 1, RevealAction.WAIT),
+        (BLOCKS.reveal_start, RevealAction.REVEAL),
+        (BLOCKS.reveal_end - 2, RevealAction.REVEAL),
+        (BLOCKS.reveal_end - 1, RevealAction.AT_RISK),  # the next block is the deadline
+        (BLOCKS.reveal_end, RevealAction.PHASE_OVER),
+    ],
+)
+def test_reveal_action__block_clock__decides_on_the_seen_block_number(
+    number: int, expected: RevealAction
+) -> None:
+    # The block interval (12 s here) does not matter: one block moves the clock by one.
+    assert reveal_action(BLOCKS, at_block(number), block_interval_s=12.0) is expected
+
+
+def test_commit_action__block_clock__waits_for_a_block_of_the_commit_phase() -> None:
+    assert commit_action(BLOCKS, at_block(BLOCKS.commit_start - 1), B) is CommitAction.WAIT
+    assert commit_action(BLOCKS, at_block(BLOCKS.commit_start), B) is CommitAction.COMMIT
