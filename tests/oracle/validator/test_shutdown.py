@@ -9,8 +9,9 @@ from typing import Any
 
 import uvicorn
 
+from oracle.chain.clock_mode import ClockMode
 from oracle.chain.round_clock import RoundClock
-from oracle.validator.drain import DrainControl, Mode, drain_status
+from oracle.validator.drain import DrainControl, Mode, drain_status, worst_case_drain_s
 from oracle.validator.shutdown import DrainingServer
 from tests.support.chain_env import wait_for
 
@@ -24,6 +25,7 @@ def _server(open_rounds: list[int]) -> tuple[DrainingServer, Any, threading.Even
         drained=threading.Event(),
         clock=CLOCK,
         open_ballots=lambda: drain_status(open_rounds, CLOCK),
+        worst_case_drain_s=lambda: worst_case_drain_s(CLOCK, ClockMode.TIMESTAMP, 2.0),
     )
     loop_ends = threading.Event()
     thread = threading.Thread(target=loop_ends.wait, daemon=True)
