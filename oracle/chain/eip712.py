@@ -5,7 +5,7 @@ Domain: name "VerdictOracle", version "1", chainId, verifyingContract (docs/prot
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from typing import Any
 
 from eth_abi import encode
@@ -115,13 +115,8 @@ class Verdict:
     verdict: int
 
     def message(self) -> dict[str, Any]:
-        return {
-            "proposalId": self.proposal_id,
-            "round": self.round,
-            "payloadHash": self.payload_hash,
-            "modelHash": self.model_hash,
-            "verdict": self.verdict,
-        }
+        """The EIP-712 message: VERDICT_TYPE's member names, matched field for field."""
+        return {m["name"]: v for m, v in zip(VERDICT_TYPE, astuple(self), strict=True)}
 
     def as_tuple(self) -> tuple[int, int, bytes, bytes, int]:
         """The ABI tuple the equivocation reports take."""

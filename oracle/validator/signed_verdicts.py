@@ -11,7 +11,7 @@ signing the same verdict again yields the same bytes and nothing is stored.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
@@ -91,6 +91,7 @@ def _hex(value: Any, size: int) -> bytes:
     return raw
 
 
+@dataclass(eq=False)
 class VerdictPublisher:
     """A validator's signed verdicts per round, built from its sealed ballots.
 
@@ -98,20 +99,13 @@ class VerdictPublisher:
     would let a validator that runs no model copy them into its own commitment.
     """
 
-    def __init__(
-        self,
-        client: Any,
-        store: Any,
-        signer: LocalAccount,
-        timing: Callable[[int], RoundTiming],
-        now: Callable[[], int],
-    ) -> None:
-        self.client = client
-        self.store = store
-        self.signer = signer
-        self.timing = timing
-        self.now = now
-        self._signed: dict[int, list[SignedVerdict]] = {}
+    client: Any
+    store: Any
+    signer: LocalAccount
+    timing: Callable[[int], RoundTiming]
+    now: Callable[[], int]
+    # A round's verdicts once signed, so peers asking again cost no store or chain reads.
+    _signed: dict[int, list[SignedVerdict]] = field(default_factory=dict, init=False, repr=False)
 
     def served_from(self, round_: int) -> int:
         """When `round_`'s verdicts become public: the start of its reveal phase."""

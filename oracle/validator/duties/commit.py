@@ -34,7 +34,7 @@ from oracle.validator.duties.actions import (
     late_send_note,
 )
 from oracle.validator.duties.payload_check import PayloadCheck, check_payloads
-from oracle.validator.duties.vote_duty import VoteDuty
+from oracle.validator.duties.vote_duty import VoteDuty, VoteOffers
 from oracle.validator.duty_phases import CommitAction, commit_action
 from oracle.validator.store import StoredBallot
 from oracle.validator.tx_intents import commit_intent
@@ -268,9 +268,8 @@ class CommitDuty(VoteDuty[CommitStep]):
                 e.store.save_ballot(step.round, ids, step.verdicts, salt, c)
 
     # VoteDuty: what a commit is.
-    def offered_to_relay(self, b: StoredBallot, t: RoundTiming) -> bool:
-        assert self.engine.relay is not None
-        return self.engine.relay.offer_commit(b, t, self.engine.now())
+    def offered_to(self, relay: VoteOffers, b: StoredBallot, t: RoundTiming) -> bool:
+        return relay.offer_commit(b, t, self.engine.now())
 
     def intent(self, round_: int) -> str:
         return commit_intent(round_)

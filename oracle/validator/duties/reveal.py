@@ -30,7 +30,7 @@ from oracle.validator.duties.actions import (
     after_vote_refused,
     late_send_note,
 )
-from oracle.validator.duties.vote_duty import VoteDuty
+from oracle.validator.duties.vote_duty import VoteDuty, VoteOffers
 from oracle.validator.duty_phases import RevealAction, reveal_action
 from oracle.validator.store import StoredBallot
 from oracle.validator.tx_intents import reveal_intent
@@ -153,9 +153,8 @@ class RevealDuty(VoteDuty[RevealStep]):
             self.carry_out(decide_reveal(snapshot), b, t, seen)
 
     # VoteDuty: what a reveal is.
-    def offered_to_relay(self, b: StoredBallot, t: RoundTiming) -> bool:
-        assert self.engine.relay is not None
-        return self.engine.relay.offer_reveal(b, t, self.engine.now())
+    def offered_to(self, relay: VoteOffers, b: StoredBallot, t: RoundTiming) -> bool:
+        return relay.offer_reveal(b, t, self.engine.now())
 
     def intent(self, round_: int) -> str:
         return reveal_intent(round_)

@@ -50,8 +50,8 @@ class VoteDuty(ABC, Generic[Step]):
         self.engine = engine
 
     @abstractmethod
-    def offered_to_relay(self, b: StoredBallot, t: RoundTiming) -> bool:
-        """True while a relayer is trusted with this vote (nothing to send ourselves)."""
+    def offered_to(self, relay: VoteOffers, b: StoredBallot, t: RoundTiming) -> bool:
+        """True while `relay` is trusted with this vote (nothing to send ourselves)."""
 
     @abstractmethod
     def intent(self, round_: int) -> str: ...
@@ -82,7 +82,7 @@ class VoteDuty(ABC, Generic[Step]):
 
     def send(self, b: StoredBallot, t: RoundTiming, seen: SeenBlock) -> None:
         e = self.engine
-        if e.relay is not None and self.offered_to_relay(b, t):
+        if e.relay is not None and self.offered_to(e.relay, b, t):
             return  # the relayer submits it; the next ticks see it on chain (or fall back)
         try:
             e.tx.submit(
