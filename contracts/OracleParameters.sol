@@ -39,11 +39,13 @@ abstract contract OracleParameters is ParameterState, Ownable2Step, IOracleGover
 
     constructor(OracleConfig memory config, address initialOwner)
         ParameterState(
-            _clockReadingOf(config.clockMode),
-            config.roundDuration,
-            config.revealDuration,
-            config.unbondingPeriod,
-            config.clockMode == CLOCK_BLOCKNUMBER
+            Timing({
+                genesis: _clockReadingOf(config.clockMode),
+                roundDuration: config.roundDuration,
+                revealDuration: config.revealDuration,
+                unbondingPeriod: config.unbondingPeriod,
+                clockIsBlockNumber: config.clockMode == CLOCK_BLOCKNUMBER
+            })
         )
         Ownable(initialOwner)
     {

@@ -69,12 +69,8 @@ contract VerdictOracle is ValidatorStaking, VotingState, EIP712, IOracleVoting {
         OracleParameters(config, initialOwner)
         EIP712("VerdictOracle", "1")
     {
-        viewExtension = address(
-            new VerdictOracleViews(_genesis, _roundDuration, _revealDuration, _unbondingPeriod, _clockIsBlockNumber)
-        );
-        equivocationModule = address(
-            new VerdictOracleEquivocation(_genesis, _roundDuration, _revealDuration, _unbondingPeriod, _clockIsBlockNumber)
-        );
+        viewExtension = address(new VerdictOracleViews(_timing()));
+        equivocationModule = address(new VerdictOracleEquivocation(_timing()));
     }
 
     /// @notice Answers every {IOracleViews} function at this address: forwards the call to the

@@ -57,16 +57,7 @@ contract VerdictOracleEquivocation is
 
     /// @dev The same EIP-712 name and version as the oracle; run by DELEGATECALL, `address(this)`
     /// is the oracle, so {_hashTypedDataV4} rebuilds the oracle's own domain separator.
-    constructor(
-        uint256 genesis_,
-        uint256 roundDuration_,
-        uint256 revealDuration_,
-        uint256 unbondingPeriod_,
-        bool clockIsBlockNumber_
-    )
-        ParameterState(genesis_, roundDuration_, revealDuration_, unbondingPeriod_, clockIsBlockNumber_)
-        EIP712("VerdictOracle", "1")
-    {}
+    constructor(Timing memory timing_) ParameterState(timing_) EIP712("VerdictOracle", "1") {}
 
     /// @inheritdoc IOracleEquivocation
     function reportEquivocation(

@@ -17,15 +17,7 @@ import {IOracleViews} from "./interfaces/IOracleViews.sol";
 /// @dev Inherits the oracle's state contracts for their layouts (each at a fixed slot) and
 /// internal read hooks; it has no external function that is not a view.
 contract VerdictOracleViews is ParameterState, OracleLedger, ValidatorRegistry, VotingState, IOracleViews {
-    constructor(
-        uint256 genesis_,
-        uint256 roundDuration_,
-        uint256 revealDuration_,
-        uint256 unbondingPeriod_,
-        bool clockIsBlockNumber_
-    )
-        ParameterState(genesis_, roundDuration_, revealDuration_, unbondingPeriod_, clockIsBlockNumber_)
-    {}
+    constructor(Timing memory timing_) ParameterState(timing_) {}
 
     // ------------------------------------------------------------------ rounds and ballots
 

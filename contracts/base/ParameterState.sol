@@ -87,14 +87,20 @@ abstract contract ParameterState is OracleClock {
     uint256 internal immutable _revealDuration;
     uint256 internal immutable _unbondingPeriod;
 
+    /// @dev What the oracle's constructor fixes and hands to its view extension and its
+    /// equivocation module, so all three read the same immutables.
+    struct Timing {
+        uint256 genesis;
+        uint256 roundDuration;
+        uint256 revealDuration;
+        uint256 unbondingPeriod;
+        bool clockIsBlockNumber;
+    }
+
     /// @dev Checks the timing once, here, for the oracle and its view extension alike.
-    constructor(
-        uint256 genesis_,
-        uint256 roundDuration_,
-        uint256 revealDuration_,
-        uint256 unbondingPeriod_,
-        bool clockIsBlockNumber_
-    ) OracleClock(clockIsBlockNumber_) {
+    constructor(Timing memory timing_) OracleClock(timing_.clockIsBlockNumber) {
+        (uint256 genesis_, uint256 roundDuration_, uint256 revealDuration_, uint256 unbondingPeriod_) =
+            (timing_.genesis, timing_.roundDuration, timing_.revealDuration, timing_.unbondingPeriod);
         _checkRange("roundDuration", roundDuration_, 1, type(uint32).max);
         // 0 < R <= D keeps at most two rounds' phases overlapping (reveal r with commit r+1).
         _checkRange("revealDuration", revealDuration_, 1, roundDuration_);
@@ -109,6 +115,11 @@ abstract contract ParameterState is OracleClock {
         _roundDuration = roundDuration_;
         _revealDuration = revealDuration_;
         _unbondingPeriod = unbondingPeriod_;
+    }
+
+    /// @dev The timing fixed at deployment, for the contracts the oracle's constructor creates.
+    function _timing() internal view returns (Timing memory) {
+        return Timing(_genesis, _roundDuration, _revealDuration, _unbondingPeriod, _clockIsBlockNumber);
     }
 
     /// @dev Now on the clock `mode` names, after checking that it names one (the genesis the

@@ -57,3 +57,14 @@ def engine_without_model(
         sender=client.make_sender(account),
         metrics=metrics,
     )
+
+
+def commit_by_hand(engine: Engine, client: OracleClient, account: Any, round_: int) -> None:
+    """Seal `account`'s ballot for `round_` (verdict 2 on each proposal), store it and commit
+    it on chain as the engine would have, leaving it `committed` in the engine's store."""
+    ids = client.round_proposals(round_)
+    verdicts = bytes([2] * len(ids))
+    salt, c = seal_for(client, account, round_, ids, verdicts)
+    engine.store.save_ballot(round_, ids, verdicts, salt, c)
+    client.commit(engine.sender, round_, c)
+    engine.store.set_ballot_state(round_, "committed")

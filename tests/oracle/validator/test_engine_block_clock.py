@@ -24,7 +24,7 @@ from oracle.chain.rpc import connect
 from oracle.chain.submitter import Submitter
 from oracle.validator.keys import anvil_key
 from tests.support.chain_fixtures import ROOT
-from tests.support.validator_parts import engine_without_model, seal_for
+from tests.support.validator_parts import commit_by_hand, engine_without_model
 
 PHASE_BLOCKS = 8
 HALT_S = 3_600
@@ -86,12 +86,7 @@ def test_tick__halt_longer_than_the_reveal_phase__still_reveals_the_ballot(
     engine = engine_without_model(client, account, tmp_path / "validator.db")
     t = client.round_timing(r)
     _mine_to(client, t.commit_start)
-    ids = client.round_proposals(r)
-    verdicts = bytes([2] * len(ids))
-    salt, c = seal_for(client, account, r, ids, verdicts)
-    engine.store.save_ballot(r, ids, verdicts, salt, c)
-    client.commit(engine.sender, r, c)
-    engine.store.set_ballot_state(r, "committed")
+    commit_by_hand(engine, client, account, r)
 
     _mine_to(client, t.reveal_start)
     before = int(client.w3.eth.get_block("latest")["timestamp"])

@@ -16,7 +16,7 @@ from oracle.chain.client import OracleClient
 from oracle.chain.submitter import Submitter
 from oracle.validator.engine import Engine
 from tests.support.timetravel import advance_to
-from tests.support.validator_parts import engine_without_model, seal_for
+from tests.support.validator_parts import commit_by_hand, engine_without_model, seal_for
 
 
 def _round_of_one(client: OracleClient, account: Any, tmp_path: Path) -> tuple[Engine, int]:
@@ -82,12 +82,7 @@ def test_tick__stopping_with_a_committed_ballot__reveals_it_then_reports_drained
 ) -> None:
     engine, r = _round_of_one(client, account, tmp_path)
     advance_to(client, client.round_timing(r).commit_start)
-    ids = client.round_proposals(r)
-    verdicts = bytes([2] * len(ids))
-    salt, c = seal_for(client, account, r, ids, verdicts)
-    engine.store.save_ballot(r, ids, verdicts, salt, c)
-    client.commit(engine.sender, r, c)
-    engine.store.set_ballot_state(r, "committed")
+    commit_by_hand(engine, client, account, r)
     engine.drain.stop()  # SIGTERM
 
     engine.tick()  # still in the commit phase: the ballot owes its reveal
