@@ -718,7 +718,7 @@ def main() -> int:
                 "chain_freezes": sum(d.cause == "chain freeze" for d in controller.log),
                 "twins": soak.twin_reports,
                 "validator_crashes": controller.crashes,
-                "machine": "shared 2-core machine, loaded (other jobs running)",
+                "machine": "2-core development machine (say in the report what else ran)",
                 "log": controller.notes,
             }
         )
