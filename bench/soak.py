@@ -45,6 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 from eth_account import Account  # noqa: E402
+from eth_utils import abi_to_signature, function_signature_to_4byte_selector  # noqa: E402
 from web3 import Web3  # noqa: E402
 
 from bench.chaos import (  # noqa: E402
@@ -519,6 +520,7 @@ def audit(
                 else None,
                 "steady_blocks": steady_blocks,
                 "rpc_requests_by_method": dict(soak.proxies[i].requests.most_common()),
+                "rpc_requests_by_call": by_call(client, soak.proxies[i].detail),
             }
         )
     return {
@@ -531,6 +533,21 @@ def audit(
         "blocks": blocks,
         "validators": per_validator,
     }
+
+
+def by_call(client: OracleClient, detail: Counter[str]) -> dict[str, int]:
+    """The proxy's finer counts with each `eth_call` selector named by the oracle's ABI."""
+    names = {
+        "0x" + function_signature_to_4byte_selector(abi_to_signature(f)).hex(): f["name"]
+        for f in client.abi
+        if f.get("type") == "function"
+    }
+    named: Counter[str] = Counter()
+    for key, count in detail.items():
+        method, _, selector = key.partition(":")
+        label = names.get(selector, selector) if method == "eth_call" else selector
+        named[f"{method}:{label}" if label else method] += count
+    return dict(named.most_common())
 
 
 def chain_halts(client: OracleClient, first_block: int) -> list[dict[str, int]]:

@@ -10,6 +10,8 @@
   blocks are withheld (the soak and the lagging-view e2e test).
 - `requests`: how many JSON-RPC requests of each method came in (each element of a batch
   counts; `total_requests()` sums them): the RPC-cost tests and the soak's per-block figure.
+- `detail`: the same, finer: `eth_call` by the 4-byte selector it calls and
+  `eth_getBlockByNumber` by its block tag (`latest` or a number), to see where they go.
 - `refused_methods`: requests of these methods are closed without an answer, the rest go
   through (a node unreachable at the moment one transaction is sent).
 """
@@ -42,6 +44,7 @@ class RpcProxy:
         self.latency_s = latency_s
         self.lag_blocks = lag_blocks
         self.requests: Counter[str] = Counter()
+        self.detail: Counter[str] = Counter()
         self._count_lock = threading.Lock()
         self.refused_methods: set[str] = set()
         self._http = threading.local()
@@ -143,9 +146,11 @@ class RpcProxy:
             calls = json.loads(body)
         except ValueError:
             return set()
-        methods = [str(c.get("method")) for c in (calls if isinstance(calls, list) else [calls])]
+        batch = [c for c in (calls if isinstance(calls, list) else [calls]) if isinstance(c, dict)]
+        methods = [str(c.get("method")) for c in batch]
         with self._count_lock:  # one handler thread per connection
             self.requests.update(methods)
+            self.detail.update(_detail(c) for c in batch)
         return set(methods)
 
     def total_requests(self) -> int:
@@ -163,6 +168,19 @@ class RpcProxy:
                 if int(log["topics"][1], 16) in self.tampered_ids:
                     log["data"] = _tampered(log["data"])
         return json.dumps(data).encode()
+
+
+def _detail(call: dict[str, Any]) -> str:
+    """`method`, refined: an `eth_call`'s selector, an `eth_getBlockByNumber`'s block tag."""
+    method = str(call.get("method"))
+    params = call.get("params") or []
+    if method == "eth_call" and params and isinstance(params[0], dict):
+        data = str(params[0].get("data") or params[0].get("input") or "")
+        return f"{method}:{data[:10]}"
+    if method == "eth_getBlockByNumber" and params:
+        tag = str(params[0])
+        return f"{method}:{tag if not tag.startswith('0x') else 'number'}"
+    return method
 
 
 def _tampered(data_hex: str) -> str:
