@@ -36,12 +36,14 @@ POLL_AFTER_DUE_S = 0.1
 
 @dataclass(frozen=True)
 class SeenBlock:
-    """A block the validator has read: its number, its timestamp (chain seconds), and the
-    oracle's clock it is read on (`now`: what the contract's phase checks would compare)."""
+    """A block the validator has read: its number, its timestamp (chain seconds), the
+    oracle's clock it is read on (`now`: what the contract's phase checks would compare),
+    and its base fee (None: not read, or a chain without EIP-1559)."""
 
     number: int
     timestamp: int
     clock: ClockMode = ClockMode.TIMESTAMP
+    base_fee: int | None = None
 
     @property
     def now(self) -> int:

@@ -84,6 +84,7 @@ class TxManager:
         self._gap_since: dict[int, int] = {}  # nonce -> first block it held the queue
         self._capped: set[tuple[int, str]] = set()  # (nonce, intent) logged at the cap
         self._unsent: set[int] = set()  # nonces whose last send met an unreachable node
+        self._tip: tuple[int, int] | None = None  # (head number read at, suggested tip)
 
     # ---------------------------------------------------------------- public
 
@@ -141,11 +142,13 @@ class TxManager:
         self._reprice_queue()  # earlier attempts now hold this one back: lift them
         return attempt
 
-    def on_block(self, number: int, timestamp: int = 0) -> None:
-        """Check in-flight attempts once per new block (a repeated number does nothing)."""
+    def on_block(self, number: int, timestamp: int = 0, base_fee: int | None = None) -> None:
+        """Check in-flight attempts once per new block (a repeated number does nothing).
+        `base_fee` is the block's, when the caller read it: fees are then priced from it
+        with no request of their own."""
         if number <= self._head.number:
             return
-        self._head = SeenBlock(number, timestamp, self.clock)
+        self._head = SeenBlock(number, timestamp, self.clock, base_fee)
         if self._first_head is None and timestamp:
             self._first_head = self._head
         live = self._attempts()
@@ -216,18 +219,41 @@ class TxManager:
         return n
 
     def _target(self, deadline: int | None) -> Fees:
-        block = self._rpc(lambda: self.w3.eth.get_block("pending"))
-        base = int(block.get("baseFeePerGas") or 0)
-        try:
-            tip = int(self._rpc(lambda: self.w3.eth.max_priority_fee))
-        except (Web3RPCError, ValueError):  # nodes without eth_maxPriorityFeePerGas
-            tip = 10**9
         blocks_left = None
         if deadline is not None:
             blocks_left = self._blocks_until(deadline)
         return target_fees(
-            base_fee=base, suggested_tip=tip, blocks_left=blocks_left, policy=self.policy
+            base_fee=self._base_fee(),
+            suggested_tip=self._suggested_tip(),
+            blocks_left=blocks_left,
+            policy=self.policy,
         )
+
+    def _base_fee(self) -> int:
+        """The latest head's base fee, as the caller saw it; read (the pending block's) only
+        before a head with one was seen. The next block's can be 12.5% above the head's: the
+        2 x base fee in maxFeePerGas covers that and more (web3's own default strategy)."""
+        if self._head.base_fee is not None:
+            return self._head.base_fee
+        block = self._rpc(lambda: self.w3.eth.get_block("pending"))
+        return int(block.get("baseFeePerGas") or 0)
+
+    def _suggested_tip(self) -> int:
+        """The node's suggested tip, read at most once per `bump_after_blocks` blocks: an
+        attempt priced on an older suggestion that is not mined is re-priced after that
+        many blocks anyway, on a fresh one (re-reading it for each submit and each deadline
+        re-price was a third of the manager's requests in the soak)."""
+        head = self._head.number
+        if self._tip is not None and head >= 0:
+            read_at, tip = self._tip
+            if head - read_at < self.policy.bump_after_blocks:
+                return tip
+        try:
+            tip = int(self._rpc(lambda: self.w3.eth.max_priority_fee))
+        except (Web3RPCError, ValueError):  # nodes without eth_maxPriorityFeePerGas
+            tip = 10**9
+        self._tip = (head, tip)
+        return tip
 
     def _urgent(self, deadline: int | None) -> bool:
         if deadline is None:

@@ -299,7 +299,13 @@ class Engine:
         """Read the latest block; chain time moves to it unless it is older than one seen
         (a node behind a load balancer): decisions never go back in chain time."""
         block = self.client.w3.eth.get_block("latest")
-        head = SeenBlock(int(block["number"]), int(block["timestamp"]), self.clock_mode)
+        base_fee = block.get("baseFeePerGas")
+        head = SeenBlock(
+            int(block["number"]),
+            int(block["timestamp"]),
+            self.clock_mode,
+            None if base_fee is None else int(base_fee),
+        )
         if head.number > self.seen.number:
             self._seen_at = time.monotonic()
         if head.number >= self.seen.number:
@@ -467,7 +473,7 @@ class Engine:
         duties' callbacks)."""
         managers = {id(m): m for m in (self.tx, self.operator_tx) if m is not None}
         for m in managers.values():
-            m.on_block(seen.number, seen.timestamp)
+            m.on_block(seen.number, seen.timestamp, seen.base_fee)
         self.metrics.tx_in_flight.set(sum(len(m.in_flight()) for m in managers.values()))
         oldest = max(m.oldest_pending_blocks() for m in managers.values()) if managers else 0
         self.metrics.tx_oldest_pending_blocks.set(oldest)

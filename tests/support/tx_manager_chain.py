@@ -33,12 +33,15 @@ def manual_mining(w3: Web3) -> Iterator[None]:
 
 def mine(w3: Web3, manager: TxManager | None = None, blocks: int = 1) -> None:
     """Mine `blocks` blocks one second apart, each followed by the manager's once-per-block
-    check (without a timestamp, blocks mined within one second could share one)."""
+    check with the head's number, timestamp and base fee, as the validator's tick passes
+    them (without a timestamp, blocks mined within one second could share one)."""
     for _ in range(blocks):
         rpc(w3, "evm_mine", int(w3.eth.get_block("latest")["timestamp"]) + 1)
         if manager is not None:
             head = w3.eth.get_block("latest")
-            manager.on_block(int(head["number"]), int(head["timestamp"]))
+            manager.on_block(
+                int(head["number"]), int(head["timestamp"]), int(head["baseFeePerGas"])
+            )
 
 
 def spike_base_fee(w3: Web3, wei: int) -> None:

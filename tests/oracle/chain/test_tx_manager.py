@@ -271,6 +271,43 @@ def test_on_block__steady_state__costs_a_handful_of_requests_per_block(
     assert max(per_block) <= 3, per_block  # latest nonce + one receipt (+ slack)
 
 
+def test_submit_and_deadline_repricing__on_a_seen_head__read_no_block_and_the_tip_rarely(
+    client: OracleClient, account
+) -> None:  # type: ignore[no-untyped-def]
+    """Every submit and every deadline re-price read the pending block and the suggested
+    tip: two requests per attempt per block, a third of a validator's in the soak."""
+    proxy = RpcProxy(str(client.w3.provider.endpoint_uri))  # type: ignore[attr-defined]
+    try:
+        manager, _ = _manager(OracleClient(connect(proxy.url), client.deployment), account)
+        with manual_mining(client.w3):
+            mine(client.w3, manager, blocks=2)  # heads seen, with their base fees
+            blocks = 6
+            for i in range(blocks):
+                now = int(client.w3.eth.get_block("latest")["timestamp"])
+                for kind in ("commit", "reveal"):  # urgent: re-priced every block it waits
+                    _transfer(manager, f"{kind}:{i}", priority=Priority.DEADLINE, deadline=now + 3)
+                mine(client.w3, manager)
+            assert not manager.in_flight()
+    finally:
+        proxy.close()
+    assert proxy.requests["eth_getBlockByNumber"] == 0, proxy.requests
+    # The suggestion is refreshed every bump_after_blocks (2) blocks, not per attempt.
+    assert proxy.requests["eth_maxPriorityFeePerGas"] <= blocks // 2 + 1, proxy.requests
+
+
+def test_on_block__fee_spike_seen_in_the_head__next_submit_priced_above_it(
+    client: OracleClient, account
+) -> None:  # type: ignore[no-untyped-def]
+    with _mining_by_hand(client, account) as (manager, _, w3):
+        mine(w3, manager)
+        spike_base_fee(w3, 50 * GWEI)
+        mine(w3, manager)  # the head the manager saw carries the spike
+        sent = _transfer(manager, "t")
+        mine(w3, manager)
+    assert sent.fees.max_fee >= 2 * 50 * GWEI
+    assert manager.result("t").state is AttemptState.MINED  # type: ignore[union-attr]
+
+
 def test_on_block__nonce_used_by_another_process__replaced_and_next_send_goes_after(
     client: OracleClient, account
 ) -> None:  # type: ignore[no-untyped-def]
