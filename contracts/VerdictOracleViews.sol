@@ -57,6 +57,22 @@ contract VerdictOracleViews is ParameterState, OracleLedger, ValidatorRegistry, 
     }
 
     /// @inheritdoc IOracleViews
+    function roundPayloadHashes(uint64 round)
+        external
+        view
+        returns (uint256[] memory ids, bytes32[] memory payloadHashes)
+    {
+        VotingStorage storage $ = _voting();
+        uint64[] storage stored = $.rounds[round].ids;
+        ids = new uint256[](stored.length);
+        payloadHashes = new bytes32[](stored.length);
+        for (uint256 i = 0; i < ids.length; ++i) {
+            ids[i] = stored[i];
+            payloadHashes[i] = $.proposals[stored[i]].payloadHash;
+        }
+    }
+
+    /// @inheritdoc IOracleViews
     function ballotOf(uint64 round, address validator)
         external
         view

@@ -30,6 +30,14 @@ interface IOracleViews {
     /// @notice The ordered proposal ids of `round` (bounded by `maxProposalsPerRound`).
     function roundProposals(uint64 round) external view returns (uint256[] memory);
 
+    /// @notice The ordered proposal ids of `round` with each one's `keccak256(payload)`: what a
+    /// validator checks its stored payloads against before sealing a ballot, in one call
+    /// instead of one `proposal(id)` each (bounded by `maxProposalsPerRound`).
+    function roundPayloadHashes(uint64 round)
+        external
+        view
+        returns (uint256[] memory ids, bytes32[] memory payloadHashes);
+
     /// @notice `validator`'s ballot for `round`.
     function ballotOf(uint64 round, address validator)
         external

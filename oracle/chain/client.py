@@ -141,6 +141,12 @@ class OracleClient:
         phase exists, so a validator reads it at the block it saw (docs/validator.md)."""
         return [int(x) for x in self._view("roundProposals", round_, block=block)]
 
+    def round_payload_hashes(self, round_: int, *, block: int | None = None) -> dict[int, bytes]:
+        """The round's list, each id with its payload hash, in list order: one eth_call
+        (`roundPayloadHashes`) where `payload_hashes` costs one per proposal."""
+        ids, hashes = self._view("roundPayloadHashes", round_, block=block)
+        return {int(i): bytes(h) for i, h in zip(ids, hashes, strict=True)}
+
     def ballot_of(self, round_: int, validator: str) -> OnChainBallot:
         c, vh, stake, revealed, settled = self._view("ballotOf", round_, validator)
         return OnChainBallot(bytes(c), bytes(vh), int(stake), bool(revealed), bool(settled))

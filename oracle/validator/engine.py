@@ -26,7 +26,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
@@ -42,7 +41,6 @@ from oracle.chain.sender import TxSender
 from oracle.chain.slashing import SlashReason
 from oracle.chain.tx_attempts import Attempt
 from oracle.chain.tx_manager import TxManager
-from oracle.chain.tx_pricing import FeePolicy
 from oracle.relay.relayer import Relayer
 from oracle.validator.ballot_state import OPEN_STATES, BallotState
 from oracle.validator.doppelganger import CheckState, DoppelgangerCheck
@@ -63,12 +61,12 @@ from oracle.validator.duties.recover import RecoverDuty
 from oracle.validator.duties.reveal import RevealDuty
 from oracle.validator.duties.settle import SettleDuty
 from oracle.validator.duties.vote_duty import VoteOffers
+from oracle.validator.engine_knobs import EngineKnobs
 from oracle.validator.funds import ShortfallLog
 from oracle.validator.judge import Judge
 from oracle.validator.judge_worker import JudgeWorker
 from oracle.validator.metrics import Metrics
 from oracle.validator.observer import Agreement
-from oracle.validator.settings import ValidatorSettings
 from oracle.validator.signed_verdicts import VerdictPublisher
 from oracle.validator.step_errors import StepErrorLog
 from oracle.validator.store import Store
@@ -90,41 +88,6 @@ class StepsFailed(RuntimeError):
 EVENTS = ("ProposalSubmitted", "ProposalFinalized", "ProposalRolled", "VotesRevealed", "Slashed")
 
 
-def _setting_default(name: str) -> Any:
-    """The default of the validator setting `name` (settings.py, where each knob is
-    documented and validated): an engine knob defaults to what validator.toml's does, so each
-    default is stated once; a knob without a setting of its name fails here, at import."""
-    return ValidatorSettings.model_fields[name].default
-
-
-@dataclass
-class ValidatorEngineConfig:
-    poll_interval_s: float = _setting_default("poll_interval_s")
-    confirmations: int = _setting_default("confirmations")
-    judge_batch: int = _setting_default("judge_batch")
-    auto_claim: bool = _setting_default("auto_claim")
-    claim_min_wei: int = _setting_default("claim_min_wei")
-    claim_every_s: float = _setting_default("claim_every_s")
-    # How long start-up chain reads wait for the RPC endpoint (see wait_for_rpc).
-    startup_timeout_s: float = _setting_default("startup_timeout_s")
-    # Final proposals and settled ballots older than this many rounds are pruned.
-    retention_rounds: int = _setting_default("retention_rounds")
-    prune_every_s: float = _setting_default("prune_every_s")
-    # Judge and compare with the chain's outcomes, never send a transaction (observer.py).
-    observer: bool = _setting_default("observer")
-    # The transaction manager's fee policy (tx_pricing.py).
-    max_fee_per_gas_gwei: float = _setting_default("max_fee_per_gas_gwei")
-    fee_bump_factor: float = _setting_default("fee_bump_factor")
-    fee_bump_after_blocks: int = _setting_default("fee_bump_after_blocks")
-
-    def fee_policy(self) -> FeePolicy:
-        return FeePolicy(
-            max_fee_per_gas_gwei=self.max_fee_per_gas_gwei,
-            bump_factor=self.fee_bump_factor,
-            bump_after_blocks=self.fee_bump_after_blocks,
-        )
-
-
 class Engine:
     def __init__(
         self,
@@ -137,7 +100,7 @@ class Engine:
         sender: TxSender,
         operator_sender: TxSender | None = None,
         metrics: Metrics | None = None,
-        config: ValidatorEngineConfig | None = None,
+        config: EngineKnobs | None = None,
         relay: VoteOffers | None = None,
     ) -> None:
         self.client = client
@@ -148,7 +111,7 @@ class Engine:
         self.sender = sender
         self.operator_sender = operator_sender
         self.metrics = metrics or Metrics()
-        self.config = config or ValidatorEngineConfig()
+        self.config = config or EngineKnobs()
         self.relay = relay
         # Set by the service once the engine exists: it sends through this engine's
         # transaction manager (the signer key's nonces), so it cannot be built before it.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import threading
 from collections.abc import Callable
@@ -21,7 +20,7 @@ from oracle.model.rules import SanctionsListFile
 from oracle.relay.client import RelayClient
 from oracle.relay.relayer import Relayer
 from oracle.validator.doppelganger import DoppelgangerCheck, nonce_reader
-from oracle.validator.engine import Engine, ValidatorEngineConfig
+from oracle.validator.engine import Engine
 from oracle.validator.funds import signer_funds_line
 from oracle.validator.judge import Judge
 from oracle.validator.keys import open_keystore
@@ -201,7 +200,7 @@ def build_validator(settings: ValidatorSettings) -> Validator:
         sender=sender,
         operator_sender=operator_sender,
         metrics=metrics,
-        config=engine_config(settings),
+        config=settings,  # its engine knobs (engine_knobs.py)
         relay=relay,
     )
     # The relayer sends through the engine's transaction manager (the signer key's nonces).
@@ -245,20 +244,6 @@ def build_validator(settings: ValidatorSettings) -> Validator:
             sanctions=sanctions,
         ),
     )
-
-
-def engine_config(settings: ValidatorSettings) -> ValidatorEngineConfig:
-    """The engine's knobs, each taken from the setting of the same name.
-
-    Matching by name keeps the list in one place (the dataclass): a knob added to the engine
-    is configurable as soon as a setting of that name exists, with no third list to update.
-    """
-    values = {
-        field.name: getattr(settings, field.name)
-        for field in dataclasses.fields(ValidatorEngineConfig)
-        if field.name in ValidatorSettings.model_fields
-    }
-    return ValidatorEngineConfig(**values)
 
 
 def ensure_stake(

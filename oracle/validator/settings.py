@@ -28,7 +28,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from oracle.chain.tx_pricing import MIN_REPLACEMENT_BUMP, FeePolicy
+from oracle.validator.engine_knobs import EngineKnobs
 from oracle.validator.log_setup import LogFormat
 
 
@@ -41,32 +41,20 @@ class ConfigError(ValueError):
         super().__init__(where + "; ".join(problems))
 
 
-class ValidatorSettings(BaseSettings):
+class ValidatorSettings(BaseSettings, EngineKnobs):
+    """Everything a validator reads from validator.toml and ORACLE_* variables: the engine's
+    knobs (engine_knobs.py, declared there once) and what the service needs around it."""
+
     model_config = SettingsConfigDict(env_prefix="ORACLE_", extra="forbid")
 
     # Chain
     rpc_url: str = "http://127.0.0.1:8545"
     deployment: Path = Path("deployments/31337.json")
-    confirmations: int = Field(0, ge=0, description="blocks to wait before reading an event")
-    poll_interval_s: float = Field(0.25, gt=0)
     rpc_timeout_s: float = Field(
         10.0,
         gt=0,
         description="seconds one JSON-RPC request may take; raise it for a slow node "
         "(Ganache's eth_estimateGas takes seconds for a finalizeMany with callbacks)",
-    )
-    startup_timeout_s: float = Field(
-        600.0,
-        ge=0,
-        description="at start, wait this long for rpc_url to answer (retrying with backoff) "
-        "before exiting; an RPC outage during a restart must not stop the validator",
-    )
-
-    # Observer (observer.py): judge and compare with the chain's outcomes, never vote.
-    observer: bool = Field(
-        False,
-        description="judge every proposal and report agreement with the final verdicts; "
-        "send no transaction (no key, stake or ETH needed)",
     )
 
     # Keys: the signer (hot) signs votes and sends vote transactions; the operator
@@ -90,15 +78,9 @@ class ValidatorSettings(BaseSettings):
     )
     sanctions_file: Path | None = None
     device: str | None = None
-    judge_batch: int = Field(512, gt=0)
 
     # Store and service
     db_path: Path = Path("runs/validator/validator.db")
-    retention_rounds: int = Field(
-        10_000,
-        ge=16,
-        description="prune final proposals and settled ballots older than this many rounds",
-    )
     host: str = "127.0.0.1"
     port: int = Field(8700, ge=0, le=65535)
     admin_token: SecretStr | None = None
@@ -112,27 +94,6 @@ class ValidatorSettings(BaseSettings):
     # Staking and rewards
     auto_stake_wei: int = Field(
         0, ge=0, description="stake this once at start-up if the operator is not registered"
-    )
-    auto_claim: bool = True
-    claim_min_wei: int = Field(0, ge=0, description="claim rewards only from this amount on")
-    claim_every_s: float = Field(30.0, gt=0, description="seconds between reward claims")
-    prune_every_s: float = Field(60.0, gt=0, description="seconds between store prunings")
-
-    # Transaction fees (the transaction manager, oracle/chain/tx_manager.py)
-    max_fee_per_gas_gwei: float = Field(
-        FeePolicy().max_fee_per_gas_gwei,
-        gt=0,
-        description="never offer more than this per gas (gwei); a bump that would is not made",
-    )
-    fee_bump_factor: float = Field(
-        FeePolicy().bump_factor,
-        ge=MIN_REPLACEMENT_BUMP,
-        description="fee multiplier per re-pricing of a transaction not mined (nodes need >= 1.1)",
-    )
-    fee_bump_after_blocks: int = Field(
-        FeePolicy().bump_after_blocks,
-        ge=1,
-        description="re-price a transaction after this many blocks without it",
     )
 
     # Relaying

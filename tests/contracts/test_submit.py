@@ -62,6 +62,23 @@ def test_submit__first_proposal_of_round__sets_snapshot_and_list_hash(
     assert list(oracle.roundProposals(round_)) == [first, second]
 
 
+def test_round_payload_hashes__the_round_list_in_order_with_each_payload_hash(
+    oracle, submit, rounds, chain, make_payload
+):
+    round_ = rounds.fresh()
+    payloads = [make_payload(memo="first"), make_payload(memo="second")]
+    ids = []
+    for payload in payloads:
+        ids.append(submit(payload))
+        chain.pending_timestamp = chain.blocks.head.timestamp + 1  # the same round
+
+    got_ids, hashes = oracle.roundPayloadHashes(round_)
+
+    assert list(got_ids) == list(oracle.roundProposals(round_)) == ids
+    assert [bytes(h) for h in hashes] == [keccak(p) for p in payloads]
+    assert oracle.roundPayloadHashes(round_ + 1000) == ([], [])  # no list yet: empty
+
+
 def test_submit__ids__start_at_one_and_increase(oracle, submit):
     assert [submit(), submit(), submit()] == [1, 2, 3]
 

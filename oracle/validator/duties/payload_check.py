@@ -34,7 +34,7 @@ class PayloadCheck(Enum):
 
 def check_payloads(engine: Engine, r: int, ids: list[int]) -> PayloadCheck:
     stored = engine.store.proposals(ids)
-    on_chain = engine.client.payload_hashes(ids)
+    on_chain = _chain_payload_hashes(engine, r, ids)
     differ = [pid for pid in ids if on_chain.get(pid) != stored[pid].payload_hash]
     if not differ:
         return PayloadCheck.MATCH
@@ -58,6 +58,16 @@ def check_payloads(engine: Engine, r: int, ids: list[int]) -> PayloadCheck:
         len(differ) - len(refetched),
     )
     return PayloadCheck.REFUSED
+
+
+def _chain_payload_hashes(engine: Engine, r: int, ids: list[int]) -> dict[int, bytes | None]:
+    """The chain's payload hash of each id: the round's list in one call, and only an id no
+    longer in it (a reorg renumbered the round) asked for on its own (None: unknown)."""
+    on_chain: dict[int, bytes | None] = dict(engine.client.round_payload_hashes(r))
+    missing = [pid for pid in ids if pid not in on_chain]
+    if missing:
+        on_chain.update(engine.client.payload_hashes(missing))
+    return on_chain
 
 
 def _refetch(engine: Engine, pid: int, near_block: int, chain_hash: bytes | None) -> bool:

@@ -18,12 +18,14 @@ from oracle.chain.localdeploy import OracleParams, deploy
 from oracle.chain.rpc import connect
 from oracle.chain.submitter import Submitter
 from oracle.cli import app
+from oracle.validator.duties.payload_check import PayloadCheck, check_payloads
 from oracle.validator.engine import Engine
 from oracle.validator.keys import write_keystore
 from oracle.validator.store_identity import StoreHoldsOtherPayloads, StoreIdentityMismatch
 from tests.support.chain_fixtures import ROOT
 from tests.support.commit_refusal import refused_commit_messages
 from tests.support.legacy_store import write_v0_store
+from tests.support.rpc_proxy import RpcProxy
 from tests.support.timetravel import advance_to
 from tests.support.validator_parts import engine_without_model
 
@@ -193,6 +195,31 @@ def test_commit__stored_payload_differs_from_the_chain__rereads_it_and_judges_ag
         engine.commit_due(r, engine.observe_head())
     assert client.ballot_of(r, account.address).committed
     assert len([m for m in caplog.messages if "differ from the chain's" in m]) == 1
+
+
+def test_check_payloads__round_of_many_proposals__costs_one_call(
+    client: OracleClient, account: Any, tmp_path: Path
+) -> None:
+    """One `proposal(id)` per proposal was most of a validator's RPC load in the soak (3 of
+    its 7.5 requests a block at 5 proposals a block)."""
+    advance_to(client, client.round_timing(client.current_round() + 2).commit_start)
+    ids = _submit(client, account, [bytes([i]) * 64 for i in range(1, 7)])
+    r = client.proposal(ids[0]).round
+    proxy = RpcProxy(str(client.w3.provider.endpoint_uri))  # type: ignore[attr-defined]
+    try:
+        engine = engine_without_model(
+            OracleClient(connect(proxy.url), client.deployment), account, tmp_path / "v.db"
+        )
+        advance_to(client, client.round_timing(r).commit_start)
+        engine.ingest()
+        round_ids = client.round_proposals(r)
+        assert set(ids) <= set(round_ids)
+        before = proxy.requests["eth_call"]
+        assert check_payloads(engine, r, round_ids) is PayloadCheck.MATCH
+        calls = proxy.requests["eth_call"] - before
+    finally:
+        proxy.close()
+    assert calls == 1, calls
 
 
 def test_commit__differing_payload_not_found_near_its_block__refuses_the_round_logged_once(

@@ -197,25 +197,21 @@ def test_read_password__hints_of_the_validator__name_real_settings(
     assert all(h in ValidatorSettings.model_fields for h in hints)
 
 
-def test_engine_config__from_settings__every_engine_knob_with_a_setting_is_taken(tmp_path):
-    from dataclasses import fields
+def test_settings__engine_knobs_from_toml_and_environment__are_the_engines_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from oracle.validator.engine_knobs import EngineKnobs
 
-    from oracle.validator.engine import ValidatorEngineConfig
-    from oracle.validator.service import engine_config
-    from oracle.validator.settings import ValidatorSettings
-
-    settings = ValidatorSettings(
-        signer_keystore=tmp_path / "k.json", claim_every_s=7.5, confirmations=3, judge_batch=9
-    )
-    config = engine_config(settings)
-    assert (config.claim_every_s, config.confirmations, config.judge_batch) == (7.5, 3, 9)
-    # No engine knob is out of reach of validator.toml: each has a setting of its name.
-    missing = [
-        f.name
-        for f in fields(ValidatorEngineConfig)
-        if f.name not in ValidatorSettings.model_fields
-    ]
-    assert missing == []
+    cfg = tmp_path / "v.toml"
+    cfg.write_text('signer_keystore = "k.json"\nclaim_every_s = 7.5\nconfirmations = 3\n')
+    monkeypatch.setenv("ORACLE_JUDGE_BATCH", "9")
+    settings = ValidatorSettings.from_file(cfg)
+    assert isinstance(settings, EngineKnobs)  # what the service hands the engine
+    assert (settings.claim_every_s, settings.confirmations, settings.judge_batch) == (7.5, 3, 9)
+    # Each knob's default and bounds are its declaration's, whichever way it is built.
+    assert EngineKnobs().retention_rounds == settings.retention_rounds
+    with pytest.raises(ValueError, match="retention_rounds"):
+        EngineKnobs(retention_rounds=3)
 
 
 def test_settings__model_dirs__held_in_order_default_first(tmp_path: Path) -> None:
@@ -238,12 +234,10 @@ def test_settings__model_dir_and_model_dirs_both_set__one_clear_error(tmp_path: 
 def test_settings__fee_policy__from_toml_and_environment_reaches_the_manager(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from oracle.validator.service import engine_config
-
     cfg = tmp_path / "v.toml"
     cfg.write_text('signer_keystore = "k.json"\nmax_fee_per_gas_gwei = 80\nfee_bump_factor = 1.5\n')
     monkeypatch.setenv("ORACLE_FEE_BUMP_AFTER_BLOCKS", "6")
-    policy = engine_config(ValidatorSettings.from_file(cfg)).fee_policy()
+    policy = ValidatorSettings.from_file(cfg).fee_policy()
     assert (policy.max_fee_per_gas_gwei, policy.bump_factor, policy.bump_after_blocks) == (
         80,
         1.5,

@@ -17,7 +17,8 @@ from oracle.chain.submitter import Submitter
 from oracle.model.labels import ABSTAIN, Verdict
 from oracle.model.pipeline import VerdictPipeline
 from oracle.model.tiny import train_tiny_model
-from oracle.validator.engine import Engine, ValidatorEngineConfig
+from oracle.validator.engine import Engine
+from oracle.validator.engine_knobs import EngineKnobs
 from oracle.validator.judge import Judge
 from oracle.validator.observer import OBSERVER_OPERATOR, Agreement
 from oracle.validator.settings import ConfigError, ValidatorSettings
@@ -75,7 +76,7 @@ def _observer(client: OracleClient, pipeline: VerdictPipeline, db: Path) -> Engi
         signer=signer,
         operator=OBSERVER_OPERATOR,
         sender=client.make_sender(signer),
-        config=ValidatorEngineConfig(observer=True),
+        config=EngineKnobs(observer=True),
     )
 
 
