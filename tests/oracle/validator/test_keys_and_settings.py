@@ -197,17 +197,22 @@ def test_read_password__hints_of_the_validator__name_real_settings(
     assert all(h in ValidatorSettings.model_fields for h in hints)
 
 
-def test_settings__engine_knobs_from_toml_and_environment__are_the_engines_config(
+def test_settings__engine_knobs_from_toml_and_environment__reach_the_engine_and_its_fees(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from oracle.validator.engine_knobs import EngineKnobs
 
     cfg = tmp_path / "v.toml"
-    cfg.write_text('signer_keystore = "k.json"\nclaim_every_s = 7.5\nconfirmations = 3\n')
-    monkeypatch.setenv("ORACLE_JUDGE_BATCH", "9")
+    cfg.write_text('signer_keystore = "k.json"\nclaim_every_s = 7.5\nmax_fee_per_gas_gwei = 80\n')
+    monkeypatch.setenv("ORACLE_FEE_BUMP_AFTER_BLOCKS", "6")
     settings = ValidatorSettings.from_file(cfg)
     assert isinstance(settings, EngineKnobs)  # what the service hands the engine
-    assert (settings.claim_every_s, settings.confirmations, settings.judge_batch) == (7.5, 3, 9)
+    policy = settings.fee_policy()  # the transaction manager's
+    assert (settings.claim_every_s, policy.max_fee_per_gas_gwei, policy.bump_after_blocks) == (
+        7.5,
+        80,
+        6,
+    )
     # Each knob's default and bounds are its declaration's, whichever way it is built.
     assert EngineKnobs().retention_rounds == settings.retention_rounds
     with pytest.raises(ValueError, match="retention_rounds"):
@@ -229,20 +234,6 @@ def test_settings__model_dir_and_model_dirs_both_set__one_clear_error(tmp_path: 
     cfg.write_text('signer_keystore = "k.json"\nmodel_dir = "a"\nmodel_dirs = ["b"]\n')
     with pytest.raises(ValueError, match=r"model_dir .*or model_dirs .*not both"):
         ValidatorSettings.from_file(cfg)
-
-
-def test_settings__fee_policy__from_toml_and_environment_reaches_the_manager(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    cfg = tmp_path / "v.toml"
-    cfg.write_text('signer_keystore = "k.json"\nmax_fee_per_gas_gwei = 80\nfee_bump_factor = 1.5\n')
-    monkeypatch.setenv("ORACLE_FEE_BUMP_AFTER_BLOCKS", "6")
-    policy = ValidatorSettings.from_file(cfg).fee_policy()
-    assert (policy.max_fee_per_gas_gwei, policy.bump_factor, policy.bump_after_blocks) == (
-        80,
-        1.5,
-        6,
-    )
 
 
 def test_settings__fee_bump_nodes_refuse__is_a_clear_error(tmp_path: Path) -> None:
