@@ -140,3 +140,20 @@ class SubmitRefused(TxManagerError):
         self.intent = intent
         self.nonce = nonce
         self.reason = reason
+
+
+def send_refusal(exc: BaseException) -> str | None:
+    """What a node's refusal of `eth_sendRawTransaction` means, as geth, Anvil and Ganache
+    word it: "sent" (it has the transaction already), "nonce-too-low", "underpriced" (a
+    dearer one holds the nonce, or the fees are under the base fee) or "insufficient-funds";
+    None for any other refusal. Both senders (sender.py, tx_manager.py) read refusals here."""
+    msg = str(exc).lower()
+    if "already known" in msg or "already imported" in msg or "known transaction" in msg:
+        return "sent"
+    if "nonce too low" in msg or "nonce is too low" in msg:
+        return "nonce-too-low"
+    if "underpriced" in msg or "fee too low" in msg or "less than block base fee" in msg:
+        return "underpriced"
+    if "insufficient funds" in msg:
+        return "insufficient-funds"
+    return None

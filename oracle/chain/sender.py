@@ -5,7 +5,9 @@ nonces come from a `NonceBook` it may share with the key's `TxManager` (nonce.py
 blocking and non-blocking sends of one key never reuse each other's nonces.
 A transaction is signed once per (nonce, fee level); re-sending the same signed
 bytes after an RPC error is idempotent (same hash), and a stuck transaction is
-replaced by the same call at the same nonce with fees raised by `bump_factor`.
+replaced by the same call at the same nonce with fees raised by the fee policy's
+`bump_factor`, never above its `max_fee_per_gas_gwei` (the same `FeePolicy` as the key's
+transaction manager: a blocking send is capped like a vote).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -29,11 +31,18 @@ from web3.exceptions import (
     Web3RPCError,
 )
 
-from oracle.chain.errors import ErrorDecoder, InsufficientFunds, TxReverted, revert_data
+from oracle.chain.errors import (
+    ChainError,
+    ErrorDecoder,
+    InsufficientFunds,
+    TxReverted,
+    revert_data,
+    send_refusal,
+)
 from oracle.chain.gas_cap import TIMESTAMP_HEADROOM_GAS, TX_GAS_CAP
 from oracle.chain.nonce import NonceBook
 from oracle.chain.retry import RetryPolicy
-from oracle.chain.tx_pricing import DEFAULT_BUMP_FACTOR
+from oracle.chain.tx_pricing import FeePolicy
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +66,8 @@ class SentTx:
 class SenderConfig:
     # Seconds without a receipt before the transaction is considered stuck and re-priced.
     stuck_after_s: float = 15.0
-    # Fee multiplier per bump; nodes require >= MIN_REPLACEMENT_BUMP for a replacement.
-    bump_factor: float = DEFAULT_BUMP_FACTOR
+    # The fee cap and the multiplier per bump (nodes require >= MIN_REPLACEMENT_BUMP).
+    fees: FeePolicy = field(default_factory=FeePolicy)
     max_bumps: int = 5
     # Total seconds to keep trying (RPC down included) before giving up on one send.
     give_up_after_s: float = 120.0
@@ -211,7 +220,15 @@ class TxSender:
         ):  # nodes without eth_maxPriorityFeePerGas
             tip = int(self._retrying(lambda: self.w3.eth.max_priority_fee))
         tip = max(tip, 1)
-        return {"maxFeePerGas": 2 * int(base) + tip, "maxPriorityFeePerGas": tip}
+        return self._capped({"maxFeePerGas": 2 * int(base) + tip, "maxPriorityFeePerGas": tip})
+
+    def _capped(self, fees: dict[str, int]) -> dict[str, int]:
+        """`fees` with no field above the cap (the tip never above the max fee)."""
+        cap = self.config.fees.cap_wei
+        out = {k: min(v, cap) for k, v in fees.items()}
+        if "maxPriorityFeePerGas" in out:
+            out["maxPriorityFeePerGas"] = min(out["maxPriorityFeePerGas"], out["maxFeePerGas"])
+        return out
 
     def _estimate(self, tx: dict[str, Any]) -> int:
         """The gas limit to send with: the estimate plus a margin, never above the cap a node
@@ -227,7 +244,7 @@ class TxSender:
         except (ContractCustomError, ContractLogicError) as exc:
             raise self._reverted(exc) from None
         except (ValueError, Web3RPCError) as exc:
-            if _is_insufficient_funds(exc):
+            if send_refusal(exc) == "insufficient-funds":  # estimates say it the same way
                 raise self._insufficient(int(tx.get("value", 0))) from None
             raise
         return int(est)
@@ -295,7 +312,14 @@ class TxSender:
                 gas_limit = gas or self._estimate(base_tx)
                 continue
             if outcome == "underpriced":
-                fees = self._bumped(fees)
+                bumped = self._bumped(fees)
+                if bumped == fees:
+                    raise ChainError(
+                        f"the node wants more than the fee cap of "
+                        f"{self.config.fees.max_fee_per_gas_gwei:g} gwei for nonce {nonce} of "
+                        f"{self.address} (max_fee_per_gas_gwei); raise the cap or wait"
+                    )
+                fees = bumped
                 continue
             if outcome == "insufficient-funds":
                 fee = fees.get("maxFeePerGas", fees.get("gasPrice", 0))
@@ -320,13 +344,21 @@ class TxSender:
                     f"transaction {tx_hash.hex()} still pending after {bumps} fee bumps"
                 )
             bumps += 1
-            fees = self._bumped(fees)
-            log.warning(
-                "tx %s stuck; re-sending nonce %d with fees x%.2f",
-                tx_hash.hex(),
-                nonce,
-                self.config.bump_factor,
-            )
+            bumped = self._bumped(fees)
+            if bumped == fees:
+                log.warning(
+                    "tx %s stuck at the fee cap of %g gwei (max_fee_per_gas_gwei); waiting",
+                    tx_hash.hex(),
+                    self.config.fees.max_fee_per_gas_gwei,
+                )
+            else:
+                log.warning(
+                    "tx %s stuck; re-sending nonce %d with fees x%.2f",
+                    tx_hash.hex(),
+                    nonce,
+                    self.config.fees.bump_factor,
+                )
+            fees = bumped
 
     def _submit_raw(self, raw: bytes, tx_hash: HexBytes) -> str:
         """Send signed bytes: 'sent', 'nonce-too-low', 'underpriced' or 'insufficient-funds'.
@@ -338,20 +370,10 @@ class TxSender:
                 self.w3.eth.send_raw_transaction(raw)
                 return "sent"
             except (ValueError, Web3RPCError) as exc:  # a JSON-RPC error object
-                msg = str(exc).lower()
-                if (
-                    "already known" in msg
-                    or "already imported" in msg
-                    or "known transaction" in msg
-                ):
-                    return "sent"
-                if "nonce too low" in msg or "nonce is too low" in msg:
-                    return "nonce-too-low"
-                if "underpriced" in msg or "fee too low" in msg:
-                    return "underpriced"
-                if _is_insufficient_funds(exc):
-                    return "insufficient-funds"
-                raise
+                refusal = send_refusal(exc)
+                if refusal is None:
+                    raise
+                return refusal
 
         return str(self._retrying(once))
 
@@ -410,10 +432,8 @@ class TxSender:
         )
 
     def _bumped(self, fees: dict[str, int]) -> dict[str, int]:
-        f = self.config.bump_factor
-        return {k: int(v * f) + 1 for k, v in fees.items()}
-
-
-def _is_insufficient_funds(exc: BaseException) -> bool:
-    """Geth, Anvil and Ganache all say "insufficient funds" (for gas * price + value)."""
-    return "insufficient funds" in str(exc).lower()
+        """`fees` raised by the bump factor; unchanged when that would pass the cap (a node
+        refuses a replacement raising the fees by less, so a partial bump is no use)."""
+        f = self.config.fees.bump_factor
+        bumped = {k: int(v * f) + 1 for k, v in fees.items()}
+        return fees if any(v > self.config.fees.cap_wei for v in bumped.values()) else bumped

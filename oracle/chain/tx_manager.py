@@ -36,7 +36,7 @@ from web3.exceptions import (
 
 from oracle.chain.chain_clock import SeenBlock
 from oracle.chain.clock_mode import ClockMode
-from oracle.chain.errors import InsufficientFunds, SubmitRefused
+from oracle.chain.errors import InsufficientFunds, SubmitRefused, send_refusal
 from oracle.chain.retry import RetryPolicy, is_transient
 from oracle.chain.sender import TxSender
 from oracle.chain.tx_attempts import FILLER_INTENT, Attempt, AttemptState, AttemptStore
@@ -329,16 +329,7 @@ class TxManager:
                 return "unsent"
             if not isinstance(exc, ValueError | Web3RPCError):
                 raise
-            msg = str(exc).lower()
-            if "already known" in msg or "already imported" in msg or "known transaction" in msg:
-                return "sent"
-            if "nonce too low" in msg or "nonce is too low" in msg:
-                return "nonce-too-low"
-            if "underpriced" in msg or "fee too low" in msg or "less than block base fee" in msg:
-                return "underpriced"
-            if "insufficient funds" in msg:
-                return "insufficient-funds"
-            return f"refused: {exc}"
+            return send_refusal(exc) or f"refused: {exc}"
 
     def _settle(self, a: Attempt) -> None:
         """`a`'s nonce is below the chain's count: find which of its hashes mined, if any."""

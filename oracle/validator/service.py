@@ -14,7 +14,7 @@ from eth_account.signers.local import LocalAccount
 from oracle.chain.client import OracleClient
 from oracle.chain.deployment import Deployment
 from oracle.chain.rpc import connect, wait_for_rpc
-from oracle.chain.sender import TxSender
+from oracle.chain.sender import SenderConfig, TxSender
 from oracle.chain.units import format_eth
 from oracle.model.rules import SanctionsListFile
 from oracle.relay.client import RelayClient
@@ -143,11 +143,15 @@ def build_validator(settings: ValidatorSettings) -> Validator:
             f"{settings.rpc_url} serves chain {served_chain}, but {deployment.path} is for "
             f"chain {deployment.chain_id}; point rpc_url at the deployment's chain"
         )
-    sender = client.make_sender(signer)
+    # Blocking sends (staking at start, equivocation reports) are capped like votes.
+    sender_config = SenderConfig(fees=settings.fee_policy())
+    sender = client.make_sender(signer, config=sender_config)
     operator_sender = (
         sender
         if operator_account is signer
-        else (client.make_sender(operator_account) if operator_account else None)
+        else (
+            client.make_sender(operator_account, config=sender_config) if operator_account else None
+        )
     )
 
     for folder in settings.held_model_dirs:

@@ -9,10 +9,11 @@ import pytest
 from hexbytes import HexBytes
 
 from oracle.chain.client import OracleClient
-from oracle.chain.errors import TxReverted
+from oracle.chain.errors import ChainError, TxReverted
 from oracle.chain.rpc import connect
 from oracle.chain.sender import SenderConfig, TxSender
-from tests.support.tx_manager_chain import manual_mining, rpc
+from oracle.chain.tx_pricing import GWEI, FeePolicy
+from tests.support.tx_manager_chain import manual_mining, pool_nonces, rpc, spike_base_fee
 
 
 def _transfer(sender: TxSender, to: str, wei: int = 1) -> str:
@@ -43,7 +44,9 @@ def test_send__stuck_transaction__is_replaced_with_higher_fees(
     client: OracleClient, account
 ) -> None:  # type: ignore[no-untyped-def]
     w3 = client.w3
-    sender = client.make_sender(account, config=SenderConfig(stuck_after_s=0.3, bump_factor=1.25))
+    sender = client.make_sender(
+        account, config=SenderConfig(stuck_after_s=0.3, fees=FeePolicy(bump_factor=1.25))
+    )
     w3.provider.make_request("evm_setAutomine", [False])  # type: ignore[arg-type]
     result: dict[str, str] = {}
     try:
@@ -63,6 +66,26 @@ def test_send__stuck_transaction__is_replaced_with_higher_fees(
         "the mined transaction is not a bumped replacement"
     )
     assert w3.eth.get_transaction_count(account.address) == 1  # one transaction, not two
+
+
+def test_send__stuck_below_a_base_fee_above_the_cap__never_offers_more_than_the_cap(
+    client: OracleClient, account
+) -> None:  # type: ignore[no-untyped-def]
+    """The blocking sender (operator commands, equivocation reports) bumped without a cap:
+    the validator's max_fee_per_gas_gwei held only for its transaction manager."""
+    w3 = client.w3
+    cap = FeePolicy(max_fee_per_gas_gwei=5)
+    sender = client.make_sender(
+        account, config=SenderConfig(stuck_after_s=0.2, give_up_after_s=2.0, fees=cap)
+    )
+    with manual_mining(w3):
+        spike_base_fee(w3, 50 * GWEI)
+        rpc(w3, "evm_mine")  # the head's base fee is 10 x the cap: the node refuses each
+        with pytest.raises(ChainError) as err:
+            _transfer(sender, account.address)  # bumps up to the cap, then says so
+        pooled = pool_nonces(w3, account.address)
+    assert "fee cap of 5 gwei" in str(err.value) and "max_fee_per_gas_gwei" in str(err.value)
+    assert all(int(tx["maxFeePerGas"], 16) <= cap.cap_wei for tx in pooled.values())
 
 
 def test_send__endpoint_down_for_a_while__backs_off_and_succeeds(
