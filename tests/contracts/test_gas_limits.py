@@ -17,6 +17,7 @@ import secrets
 
 import pytest
 from eth_account import Account
+from eth_utils import keccak
 
 from tests.support.constants import STAKE
 from tests.support.signer_consent import set_signer
@@ -146,3 +147,15 @@ def test_gas__first_reveal_of_rolled_proposals__fits_under_2_pow_24(full_round, 
     print(f"first reveal after a roll: {first:,}")
     assert max(rolled.values()) < TX_GAS_CAP
     assert first < TX_GAS_CAP
+
+
+def test_gas__round_payload_hashes_at_max_round__an_eth_call_under_2_pow_24(full_round):
+    # A view, but a validator's payload check calls it every round: it must fit any node's
+    # eth_call gas allowance at the largest round.
+    oracle, _rounds, round_, ids, *_ = full_round
+    got_ids, hashes = oracle.roundPayloadHashes(round_)
+    assert list(got_ids) == list(ids) and len(hashes) == MAX_PROPOSALS
+    assert bytes(hashes[0]) == keccak(b"\x01" * MAX_PAYLOAD)  # the first, max-size payload
+    used = oracle.roundPayloadHashes.estimate_gas_cost(round_)
+    print(f"roundPayloadHashes ({MAX_PROPOSALS} proposals): {used:,} gas")
+    assert used < TX_GAS_CAP
