@@ -42,7 +42,7 @@ from oracle.chain.errors import (
 from oracle.chain.gas_cap import TIMESTAMP_HEADROOM_GAS, TX_GAS_CAP
 from oracle.chain.nonce import NonceBook
 from oracle.chain.retry import RetryPolicy
-from oracle.chain.tx_pricing import FeePolicy
+from oracle.chain.tx_pricing import FeePolicy, Fees, replacement, target_fees
 
 log = logging.getLogger(__name__)
 
@@ -213,22 +213,17 @@ class TxSender:
         block = self._retrying(lambda: self.w3.eth.get_block("latest"))
         base = block.get("baseFeePerGas")
         if base is None:
-            return {"gasPrice": int(self._retrying(lambda: self.w3.eth.gas_price))}
+            price = int(self._retrying(lambda: self.w3.eth.gas_price))
+            return {"gasPrice": min(price, self.config.fees.cap_wei)}
         tip = 10**9
         with contextlib.suppress(
             Web3RPCError, ValueError
         ):  # nodes without eth_maxPriorityFeePerGas
             tip = int(self._retrying(lambda: self.w3.eth.max_priority_fee))
-        tip = max(tip, 1)
-        return self._capped({"maxFeePerGas": 2 * int(base) + tip, "maxPriorityFeePerGas": tip})
-
-    def _capped(self, fees: dict[str, int]) -> dict[str, int]:
-        """`fees` with no field above the cap (the tip never above the max fee)."""
-        cap = self.config.fees.cap_wei
-        out = {k: min(v, cap) for k, v in fees.items()}
-        if "maxPriorityFeePerGas" in out:
-            out["maxPriorityFeePerGas"] = min(out["maxPriorityFeePerGas"], out["maxFeePerGas"])
-        return out
+        # The transaction manager's pricing with no deadline: 2 x base + tip, capped.
+        return target_fees(
+            base_fee=int(base), suggested_tip=tip, blocks_left=None, policy=self.config.fees
+        ).as_tx()
 
     def _estimate(self, tx: dict[str, Any]) -> int:
         """The gas limit to send with: the estimate plus a margin, never above the cap a node
@@ -432,8 +427,13 @@ class TxSender:
         )
 
     def _bumped(self, fees: dict[str, int]) -> dict[str, int]:
-        """`fees` raised by the bump factor; unchanged when that would pass the cap (a node
-        refuses a replacement raising the fees by less, so a partial bump is no use)."""
-        f = self.config.fees.bump_factor
-        bumped = {k: int(v * f) + 1 for k, v in fees.items()}
-        return fees if any(v > self.config.fees.cap_wei for v in bumped.values()) else bumped
+        """`fees` raised by the bump factor (tx_pricing.replacement); unchanged when that
+        would pass the cap (a node refuses a replacement raising the fees by less, so a
+        partial bump is no use)."""
+        policy = self.config.fees
+        if "gasPrice" in fees:  # a chain without EIP-1559
+            price = int(fees["gasPrice"] * policy.bump_factor) + 1
+            return fees if price > policy.cap_wei else {"gasPrice": price}
+        old = Fees(max_fee=fees["maxFeePerGas"], tip=fees["maxPriorityFeePerGas"])
+        new = replacement(old, old, policy)
+        return fees if new is None else new.as_tx()

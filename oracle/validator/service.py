@@ -6,6 +6,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from eth_account import Account
@@ -144,14 +145,12 @@ def build_validator(settings: ValidatorSettings) -> Validator:
             f"chain {deployment.chain_id}; point rpc_url at the deployment's chain"
         )
     # Blocking sends (staking at start, equivocation reports) are capped like votes.
-    sender_config = SenderConfig(fees=settings.fee_policy())
-    sender = client.make_sender(signer, config=sender_config)
+    make_sender = partial(client.make_sender, config=SenderConfig(fees=settings.fee_policy()))
+    sender = make_sender(signer)
     operator_sender = (
         sender
         if operator_account is signer
-        else (
-            client.make_sender(operator_account, config=sender_config) if operator_account else None
-        )
+        else (make_sender(operator_account) if operator_account else None)
     )
 
     for folder in settings.held_model_dirs:
